@@ -1,0 +1,113 @@
+using System.Diagnostics.Metrics;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Bazaar.ServiceDefaults.Data;
+
+namespace Bazaar.ServiceDefaults.Email;
+
+/// <summary>
+/// Delivers the outbox: claims due e-mails with <c>FOR UPDATE SKIP LOCKED</c> (so replicas never send the same one
+/// at once) by pushing their next attempt into the future, sends them, then marks them sent or schedules a retry
+/// with exponential backoff. After the last attempt the row stays, unsent, with its error: nothing is lost.
+/// </summary>
+public sealed class EmailOutboxDispatcher(
+    NpgsqlDataSource dataSource,
+    IEmailSender sender,
+    IOptions<EmailOptions> options,
+    TimeProvider clock,
+    IMeterFactory meters,
+    ILogger<EmailOutboxDispatcher> logger) : BackgroundService
+{
+    static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    const int BatchSize = 20;
+
+    readonly Counter<long> _sent = meters.Create("Bazaar.Email").CreateCounter<long>("bazaar.email.sent", description: "E-mails delivered");
+    readonly Counter<long> _failed = meters.Create("Bazaar.Email").CreateCounter<long>("bazaar.email.failed", description: "E-mail delivery attempts that failed");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delivered = 0;
+            try
+            {
+                delivered = await DispatchOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(e, "E-mail outbox could not be read; retrying");
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            if (delivered < BatchSize)
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <returns>How many e-mails were claimed in this round.</returns>
+    public async Task<int> DispatchOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var claimed = (await connection.QueryAsync<ClaimedEmail>(new CommandDefinition("""
+            update email_outbox set next_attempt_at = @leaseUntil, attempts = attempts + 1
+            where id in (
+                select id from email_outbox
+                where sent_at is null and next_attempt_at <= @now and attempts < @maxAttempts
+                order by next_attempt_at
+                limit @batch
+                for update skip locked)
+            returning id, recipient, subject, text_body as TextBody, created_at as CreatedAt, attempts
+            """, new { now, leaseUntil = now + Lease, maxAttempts = options.Value.MaxAttempts, batch = BatchSize }, cancellationToken: ct))).ToList();
+
+        foreach (var email in claimed)
+        {
+            try
+            {
+                await sender.SendAsync(new EmailMessage(email.Id, options.Value.From, email.Recipient, email.Subject, email.TextBody, new DateTimeOffset(email.CreatedAt, TimeSpan.Zero)), ct);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update email_outbox set sent_at = @sentAt, last_error = null where id = @id",
+                    new { email.Id, sentAt = clock.GetUtcNow() }, cancellationToken: ct));
+                _sent.Add(1);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var retryAt = clock.GetUtcNow() + Backoff(email.Attempts);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update email_outbox set next_attempt_at = @retryAt, last_error = @error where id = @id",
+                    new { email.Id, retryAt, error = e.Message }, cancellationToken: ct));
+                _failed.Add(1);
+                logger.LogWarning("E-mail {EmailId} attempt {Attempt} failed: {Error}", email.Id, email.Attempts, e.Message);
+            }
+        }
+        return claimed.Count;
+    }
+
+    /// <summary>2, 4, 8 … seconds, at most an hour.</summary>
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, Math.Clamp(attempts, 1, 12))));
+
+    sealed record ClaimedEmail(Guid Id, string Recipient, string Subject, string TextBody, DateTime CreatedAt, int Attempts);
+}
+
+public static class EmailSetup
+{
+    /// <summary>The outbox table (a shared migration), its dispatcher, and the sender: SMTP when configured, else the mailbox folder.</summary>
+    public static void AddEmailOutbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EmailOptions>(configuration.GetSection("Email"));
+        services.AddSingleton(new MigrationSource("email-outbox", typeof(EmailSetup).Assembly, "Email.Migrations"));
+        if (!string.IsNullOrWhiteSpace(configuration["Email:Smtp:Host"]))
+            services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        else
+            services.AddSingleton<IEmailSender, MailboxFolderEmailSender>();
+        services.AddSingleton<EmailOutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmailOutboxDispatcher>());
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Bazaar.ServiceDefaults.Email;
+
+/// <summary>An e-mail waiting in the outbox. Add one to the service's DbContext in the transaction that causes it.</summary>
+public sealed class OutboxEmail
+{
+    OutboxEmail() { }
+
+    public Guid Id { get; private set; }
+    public string Recipient { get; private set; } = "";
+    public string Subject { get; private set; } = "";
+    public string TextBody { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public int Attempts { get; private set; }
+    public DateTimeOffset NextAttemptAt { get; private set; }
+    public DateTimeOffset? SentAt { get; private set; }
+    public string? LastError { get; private set; }
+
+    public static OutboxEmail Create(string recipient, string subject, string textBody, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Recipient = recipient,
+        Subject = subject,
+        TextBody = textBody,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
+}
+
+public static class EmailOutboxModel
+{
+    /// <summary>Maps <see cref="OutboxEmail"/> onto the <c>email_outbox</c> table created by the shared migration.</summary>
+    public static ModelBuilder MapEmailOutbox(this ModelBuilder model)
+    {
+        model.Entity<OutboxEmail>(e =>
+        {
+            e.ToTable("email_outbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.Recipient).HasColumnName("recipient");
+            e.Property(x => x.Subject).HasColumnName("subject");
+            e.Property(x => x.TextBody).HasColumnName("text_body");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.SentAt).HasColumnName("sent_at");
+            e.Property(x => x.LastError).HasColumnName("last_error");
+        });
+        return model;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Bazaar.ServiceDefaults.Http;
+
+public sealed class ServiceAuthOptions
+{
+    public string TokenUri { get; set; } = "http://127.0.0.1:5101/api/v1/auth/token";
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+}
+
+public sealed class ServiceClientOptions
+{
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public int MaxRetries { get; set; } = 3;
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+public static class ServiceClients
+{
+    /// <summary>
+    /// A typed client for another Bazaar service, found at <c>Services:{serviceName}</c>: timeouts per attempt and
+    /// overall, retries with jittered backoff for idempotent requests only, and the service token on <c>/internal/*</c>.
+    /// </summary>
+    public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, string serviceName, Action<ServiceClientOptions>? configure = null)
+        where TClient : class
+    {
+        var options = new ServiceClientOptions();
+        configure?.Invoke(options);
+        return services.AddHttpClient<TClient>((sp, http) =>
+            {
+                var address = sp.GetRequiredService<IConfiguration>()[$"Services:{serviceName}"]
+                    ?? throw new InvalidOperationException($"Services:{serviceName} (the address of the {serviceName} service) is not configured.");
+                http.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns the timeouts
+            })
+            .AddHttpMessageHandler(() => new ResilienceHandler(options))
+            .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokenProvider>()));
+    }
+
+    internal static void AddServiceTokens(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ServiceAuthOptions>(configuration.GetSection("ServiceAuth"));
+        services.AddHttpClient<ServiceTokenProvider>(http => http.Timeout = TimeSpan.FromSeconds(5));
+    }
+}
+
+/// <summary>Retries only what is safe to repeat: GET/HEAD/PUT/DELETE/OPTIONS, or any request with an <c>Idempotency-Key</c>.</summary>
+public sealed class ResilienceHandler : DelegatingHandler
+{
+    readonly ResiliencePipeline<HttpResponseMessage> _retrying;
+    readonly ResiliencePipeline<HttpResponseMessage> _once;
+
+    public ResilienceHandler(ServiceClientOptions options)
+    {
+        _retrying = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddTimeout(options.TotalTimeout)
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(IsTransient),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+        _once = new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(options.TotalTimeout).Build();
+    }
+
+    public static bool IsTransient(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError;
+
+    public static bool IsIdempotent(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Put
+        || request.Method == HttpMethod.Delete || request.Method == HttpMethod.Options
+        || request.Headers.Contains("Idempotency-Key");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var pipeline = IsIdempotent(request) ? _retrying : _once;
+        return await pipeline.ExecuteAsync(async ct => await base.SendAsync(request, ct), cancellationToken);
+    }
+}
+
+/// <summary>Attaches the service's own client-credentials token to calls of <c>/internal/*</c> routes.</summary>
+public sealed class ServiceTokenHandler(ServiceTokenProvider tokens) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { } uri && (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString).TrimStart('/').StartsWith("internal/", StringComparison.Ordinal))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
+        return await base.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>Gets (and caches until shortly before it expires) this service's token from identity, OAuth 2 client credentials.</summary>
+public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceAuthOptions> options, TimeProvider clock)
+{
+    readonly SemaphoreSlim _gate = new(1, 1);
+    string? _token;
+    DateTimeOffset _renewAt;
+
+    public async Task<string> GetTokenAsync(CancellationToken ct)
+    {
+        if (_token is not null && clock.GetUtcNow() < _renewAt)
+            return _token;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_token is not null && clock.GetUtcNow() < _renewAt)
+                return _token;
+            var settings = options.Value;
+            if (string.IsNullOrEmpty(settings.ClientId) || string.IsNullOrEmpty(settings.ClientSecret))
+                throw new InvalidOperationException("ServiceAuth:ClientId and ServiceAuth:ClientSecret must be configured to call internal routes.");
+            using var response = await http.PostAsync(settings.TokenUri, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = settings.ClientId,
+                ["client_secret"] = settings.ClientSecret,
+                ["scope"] = "internal",
+            }), ct);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<TokenResponse>(ct) ?? throw new InvalidOperationException("Identity returned no token.");
+            _token = body.AccessToken;
+            _renewAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(1, body.ExpiresIn - 60));
+            return _token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken, [property: JsonPropertyName("expires_in")] int ExpiresIn);
+}

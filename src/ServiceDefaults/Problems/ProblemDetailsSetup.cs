@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bazaar.ServiceDefaults.Problems;
+
+/// <summary>RFC 9457 problem details on every error path, each carrying the trace id.</summary>
+public static class ProblemDetailsSetup
+{
+    public static void AddBazaarProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            if (problem.Status == StatusCodes.Status404NotFound && problem.Detail is null)
+                problem.Detail = "There is nothing at this address.";
+            if (problem.Status == StatusCodes.Status405MethodNotAllowed && problem.Detail is null)
+                problem.Detail = $"{context.HttpContext.Request.Method} is not allowed here.";
+            if (problem.Status == StatusCodes.Status415UnsupportedMediaType && problem.Detail is null)
+                problem.Detail = "Send the request body as application/json.";
+            if (problem.Status == StatusCodes.Status401Unauthorized && problem.Detail is null)
+                problem.Detail = "Sign in, or send a valid access token.";
+            if (problem.Status == StatusCodes.Status403Forbidden && problem.Detail is null)
+                problem.Detail = "Your account is not allowed to do this.";
+        });
+        services.AddExceptionHandler<BazaarExceptionHandler>();
+        // Binding failures (malformed JSON, wrong content type, oversized body) are thrown so they get a problem body too.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+    }
+
+    public static void UseBazaarProblemDetails(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    }
+}
+
+/// <summary>
+/// Turns exceptions into problem details: a client's mistake keeps its 4xx status and says what was wrong;
+/// anything else is a 500 that says nothing about the internals outside Development.
+/// </summary>
+sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnvironment environment, ILogger<BazaarExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException bad => FromBadRequest(bad),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
+                new ProblemDetails { Status = 499, Title = "Client closed request" },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Something went wrong on our side",
+                Detail = environment.IsDevelopment() ? exception.ToString() : "The error has been logged; try again later.",
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    static ProblemDetails FromBadRequest(BadHttpRequestException bad)
+    {
+        var problem = new ProblemDetails { Status = bad.StatusCode };
+        switch (bad.InnerException)
+        {
+            case JsonException json:
+                problem.Title = "The request body is not valid JSON";
+                problem.Detail = json.Path is { Length: > 1 }
+                    ? $"The value at '{json.Path.TrimStart('$', '.')}' could not be read{LineInfo(json)}."
+                    : $"The body could not be read as JSON{LineInfo(json)}.";
+                if (json.Path is { Length: > 1 })
+                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [json.Path.TrimStart('$', '.')] = ["This value has the wrong type or format."] };
+                break;
+            default:
+                problem.Title = bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "The request body is too large",
+                    StatusCodes.Status415UnsupportedMediaType => "Unsupported content type",
+                    _ => "The request is not valid",
+                };
+                problem.Detail = bad.Message;
+                break;
+        }
+        return problem;
+    }
+
+    static string LineInfo(JsonException json) =>
+        json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine + 1})" : "";
+}

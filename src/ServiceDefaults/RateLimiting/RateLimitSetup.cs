@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bazaar.ServiceDefaults.RateLimiting;
+
+/// <summary>
+/// Per-route policies of the framework's rate limiter (per replica, per client address). Limits that must hold
+/// across replicas (login attempts per e-mail, say) use <see cref="IDistributedRateLimiter"/> instead.
+/// </summary>
+public static class RateLimits
+{
+    /// <summary>Sign-in, registration, password reset: per client address.</summary>
+    public const string Auth = "auth";
+
+    /// <summary>Ordinary reads and writes by one client address.</summary>
+    public const string Api = "api";
+
+    public static void AddBazaarRateLimiting(this IServiceCollection services)
+    {
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(Auth, context => RateLimitPartition.GetSlidingWindowLimiter(ClientAddress(context), _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = 30,
+                Window = TimeSpan.FromMinutes(1),
+                SegmentsPerWindow = 6,
+                QueueLimit = 0,
+            }));
+            options.AddPolicy(Api, context => RateLimitPartition.GetTokenBucketLimiter(ClientAddress(context), _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = 200,
+                TokensPerPeriod = 100,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+            }));
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+                await WriteTooManyRequestsAsync(context.HttpContext, retryAfter);
+            };
+        });
+    }
+
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>A 429 problem with <c>Retry-After</c> in whole seconds (rounded up).</summary>
+    public static async Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests",
+                Detail = $"Slow down: try again in {RetryAfterSeconds(retryAfter)} seconds.",
+            },
+        });
+    }
+
+    /// <summary>For handlers that apply a distributed limit themselves.</summary>
+    public static IResult TooManyRequests(TimeSpan retryAfter) => new TooManyRequestsResult(retryAfter);
+
+    static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    sealed class TooManyRequestsResult(TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteTooManyRequestsAsync(httpContext, retryAfter);
+    }
+}
