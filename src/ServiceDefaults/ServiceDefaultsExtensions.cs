@@ -40,6 +40,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -57,7 +58,6 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddBazaarTelemetry(configuration, builder.Environment);
         services.AddBazaarProblemDetails();
-        services.AddValidation();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         services.Configure<AuthOptions>(configuration.GetSection("Auth"));

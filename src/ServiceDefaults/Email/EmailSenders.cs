@@ -56,7 +56,7 @@ public sealed class MailboxFolderEmailSender(IOptions<EmailOptions> options) : I
 
     internal static string Render(EmailMessage message)
     {
-        var body = Convert.ToBase64String(Encoding.UTF8.GetBytes(message.TextBody.ReplaceLineEndings("\r\n")), Base64FormattingOptions.InsertLineBreaks);
+        var body = message.TextBody.ReplaceLineEndings("\r\n");
         return new StringBuilder()
             .Append("Message-ID: <").Append(message.Id.ToString("N")).Append("@bazaar>\r\n")
             .Append("Date: ").Append(message.Date.ToString("r", System.Globalization.CultureInfo.InvariantCulture)).Append("\r\n")
@@ -65,7 +65,7 @@ public sealed class MailboxFolderEmailSender(IOptions<EmailOptions> options) : I
             .Append("Subject: =?utf-8?B?").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(message.Subject))).Append("?=\r\n")
             .Append("MIME-Version: 1.0\r\n")
             .Append("Content-Type: text/plain; charset=utf-8\r\n")
-            .Append("Content-Transfer-Encoding: base64\r\n")
+            .Append("Content-Transfer-Encoding: 8bit\r\n")
             .Append("\r\n")
             .Append(body).Append("\r\n")
             .ToString();

@@ -19,6 +19,8 @@ public static class ProblemDetailsSetup
         {
             var problem = context.ProblemDetails;
             problem.Instance ??= context.HttpContext.Request.Path;
+            if (problem is HttpValidationProblemDetails validation)
+                CamelCaseFieldNames(validation);
             problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
             if (problem.Status == StatusCodes.Status404NotFound && problem.Detail is null)
                 problem.Detail = "There is nothing at this address.";
@@ -34,6 +36,19 @@ public static class ProblemDetailsSetup
         services.AddExceptionHandler<BazaarExceptionHandler>();
         // Binding failures (malformed JSON, wrong content type, oversized body) are thrown so they get a problem body too.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+    }
+
+    /// <summary>Field names in errors follow the JSON the client sent (camelCase), whoever produced them.</summary>
+    static void CamelCaseFieldNames(HttpValidationProblemDetails problem)
+    {
+        var renamed = problem.Errors.ToDictionary(
+            e => string.Join('.', e.Key.Split('.').Select(part => JsonNamingPolicy.CamelCase.ConvertName(part))),
+            e => e.Value);
+        problem.Errors.Clear();
+        foreach (var (field, messages) in renamed)
+            problem.Errors[field] = messages;
+        if (problem.Title == "One or more validation errors occurred.")
+            problem.Title = "The request has invalid fields";
     }
 
     public static void UseBazaarProblemDetails(this WebApplication app)

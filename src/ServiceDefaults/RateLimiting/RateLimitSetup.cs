@@ -66,14 +66,14 @@ public static class RateLimits
         });
     }
 
-    /// <summary>For handlers that apply a distributed limit themselves.</summary>
-    public static IResult TooManyRequests(TimeSpan retryAfter) => new TooManyRequestsResult(retryAfter);
+    /// <summary>For handlers that apply a distributed limit themselves: 429 with <c>Retry-After</c>.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: $"Slow down: try again in {RetryAfterSeconds(retryAfter)} seconds.");
+    }
 
     static string RetryAfterSeconds(TimeSpan retryAfter) =>
         Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-
-    sealed class TooManyRequestsResult(TimeSpan retryAfter) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteTooManyRequestsAsync(httpContext, retryAfter);
-    }
 }

@@ -1,0 +1,126 @@
+using System.ComponentModel.DataAnnotations;
+using Bazaar.Identity.Auth;
+using Bazaar.Identity.Tokens;
+using Bazaar.Identity.Users;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Email;
+using Bazaar.ServiceDefaults.Problems;
+using Bazaar.ServiceDefaults.RateLimiting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Identity.Passwords;
+
+public sealed record ForgotPasswordRequest([Required, MaxLength(EmailAddress.MaxLength)] string Email);
+
+public sealed record ResetPasswordRequest([Required, MaxLength(200)] string Token, [Required, MaxLength(PasswordPolicy.MaxLength)] string NewPassword);
+
+public sealed record ChangePasswordRequest([Required, MaxLength(PasswordPolicy.MaxLength)] string CurrentPassword, [Required, MaxLength(PasswordPolicy.MaxLength)] string NewPassword);
+
+public sealed record ForgotPasswordResponse(string Message);
+
+public static class PasswordsApi
+{
+    const string ForgotAnswer = "If an account exists for this address, we have sent it a link to reset the password. The link works once, for 30 minutes.";
+
+    public static void MapPasswordsApi(this IEndpointRouteBuilder routes)
+    {
+        var anonymous = routes.MapGroup("/api/v1/auth/password").WithTags("Passwords").AllowAnonymous().RequireRateLimiting(RateLimits.Auth);
+        anonymous.MapPost("/forgot", Forgot);
+        anonymous.MapPost("/reset", Reset);
+        routes.MapPut("/api/v1/users/me/password", Change).WithTags("Users").RequireAuthorization(Policies.Customer);
+    }
+
+    /// <summary>Answers the same whether or not the address has an account; the limits count before the lookup, for the same reason.</summary>
+    static async Task<Results<Accepted<ForgotPasswordResponse>, ProblemHttpResult>> Forgot(
+        ForgotPasswordRequest request, HttpContext http, IdentityDb db, IDistributedRateLimiter limiter,
+        IOptions<IdentityServiceOptions> options, IOptions<EmailOptions> email, TimeProvider clock, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var normalized = EmailAddress.Normalize(request.Email);
+        foreach (var (key, limit) in new[]
+                 {
+                     ("forgot:ip:" + RateLimits.ClientAddress(http), settings.Limits.ForgotPerAddress),
+                     ("forgot:email:" + AuthApi.KeyFor(normalized), settings.Limits.ForgotPerEmail),
+                 })
+        {
+            var decision = await limiter.AcquireAsync(key, limit.Permits, limit.Window, ct);
+            if (!decision.Allowed)
+                return RateLimits.TooManyRequests(http, decision.RetryAfter);
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
+        if (user is { LockedByAdmin: false })
+        {
+            var now = clock.GetUtcNow();
+            var token = OpaqueToken.Create();
+            db.PasswordResetTokens.Add(new PasswordResetToken
+            {
+                Id = Guid.CreateVersion7(now),
+                UserId = user.Id,
+                TokenHash = OpaqueToken.Hash(token),
+                CreatedAt = now,
+                ExpiresAt = now + settings.PasswordResetLifetime,
+            });
+            var link = $"{email.Value.PublicBaseUrl.TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
+            db.Outbox.Add(OutboxEmail.Create(user.Email, "Reset your Bazaar password", $"""
+                Hello {user.DisplayName},
+
+                Someone (hopefully you) asked to reset the password of your Bazaar account.
+                Open this link to choose a new password. It works once, for {(int)settings.PasswordResetLifetime.TotalMinutes} minutes:
+
+                {link}
+
+                If you did not ask for this, ignore this e-mail; your password stays as it is.
+                """, now));
+            await db.SaveChangesAsync(ct); // the token and its e-mail commit together
+        }
+        return TypedResults.Accepted((string?)null, new ForgotPasswordResponse(ForgotAnswer));
+    }
+
+    static async Task<Results<NoContent, ValidationProblem>> Reset(
+        ResetPasswordRequest request, IdentityDb db, PasswordHashing passwords, PasswordPolicy policy, RefreshTokenStore refreshTokens,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var hash = OpaqueToken.Hash(request.Token);
+        var reset = await db.PasswordResetTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
+        var user = reset is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == reset.UserId, ct);
+        if (reset is null || user is null || reset.UsedAt is not null || reset.ExpiresAt <= now)
+            return Problem.Field("token", "This reset link is invalid, already used or expired. Ask for a new one.");
+        if (policy.Check(request.NewPassword, user.Email) is { } weak)
+            return Problem.Field("newPassword", weak);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Single use even under a double-click: only one request can flip used_at.
+        var claimed = await db.PasswordResetTokens.Where(t => t.Id == reset.Id && t.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+        if (claimed == 0)
+            return Problem.Field("token", "This reset link is invalid, already used or expired. Ask for a new one.");
+        user.SetPasswordHash(passwords.Hash(user, request.NewPassword), now);
+        user.ClearFailedLogins();
+        await db.SaveChangesAsync(ct);
+        await refreshTokens.RevokeAllForUserAsync(user.Id, "password reset", ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<NoContent, ValidationProblem, NotFound>> Change(
+        ChangePasswordRequest request, System.Security.Claims.ClaimsPrincipal principal, IdentityDb db, PasswordHashing passwords,
+        PasswordPolicy policy, RefreshTokenStore refreshTokens, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await UsersApi.FindCallerAsync(principal, db, ct);
+        if (user is null)
+            return TypedResults.NotFound();
+        if (passwords.Verify(user, request.CurrentPassword) == PasswordVerificationResult.Failed)
+            return Problem.Field("currentPassword", "The current password is incorrect.");
+        if (policy.Check(request.NewPassword, user.Email) is { } weak)
+            return Problem.Field("newPassword", weak);
+        var now = clock.GetUtcNow();
+        user.SetPasswordHash(passwords.Hash(user, request.NewPassword), now);
+        await db.SaveChangesAsync(ct);
+        await refreshTokens.RevokeAllForUserAsync(user.Id, "password changed", ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,158 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Bazaar.Identity.Tokens;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Bazaar.Identity.Users;
+
+public sealed record UpdateProfileRequest(
+    [Required, MinLength(1), MaxLength(100)] string DisplayName,
+    [MaxLength(EmailAddress.MaxLength)] string? Email,
+    [MaxLength(Bazaar.Identity.Passwords.PasswordPolicy.MaxLength)] string? CurrentPassword);
+
+public sealed record SetRolesRequest([Required, MaxLength(3)] IReadOnlyList<string> Roles);
+
+public sealed record UserPage(IReadOnlyList<UserDto> Items, string? NextCursor);
+
+public static class UsersApi
+{
+    const int MaxPageSize = 100;
+
+    public static void MapUsersApi(this IEndpointRouteBuilder routes)
+    {
+        var me = routes.MapGroup("/api/v1/users/me").WithTags("Users").RequireAuthorization(Policies.Customer);
+        me.MapGet("/", GetMe);
+        me.MapPut("/", UpdateMe);
+
+        var admin = routes.MapGroup("/api/v1/admin/users").WithTags("Admin: users").RequireAuthorization(Policies.Support);
+        admin.MapGet("/", ListUsers);
+        admin.MapGet("/{id:guid}", GetUser);
+        admin.MapPut("/{id:guid}/roles", SetRoles).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/lock", Lock).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/unlock", Unlock).RequireAuthorization(Policies.Admin);
+    }
+
+    internal static Task<User?> FindCallerAsync(ClaimsPrincipal principal, IdentityDb db, CancellationToken ct) =>
+        Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            ? db.Users.FirstOrDefaultAsync(u => u.Id == id, ct)
+            : Task.FromResult<User?>(null);
+
+    static async Task<Results<Ok<UserDto>, NotFound>> GetMe(ClaimsPrincipal principal, IdentityDb db, TimeProvider clock, CancellationToken ct) =>
+        await FindCallerAsync(principal, db, ct) is { } user ? TypedResults.Ok(UserDto.From(user, clock.GetUtcNow())) : TypedResults.NotFound();
+
+    /// <summary>Changing the e-mail address needs the current password: it is how the account is recovered.</summary>
+    static async Task<Results<Ok<UserDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateMe(
+        UpdateProfileRequest request, ClaimsPrincipal principal, IdentityDb db, PasswordHashing passwords, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await FindCallerAsync(principal, db, ct);
+        if (user is null)
+            return TypedResults.NotFound();
+        if (string.IsNullOrWhiteSpace(request.DisplayName))
+            return Problem.Field("displayName", "Enter your name.");
+        EmailAddress? newEmail = null;
+        if (request.Email is not null && EmailAddress.Normalize(request.Email) != user.NormalizedEmail)
+        {
+            if (!EmailAddress.TryParse(request.Email, out newEmail))
+                return Problem.Field("email", "Enter a valid e-mail address, like name@example.com.");
+            if (request.CurrentPassword is null || passwords.Verify(user, request.CurrentPassword) == PasswordVerificationResult.Failed)
+                return Problem.Field("currentPassword", "Enter your current password to change the e-mail address.");
+        }
+        var now = clock.GetUtcNow();
+        user.UpdateProfile(request.DisplayName, newEmail, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problem.Conflict("Another account already uses this e-mail address.");
+        }
+        return TypedResults.Ok(UserDto.From(user, now));
+    }
+
+    /// <summary>Newest first; <paramref name="q"/> matches e-mail or name; the cursor is the last id of the previous page.</summary>
+    static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
+        IdentityDb db, TimeProvider clock, CancellationToken ct, string? q = null, string? role = null, string? cursor = null, int limit = 25)
+    {
+        if (limit is < 1 or > MaxPageSize)
+            return Problem.Field("limit", $"limit must be between 1 and {MaxPageSize}.");
+        if (role is not null && !Policies.Roles.All.Contains(role))
+            return Problem.Field("role", $"role must be one of: {string.Join(", ", Policies.Roles.All)}.");
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var parsed))
+                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
+            after = parsed;
+        }
+        if (q is { Length: > 200 })
+            return Problem.Field("q", "The search text must be at most 200 characters.");
+
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = "%" + q.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            query = query.Where(u => EF.Functions.Like(u.NormalizedEmail, pattern) || EF.Functions.ILike(u.DisplayName, pattern));
+        }
+        if (role is not null)
+            query = query.Where(u => u.Roles.Contains(role));
+        if (after is { } afterId)
+            query = query.Where(u => u.Id.CompareTo(afterId) < 0);
+        var rows = await query.OrderByDescending(u => u.Id).Take(limit + 1).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var page = rows.Take(limit).Select(u => UserDto.From(u, now)).ToList();
+        return TypedResults.Ok(new UserPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+    }
+
+    static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetUser(Guid id, IdentityDb db, TimeProvider clock, CancellationToken ct) =>
+        await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) is { } user
+            ? TypedResults.Ok(UserDto.From(user, clock.GetUtcNow()))
+            : Problem.NotFound("There is no user with this id.");
+
+    static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> SetRoles(
+        Guid id, SetRolesRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var unknown = request.Roles.FirstOrDefault(r => !Policies.Roles.All.Contains(r));
+        if (unknown is not null)
+            return Problem.Field("roles", $"'{unknown}' is not a role. Roles: {string.Join(", ", Policies.Roles.All)}.");
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+            return Problem.NotFound("There is no user with this id.");
+        if (user.Id.ToString() == principal.FindFirstValue(ClaimTypes.NameIdentifier) && !request.Roles.Contains(Policies.Roles.Admin))
+            return Problem.Conflict("You cannot remove your own admin role; ask another admin.");
+        var now = clock.GetUtcNow();
+        user.SetRoles(request.Roles, now);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(UserDto.From(user, now));
+    }
+
+    static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Lock(
+        Guid id, ClaimsPrincipal principal, IdentityDb db, RefreshTokenStore refreshTokens, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+            return Problem.NotFound("There is no user with this id.");
+        if (user.Id.ToString() == principal.FindFirstValue(ClaimTypes.NameIdentifier))
+            return Problem.Conflict("You cannot lock your own account.");
+        var now = clock.GetUtcNow();
+        user.Lock(now);
+        await db.SaveChangesAsync(ct);
+        await refreshTokens.RevokeAllForUserAsync(user.Id, "locked by admin", ct);
+        return TypedResults.Ok(UserDto.From(user, now));
+    }
+
+    static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Unlock(Guid id, IdentityDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+            return Problem.NotFound("There is no user with this id.");
+        var now = clock.GetUtcNow();
+        user.Unlock(now);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(UserDto.From(user, now));
+    }
+}
