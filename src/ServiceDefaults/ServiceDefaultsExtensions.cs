@@ -68,7 +68,7 @@ public static class ServiceDefaultsExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenDefaults.Scheme, null);
         services.AddAuthorization(Policies.Add);
 
-        services.AddBazaarRateLimiting();
+        services.AddBazaarRateLimiting(configuration);
         services.AddSingleton<IRedisClient>(sp => new RedisClient(RedisOptions.Parse(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured."))));

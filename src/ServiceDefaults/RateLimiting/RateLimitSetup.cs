@@ -20,21 +20,22 @@ public static class RateLimits
     /// <summary>Ordinary reads and writes by one client address.</summary>
     public const string Api = "api";
 
-    public static void AddBazaarRateLimiting(this IServiceCollection services)
+    public static void AddBazaarRateLimiting(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
+        services.Configure<RateLimitSettings>(configuration.GetSection("RateLimiting"));
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(Auth, context => RateLimitPartition.GetSlidingWindowLimiter(ClientAddress(context), _ => new SlidingWindowRateLimiterOptions
             {
-                PermitLimit = 30,
+                PermitLimit = Settings(context).AuthPermitsPerMinute,
                 Window = TimeSpan.FromMinutes(1),
                 SegmentsPerWindow = 6,
                 QueueLimit = 0,
             }));
             options.AddPolicy(Api, context => RateLimitPartition.GetTokenBucketLimiter(ClientAddress(context), _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = 200,
-                TokensPerPeriod = 100,
+                TokenLimit = 2 * Settings(context).ApiTokensPerSecond,
+                TokensPerPeriod = Settings(context).ApiTokensPerSecond,
                 ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
             }));
@@ -45,6 +46,9 @@ public static class RateLimits
             };
         });
     }
+
+    static RateLimitSettings Settings(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitSettings>>().Value;
 
     public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
@@ -76,4 +80,11 @@ public static class RateLimits
 
     static string RetryAfterSeconds(TimeSpan retryAfter) =>
         Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Per-replica limits per client address (configuration section <c>RateLimiting</c>).</summary>
+public sealed class RateLimitSettings
+{
+    public int AuthPermitsPerMinute { get; set; } = 30;
+    public int ApiTokensPerSecond { get; set; } = 100;
 }

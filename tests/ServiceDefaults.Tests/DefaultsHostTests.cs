@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.RateLimiting;
+using Bazaar.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bazaar.ServiceDefaults.Tests;
+
+/// <summary>A small service built only from the shared defaults, on real Kestrel, so the whole error and health surface is exercised.</summary>
+public sealed class DefaultsHost : IAsyncLifetime
+{
+    WebApplication _app = null!;
+    public TestTokens Tokens { get; } = new();
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["ConnectionStrings:Redis"] = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=300,syncTimeout=300"; // nothing listens: Redis is down
+        builder.Configuration["Auth:Issuer"] = "http://bazaar.test";
+        builder.Configuration["RateLimiting:AuthPermitsPerMinute"] = "2";
+        builder.AddServiceDefaults();
+        builder.Services.AddSingleton<IJsonWebKeySource>(Tokens);
+
+        _app = builder.Build();
+        _app.MapDefaultEndpoints();
+        _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
+        _app.MapPost("/echo", (Payload payload) => TypedResults.Ok(payload));
+        _app.MapGet("/mine", () => "yours").RequireAuthorization(Policies.Customer);
+        _app.MapGet("/admin", () => "ok").RequireAuthorization(Policies.Admin);
+        _app.MapGet("/internal/ping", () => "pong").RequireAuthorization(Policies.Internal);
+        _app.MapPost("/login", () => "ok").RequireRateLimiting(RateLimits.Auth);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public sealed record Payload(string Name, int Quantity);
+}
+
+public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<DefaultsHost>
+{
+    readonly HttpClient _client = host.Client;
+
+    static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task An_unhandled_exception_is_a_500_problem_without_internals()
+    {
+        var body = await (await _client.GetAsync("/boom")).ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
+        body.ToString().ShouldNotContain("secret internals");
+        body.GetProperty("traceId").GetString()!.Length.ShouldBe(32);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        var body = await (await _client.PostAsync("/echo", Json("{\"name\": \"x\","))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        body.GetProperty("title").GetString().ShouldBe("The request body is not valid JSON");
+    }
+
+    [Fact]
+    public async Task A_wrongly_typed_field_is_named()
+    {
+        await (await _client.PostAsync("/echo", Json("""{"name": "x", "quantity": "many"}"""))).ShouldNameFieldAsync("quantity");
+    }
+
+    [Fact]
+    public async Task A_valid_body_round_trips()
+    {
+        var echoed = await (await _client.PostAsync("/echo", Json("""{"name": "x", "quantity": 2}"""))).ShouldBeOkAsync<DefaultsHost.Payload>();
+        echoed.ShouldBe(new DefaultsHost.Payload("x", 2));
+    }
+
+    [Fact]
+    public async Task The_wrong_content_type_is_a_415_problem()
+    {
+        await (await _client.PostAsync("/echo", new StringContent("name=x", Encoding.UTF8, "text/plain"))).ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_a_413_problem()
+    {
+        var huge = "{\"name\": \"" + new string('x', 2 * 1024 * 1024) + "\", \"quantity\": 1}";
+        await (await _client.PostAsync("/echo", Json(huge))).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_methods_are_problems()
+    {
+        await (await _client.GetAsync("/nowhere")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.DeleteAsync("/echo")).ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task Without_a_token_protected_routes_answer_401_with_a_challenge()
+    {
+        var response = await _client.GetAsync("/mine");
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
+    }
+
+    [Fact]
+    public async Task A_bad_token_is_401_invalid_token()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/mine");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not.a.token");
+        var response = await _client.SendAsync(request);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldContain("invalid_token");
+    }
+
+    [Fact]
+    public async Task Roles_and_scopes_are_enforced()
+    {
+        async Task<HttpStatusCode> Get(string path, string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return (await _client.SendAsync(request)).StatusCode;
+        }
+        var customer = host.Tokens.ForUser(Guid.NewGuid(), "customer");
+        var admin = host.Tokens.ForUser(Guid.NewGuid(), "admin", "customer");
+        var service = host.Tokens.ForService("ordering");
+
+        (await Get("/mine", customer)).ShouldBe(HttpStatusCode.OK);
+        (await Get("/admin", customer)).ShouldBe(HttpStatusCode.Forbidden);
+        (await Get("/admin", admin)).ShouldBe(HttpStatusCode.OK);
+        (await Get("/internal/ping", customer)).ShouldBe(HttpStatusCode.Forbidden);
+        (await Get("/internal/ping", service)).ShouldBe(HttpStatusCode.OK);
+        (await Get("/mine", service)).ShouldBe(HttpStatusCode.Forbidden); // a service is not a customer
+    }
+
+    [Fact]
+    public async Task Liveness_ignores_dependencies_but_readiness_reports_redis_down()
+    {
+        (await _client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await _client.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await ready.Content.ReadAsStringAsync()).ShouldContain("Redis is not answering");
+        (await _client.GetAsync("/health/startup")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Metrics_count_requests_by_route_and_status()
+    {
+        await _client.GetAsync("/health/live");
+        var text = await _client.GetStringAsync("/metrics");
+        text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
+        text.ShouldContain("http_route=\"/health/live\"");
+        text.ShouldContain("http_response_status_code=\"200\"");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_is_served()
+    {
+        var text = await _client.GetStringAsync("/openapi/v1.json");
+        text.ShouldContain("\"openapi\"");
+        text.ShouldContain("/echo");
+    }
+
+    [Fact]
+    public async Task A_rate_limited_route_answers_429_with_retry_after()
+    {
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 3; i++)
+            last = await _client.PostAsync("/login", null);
+        await last.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        last.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeGreaterThan(0);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using Bazaar.ServiceDefaults.Http;
+using Bazaar.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.ServiceDefaults.Tests;
+
+public sealed class ServiceClientTests
+{
+    static HttpClient Client(HttpMessageHandler inner) =>
+        new(new ResilienceHandler(new ServiceClientOptions { BaseDelay = TimeSpan.FromMilliseconds(1) }) { InnerHandler = inner })
+        {
+            BaseAddress = new Uri("http://catalog/"),
+        };
+
+    [Fact]
+    public async Task Idempotent_requests_are_retried_after_transient_failures()
+    {
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.ServiceUnavailable), StubHandler.Status(HttpStatusCode.BadGateway), StubHandler.Status(HttpStatusCode.OK));
+        var response = await Client(peer).GetAsync("api/v1/products");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        peer.Requests.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_post_without_idempotency_key_is_sent_once()
+    {
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.ServiceUnavailable), StubHandler.Status(HttpStatusCode.OK));
+        var response = await Client(peer).PostAsync("internal/reservations", new StringContent("{}"));
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        peer.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_post_with_an_idempotency_key_is_retried()
+    {
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.ServiceUnavailable), StubHandler.Status(HttpStatusCode.Created));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "internal/reservations") { Content = new StringContent("{}") };
+        request.Headers.Add("Idempotency-Key", "order-1");
+        var response = await Client(peer).SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        peer.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Client_errors_are_not_retried()
+    {
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.NotFound));
+        (await Client(peer).GetAsync("api/v1/products/x")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        peer.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_the_limit()
+    {
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.ServiceUnavailable));
+        (await Client(peer).GetAsync("x")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        peer.Requests.Count.ShouldBe(4); // the first try and three retries
+    }
+
+    [Fact]
+    public async Task The_service_token_goes_on_internal_routes_only_and_is_cached()
+    {
+        var identity = new StubHandler(StubHandler.Status(HttpStatusCode.OK, """{"access_token":"svc-token","token_type":"Bearer","expires_in":900}"""));
+        var tokens = new ServiceTokenProvider(new HttpClient(identity),
+            Options.Create(new ServiceAuthOptions { TokenUri = "http://identity/api/v1/auth/token", ClientId = "ordering", ClientSecret = "s" }), new FakeTimeProvider());
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.OK));
+        var client = new HttpClient(new ServiceTokenHandler(tokens) { InnerHandler = peer }) { BaseAddress = new Uri("http://catalog/") };
+
+        await client.PostAsync("internal/pricing", new StringContent("{}"));
+        await client.PostAsync("internal/pricing", new StringContent("{}"));
+        await client.GetAsync("api/v1/products");
+
+        peer.Requests[0].Headers.Authorization!.ToString().ShouldBe("Bearer svc-token");
+        peer.Requests[1].Headers.Authorization!.ToString().ShouldBe("Bearer svc-token");
+        peer.Requests[2].Headers.Authorization.ShouldBeNull();
+        identity.Requests.Count.ShouldBe(1);
+        var form = await identity.Requests[0].Content!.ReadAsStringAsync();
+        form.ShouldContain("grant_type=client_credentials");
+        form.ShouldContain("client_id=ordering");
+    }
+}

@@ -1,0 +1,105 @@
+using Bazaar.ServiceDefaults;
+using Bazaar.ServiceDefaults.Redis;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Xunit;
+
+namespace Bazaar.Testing;
+
+/// <summary>
+/// One service under test, over HTTP, against real PostgreSQL and Redis: a fresh database (migrated) and a Redis
+/// database of its own per test class. <see cref="ResetAsync"/> empties both between tests.
+/// </summary>
+public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>, IAsyncLifetime where TProgram : class
+{
+    readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    public string DatabaseConnectionString { get; private set; } = "";
+    public string RedisConnectionString { get; private set; } = "";
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Short lower-case name used for the test database.</summary>
+    protected abstract string ServiceName { get; }
+
+    /// <summary>Tables that survive <see cref="ResetAsync"/> (besides the migration history).</summary>
+    protected virtual IReadOnlyCollection<string> KeptTables => [];
+
+    /// <summary>Service-specific settings; the defaults below are already in <paramref name="settings"/>.</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings) { }
+
+    /// <summary>Whether the service runs on <see cref="Clock"/> (the default) or on real time.</summary>
+    protected virtual bool UseFakeClock => true;
+
+    public async Task InitializeAsync()
+    {
+        DatabaseConnectionString = await TestServers.CreateDatabaseAsync("test_" + ServiceName);
+        RedisConnectionString = $"{await TestServers.RedisAsync()},database={TestServers.NextRedisDatabase()}";
+        _settings["ConnectionStrings:Database"] = DatabaseConnectionString;
+        _settings["ConnectionStrings:Redis"] = RedisConnectionString;
+        _settings["Auth:Issuer"] = "http://bazaar.test";
+        _settings["Auth:Audience"] = "bazaar";
+        _settings["RateLimiting:AuthPermitsPerMinute"] = "100000";
+        _settings["RateLimiting:ApiTokensPerSecond"] = "100000";
+        Configure(_settings);
+        await ServiceCommands.MigrateAsync(Services, CancellationToken.None);
+        await FlushRedisAsync();
+    }
+
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            if (UseFakeClock)
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            ConfigureTestServices(services);
+        });
+    }
+
+    protected virtual void ConfigureTestServices(IServiceCollection services) { }
+
+    /// <summary>Empties every table but the kept ones and the Redis database; the clock goes back to now.</summary>
+    public async Task ResetAsync()
+    {
+        Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("select tablename from pg_tables where schemaname = 'public'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
+        var emptied = tables.Where(t => t != "schema_migrations" && !KeptTables.Contains(t)).Select(t => $"\"{t}\"").ToList();
+        if (emptied.Count > 0)
+        {
+            await using var truncate = new NpgsqlCommand($"truncate {string.Join(", ", emptied)} restart identity cascade", connection);
+            await truncate.ExecuteNonQueryAsync();
+        }
+        await FlushRedisAsync();
+    }
+
+    async Task FlushRedisAsync()
+    {
+        await using var redis = new RedisClient(RedisOptions.Parse(RedisConnectionString));
+        await redis.ExecuteAsync(["FLUSHDB"]);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        var name = new NpgsqlConnectionStringBuilder(DatabaseConnectionString).Database;
+        await using var connection = new NpgsqlConnection(await TestServers.PostgresAsync() + ";Database=postgres;Pooling=false");
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}

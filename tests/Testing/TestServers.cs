@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Bazaar.Testing;
+
+/// <summary>
+/// The PostgreSQL and Redis servers of this test run: the ones named by <c>BAZAAR_TEST_POSTGRES</c> and
+/// <c>BAZAAR_TEST_REDIS</c> (the test command starts them once for every suite), or else throwaway servers started
+/// here on free loopback ports and stopped when the process exits.
+/// </summary>
+public static class TestServers
+{
+    static readonly Lazy<Task<string>> PostgresLazy = new(StartPostgresAsync);
+    static readonly Lazy<Task<string>> RedisLazy = new(StartRedisAsync);
+    static int _redisDatabase;
+
+    /// <summary>Connection string without a database name.</summary>
+    public static Task<string> PostgresAsync() => PostgresLazy.Value;
+
+    /// <summary><c>host:port</c> of the Redis server.</summary>
+    public static Task<string> RedisAsync() => RedisLazy.Value;
+
+    /// <summary>A Redis database index of its own for each caller (the test command starts Redis with 2000 databases).</summary>
+    public static int NextRedisDatabase() => 1 + (Interlocked.Increment(ref _redisDatabase) % 1999);
+
+    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var server = await PostgresAsync();
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(server + ";Database=postgres;Pooling=false");
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"create database \"{name}\"", connection);
+        await create.ExecuteNonQueryAsync();
+        return $"{server};Database={name}";
+    }
+
+    static async Task<string> StartPostgresAsync()
+    {
+        var given = Environment.GetEnvironmentVariable("BAZAAR_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(given))
+            return given;
+
+        var bin = FindPostgresBin();
+        var dir = Directory.CreateTempSubdirectory("bazaar-test-pg-").FullName;
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+            await RunAsync("chown", ["postgres:postgres", dir]);
+        var port = FreePort();
+        await RunAsync(Path.Combine(bin, "initdb"), ["-D", Path.Combine(dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], asRoot);
+        await RunAsync(Path.Combine(bin, "pg_ctl"),
+            ["-D", Path.Combine(dir, "data"), "-l", Path.Combine(dir, "log"), "-w", "-o",
+             $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start"], asRoot);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "stop"], asRoot).GetAwaiter().GetResult();
+            Directory.Delete(dir, recursive: true);
+        };
+        return $"Host=127.0.0.1;Port={port};Username=postgres";
+    }
+
+    static async Task<string> StartRedisAsync()
+    {
+        var given = Environment.GetEnvironmentVariable("BAZAAR_TEST_REDIS");
+        if (!string.IsNullOrWhiteSpace(given))
+            return given;
+        var port = FreePort();
+        var dir = Directory.CreateTempSubdirectory("bazaar-test-redis-").FullName;
+        var process = Process.Start(new ProcessStartInfo("redis-server",
+            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "2000", "--dir", dir])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("redis-server did not start; install it (apt-get install redis-server).");
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            process.Kill();
+            Directory.Delete(dir, recursive: true);
+        };
+        await WaitForPortAsync(port);
+        return $"127.0.0.1:{port}";
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static async Task WaitForPortAsync(int port)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new TimeoutException($"Nothing listened on port {port}.");
+    }
+
+    static string FindPostgresBin()
+    {
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d).Select(d => Path.Combine(d, "bin"))
+            : [];
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql; install postgresql.");
+    }
+
+    static async Task RunAsync(string file, IEnumerable<string> args, bool asPostgres = false)
+    {
+        var start = asPostgres ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", file, .. args]) : new ProcessStartInfo(file, args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await stdout}{await stderr}");
+    }
+}

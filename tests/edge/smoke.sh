@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# End-to-end smoke test of a running platform, through the edge only (run by ./bazaar test after
+# ./bazaar up --detach; works against a developer's running platform too).
+#
+#   BAZAAR_EDGE_URL        the edge [http://localhost:8080]
+#   BAZAAR_ADMIN_EMAIL     demo admin [admin@bazaar.test]
+#   BAZAAR_ADMIN_PASSWORD  demo admin password [Bazaar-Admin-2026]
+#
+# One line per check: "ok - <name>" or "not ok - <name>" (with "#" diagnostics after a failure).
+# Exit status 0 iff every check passed.
+set -euo pipefail
+
+BASE=${BAZAAR_EDGE_URL:-http://localhost:8080}
+BASE=${BASE%/}
+ADMIN_EMAIL=${BAZAAR_ADMIN_EMAIL:-admin@bazaar.test}
+ADMIN_PASSWORD=${BAZAAR_ADMIN_PASSWORD:-Bazaar-Admin-2026}
+
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || {
+    echo "not ok - $tool is installed"
+    exit 1
+  }
+done
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+PASSED=0
+FAILED=0
+STATUS=000
+WHY=""
+
+# request METHOD PATH [curl args...]: sets STATUS; the body and headers land in $WORK.
+request() {
+  local method=$1 path=$2
+  shift 2
+  : >"$WORK/body"
+  : >"$WORK/headers"
+  STATUS=$(curl -sS --path-as-is --max-time 15 -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' \
+    -X "$method" "$@" "$BASE$path" 2>"$WORK/curl.err") || STATUS=000
+}
+
+body() { cat "$WORK/body"; }
+
+# header NAME: the value of a response header (first one), without CR.
+header() {
+  grep -i "^$1:" "$WORK/headers" | head -n1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//' || true
+}
+
+# Assertions: each returns non-zero and sets WHY when it does not hold.
+status_is() {
+  [[ $STATUS == "$1" ]] && return 0
+  WHY="expected HTTP $1, got $STATUS: $(head -c 300 "$WORK/body" | tr -d '\n')$(cat "$WORK/curl.err" 2>/dev/null)"
+  return 1
+}
+header_is() {
+  local v
+  v=$(header "$1")
+  [[ $v == "$2" ]] && return 0
+  WHY="expected header $1: $2, got '${v}'"
+  return 1
+}
+header_contains() {
+  local v
+  v=$(header "$1")
+  [[ $v == *"$2"* ]] && return 0
+  WHY="expected header $1 to contain '$2', got '${v}'"
+  return 1
+}
+json_true() { # json_true JQ_FILTER [jq args...]: the filter is true for the body
+  local filter=$1
+  shift
+  jq -e "$@" "$filter" "$WORK/body" >/dev/null 2>&1 && return 0
+  WHY="expected the body to satisfy $filter: $(head -c 300 "$WORK/body" | tr -d '\n')"
+  return 1
+}
+
+# check NAME FUNCTION: runs one check and prints its line.
+check() {
+  local name=$1
+  WHY=""
+  if "$2"; then
+    PASSED=$((PASSED + 1))
+    echo "ok - $name"
+  else
+    FAILED=$((FAILED + 1))
+    echo "not ok - $name"
+    [[ -z $WHY ]] || echo "#   $WHY"
+  fi
+}
+
+suffix=$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
+CUSTOMER_EMAIL="smoke-$suffix@bazaar.test"
+CUSTOMER_PASSWORD="Smoke-Check-$suffix-Pw"
+CUSTOMER_TOKEN=""
+ADMIN_TOKEN=""
+
+# --- the edge itself -------------------------------------------------------------------------------------------
+
+t_healthz() { request GET /healthz && status_is 200; }
+t_security_headers() {
+  request GET /healthz &&
+    header_is X-Content-Type-Options nosniff &&
+    header_is X-Frame-Options DENY &&
+    header_is Referrer-Policy strict-origin-when-cross-origin &&
+    header_contains Content-Security-Policy "frame-ancestors 'none'" &&
+    header_contains Permissions-Policy "camera=()"
+}
+t_server_version_hidden() {
+  request GET /healthz && status_is 200 || return 1
+  local server
+  server=$(header Server)
+  [[ $server != *[0-9]* ]] && return 0
+  WHY="Server header reveals a version: $server"
+  return 1
+}
+t_request_id() {
+  request GET /healthz -H "X-Request-Id: smoke-$suffix-request" &&
+    header_is X-Request-Id "smoke-$suffix-request" || return 1
+  request GET /healthz
+  [[ $(header X-Request-Id) =~ ^[0-9a-f]{32}$ ]] && return 0
+  WHY="expected a minted X-Request-Id, got '$(header X-Request-Id)'"
+  return 1
+}
+t_storefront() { request GET / && status_is 200 && header_contains Content-Type text/html; }
+t_internal_hidden() { request GET /internal/anything && status_is 404; }
+t_internal_traversal() { request GET "/api/v1/auth/%2e%2e/%2e%2e/%2e%2e/internal/anything" && status_is 404; }
+t_unrouted_api() {
+  request GET /api/v1/no-such-thing && status_is 404 && header_contains Content-Type application/problem+json
+}
+
+# --- identity through the edge ---------------------------------------------------------------------------------
+
+t_discovery() {
+  request GET /.well-known/openid-configuration && status_is 200 &&
+    json_true '(.issuer | type == "string") and (.jwks_uri | type == "string")'
+}
+# shellcheck disable=SC2016  # $base is a jq variable
+t_discovery_issuer() {
+  request GET /.well-known/openid-configuration && status_is 200 &&
+    json_true '.issuer == $base' --arg base "$BASE"
+}
+t_jwks() {
+  request GET /.well-known/jwks.json && status_is 200 &&
+    json_true '(.keys | length > 0) and all(.keys[]; has("kty") and has("kid"))'
+}
+t_jwks_public_only() {
+  request GET /.well-known/jwks.json && status_is 200 &&
+    json_true 'all(.keys[]; has("d") or has("p") or has("q") | not)'
+}
+t_register() {
+  local payload
+  payload=$(jq -nc --arg e "$CUSTOMER_EMAIL" --arg p "$CUSTOMER_PASSWORD" '{email:$e,password:$p,displayName:"Smoke Test"}')
+  request POST /api/v1/auth/register -H 'Content-Type: application/json' --data-binary "$payload" && status_is 201
+}
+t_register_malformed() {
+  request POST /api/v1/auth/register -H 'Content-Type: application/json' --data-binary '{"email": "x@y.test", ' &&
+    status_is 400 && header_contains Content-Type application/problem+json
+}
+t_error_has_security_headers() {
+  request POST /api/v1/auth/register -H 'Content-Type: application/json' --data-binary '{' &&
+    header_is X-Content-Type-Options nosniff && header_is X-Frame-Options DENY
+}
+
+# login EMAIL PASSWORD: sets TOKEN from the response's accessToken.
+login() {
+  local payload
+  TOKEN=""
+  payload=$(jq -nc --arg e "$1" --arg p "$2" '{email:$e,password:$p}')
+  request POST /api/v1/auth/login -H 'Content-Type: application/json' --data-binary "$payload" &&
+    status_is 200 && json_true '.accessToken | type == "string" and length > 0' || return 1
+  TOKEN=$(jq -r .accessToken "$WORK/body")
+}
+t_login() {
+  login "$CUSTOMER_EMAIL" "$CUSTOMER_PASSWORD" || return 1
+  CUSTOMER_TOKEN=$TOKEN
+}
+t_login_wrong_password() {
+  local payload
+  payload=$(jq -nc --arg e "$CUSTOMER_EMAIL" '{email:$e,password:"not-the-password-1234"}')
+  request POST /api/v1/auth/login -H 'Content-Type: application/json' --data-binary "$payload" && status_is 401
+}
+# shellcheck disable=SC2016  # $e is a jq variable
+t_me() {
+  [[ -n $CUSTOMER_TOKEN ]] || {
+    WHY="no customer token (login failed)"
+    return 1
+  }
+  request GET /api/v1/users/me -H "Authorization: Bearer $CUSTOMER_TOKEN" && status_is 200 &&
+    json_true 'any(.. | strings; . == $e)' --arg e "$CUSTOMER_EMAIL"
+}
+t_me_anonymous() { request GET /api/v1/users/me && status_is 401; }
+t_me_bad_token() { request GET /api/v1/users/me -H 'Authorization: Bearer not.a.token' && status_is 401; }
+t_admin_login() {
+  login "$ADMIN_EMAIL" "$ADMIN_PASSWORD" || return 1
+  ADMIN_TOKEN=$TOKEN
+}
+t_admin_users() {
+  [[ -n $ADMIN_TOKEN ]] || {
+    WHY="no admin token (admin login failed)"
+    return 1
+  }
+  request GET /api/v1/admin/users -H "Authorization: Bearer $ADMIN_TOKEN" && status_is 200
+}
+t_admin_users_forbidden_for_customer() {
+  [[ -n $CUSTOMER_TOKEN ]] || {
+    WHY="no customer token (login failed)"
+    return 1
+  }
+  request GET /api/v1/admin/users -H "Authorization: Bearer $CUSTOMER_TOKEN" && status_is 403
+}
+
+echo "# smoke test against $BASE"
+check "edge answers /healthz" t_healthz
+check "security headers on edge responses" t_security_headers
+check "Server header hides the version" t_server_version_hidden
+check "X-Request-Id is passed through or minted" t_request_id
+check "storefront (or placeholder) at /" t_storefront
+check "/internal/* is not routed" t_internal_hidden
+check "encoded traversal to /internal/* is not routed" t_internal_traversal
+check "unrouted /api/* is a problem+json 404" t_unrouted_api
+check "openid-configuration via the edge" t_discovery
+check "discovery issuer is the edge URL" t_discovery_issuer
+check "jwks.json via the edge has keys" t_jwks
+check "jwks.json holds no private key material" t_jwks_public_only
+check "register a new customer (201)" t_register
+check "malformed JSON on register is a problem+json 400" t_register_malformed
+check "security headers on API errors" t_error_has_security_headers
+check "customer logs in and gets an access token" t_login
+check "wrong password is a 401" t_login_wrong_password
+check "GET /api/v1/users/me with the token returns the customer" t_me
+check "GET /api/v1/users/me without a token is a 401" t_me_anonymous
+check "GET /api/v1/users/me with a forged token is a 401" t_me_bad_token
+check "demo admin logs in" t_admin_login
+check "admin lists users" t_admin_users
+check "customer cannot list users (403)" t_admin_users_forbidden_for_customer
+echo "# $PASSED passed, $FAILED failed"
+((FAILED == 0))
