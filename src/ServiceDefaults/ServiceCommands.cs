@@ -20,7 +20,9 @@ public static class ServiceCommands
 {
     public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
     {
-        switch (args.FirstOrDefault())
+        // Options (--urls=…, --Section:Key=value) are configuration; the first bare word is the command.
+        var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+        switch (command)
         {
             case "migrate":
                 await MigrateAsync(app.Services, CancellationToken.None);
@@ -33,7 +35,7 @@ public static class ServiceCommands
                 await app.RunAsync();
                 return 0;
             default:
-                await Console.Error.WriteLineAsync($"Unknown command '{args[0]}'. Commands: serve (default), migrate, seed.");
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve (default), migrate, seed.");
                 return 2;
         }
     }

@@ -58,7 +58,11 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddBazaarTelemetry(configuration, builder.Environment);
         services.AddBazaarProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new SafeStringConverter());
+        });
 
         services.Configure<AuthOptions>(configuration.GetSection("Auth"));
         services.AddHttpClient<RemoteJsonWebKeySource>(http => http.Timeout = TimeSpan.FromSeconds(5));

@@ -80,6 +80,22 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
         await (await _client.PostAsync("/echo", Json("""{"name": "x", "quantity": "many"}"""))).ShouldNameFieldAsync("quantity");
     }
 
+    [Theory]
+    [InlineData("""{"name": "a\u0000b", "quantity": 1}""")]
+    [InlineData("""{"name": "\ud800", "quantity": 1}""")]
+    [InlineData("""{"name": "\udc00x", "quantity": 1}""")]
+    public async Task Text_no_database_can_store_is_refused_by_field(string json)
+    {
+        await (await _client.PostAsync("/echo", Json(json))).ShouldNameFieldAsync("name");
+    }
+
+    [Fact]
+    public async Task Astral_characters_are_fine()
+    {
+        var echoed = await (await _client.PostAsync("/echo", Json("""{"name": "\ud83d\uded2 cart", "quantity": 1}"""))).ShouldBeOkAsync<DefaultsHost.Payload>();
+        echoed.Name.ShouldBe("🛒 cart");
+    }
+
     [Fact]
     public async Task A_valid_body_round_trips()
     {

@@ -69,6 +69,8 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
         var problem = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(bad),
+            // The form reader's limits (key, value or count too large) and malformed multipart bodies.
+            InvalidDataException invalid => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The form data is not valid", Detail = invalid.Message },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 new ProblemDetails { Status = 499, Title = "Client closed request" },
             _ => null,
