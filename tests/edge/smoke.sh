@@ -123,6 +123,23 @@ t_request_id() {
 }
 t_storefront() { request GET / && status_is 200 && header_contains Content-Type text/html; }
 t_internal_hidden() { request GET /internal/anything && status_is 404; }
+t_token_endpoint_hidden() {
+  request POST /api/v1/auth/token -d 'grant_type=client_credentials&client_id=identity&client_secret=x' && status_is 404
+}
+t_service_retry_after_kept() {
+  # forgot-password allows 3 per address per hour: the 4th is the service's 429, whose Retry-After must pass unchanged.
+  local _
+  for _ in 1 2 3 4; do
+    request POST /api/v1/auth/password/forgot -H 'Content-Type: application/json' -d "{\"email\":\"limit-$suffix@bazaar.test\"}"
+  done
+  status_is 429 || return 1
+  local count value
+  count=$(grep -ci '^retry-after:' "$WORK/headers" || true)
+  value=$(header Retry-After)
+  [[ $count == 1 && $value =~ ^[0-9]+$ && $value -gt 60 ]] && return 0
+  WHY="expected one Retry-After from the service (minutes away), got $count header(s): '$value'"
+  return 1
+}
 t_internal_traversal() { request GET "/api/v1/auth/%2e%2e/%2e%2e/%2e%2e/internal/anything" && status_is 404; }
 t_unrouted_api() {
   request GET /api/v1/no-such-thing && status_is 404 && header_contains Content-Type application/problem+json
@@ -217,6 +234,8 @@ check "X-Request-Id is passed through or minted" t_request_id
 check "storefront (or placeholder) at /" t_storefront
 check "/internal/* is not routed" t_internal_hidden
 check "encoded traversal to /internal/* is not routed" t_internal_traversal
+check "the service-token endpoint is not routed" t_token_endpoint_hidden
+check "a service's 429 keeps its own single Retry-After" t_service_retry_after_kept
 check "unrouted /api/* is a problem+json 404" t_unrouted_api
 check "openid-configuration via the edge" t_discovery
 check "discovery issuer is the edge URL" t_discovery_issuer
