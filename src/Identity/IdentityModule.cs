@@ -32,6 +32,7 @@ public static class IdentityModule
         services.AddScoped<RefreshTokenStore>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<IdentityMetrics>();
         services.AddScoped<ISeeder, DemoAccountsSeeder>();
         return builder;
     }

@@ -154,6 +154,24 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
     }
 
     [Fact]
+    public async Task Sign_in_outcomes_and_lockouts_are_counted_on_metrics()
+    {
+        static double Value(string metrics, string series) =>
+            metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal)).Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+        var before = await Client.GetStringAsync("/metrics");
+        var (email, password) = await Factory.RegisterAsync(Client);
+        for (var i = 0; i < 5; i++)
+            await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "wrong-password-" + i });
+        await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+        var after = await Client.GetStringAsync("/metrics");
+
+        (Value(after, "bazaar_identity_registrations_total") - Value(before, "bazaar_identity_registrations_total")).ShouldBe(1);
+        (Value(after, "bazaar_identity_sign_ins_total{outcome=\"invalid_credentials\"}") - Value(before, "bazaar_identity_sign_ins_total{outcome=\"invalid_credentials\"}")).ShouldBe(5);
+        (Value(after, "bazaar_identity_sign_ins_total{outcome=\"locked\"}") - Value(before, "bazaar_identity_sign_ins_total{outcome=\"locked\"}")).ShouldBe(1);
+        (Value(after, "bazaar_identity_lockouts_total") - Value(before, "bazaar_identity_lockouts_total")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Four_failures_then_a_success_start_the_count_again()
     {
         var (email, password) = await Factory.RegisterAsync(Client);

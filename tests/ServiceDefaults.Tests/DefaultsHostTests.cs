@@ -180,6 +180,8 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
         text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
         text.ShouldContain("http_route=\"/health/live\"");
         text.ShouldContain("http_response_status_code=\"200\"");
+        text.ShouldContain("# TYPE dotnet_gc_collections_total counter"); // runtime metrics
+        text.ShouldContain("dotnet_process_cpu_time_seconds_total");
     }
 
     [Fact]

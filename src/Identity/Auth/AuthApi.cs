@@ -25,7 +25,7 @@ public static class AuthApi
     }
 
     static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, IdentityDb db, PasswordHashing passwords, PasswordPolicy policy, TimeProvider clock, CancellationToken ct)
+        RegisterRequest request, IdentityDb db, PasswordHashing passwords, PasswordPolicy policy, IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         if (!EmailAddress.TryParse(request.Email, out var email))
             return Problem.Field("email", "Enter a valid e-mail address, like name@example.com.");
@@ -46,13 +46,14 @@ public static class AuthApi
         {
             return Problem.Conflict("An account with this e-mail address already exists. Sign in, or reset your password.");
         }
+        metrics.Registered();
         return TypedResults.Created("/api/v1/users/me", UserDto.From(user, now));
     }
 
     static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> Login(
         LoginRequest request, HttpContext http, IdentityDb db, PasswordHashing passwords, AccessTokenIssuer issuer,
         RefreshTokenStore refreshTokens, IDistributedRateLimiter limiter, IOptions<IdentityServiceOptions> options,
-        TimeProvider clock, CancellationToken ct)
+        IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var settings = options.Value;
         var normalized = EmailAddress.Normalize(request.Email);
@@ -64,7 +65,10 @@ public static class AuthApi
         {
             var decision = await limiter.AcquireAsync(key, limit.Permits, limit.Window, ct);
             if (!decision.Allowed)
+            {
+                metrics.SignIn("rate_limited");
                 return RateLimits.TooManyRequests(http, decision.RetryAfter);
+            }
         }
 
         var now = clock.GetUtcNow();
@@ -72,17 +76,23 @@ public static class AuthApi
         if (user is null)
         {
             passwords.VerifyAgainstNobody(request.Password);
+            metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
-        if (user.LockedByAdmin)
-            return Problem.Status(StatusCodes.Status423Locked, "Account locked", "This account has been locked. Contact support.");
-        if (user.LockoutEnd > now)
-            return Locked(http, user.LockoutEnd.Value - now);
+        if (user.LockedByAdmin || user.LockoutEnd > now)
+        {
+            metrics.SignIn("locked");
+            return user.LockedByAdmin
+                ? Problem.Status(StatusCodes.Status423Locked, "Account locked", "This account has been locked. Contact support.")
+                : Locked(http, user.LockoutEnd!.Value - now);
+        }
 
         var verdict = passwords.Verify(user, request.Password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            await RecordFailedLoginAsync(db, user.Id, settings, now, ct);
+            if (await RecordFailedLoginAsync(db, user.Id, settings, now, ct))
+                metrics.LockedOut();
+            metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
         user.ClearFailedLogins();
@@ -91,12 +101,13 @@ public static class AuthApi
         await db.SaveChangesAsync(ct);
 
         var refresh = await refreshTokens.IssueAsync(user.Id, familyId: null, ct);
+        metrics.SignIn("success");
         return TypedResults.Ok(await RespondAsync(http, user, refresh, request.RefreshTokenInBody, issuer, settings, clock, ct));
     }
 
     static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> Refresh(
         [FromBody] RefreshRequest? request, HttpContext http, IdentityDb db, AccessTokenIssuer issuer, RefreshTokenStore refreshTokens,
-        IOptions<IdentityServiceOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<IdentityServiceOptions> options, IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var settings = options.Value;
         var fromBody = !string.IsNullOrEmpty(request?.RefreshToken);
@@ -105,6 +116,7 @@ public static class AuthApi
             return Problem.Unauthorized("No refresh token was sent. Sign in again.");
 
         var outcome = await refreshTokens.RotateAsync(presented, ct);
+        metrics.Refresh(outcome switch { RefreshOutcome.Rotated => "rotated", RefreshOutcome.Reused => "reuse", _ => "invalid" });
         if (outcome is not RefreshOutcome.Rotated rotated)
         {
             ClearCookie(http, settings);
@@ -207,16 +219,21 @@ public static class AuthApi
         });
 
     /// <summary>One atomic statement: count the failure and, on reaching the limit, lock and start counting again.</summary>
-    static Task RecordFailedLoginAsync(IdentityDb db, Guid userId, IdentityServiceOptions settings, DateTimeOffset now, CancellationToken ct)
+    /// <returns>Whether this failure locked the account.</returns>
+    static async Task<bool> RecordFailedLoginAsync(IdentityDb db, Guid userId, IdentityServiceOptions settings, DateTimeOffset now, CancellationToken ct)
     {
         var lockUntil = now + settings.LockoutDuration;
-        return db.Database.ExecuteSqlAsync($"""
+        var locked = await db.Database.SqlQuery<FailedLoginResult>($"""
             update users set
                 lockout_end = case when failed_login_count + 1 >= {settings.MaxFailedLogins} then {lockUntil} else lockout_end end,
                 failed_login_count = case when failed_login_count + 1 >= {settings.MaxFailedLogins} then 0 else failed_login_count + 1 end
             where id = {userId}
-            """, ct);
+            returning lockout_end is not distinct from {lockUntil} as "Locked"
+            """).ToListAsync(ct);
+        return locked is [{ Locked: true }];
     }
+
+    sealed record FailedLoginResult(bool Locked);
 
     static ProblemHttpResult InvalidCredentials() =>
         Problem.Unauthorized("The e-mail address or password is incorrect.");

@@ -35,7 +35,7 @@ public static class PasswordsApi
     /// <summary>Answers the same whether or not the address has an account; the limits count before the lookup, for the same reason.</summary>
     static async Task<Results<Accepted<ForgotPasswordResponse>, ProblemHttpResult>> Forgot(
         ForgotPasswordRequest request, HttpContext http, IdentityDb db, IDistributedRateLimiter limiter,
-        IOptions<IdentityServiceOptions> options, IOptions<EmailOptions> email, TimeProvider clock, CancellationToken ct)
+        IOptions<IdentityServiceOptions> options, IOptions<EmailOptions> email, IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var settings = options.Value;
         var normalized = EmailAddress.Normalize(request.Email);
@@ -75,13 +75,14 @@ public static class PasswordsApi
                 If you did not ask for this, ignore this e-mail; your password stays as it is.
                 """, now));
             await db.SaveChangesAsync(ct); // the token and its e-mail commit together
+            metrics.PasswordReset("requested");
         }
         return TypedResults.Accepted((string?)null, new ForgotPasswordResponse(ForgotAnswer));
     }
 
     static async Task<Results<NoContent, ValidationProblem>> Reset(
         ResetPasswordRequest request, IdentityDb db, PasswordHashing passwords, PasswordPolicy policy, RefreshTokenStore refreshTokens,
-        TimeProvider clock, CancellationToken ct)
+        IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var hash = OpaqueToken.Hash(request.Token);
@@ -103,6 +104,7 @@ public static class PasswordsApi
         await db.SaveChangesAsync(ct);
         await refreshTokens.RevokeAllForUserAsync(user.Id, "password reset", ct);
         await transaction.CommitAsync(ct);
+        metrics.PasswordReset("completed");
         return TypedResults.NoContent();
     }
 
