@@ -9,7 +9,7 @@ public sealed class RedisClientTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = new RedisClient(RedisOptions.Parse($"{await TestServers.RedisAsync()},database={TestServers.NextRedisDatabase()}"));
+        _redis = new RedisClient(RedisOptions.Parse($"{await TestServers.RedisAsync()},database={await TestServers.NextRedisDatabaseAsync()}"));
         await _redis.ExecuteAsync(["FLUSHDB"]);
     }
 

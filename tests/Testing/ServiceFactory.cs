@@ -37,7 +37,7 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     public async Task InitializeAsync()
     {
         DatabaseConnectionString = await TestServers.CreateDatabaseAsync("test_" + ServiceName);
-        RedisConnectionString = $"{await TestServers.RedisAsync()},database={TestServers.NextRedisDatabase()}";
+        RedisConnectionString = $"{await TestServers.RedisAsync()},database={await TestServers.NextRedisDatabaseAsync()}";
         _settings["ConnectionStrings:Database"] = DatabaseConnectionString;
         _settings["ConnectionStrings:Redis"] = RedisConnectionString;
         _settings["Auth:Issuer"] = "http://bazaar.test";

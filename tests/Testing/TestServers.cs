@@ -14,7 +14,6 @@ public static class TestServers
 {
     static readonly Lazy<Task<string>> PostgresLazy = new(StartPostgresAsync);
     static readonly Lazy<Task<string>> RedisLazy = new(StartRedisAsync);
-    static int _redisDatabase;
 
     /// <summary>Connection string without a database name.</summary>
     public static Task<string> PostgresAsync() => PostgresLazy.Value;
@@ -22,8 +21,16 @@ public static class TestServers
     /// <summary><c>host:port</c> of the Redis server.</summary>
     public static Task<string> RedisAsync() => RedisLazy.Value;
 
-    /// <summary>A Redis database index of its own for each caller (the test command starts Redis with 2000 databases).</summary>
-    public static int NextRedisDatabase() => 1 + (Interlocked.Increment(ref _redisDatabase) % 1999);
+    /// <summary>
+    /// A Redis database index of its own for each caller, unique across every test process sharing the server
+    /// (the counter lives in database 0; the test command starts Redis with 2000 databases).
+    /// </summary>
+    public static async Task<int> NextRedisDatabaseAsync()
+    {
+        await using var redis = new Bazaar.ServiceDefaults.Redis.RedisClient(Bazaar.ServiceDefaults.Redis.RedisOptions.Parse(await RedisAsync()));
+        var next = (await redis.ExecuteAsync(["INCR", "bazaar:test:next-database"])).Integer;
+        return 1 + (int)(next % 1999);
+    }
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix)
