@@ -62,3 +62,14 @@ public sealed class MigrationRunnerTests
         error.Message.ShouldContain("m/0001_first was changed");
     }
 }
+
+public sealed class SnakeCaseNamesTests
+{
+    [Theory]
+    [InlineData("Id", "id")]
+    [InlineData("NormalizedEmail", "normalized_email")]
+    [InlineData("EncryptedPrivateKey", "encrypted_private_key")]
+    [InlineData("HTTPStatus", "http_status")]
+    [InlineData("OrderId2", "order_id2")]
+    public void Property_names_become_snake_case(string name, string column) => SnakeCaseNames.ToSnakeCase(name).ShouldBe(column);
+}

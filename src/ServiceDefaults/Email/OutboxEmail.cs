@@ -37,15 +37,6 @@ public static class EmailOutboxModel
         {
             e.ToTable("email_outbox");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.Recipient).HasColumnName("recipient");
-            e.Property(x => x.Subject).HasColumnName("subject");
-            e.Property(x => x.TextBody).HasColumnName("text_body");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
-            e.Property(x => x.SentAt).HasColumnName("sent_at");
-            e.Property(x => x.LastError).HasColumnName("last_error");
         });
         return model;
     }
