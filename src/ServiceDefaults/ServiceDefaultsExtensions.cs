@@ -77,6 +77,7 @@ public static class ServiceDefaultsExtensions
             sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured."))));
         services.AddSingleton<IDistributedRateLimiter, RedisRateLimiter>();
+        services.AddSingleton<Caching.CacheAside>();
         services.AddServiceTokens(configuration);
 
         services.AddOpenApi();

@@ -92,6 +92,41 @@ public static class TestServers
         return $"127.0.0.1:{port}";
     }
 
+    /// <summary>A Redis of the caller's own, for tests that stop it; dispose to stop it.</summary>
+    public static PrivateRedis StartPrivateRedis()
+    {
+        var port = FreePort();
+        var process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        WaitForPortAsync(port).GetAwaiter().GetResult();
+        return new PrivateRedis(process, port);
+    }
+
+    public sealed class PrivateRedis(Process process, int port) : IDisposable
+    {
+        public string ConnectionString => $"127.0.0.1:{port},connectTimeout=300,syncTimeout=300";
+
+        public void Stop()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            process.Dispose();
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

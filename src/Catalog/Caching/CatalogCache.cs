@@ -1,0 +1,55 @@
+using Bazaar.Catalog.Categories;
+using Bazaar.Catalog.Products;
+using Bazaar.ServiceDefaults.Caching;
+
+namespace Bazaar.Catalog.Caching;
+
+/// <summary>
+/// Catalog's cache keys and what invalidates them. Product detail (with availability) is dropped on any write to the
+/// product, its variants, images, reviews or stock; the category tree on category writes; listing pages belong to a
+/// generation that admin writes bump, and live 30 seconds, so stock moved by checkouts shows there within that time.
+/// </summary>
+public sealed class CatalogCache(CacheAside cache)
+{
+    static readonly TimeSpan ProductTtl = TimeSpan.FromMinutes(10);
+    static readonly TimeSpan SlugTtl = TimeSpan.FromHours(1);
+    static readonly TimeSpan TreeTtl = TimeSpan.FromHours(1);
+    static readonly TimeSpan ListingTtl = TimeSpan.FromSeconds(30);
+    const string ListingGeneration = "catalog:listings";
+
+    public Task<IReadOnlyList<CategoryNode>?> CategoryTreeAsync(Func<CancellationToken, Task<IReadOnlyList<CategoryNode>?>> load, CancellationToken ct) =>
+        cache.GetOrCreateAsync("catalog:categories", TreeTtl, load, ct);
+
+    public Task<ProductDetail?> ProductAsync(Guid id, Func<CancellationToken, Task<ProductDetail?>> load, CancellationToken ct) =>
+        cache.GetOrCreateAsync(ProductKey(id), ProductTtl, load, ct);
+
+    public Task<SlugTarget?> SlugAsync(string slug, Func<CancellationToken, Task<SlugTarget?>> load, CancellationToken ct) =>
+        cache.GetOrCreateAsync("catalog:slug:" + slug, SlugTtl, load, ct);
+
+    public async Task<T?> ListingAsync<T>(string queryKey, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
+    {
+        var generation = await cache.GenerationAsync(ListingGeneration, ct);
+        return await cache.GetOrCreateAsync($"catalog:list:{generation}:{queryKey}", ListingTtl, load, ct);
+    }
+
+    public async Task CategoriesChangedAsync(CancellationToken ct)
+    {
+        await cache.InvalidateAsync(["catalog:categories"], ct);
+        await cache.BumpGenerationAsync(ListingGeneration, ct);
+    }
+
+    /// <summary>After a write to products (details, variants, prices, images, reviews); old slugs are dropped too.</summary>
+    public async Task ProductsChangedAsync(IEnumerable<Guid> ids, IEnumerable<string> slugs, CancellationToken ct)
+    {
+        await cache.InvalidateAsync([.. ids.Select(ProductKey), .. slugs.Select(s => "catalog:slug:" + s)], ct);
+        await cache.BumpGenerationAsync(ListingGeneration, ct);
+    }
+
+    /// <summary>After stock moves (adjustments, reservations): availability on product pages must be current.</summary>
+    public Task StockChangedAsync(IEnumerable<Guid> productIds, CancellationToken ct) =>
+        cache.InvalidateAsync(productIds.Distinct().Select(ProductKey), ct);
+
+    static string ProductKey(Guid id) => "catalog:product:" + id.ToString("N");
+}
+
+public sealed record SlugTarget(Guid Id);

@@ -1,0 +1,133 @@
+using System.ComponentModel.DataAnnotations;
+using Bazaar.Catalog.Caching;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Bazaar.Catalog.Categories;
+
+public sealed record CategoryNode(Guid Id, Guid? ParentId, string Slug, string Name, int Position, IReadOnlyList<CategoryNode> Children);
+
+public sealed record SaveCategoryRequest(
+    [Required, MinLength(1), MaxLength(100)] string Name,
+    [MaxLength(Slugs.MaxLength)] string? Slug,
+    Guid? ParentId,
+    [Range(0, 10_000)] int Position = 0);
+
+public static class CategoriesApi
+{
+    public static void MapCategoriesApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/categories", GetTree).WithTags("Categories").AllowAnonymous();
+
+        var admin = routes.MapGroup("/api/v1/admin/categories").WithTags("Admin: categories").RequireAuthorization(Policies.Support);
+        admin.MapGet("/", GetTree);
+        admin.MapPost("/", Create).RequireAuthorization(Policies.Admin);
+        admin.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.Admin);
+        admin.MapDelete("/{id:guid}", Delete).RequireAuthorization(Policies.Admin);
+    }
+
+    static async Task<Ok<IReadOnlyList<CategoryNode>>> GetTree(CatalogDb db, CatalogCache cache, CancellationToken ct) =>
+        TypedResults.Ok(await cache.CategoryTreeAsync(async token =>
+        {
+            var all = await db.Categories.AsNoTracking().OrderBy(c => c.Position).ThenBy(c => c.Name).ToListAsync(token);
+            return Build(all, null);
+        }, ct));
+
+    static IReadOnlyList<CategoryNode> Build(List<Category> all, Guid? parent) =>
+        [.. all.Where(c => c.ParentId == parent).Select(c => new CategoryNode(c.Id, c.ParentId, c.Slug, c.Name, c.Position, Build(all, c.Id)))];
+
+    static async Task<Results<Created<CategoryNode>, ValidationProblem, ProblemHttpResult>> Create(
+        SaveCategoryRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        var slug = request.Slug ?? Slugs.From(request.Name);
+        if (!Slugs.IsValid(slug))
+            return Problem.Field("slug", "Use lower-case letters, digits and dashes, like 'running-shoes'.");
+        Category? parent = null;
+        if (request.ParentId is { } parentId && (parent = await db.Categories.FindAsync([parentId], ct)) is null)
+            return Problem.Field("parentId", "There is no category with this id.");
+
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var category = new Category
+        {
+            Id = id, ParentId = parent?.Id, Slug = slug, Name = request.Name.Trim(), Position = request.Position,
+            Path = Category.PathFor(parent, id), CreatedAt = now, UpdatedAt = now,
+        };
+        db.Categories.Add(category);
+        if (await SaveUniqueAsync(db, ct) is { } conflict)
+            return conflict;
+        await cache.CategoriesChangedAsync(ct);
+        return TypedResults.Created($"/api/v1/admin/categories/{id}", new CategoryNode(id, category.ParentId, slug, category.Name, category.Position, []));
+    }
+
+    /// <summary>Renames, re-slugs, reorders or moves a category; a move carries its whole subtree and their products.</summary>
+    static async Task<Results<Ok<CategoryNode>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, SaveCategoryRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        var category = await db.Categories.FindAsync([id], ct);
+        if (category is null)
+            return Problem.NotFound("There is no category with this id.");
+        var slug = request.Slug ?? category.Slug;
+        if (!Slugs.IsValid(slug))
+            return Problem.Field("slug", "Use lower-case letters, digits and dashes, like 'running-shoes'.");
+        Category? parent = null;
+        if (request.ParentId is { } parentId)
+        {
+            parent = await db.Categories.FindAsync([parentId], ct);
+            if (parent is null)
+                return Problem.Field("parentId", "There is no category with this id.");
+            if (parent.Path.StartsWith(category.Path, StringComparison.Ordinal))
+                return Problem.Field("parentId", "A category cannot move under itself or one of its subcategories.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var oldPath = category.Path;
+        var newPath = Category.PathFor(parent, category.Id);
+        category.Name = request.Name.Trim();
+        category.Slug = slug;
+        category.Position = request.Position;
+        category.ParentId = parent?.Id;
+        category.UpdatedAt = clock.GetUtcNow();
+        if (await SaveUniqueAsync(db, ct) is { } conflict)
+            return conflict;
+        if (newPath != oldPath)
+        {
+            // One statement each for the subtree and its products: the prefix is replaced, the rest kept.
+            await db.Database.ExecuteSqlAsync($"update categories set path = {newPath} || substr(path, {oldPath.Length + 1}) where path like {oldPath + "%"}", ct);
+            await db.Database.ExecuteSqlAsync($"update products set category_path = {newPath} || substr(category_path, {oldPath.Length + 1}) where category_path like {oldPath + "%"}", ct);
+        }
+        await transaction.CommitAsync(ct);
+        await cache.CategoriesChangedAsync(ct);
+        return TypedResults.Ok(new CategoryNode(category.Id, category.ParentId, category.Slug, category.Name, category.Position, []));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, CatalogDb db, CatalogCache cache, CancellationToken ct)
+    {
+        var category = await db.Categories.FindAsync([id], ct);
+        if (category is null)
+            return Problem.NotFound("There is no category with this id.");
+        if (await db.Categories.AnyAsync(c => c.ParentId == id, ct))
+            return Problem.Conflict("Move or delete its subcategories first.");
+        if (await db.Products.AnyAsync(p => p.CategoryId == id, ct))
+            return Problem.Conflict("Move its products to another category first.");
+        db.Categories.Remove(category);
+        await db.SaveChangesAsync(ct);
+        await cache.CategoriesChangedAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<ProblemHttpResult?> SaveUniqueAsync(CatalogDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problem.Conflict("Another category already uses this slug.");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Bazaar.Catalog.Caching;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
+using Dapper;
+using Npgsql;
+
+namespace Bazaar.Catalog.Inventory;
+
+public sealed record VariantAvailability(string Sku, string Availability, int? OnHand, int? Reserved, int? Available, int? LowStockThreshold);
+
+public sealed record StockRow(string Sku, Guid ProductId, string ProductName, int OnHand, int Reserved, int Available, int LowStockThreshold, DateTimeOffset UpdatedAt);
+
+public sealed record StockPage(IReadOnlyList<StockRow> Items, string? NextCursor);
+
+public sealed record AdjustStockRequest([Range(-1_000_000, 1_000_000)] int Delta, [Required, MinLength(3), MaxLength(200)] string Reason);
+
+public sealed record SetThresholdRequest([Range(0, 1_000_000)] int LowStockThreshold);
+
+public sealed record AdjustmentDto(Guid Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, DateTimeOffset CreatedAt);
+
+public sealed record PricingRequest([Required, MinLength(1), MaxLength(200)] IReadOnlyList<string> Skus);
+
+public sealed record PricedSku(string Sku, Guid ProductId, string ProductName, string ProductSlug, IReadOnlyDictionary<string, string> Options,
+    long Price, string Currency, int WeightGrams, int Available, string Availability, bool Purchasable);
+
+public sealed record PricingResponse(IReadOnlyList<PricedSku> Items, IReadOnlyList<string> Unknown);
+
+public static class InventoryApi
+{
+    const int MaxPage = 200;
+
+    public static void MapInventoryApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/inventory/{productId:guid}", GetAvailability).WithTags("Inventory").AllowAnonymous();
+
+        var admin = routes.MapGroup("/api/v1/admin/inventory").WithTags("Admin: inventory").RequireAuthorization(Policies.Support);
+        admin.MapGet("/", ListStock);
+        admin.MapGet("/{sku}/adjustments", History);
+        admin.MapPost("/{sku}/adjustments", Adjust).RequireAuthorization(Policies.Admin);
+        admin.MapPut("/{sku}/threshold", SetThreshold).RequireAuthorization(Policies.Admin);
+
+        var internalApi = routes.MapGroup("/internal").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
+        internalApi.MapPost("/reservations", Reserve);
+        internalApi.MapGet("/reservations/{orderId:guid}", GetReservation);
+        internalApi.MapPost("/reservations/{orderId:guid}/commit", Commit);
+        internalApi.MapPost("/reservations/{orderId:guid}/release", Release);
+        internalApi.MapPost("/pricing", Price);
+    }
+
+    /// <summary>Shoppers learn in stock / low / out; staff also see the counts.</summary>
+    static async Task<Results<Ok<IReadOnlyList<VariantAvailability>>, ProblemHttpResult>> GetAvailability(
+        Guid productId, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("select status from products where id = @productId", new { productId }, cancellationToken: ct));
+        var staff = user.IsInRole(Policies.Roles.Support) || user.IsInRole(Policies.Roles.Admin);
+        if (status is null || (status != Products.ProductStatus.Active && !staff))
+            return Problem.NotFound("There is no such product.");
+        var rows = await connection.QueryAsync<(string Sku, int OnHand, int Reserved, int Threshold)>(new CommandDefinition("""
+            select v.sku, coalesce(s.on_hand, 0), coalesce(s.reserved, 0), coalesce(s.low_stock_threshold, 0)
+            from variants v left join stock s on s.sku = v.sku where v.product_id = @productId order by v.position, v.sku
+            """, new { productId }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<VariantAvailability>>([.. rows.Select(r => new VariantAvailability(
+            r.Sku, Availability.Of(r.OnHand - r.Reserved, r.Threshold),
+            staff ? r.OnHand : null, staff ? r.Reserved : null, staff ? r.OnHand - r.Reserved : null, staff ? r.Threshold : null))]);
+    }
+
+    static async Task<Results<Ok<StockPage>, ValidationProblem>> ListStock(NpgsqlDataSource db, CancellationToken ct,
+        bool lowStock = false, string? cursor = null, int limit = 50)
+    {
+        if (limit is < 1 or > MaxPage)
+            return Problem.Field("limit", $"limit must be between 1 and {MaxPage}.");
+        if (cursor is { Length: > 64 })
+            return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<StockRowData>(new CommandDefinition($"""
+            select s.sku, s.product_id as productid, p.name as productname, s.on_hand as onhand, s.reserved, s.on_hand - s.reserved as available,
+                   s.low_stock_threshold as lowstockthreshold, s.updated_at as updatedat
+            from stock s join products p on p.id = s.product_id
+            where (@cursor::text is null or s.sku > @cursor) {(lowStock ? "and s.on_hand - s.reserved <= s.low_stock_threshold" : "")}
+            order by s.sku limit @take
+            """, new { cursor, take = limit + 1 }, cancellationToken: ct))).ToList();
+        var page = rows.Take(limit).Select(r => new StockRow(r.Sku, r.ProductId, r.ProductName, r.OnHand, r.Reserved, r.Available, r.LowStockThreshold,
+            new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))).ToList();
+        return TypedResults.Ok(new StockPage(page, rows.Count > limit ? page[^1].Sku : null));
+    }
+
+    /// <summary>One statement moves the count and refuses to go below what is reserved; the history row commits with it.</summary>
+    static async Task<Results<Ok<AdjustmentDto>, ValidationProblem, ProblemHttpResult>> Adjust(
+        string sku, AdjustStockRequest request, ClaimsPrincipal admin, NpgsqlDataSource db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.Delta == 0)
+            return Problem.Field("delta", "An adjustment changes the count: use a positive or negative number.");
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var updated = await connection.QuerySingleOrDefaultAsync<AdjustedRow>(new CommandDefinition("""
+            update stock set on_hand = on_hand + @delta, updated_at = @now
+            where sku = @sku and on_hand + @delta >= reserved
+            returning on_hand as onhand, product_id as productid
+            """, new { sku, delta = request.Delta, now }, transaction, cancellationToken: ct));
+        if (updated is null)
+        {
+            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
+            return exists
+                ? Problem.Conflict("On hand cannot go below zero or below the units reserved by orders in checkout.")
+                : Problem.NotFound("There is no stock record for this SKU.");
+        }
+        var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, updated.OnHand, request.Reason.Trim(),
+            admin.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown", now);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into stock_adjustments (id, sku, delta, on_hand_after, reason, actor, created_at) values (@Id, @Sku, @Delta, @OnHandAfter, @Reason, @Actor, @CreatedAt)
+            """, adjustment, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        await cache.StockChangedAsync([updated.ProductId], ct);
+        return TypedResults.Ok(adjustment);
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> SetThreshold(string sku, SetThresholdRequest request, NpgsqlDataSource db,
+        CatalogCache cache, TimeProvider clock, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var productId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "update stock set low_stock_threshold = @threshold, updated_at = @now where sku = @sku returning product_id",
+            new { sku, threshold = request.LowStockThreshold, now = clock.GetUtcNow() }, cancellationToken: ct));
+        if (productId is null)
+            return Problem.NotFound("There is no stock record for this SKU.");
+        await cache.StockChangedAsync([productId.Value], ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Ok<IReadOnlyList<AdjustmentDto>>> History(string sku, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AdjustmentRow>(new CommandDefinition("""
+            select id, sku, delta, on_hand_after as onhandafter, reason, actor, created_at as createdat
+            from stock_adjustments where sku = @sku order by created_at desc, id desc limit 200
+            """, new { sku }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<AdjustmentDto>>([.. rows.Select(r => new AdjustmentDto(r.Id, r.Sku, r.Delta, r.OnHandAfter, r.Reason, r.Actor, new DateTimeOffset(r.CreatedAt, TimeSpan.Zero)))]);
+    }
+
+    static async Task<Results<Ok<ReservationDto>, ValidationProblem, ProblemHttpResult>> Reserve(ReserveRequest request, Reservations reservations, CancellationToken ct)
+    {
+        if (request.OrderId == Guid.Empty)
+            return Problem.Field("orderId", "Give the order's id.");
+        for (var i = 0; i < request.Lines.Count; i++)
+            if (!Products.Skus.IsValid(request.Lines[i].Sku) || request.Lines[i].Quantity < 1)
+                return Problem.Field($"lines[{i}]", "Each line needs a valid SKU and a quantity of at least 1.");
+        var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Reservations.DefaultTtl;
+        if (ttl < TimeSpan.FromSeconds(1) || ttl > Reservations.MaxTtl)
+            return Problem.Field("ttlSeconds", $"ttlSeconds must be between 1 and {(int)Reservations.MaxTtl.TotalSeconds}.");
+        return await reservations.ReserveAsync(request.OrderId, request.Lines, ttl, ct) switch
+        {
+            ReserveOutcome.Held held => TypedResults.Ok(held.Reservation),
+            ReserveOutcome.Unavailable out_ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Out of stock",
+                detail: "Not enough stock for: " + string.Join(", ", out_.Skus), extensions: new Dictionary<string, object?> { ["skus"] = out_.Skus }),
+            _ => Problem.Status(StatusCodes.Status422UnprocessableEntity, "Reservation mismatch", "This order id already holds a reservation with other lines."),
+        };
+    }
+
+    static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> GetReservation(Guid orderId, Reservations reservations, CancellationToken ct) =>
+        await reservations.FindAsync(orderId, ct) is { } found ? TypedResults.Ok(found) : Problem.NotFound("There is no reservation for this order.");
+
+    static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Commit(Guid orderId, Reservations reservations, CancellationToken ct) =>
+        await Transition(await reservations.CommitAsync(orderId, ct), orderId, reservations, "committed", ct);
+
+    static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Release(Guid orderId, Reservations reservations, CancellationToken ct) =>
+        await Transition(await reservations.ReleaseAsync(orderId, ct), orderId, reservations, "released", ct);
+
+    static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Transition(TransitionOutcome outcome, Guid orderId, Reservations reservations, string target, CancellationToken ct) =>
+        outcome switch
+        {
+            TransitionOutcome.Done or TransitionOutcome.AlreadyDone => TypedResults.Ok((await reservations.FindAsync(orderId, ct))!),
+            TransitionOutcome.NotFound => Problem.NotFound("There is no reservation for this order."),
+            _ => Problem.Conflict($"The reservation can no longer be {target}."),
+        };
+
+    /// <summary>Current price and availability per SKU, for cart and ordering; never trust a price from a client.</summary>
+    static async Task<Results<Ok<PricingResponse>, ValidationProblem>> Price(PricingRequest request, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var skus = request.Skus.Distinct(StringComparer.Ordinal).ToArray();
+        if (skus.Any(s => !Products.Skus.IsValid(s)))
+            return Problem.Field("skus", "Every SKU must be 1–64 upper-case letters, digits, dashes or dots.");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<PricedRow>(new CommandDefinition("""
+            select v.sku, p.id as productid, p.name as productname, p.slug as productslug, v.options::text as options, v.price, p.currency,
+                   v.weight_grams as weightgrams, coalesce(s.on_hand - s.reserved, 0) as available, coalesce(s.low_stock_threshold, 0) as threshold,
+                   p.status = 'active' as purchasable
+            from variants v join products p on p.id = v.product_id left join stock s on s.sku = v.sku
+            where v.sku = any(@skus)
+            """, new { skus }, cancellationToken: ct))).ToList();
+        var items = rows.Select(r => new PricedSku(r.Sku, r.ProductId, r.ProductName, r.ProductSlug, Products.ProductReader.ParseMap(r.Options), r.Price,
+            r.Currency, r.WeightGrams, r.Available, Availability.Of(r.Available, r.Threshold), r.Purchasable)).ToList();
+        return TypedResults.Ok(new PricingResponse(items, [.. skus.Except(items.Select(i => i.Sku), StringComparer.Ordinal)]));
+    }
+
+    sealed record AdjustedRow(int OnHand, Guid ProductId);
+    sealed record StockRowData(string Sku, Guid ProductId, string ProductName, int OnHand, int Reserved, int Available, int LowStockThreshold, DateTime UpdatedAt);
+    sealed record AdjustmentRow(Guid Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, DateTime CreatedAt);
+    sealed record PricedRow(string Sku, Guid ProductId, string ProductName, string ProductSlug, string Options, long Price, string Currency, int WeightGrams,
+        int Available, int Threshold, bool Purchasable);
+}

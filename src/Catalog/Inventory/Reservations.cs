@@ -1,0 +1,174 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
+using Bazaar.Catalog.Caching;
+using Dapper;
+using Npgsql;
+
+namespace Bazaar.Catalog.Inventory;
+
+public sealed record ReservationLine([Required, MaxLength(64)] string Sku, [Range(1, 10_000)] int Quantity);
+
+public sealed record ReserveRequest(Guid OrderId, [Required, MinLength(1), MaxLength(100)] IReadOnlyList<ReservationLine> Lines, int? TtlSeconds);
+
+public sealed record ReservationDto(Guid OrderId, string Status, DateTimeOffset ExpiresAt, IReadOnlyList<ReservationLine> Lines);
+
+public abstract record ReserveOutcome
+{
+    public sealed record Held(ReservationDto Reservation) : ReserveOutcome;
+    /// <summary>Nothing was held: these SKUs lack stock (or do not exist).</summary>
+    public sealed record Unavailable(IReadOnlyList<string> Skus) : ReserveOutcome;
+    /// <summary>The order id was used before with other lines.</summary>
+    public sealed record Mismatch : ReserveOutcome;
+}
+
+public enum TransitionOutcome { Done, AlreadyDone, NotFound, Conflict }
+
+/// <summary>
+/// Stock held for orders in checkout. Reserving is all or nothing in one transaction, one conditional update per line
+/// (<c>on_hand - reserved &gt;= quantity</c>) in SKU order so concurrent reservations never deadlock; the table's checks
+/// make a negative availability impossible. Every operation is idempotent by order id: the reservation row's status
+/// moves held → committed or held → released exactly once.
+/// </summary>
+public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimeProvider clock)
+{
+    public static readonly TimeSpan DefaultTtl = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan MaxTtl = TimeSpan.FromHours(2);
+
+    public async Task<ReserveOutcome> ReserveAsync(Guid orderId, IReadOnlyList<ReservationLine> requested, TimeSpan ttl, CancellationToken ct)
+    {
+        var lines = requested.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => new ReservationLine(g.Key, g.Sum(l => l.Quantity)))
+            .OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        // A concurrent first attempt with this order id makes us wait here until it commits or rolls back.
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'held', @expires, @now, @now)
+            on conflict (order_id) do nothing
+            """, new { orderId, expires = now + ttl, now }, transaction, cancellationToken: ct));
+        if (inserted == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var existing = await FindAsync(orderId, ct);
+            return existing is null ? new ReserveOutcome.Mismatch()
+                : SameLines(existing.Lines, lines) ? new ReserveOutcome.Held(existing) : new ReserveOutcome.Mismatch();
+        }
+
+        var missing = new List<string>();
+        var productIds = new List<Guid>();
+        foreach (var line in lines)
+        {
+            var productId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
+                update stock set reserved = reserved + @quantity, updated_at = @now
+                where sku = @sku and on_hand - reserved >= @quantity
+                returning product_id
+                """, new { line.Sku, line.Quantity, now }, transaction, cancellationToken: ct));
+            if (productId is null)
+                missing.Add(line.Sku);
+            else
+                productIds.Add(productId.Value);
+        }
+        if (missing.Count > 0)
+        {
+            await transaction.RollbackAsync(ct); // all or nothing: whatever was held above is given back
+            return new ReserveOutcome.Unavailable(missing);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into reservation_lines (order_id, sku, quantity) select @orderId, unnest(@skus), unnest(@quantities)",
+            new { orderId, skus = lines.Select(l => l.Sku).ToArray(), quantities = lines.Select(l => l.Quantity).ToArray() }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        await cache.StockChangedAsync(productIds, ct);
+        return new ReserveOutcome.Held(new ReservationDto(orderId, "held", now + ttl, lines));
+    }
+
+    /// <summary>Held stock becomes sold: on hand and reserved both go down.</summary>
+    public Task<TransitionOutcome> CommitAsync(Guid orderId, CancellationToken ct) =>
+        TransitionAsync(orderId, "committed", "update stock s set on_hand = s.on_hand - l.quantity, reserved = s.reserved - l.quantity, updated_at = @now", ct);
+
+    /// <summary>Held stock goes back on sale.</summary>
+    public Task<TransitionOutcome> ReleaseAsync(Guid orderId, CancellationToken ct) =>
+        TransitionAsync(orderId, "released", "update stock s set reserved = s.reserved - l.quantity, updated_at = @now", ct);
+
+    async Task<TransitionOutcome> TransitionAsync(Guid orderId, string target, string stockUpdate, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            "update reservations set status = @target, updated_at = @now where order_id = @orderId and status = 'held'",
+            new { orderId, target, now }, transaction, cancellationToken: ct));
+        if (moved == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                "select status from reservations where order_id = @orderId", new { orderId }, cancellationToken: ct));
+            return status is null ? TransitionOutcome.NotFound : status == target ? TransitionOutcome.AlreadyDone : TransitionOutcome.Conflict;
+        }
+        var productIds = await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"{stockUpdate} from reservation_lines l where l.order_id = @orderId and s.sku = l.sku returning s.product_id",
+            new { orderId, now }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        await cache.StockChangedAsync(productIds, ct);
+        return TransitionOutcome.Done;
+    }
+
+    public async Task<ReservationDto?> FindAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var h = await connection.QuerySingleOrDefaultAsync<ReservationHeader>(new CommandDefinition(
+            "select status, expires_at as expiresat from reservations where order_id = @orderId", new { orderId }, cancellationToken: ct));
+        if (h is null)
+            return null;
+        var lines = await connection.QueryAsync<ReservationLine>(new CommandDefinition(
+            "select sku, quantity from reservation_lines where order_id = @orderId order by sku", new { orderId }, cancellationToken: ct));
+        return new ReservationDto(orderId, h.Status, new DateTimeOffset(h.ExpiresAt, TimeSpan.Zero), [.. lines]);
+    }
+
+    /// <summary>Releases held reservations past their expiry; returns how many. Safe to run on every replica at once.</summary>
+    public async Task<int> ReleaseExpiredAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var expired = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "select order_id from reservations where status = 'held' and expires_at < @now order by expires_at limit 500",
+            new { now = clock.GetUtcNow() }, cancellationToken: ct))).ToList();
+        var released = 0;
+        foreach (var orderId in expired)
+            if (await ReleaseAsync(orderId, ct) == TransitionOutcome.Done)
+                released++;
+        return released;
+    }
+
+    sealed record ReservationHeader(string Status, DateTime ExpiresAt);
+
+    static bool SameLines(IReadOnlyList<ReservationLine> a, IReadOnlyList<ReservationLine> b) =>
+        a.Count == b.Count && a.OrderBy(l => l.Sku, StringComparer.Ordinal).SequenceEqual(b.OrderBy(l => l.Sku, StringComparer.Ordinal));
+}
+
+/// <summary>Gives expired reservations back every few seconds, so an abandoned checkout never holds stock for long.</summary>
+public sealed class ReservationSweeper(Reservations reservations, TimeProvider clock, ILogger<ReservationSweeper> logger, IMeterFactory meters) : BackgroundService
+{
+    readonly Counter<long> _expired = meters.Create("Bazaar.Catalog")
+        .CreateCounter<long>("bazaar.catalog.reservations_expired", description: "Reservations released because they expired");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var released = await reservations.ReleaseExpiredAsync(stoppingToken);
+                if (released > 0)
+                {
+                    _expired.Add(released);
+                    logger.LogInformation("Released {Count} expired reservations", released);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(e, "Reservation sweep failed; will retry");
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Bazaar.Catalog;
+
+/// <summary>URL names: lower-case letters and digits in dash-separated words, at most 120 characters.</summary>
+public static partial class Slugs
+{
+    public const int MaxLength = 120;
+
+    public static bool IsValid(string? slug) => slug is { Length: > 0 and <= MaxLength } && Shape().IsMatch(slug);
+
+    /// <summary>"Trail Running Shoes – Größe 42" → "trail-running-shoes-grosse-42".</summary>
+    public static string From(string text)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in text.Replace("ß", "ss", StringComparison.Ordinal).Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+                continue;
+            if (char.IsAsciiLetterOrDigit(c))
+                builder.Append(char.ToLowerInvariant(c));
+            else if (builder.Length > 0 && builder[^1] != '-')
+                builder.Append('-');
+        }
+        var slug = builder.ToString().Trim('-');
+        return slug.Length <= MaxLength ? slug : slug[..MaxLength].TrimEnd('-');
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    private static partial Regex Shape();
+}

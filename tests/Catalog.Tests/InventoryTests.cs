@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Json;
+using Bazaar.Catalog.Inventory;
+using Bazaar.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Bazaar.Catalog.Tests;
+
+public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory)
+{
+    async Task<(Guid ProductId, string Sku)> StockedAsync(int units, long price = 2500)
+    {
+        var category = await Factory.CategoryAsync("Cat " + Guid.NewGuid().ToString("N")[..6]);
+        var sku = "INV-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var product = await Factory.ProductAsync("Stocked " + sku, category.Id, variants: (sku, price, units));
+        return (product.Id, sku);
+    }
+
+    async Task<(int OnHand, int Reserved)> CountsAsync(string sku)
+    {
+        await using var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(int, int)>("select on_hand, reserved from stock where sku = @sku", new { sku });
+    }
+
+    static Task<HttpResponseMessage> ReserveAsync(HttpClient service, Guid orderId, string sku, int quantity, int? ttlSeconds = null) =>
+        service.PostAsJsonAsync("/internal/reservations", new { orderId, lines = new[] { new { sku, quantity } }, ttlSeconds });
+
+    [Fact]
+    public async Task Hundred_concurrent_reservations_for_ten_units_reserve_exactly_ten()
+    {
+        var (_, sku) = await StockedAsync(10);
+        var service = Factory.Service();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => ReserveAsync(service, Guid.NewGuid(), sku, 1)));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(10);
+        responses.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(90);
+        (await CountsAsync(sku)).ShouldBe((10, 10));
+    }
+
+    [Fact]
+    public async Task A_reservation_is_all_or_nothing()
+    {
+        var (_, plenty) = await StockedAsync(50);
+        var (_, scarce) = await StockedAsync(1);
+        var response = await Factory.Service().PostAsJsonAsync("/internal/reservations", new
+        {
+            orderId = Guid.NewGuid(), lines = new[] { new { sku = plenty, quantity = 5 }, new { sku = scarce, quantity = 2 } },
+        });
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        problem.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ShouldBe([scarce]);
+        (await CountsAsync(plenty)).ShouldBe((50, 0));
+        (await CountsAsync(scarce)).ShouldBe((1, 0));
+    }
+
+    [Fact]
+    public async Task Repeating_a_reservation_for_the_same_order_changes_nothing()
+    {
+        var (_, sku) = await StockedAsync(10);
+        var service = Factory.Service();
+        var orderId = Guid.NewGuid();
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ReserveAsync(service, orderId, sku, 3)));
+        results.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
+        (await CountsAsync(sku)).ShouldBe((10, 3));
+
+        // The same order id with other lines is a client bug, not a new reservation.
+        await (await ReserveAsync(service, orderId, sku, 4)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        (await CountsAsync(sku)).ShouldBe((10, 3));
+    }
+
+    [Fact]
+    public async Task Commit_sells_and_release_returns_each_exactly_once()
+    {
+        var (_, sku) = await StockedAsync(10);
+        var service = Factory.Service();
+        var sold = Guid.NewGuid();
+        var returned = Guid.NewGuid();
+        await ReserveAsync(service, sold, sku, 2);
+        await ReserveAsync(service, returned, sku, 3);
+        (await CountsAsync(sku)).ShouldBe((10, 5));
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => service.PostAsync($"/internal/reservations/{sold}/commit", null)));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => service.PostAsync($"/internal/reservations/{returned}/release", null)));
+        (await CountsAsync(sku)).ShouldBe((8, 0));
+
+        await (await service.PostAsync($"/internal/reservations/{returned}/commit", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await service.PostAsync($"/internal/reservations/{sold}/release", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await service.PostAsync($"/internal/reservations/{Guid.NewGuid()}/commit", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await CountsAsync(sku)).ShouldBe((8, 0));
+    }
+
+    [Fact]
+    public async Task Expired_reservations_give_stock_back_exactly_once()
+    {
+        var (_, sku) = await StockedAsync(4);
+        var service = Factory.Service();
+        var orderId = Guid.NewGuid();
+        await ReserveAsync(service, orderId, sku, 4, ttlSeconds: 60);
+        (await ReserveAsync(service, Guid.NewGuid(), sku, 1)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+
+        Factory.Clock.Advance(TimeSpan.FromSeconds(61));
+        var reservations = Factory.Services.GetRequiredService<Reservations>();
+        var released = await Task.WhenAll(reservations.ReleaseExpiredAsync(default), reservations.ReleaseExpiredAsync(default));
+        released.Sum().ShouldBeLessThanOrEqualTo(1); // the background sweeper may have been first; either way once
+        (await CountsAsync(sku)).ShouldBe((4, 0));
+        (await service.GetFromJsonAsync<ReservationDto>($"/internal/reservations/{orderId}"))!.Status.ShouldBe("released");
+        (await ReserveAsync(service, Guid.NewGuid(), sku, 4)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Shoppers_see_availability_and_staff_see_counts()
+    {
+        var (productId, sku) = await StockedAsync(3);
+        var shopper = await Anonymous.GetFromJsonAsync<List<VariantAvailability>>($"/api/v1/inventory/{productId}");
+        shopper!.Single().ShouldBe(new VariantAvailability(sku, "low_stock", null, null, null, null));
+        var staff = await Factory.Support().GetFromJsonAsync<List<VariantAvailability>>($"/api/v1/inventory/{productId}");
+        staff!.Single().ShouldBe(new VariantAvailability(sku, "low_stock", 3, 0, 3, 5));
+    }
+
+    [Fact]
+    public async Task Adjustments_keep_a_history_and_never_go_below_reserved()
+    {
+        var (_, sku) = await StockedAsync(5);
+        var admin = Factory.Admin();
+        await ReserveAsync(Factory.Service(), Guid.NewGuid(), sku, 4);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1)); // history is newest first
+
+        var added = await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 10, reason = "delivery from supplier" })).ShouldBeOkAsync<AdjustmentDto>();
+        added.OnHandAfter.ShouldBe(15);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -12, reason = "stock count" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 0, reason = "nothing" })).ShouldNameFieldAsync("delta");
+        await (await admin.PostAsJsonAsync("/api/v1/admin/inventory/NOPE-1/adjustments", new { delta = 1, reason = "ghost" })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+        var history = await admin.GetFromJsonAsync<List<AdjustmentDto>>($"/api/v1/admin/inventory/{sku}/adjustments");
+        history!.Select(h => (h.Delta, h.Reason)).ShouldBe([(10, "delivery from supplier"), (5, "initial stock")]);
+    }
+
+    [Fact]
+    public async Task Low_stock_listing_and_thresholds()
+    {
+        var (_, low) = await StockedAsync(2);
+        var (_, fine) = await StockedAsync(50);
+        var admin = Factory.Admin();
+        var page = await admin.GetFromJsonAsync<StockPage>("/api/v1/admin/inventory?lowStock=true");
+        page!.Items.Select(i => i.Sku).ShouldContain(low);
+        page.Items.Select(i => i.Sku).ShouldNotContain(fine);
+
+        (await admin.PutAsJsonAsync($"/api/v1/admin/inventory/{fine}/threshold", new { lowStockThreshold = 60 })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await admin.GetFromJsonAsync<StockPage>("/api/v1/admin/inventory?lowStock=true"))!.Items.Select(i => i.Sku).ShouldContain(fine);
+    }
+
+    [Fact]
+    public async Task Pricing_gives_current_prices_and_names_unknown_skus()
+    {
+        var (productId, sku) = await StockedAsync(7, price: 4550);
+        var priced = await (await Factory.Service().PostAsJsonAsync("/internal/pricing", new { skus = new[] { sku, "GHOST-1" } })).ShouldBeOkAsync<PricingResponse>();
+        var item = priced.Items.ShouldHaveSingleItem();
+        (item.Sku, item.ProductId, item.Price, item.Currency, item.Available, item.Purchasable).ShouldBe((sku, productId, 4550L, "EUR", 7, true));
+        priced.Unknown.ShouldBe(["GHOST-1"]);
+    }
+
+    [Theory]
+    [InlineData("""{"orderId":"00000000-0000-0000-0000-000000000000","lines":[{"sku":"A-1","quantity":1}]}""", "orderId")]
+    [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[]}""", "lines")]
+    [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[{"sku":"A-1","quantity":0}]}""", "lines[0].quantity")]
+    [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[{"sku":"bad sku","quantity":1}]}""", "lines[0]")]
+    [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[{"sku":"A-1","quantity":1}],"ttlSeconds":999999}""", "ttlSeconds")]
+    public async Task Bad_reservations_are_named(string json, string field)
+    {
+        var response = await Factory.Service().PostAsync("/internal/reservations", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        await response.ShouldNameFieldAsync(field);
+    }
+
+    [Fact]
+    public async Task Internal_routes_need_a_service_token()
+    {
+        (await Anonymous.PostAsJsonAsync("/internal/pricing", new { skus = new[] { "A-1" } })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await Factory.Admin().PostAsJsonAsync("/internal/pricing", new { skus = new[] { "A-1" } })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using Bazaar.Catalog.Categories;
+using Bazaar.Catalog.Products;
+using Bazaar.Catalog.Search;
+using Bazaar.Testing;
+
+namespace Bazaar.Catalog.Tests;
+
+public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTest(factory)
+{
+    [Fact]
+    public async Task The_category_tree_nests_and_moving_a_category_moves_its_subtree_and_products()
+    {
+        var shoes = await Factory.CategoryAsync("Shoes");
+        var running = await Factory.CategoryAsync("Running", shoes.Id);
+        var trail = await Factory.CategoryAsync("Trail", running.Id);
+        var sports = await Factory.CategoryAsync("Sports");
+        await Factory.ProductAsync("Mountain Runner", trail.Id);
+
+        var tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
+        tree!.Single(c => c.Slug == "shoes").Children.Single().Children.Single().Slug.ShouldBe("trail");
+
+        var moved = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/categories/{running.Id}", new { name = "Running", slug = "running", parentId = sports.Id });
+        moved.StatusCode.ShouldBe(HttpStatusCode.OK);
+        tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
+        tree!.Single(c => c.Slug == "sports").Children.Single().Children.Single().Slug.ShouldBe("trail");
+        tree!.Single(c => c.Slug == "shoes").Children.ShouldBeEmpty();
+
+        var underSports = await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products?category=sports");
+        underSports!.Items.Select(i => i.Name).ShouldBe(["Mountain Runner"]);
+        (await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products?category=shoes"))!.Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_category_cannot_move_under_its_own_subtree_or_be_deleted_while_in_use()
+    {
+        var root = await Factory.CategoryAsync("Root");
+        var child = await Factory.CategoryAsync("Child", root.Id);
+        var admin = Factory.Admin();
+        await (await admin.PutAsJsonAsync($"/api/v1/admin/categories/{root.Id}", new { name = "Root", parentId = child.Id })).ShouldNameFieldAsync("parentId");
+        await (await admin.DeleteAsync($"/api/v1/admin/categories/{root.Id}")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await Factory.ProductAsync("Leaf item", child.Id);
+        await (await admin.DeleteAsync($"/api/v1/admin/categories/{child.Id}")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync("/api/v1/admin/categories", new { name = "Root" })).ShouldBeProblemAsync(HttpStatusCode.Conflict); // slug taken
+    }
+
+    [Fact]
+    public async Task A_product_is_found_by_id_and_by_slug_with_variants_availability_and_breadcrumbs()
+    {
+        var shoes = await Factory.CategoryAsync("Shoes");
+        var running = await Factory.CategoryAsync("Running Shoes", shoes.Id);
+        var created = await Factory.ProductAsync("Road Racer 3", running.Id, variants: [("RR3-42", 12900, 20), ("RR3-43", 13900, 2), ("RR3-44", 13900, 0)]);
+
+        var byId = await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{created.Id}");
+        var bySlug = await Anonymous.GetFromJsonAsync<ProductDetail>("/api/v1/products/road-racer-3");
+        bySlug.ShouldBe(byId, new ProductDetailComparer());
+        byId!.MinPrice.ShouldBe(12900);
+        byId.MaxPrice.ShouldBe(13900);
+        byId.Variants.Select(v => (v.Sku, v.Availability)).ShouldBe([("RR3-42", "in_stock"), ("RR3-43", "low_stock"), ("RR3-44", "out_of_stock")]);
+        byId.Breadcrumbs.Select(b => b.Slug).ShouldBe(["shoes", "running-shoes"]);
+    }
+
+    [Fact]
+    public async Task Drafts_exist_only_for_staff()
+    {
+        var category = await Factory.CategoryAsync("Drafts");
+        var draft = await (await Factory.Admin().PostAsJsonAsync("/api/v1/admin/products", new { name = "Unreleased", categoryId = category.Id, currency = "EUR" }))
+            .ShouldBeOkAsync<ProductDetail>(HttpStatusCode.Created);
+        draft.Status.ShouldBe("draft");
+        await (await Anonymous.GetAsync($"/api/v1/products/{draft.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await Factory.Support().GetAsync($"/api/v1/admin/products/{draft.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_a_409_and_a_fresh_one_wins()
+    {
+        var category = await Factory.CategoryAsync("Versioned");
+        var product = await Factory.ProductAsync("Original Name", category.Id);
+        var admin = Factory.Admin();
+        object Update(string name, int version) => new { name, slug = product.Slug, categoryId = category.Id, status = "active", version, brand = "Acme" };
+
+        var first = await (await admin.PutAsJsonAsync($"/api/v1/admin/products/{product.Id}", Update("First Edit", product.Version))).ShouldBeOkAsync<ProductDetail>();
+        first.Version.ShouldBe(product.Version + 1);
+        await (await admin.PutAsJsonAsync($"/api/v1/admin/products/{product.Id}", Update("Second Edit", product.Version))).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Name.ShouldBe("First Edit");
+    }
+
+    [Fact]
+    public async Task Concurrent_edits_with_one_version_let_exactly_one_through()
+    {
+        var category = await Factory.CategoryAsync("Racing");
+        var product = await Factory.ProductAsync("Contested", category.Id);
+        var admin = Factory.Admin();
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => admin.PutAsJsonAsync($"/api/v1/admin/products/{product.Id}",
+            new { name = $"Edit {i}", slug = product.Slug, categoryId = category.Id, status = "active", version = product.Version })));
+        results.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        results.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task A_price_change_is_visible_on_the_next_read_of_the_page_and_the_listing()
+    {
+        var category = await Factory.CategoryAsync("Pricing");
+        var product = await Factory.ProductAsync("Kettle", category.Id, variants: ("KETTLE-1", 3000, 5));
+        (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.MinPrice.ShouldBe(3000); // now cached
+        (await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products?q=kettle"))!.Items.Single().MinPrice.ShouldBe(3000);
+
+        var updated = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants/KETTLE-1", new { price = 2500 });
+        updated.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Variants.Single().Price.ShouldBe(2500);
+        (await Anonymous.GetFromJsonAsync<ProductDetail>("/api/v1/products/kettle"))!.MinPrice.ShouldBe(2500);
+        (await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products?q=kettle"))!.Items.Single().MinPrice.ShouldBe(2500);
+    }
+
+    [Fact]
+    public async Task Variants_are_added_and_removed_but_not_while_reserved()
+    {
+        var category = await Factory.CategoryAsync("Variants");
+        var product = await Factory.ProductAsync("Tee", category.Id, variants: ("TEE-S", 1500, 5));
+        var admin = Factory.Admin();
+        var added = await (await admin.PostAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants", new { sku = "TEE-L", price = 1700, initialStock = 3 }))
+            .ShouldBeOkAsync<ProductDetail>(HttpStatusCode.Created);
+        added.MaxPrice.ShouldBe(1700);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants", new { sku = "TEE-L", price = 1700 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        await Factory.Service().PostAsJsonAsync("/internal/reservations", new { orderId = Guid.NewGuid(), lines = new[] { new { sku = "TEE-L", quantity = 1 } } });
+        await (await admin.DeleteAsync($"/api/v1/admin/products/{product.Id}/variants/TEE-L")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await admin.DeleteAsync($"/api/v1/admin/products/{product.Id}/variants/TEE-S")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await (await admin.DeleteAsync($"/api/v1/admin/products/{product.Id}/variants/TEE-L")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Archiving_hides_a_product_from_shoppers()
+    {
+        var category = await Factory.CategoryAsync("Archive");
+        var product = await Factory.ProductAsync("Old Model", category.Id);
+        (await Factory.Admin().DeleteAsync($"/api/v1/admin/products/{product.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await (await Anonymous.GetAsync($"/api/v1/products/{product.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products"))!.Items.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"NEG-1","price":-5}]}""", "variants[0].price")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"cmp-1","price":500}]}""", "variants[0].sku")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"CMP-1","price":500,"compareAtPrice":400}]}""", "variants[0].compareAtPrice")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"XXX"}""", "currency")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","slug":"Not A Slug"}""", "slug")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","status":"live"}""", "status")]
+    [InlineData("""{"name":"X","categoryId":"0199a1b2-0000-7000-8000-000000000001","currency":"EUR"}""", "categoryId")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","status":"active"}""", "variants")]
+    [InlineData("""{"name":"","categoryId":"@cat","currency":"EUR"}""", "name")]
+    public async Task Bad_products_are_refused_by_field(string json, string field)
+    {
+        var category = await Factory.CategoryAsync("Validation");
+        var body = new StringContent(json.Replace("@cat", category.Id.ToString()), System.Text.Encoding.UTF8, "application/json");
+        await (await Factory.Admin().PostAsync("/api/v1/admin/products", body)).ShouldNameFieldAsync(field);
+    }
+
+    [Fact]
+    public async Task Unknown_products_are_404_problems()
+    {
+        await (await Anonymous.GetAsync($"/api/v1/products/{Guid.NewGuid()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await Anonymous.GetAsync("/api/v1/products/no-such-thing")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await Anonymous.GetAsync("/api/v1/products/..%2F..%2Fetc")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    sealed class ProductDetailComparer : IEqualityComparer<ProductDetail?>
+    {
+        public bool Equals(ProductDetail? x, ProductDetail? y) =>
+            System.Text.Json.JsonSerializer.Serialize(x) == System.Text.Json.JsonSerializer.Serialize(y);
+
+        public int GetHashCode(ProductDetail? obj) => 0;
+    }
+}
