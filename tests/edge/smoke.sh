@@ -252,5 +252,55 @@ check "GET /api/v1/users/me with a forged token is a 401" t_me_bad_token
 check "demo admin logs in" t_admin_login
 check "admin lists users" t_admin_users
 check "customer cannot list users (403)" t_admin_users_forbidden_for_customer
+
+# --- catalog through the edge ----------------------------------------------------------------------------------
+
+PRODUCT_SLUG=""
+IMAGE_URL=""
+t_categories() {
+  request GET /api/v1/categories && status_is 200 && json_true 'length > 3 and all(.[]; has("children"))'
+}
+t_catalog_seeded() {
+  request GET '/api/v1/products?limit=5' && status_is 200 && json_true '.total >= 100 and (.items | length) == 5' || return 1
+  PRODUCT_SLUG=$(jq -r '.items[0].slug' "$WORK/body")
+  IMAGE_URL=$(jq -r '.items[0].imageUrl' "$WORK/body")
+}
+t_typo_search() {
+  request GET '/api/v1/products?q=runnig%20shoes&limit=5' && status_is 200 &&
+    json_true '(.items | length) > 0 and (.items[0].name | test("Running Shoes"))'
+}
+t_product_page() {
+  [[ -n $PRODUCT_SLUG ]] || {
+    WHY="no product slug from the listing"
+    return 1
+  }
+  request GET "/api/v1/products/$PRODUCT_SLUG" && status_is 200 &&
+    json_true '(.variants | length) > 0 and all(.variants[]; .availability | test("in_stock|low_stock|out_of_stock"))'
+}
+t_media() {
+  [[ $IMAGE_URL == /media/* ]] || {
+    WHY="no image URL from the listing: $IMAGE_URL"
+    return 1
+  }
+  request GET "$IMAGE_URL" && status_is 200 && header_is Content-Type image/png && header_contains Cache-Control immutable
+}
+t_catalog_admin_forbidden() {
+  request POST /api/v1/admin/categories -H "Authorization: Bearer $CUSTOMER_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"Nope"}' && status_is 403
+}
+t_catalog_admin_create() {
+  request POST /api/v1/admin/categories -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"Smoke $suffix\"}" && status_is 201
+}
+t_bad_sort() { request GET '/api/v1/products?sort=cheapest' && status_is 400 && json_true '.errors.sort'; }
+check "category tree via the edge" t_categories
+check "the demo catalog is seeded and listed" t_catalog_seeded
+check "a typo still finds running shoes" t_typo_search
+check "a product page by slug with variant availability" t_product_page
+check "product images are served under /media with long caching" t_media
+check "a customer cannot create categories (403)" t_catalog_admin_forbidden
+check "the demo admin creates a category (201)" t_catalog_admin_create
+check "an unknown sort is a 400 naming the field" t_bad_sort
+
 echo "# $PASSED passed, $FAILED failed"
 ((FAILED == 0))
