@@ -7,7 +7,8 @@ namespace Bazaar.Catalog.Caching;
 /// <summary>
 /// Catalog's cache keys and what invalidates them. Product detail (with availability) is dropped on any write to the
 /// product, its variants, images, reviews or stock; the category tree on category writes; listing pages belong to a
-/// generation that admin writes bump, and live 30 seconds, so stock moved by checkouts shows there within that time.
+/// generation that admin writes bump, are fresh for 30 seconds and then refreshed in the background (served stale
+/// meanwhile), so stock moved by checkouts shows in listings within about that time.
 /// </summary>
 public sealed class CatalogCache(CacheAside cache)
 {
@@ -15,6 +16,7 @@ public sealed class CatalogCache(CacheAside cache)
     static readonly TimeSpan SlugTtl = TimeSpan.FromHours(1);
     static readonly TimeSpan TreeTtl = TimeSpan.FromHours(1);
     static readonly TimeSpan ListingTtl = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan ListingServedStaleFor = TimeSpan.FromMinutes(5);
     const string ListingGeneration = "catalog:listings";
 
     public Task<IReadOnlyList<CategoryNode>?> CategoryTreeAsync(Func<CancellationToken, Task<IReadOnlyList<CategoryNode>?>> load, CancellationToken ct) =>
@@ -29,7 +31,7 @@ public sealed class CatalogCache(CacheAside cache)
     public async Task<T?> ListingAsync<T>(string queryKey, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
     {
         var generation = await cache.GenerationAsync(ListingGeneration, ct);
-        return await cache.GetOrCreateAsync($"catalog:list:{generation}:{queryKey}", ListingTtl, load, ct);
+        return await cache.GetOrCreateAsync($"catalog:list:{generation}:{queryKey}", ListingTtl, load, ct, ListingServedStaleFor);
     }
 
     public async Task CategoriesChangedAsync(CancellationToken ct)

@@ -4,8 +4,7 @@ using System.Text;
 
 namespace Bazaar.Catalog.Seed;
 
-// Every item draws from its own seeded Random (whose seeded algorithm is fixed for compatibility) and nothing reads
-// string hash codes, clocks or Guid.NewGuid, so one seed gives byte-identical data on every machine and in every process.
+// Each item draws from its own seeded Random and nothing reads string hashes, clocks or Guid.NewGuid: same seed, same bytes everywhere.
 public sealed class CatalogDataGenerator(int seed = 2026)
 {
     public static readonly DateTimeOffset WindowEnd = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
@@ -273,8 +272,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
 
     static Guid Uuid7(DateTimeOffset timestamp, IdKind kind, int index, ulong entropy)
     {
-        // UUIDv7 layout: 48-bit Unix milliseconds, version 7, variant 10; the last four bytes carry the index so ids
-        // are unique by construction and the kind nibble keeps categories, products and reviewers apart.
+        // UUIDv7 shape (ms timestamp, version 7, variant 10); kind nibble plus index in the last bytes make ids unique by construction.
         Span<byte> bytes = stackalloc byte[16];
         var milliseconds = timestamp.ToUnixTimeMilliseconds();
         for (var i = 0; i < 6; i++)
@@ -490,7 +488,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                 Leaf("Jackets & Coats", "JKT", "Rain Jacket|Puffer Jacket|Wool Coat|Softshell Jacket|Parka", "Waterproof|Insulated|Packable|Hooded|Lightweight",
                     "recycled nylon|waxed cotton|boiled wool|recycled polyester ripstop", "taped seams|an adjustable storm hood|two-way zips|recycled down insulation",
                     "for wet commutes|for winter walks|for hillwalking and city days alike", (69, 349), (350, 1400), [ApparelSize, Colour]),
-                Leaf("Knitwear", "KNT", "Crew Neck Jumper|Cardigan|Roll Neck Jumper|Cable Knit Sweater", "Chunky|Fine Knit|Oversized|Classic",
+                Leaf("Knitwear", "KNT", "Crew Neck Jumper|Cardigan|Roll Neck Jumper|Cable Knit Sweater", "Chunky|Soft|Oversized|Classic",
                     "merino wool|lambswool|organic cotton|alpaca blend", "ribbed cuffs and hem|saddle shoulders|a relaxed drop shoulder|reinforced elbows",
                     "for chilly evenings|for layering under a coat|for cosy weekends", (39, 159), (300, 700), [ApparelSize, Colour]),
                 Leaf("Activewear", "ACT", "Running Tights|Training T-Shirt|Sports Bra|Track Jacket|Running Shorts", "Seamless|Breathable|Quick-Dry|High-Waisted",
@@ -518,7 +516,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                         "Featherweight|Spiked|Responsive", "thin monomesh|synthetic suede|lightweight knit",
                         "a rigid nylon spike plate|removable 6 mm spikes|a sock-like fit",
                         "for the 800 m to 5,000 m|for muddy cross country courses|for sprint sessions on the track", (49, 149), (140, 230), [ShoeSize, Colour])),
-                Leaf("Hiking Boots", "HIK", "Hiking Boots|Walking Boots|Mid Hiking Boots|Backpacking Boots", "Waterproof|Leather|Lightweight|All-Terrain",
+                Leaf("Hiking Boots", "HIK", "Hiking Boots|Walking Boots|Mid Hiking Boots|Backpacking Boots", "Waterproof|Rugged|Lightweight|All-Terrain",
                     "full-grain leather|nubuck leather|recycled polyester mesh|suede and mesh",
                     "a waterproof breathable membrane|a grippy lugged outsole|a padded ankle collar|speed-lacing hooks",
                     "for day hikes and long-distance trails|for rocky mountain paths|for wet, muddy walks", (79, 249), (700, 1300), [ShoeSize, Colour]),
@@ -526,11 +524,11 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                     "organic cotton canvas|smooth leather|recycled suede|vegan leather",
                     "a vulcanised rubber sole|a cushioned footbed|tonal stitching|a padded tongue",
                     "for everyday city wear|for weekends and travel|to pair with jeans or chinos", (39, 139), (500, 900), [ShoeSize, Colour]),
-                Leaf("Sandals", "SDL", "Sandals|Sport Sandals|Slides|Strappy Sandals", "Adjustable|Cushioned|Lightweight|Leather",
+                Leaf("Sandals", "SDL", "Sandals|Sport Sandals|Slides|Strappy Sandals", "Adjustable|Cushioned|Lightweight|Everyday",
                     "vegetable-tanned leather|recycled webbing|natural cork|EVA foam",
                     "a contoured cork footbed|quick-release buckles|a grippy rubber sole|adjustable straps",
                     "for summer holidays|for river crossings and beach days|for hot city days", (19, 99), (300, 700), [ShoeSize, Colour]),
-                Leaf("Formal Shoes", "FRM", "Derby Shoes|Oxford Shoes|Loafers|Chelsea Boots", "Classic|Polished|Hand-Finished|Suede",
+                Leaf("Formal Shoes", "FRM", "Derby Shoes|Oxford Shoes|Loafers|Chelsea Boots", "Classic|Polished|Hand-Finished|Heritage",
                     "calf leather|suede|patent leather|burnished leather",
                     "a leather sole|a stacked heel|a cushioned leather insole|a resoleable welted construction",
                     "for weddings and the office|for smart evenings out|for everyday smart wear", (79, 249), (800, 1200), [ShoeSize, Colour]),
@@ -548,7 +546,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                         "silicone-coated ripstop nylon|polyester taffeta|recycled ripstop polyester",
                         "colour-coded aluminium poles|two doors and two porches|a fully taped groundsheet|a mesh inner for ventilation",
                         "for wild camping and long-distance hikes|for family weekends at the campsite|for bikepacking trips", (99, 499), (1200, 4500), [TentCapacity]),
-                    Leaf("Sleeping Bags", "SLB", "Sleeping Bag|Mummy Sleeping Bag|Down Sleeping Bag|Synthetic Sleeping Bag", "Three-Season|Compact|Ultralight|Warm-Weather",
+                    Leaf("Sleeping Bags", "SLB", "Sleeping Bag|Mummy Sleeping Bag|Camping Sleeping Bag|Trekking Sleeping Bag", "Three-Season|Compact|Ultralight|Warm-Weather",
                         "responsibly sourced duck down|recycled synthetic fill|water-resistant ripstop nylon",
                         "a draught collar|a full-length two-way zip|a compression stuff sack|a shaped foot box",
                         "for spring to autumn camping|for alpine huts and cold nights|for festivals and sleepovers", (49, 349), (700, 1600), [BagLength]),
@@ -557,7 +555,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                         "for brewing up at camp|for backpacking meals|for van life and picnics", (15, 119), (150, 900), [])),
                 Group("Cycling",
                     Leaf("Bike Helmets", "HLM", "Road Bike Helmet|Commuter Helmet|Mountain Bike Helmet", "Ventilated|Lightweight|Aero|Urban",
-                        "in-moulded EPS foam|a polycarbonate shell|recycled EPS foam", "a rotational impact liner|a magnetic buckle|an integrated rear light|a dial fit system",
+                        "in-moulded EPS foam|polycarbonate|recycled EPS foam", "a rotational impact liner|a magnetic buckle|an integrated rear light|a dial fit system",
                         "for road rides and sportives|for daily commuting|for trail centres and enduro days", (39, 199), (250, 450), [GearSize, Colour]),
                     Leaf("Bike Lights", "LIT", "Front Bike Light|Rear Bike Light|Bike Light Set", "Rechargeable|USB-C|Bright|Compact",
                         "machined aluminium|weatherproof polycarbonate|glass-filled nylon", "a 1000-lumen beam|a daytime flash mode|a quick-release mount|a battery level indicator",
@@ -566,7 +564,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                     Leaf("Yoga Mats", "YGA", "Yoga Mat|Travel Yoga Mat|Exercise Mat", "Non-Slip|Extra Thick|Foldable|Cushioned",
                         "natural tree rubber|cork|recycled TPE", "alignment lines|a carrying strap|a sweat-resistant top layer|a 6 mm cushioned core",
                         "for hot yoga and pilates|for home workouts|for travelling yogis", (19, 119), (900, 2500), [Colour]),
-                    Leaf("Resistance Bands", "RSB", "Resistance Band|Loop Band Set|Pull-Up Band", "Heavy-Duty|Fabric|Latex-Free|Stackable",
+                    Leaf("Resistance Bands", "RSB", "Resistance Band|Loop Band Set|Pull-Up Band", "Heavy-Duty|Stackable|Colour-Coded|Durable",
                         "natural latex|woven fabric|TPE", "a non-slip inner grip|a carry pouch|printed resistance levels",
                         "for strength training at home|for physio and mobility work|for assisted pull-ups", (9, 49), (80, 400), [Resistance])),
                 Leaf("Running Gear", "RGR", "Hydration Vest|Running Belt|Running Cap|Head Torch", "Lightweight|Reflective|Bounce-Free|Breathable",
@@ -585,25 +583,25 @@ public sealed class CatalogDataGenerator(int seed = 2026)
             S("Looks even better in person.|Beautifully made and easy to clean.|Feels solid and well finished."),
             [
                 Group("Cookware",
-                    Leaf("Frying Pans", "PAN", "Frying Pan|Skillet|Wok|Griddle Pan", "Non-Stick|Cast Iron|Carbon Steel|Tri-Ply",
+                    Leaf("Frying Pans", "PAN", "Frying Pan|Skillet|Wok|Griddle Pan", "Everyday|Professional|Heavy-Duty|Induction",
                         "pre-seasoned cast iron|carbon steel|tri-ply stainless steel|hard-anodised aluminium with a ceramic non-stick coating",
                         "a stay-cool handle|an induction-ready base|a pouring lip on both sides|an oven-safe build",
                         "for searing steaks and frying eggs|for weeknight stir-fries|for everyday cooking on any hob", (19, 149), (900, 3000), [Diameter]),
-                    Leaf("Saucepans", "SCP", "Saucepan|Stockpot|Casserole Dish|Milk Pan", "Enamelled|Stainless|Lidded|Heavy-Based",
+                    Leaf("Saucepans", "SCP", "Saucepan|Stockpot|Casserole Dish|Milk Pan", "Lidded|Heavy-Based|Everyday|Professional",
                         "enamelled cast iron|tri-ply stainless steel|copper-clad stainless steel",
                         "a tight-fitting glass lid|measuring marks inside|an encapsulated base for even heat|riveted handles",
                         "for soups, stews and sauces|for slow-cooked weekend braises|for boiling pasta and potatoes", (24, 199), (900, 4500), [Diameter])),
-                Leaf("Coffee & Tea", "COF", "French Press|Pour-Over Kettle|Teapot|Coffee Grinder|Cold Brew Maker", "Gooseneck|Double-Walled|Manual|Glass",
+                Leaf("Coffee & Tea", "COF", "French Press|Pour-Over Kettle|Teapot|Coffee Grinder|Cold Brew Maker", "Classic|Double-Walled|Manual|Compact",
                     "borosilicate glass|brushed stainless steel|stoneware|ceramic and steel", "a fine mesh filter|a thermometer in the lid|a stay-cool handle|a drip-free spout",
                     "for a slow morning brew|for loose-leaf tea|for the perfect pour-over", (19, 149), (400, 1500), [Litres]),
-                Leaf("Bedding", "BED", "Duvet Cover Set|Fitted Sheet|Pillowcase Pair|Flat Sheet", "Stonewashed|Percale|Sateen|Brushed",
+                Leaf("Bedding", "BED", "Duvet Cover Set|Fitted Sheet|Pillowcase Pair|Flat Sheet", "Soft|Breathable|Luxury|Everyday",
                     "stonewashed linen|organic cotton percale|cotton sateen|brushed cotton flannel",
                     "hidden button closures|deep-pocket corners|an envelope closure|a 300 thread count weave",
                     "for cool, restful nights|for year-round comfort|for guest rooms and holiday homes", (25, 229), (500, 2200), [BedSize, Finish]),
-                Leaf("Lighting", "LMP", "Table Lamp|Floor Lamp|Pendant Light|Desk Lamp", "Adjustable|Dimmable|Rattan|Minimalist",
+                Leaf("Lighting", "LMP", "Table Lamp|Floor Lamp|Pendant Light|Desk Lamp", "Adjustable|Dimmable|Sculptural|Minimalist",
                     "powder-coated steel|hand-blown glass|natural rattan|oak veneer", "a braided fabric cable|a touch dimmer|a weighted base|an E27 bulb holder",
                     "for reading corners|for a warm glow in the living room|for home offices", (29, 249), (800, 6000), [Finish]),
-                Leaf("Tableware", "TBW", "Dinner Plate Set|Pasta Bowl Set|Mug Set|Serving Platter", "Stoneware|Reactive Glaze|Speckled|Handmade",
+                Leaf("Tableware", "TBW", "Dinner Plate Set|Pasta Bowl Set|Mug Set|Serving Platter", "Rustic|Modern|Speckled|Handmade",
                     "glazed stoneware|porcelain|recycled glass|earthenware",
                     "a reactive glaze that makes every piece unique|a matte speckled finish|stackable shapes|a raw clay foot",
                     "for everyday dinners|for entertaining friends|for long weekend brunches", (19, 129), (800, 4500), [Finish]),
@@ -614,7 +612,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
             S("Designed {use}.|Made {use}.|Ideal {use}."),
             S("Ships with a USB-C cable and no charger, to cut waste.|Firmware updates arrive automatically through the companion app.|" +
               "Covered by a two-year warranty.|Comes in fully recyclable packaging."),
-            S("Battery life is as advertised.|Set up in under five minutes.|Does exactly what it promises."),
+            S("Feels really well built.|Set up in under five minutes.|Does exactly what it promises."),
             [
                 Leaf("Headphones", "HPH", "Wireless Headphones|Noise-Cancelling Headphones|True Wireless Earbuds|Sport Earbuds", "Over-Ear|Lightweight|Foldable|Studio",
                     "recycled aluminium|soft vegan leather|matte polycarbonate", "active noise cancellation|40 hours of battery life|multipoint pairing|fast USB-C charging",
@@ -622,7 +620,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                 Leaf("Speakers", "SPK", "Portable Speaker|Smart Speaker|Bookshelf Speakers|Soundbar", "Waterproof|Compact|Wireless|Stereo",
                     "recycled fabric|anodised aluminium|real wood veneer", "a 20-hour battery|an IP67 waterproof rating|stereo pairing|a built-in microphone",
                     "for garden parties|for filling the living room with sound|for beach trips and camping", (39, 399), (500, 4500), [Finish]),
-                Leaf("Phone Accessories", "PHA", "Phone Case|Wireless Charger|Power Bank|Charging Cable|Car Mount", "Slim|Magnetic|Fast-Charging|Rugged",
+                Leaf("Phone Accessories", "PHA", "Phone Case|Wireless Charger|Power Bank|Charging Cable|Car Mount", "Slim|Magnetic|Rugged|Everyday",
                     "recycled TPU|braided nylon|aluminium alloy|plant-based bioplastic",
                     "raised edges to protect the screen|15 W wireless charging|a 10,000 mAh battery|a 2 m braided cable",
                     "for everyday drops and scrapes|for topping up on the go|for the car and the desk", (9, 79), (30, 300), [Finish]),
@@ -631,7 +629,7 @@ public sealed class CatalogDataGenerator(int seed = 2026)
                     "energy monitoring in the app|two-way audio|local storage with no subscription|schedules and away modes",
                     "for a smarter, more efficient home|for keeping an eye on the front door|for cutting heating bills", (15, 249), (80, 600), [Finish]),
                 Leaf("Memory & Storage", "STO", "Memory Card|Portable SSD|USB Flash Drive|External Hard Drive", "High-Speed|Rugged|Pocket-Sized|Encrypted",
-                    "a rugged aluminium shell|shock-resistant rubber|a metal casing",
+                    "rugged aluminium|shock-resistant rubber|brushed steel",
                     "read speeds up to 1,000 MB/s|hardware encryption|a USB-C connector|a keyring loop",
                     "for 4K video and photo backups|for moving big files between laptops|for games and music libraries", (9, 299), (10, 250), [Storage]),
             ]),

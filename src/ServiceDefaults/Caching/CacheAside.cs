@@ -17,24 +17,85 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
     const int MaxRememberedInvalidations = 10_000;
 
     readonly ConcurrentDictionary<string, byte> _missedInvalidations = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Task<string?>> _loads = new(StringComparer.Ordinal);
     long _openUntilTicks;
 
     public bool Available => clock.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
 
-    /// <summary>The cached value, or the factory's (cached for <paramref name="ttl"/> unless null).</summary>
-    public async Task<T?> GetOrCreateAsync<T>(string key, TimeSpan ttl, Func<CancellationToken, Task<T?>> factory, CancellationToken ct)
+    /// <summary>
+    /// The cached value, or the factory's (cached for <paramref name="ttl"/> unless null). Concurrent misses for one
+    /// key share a single load (no stampede on the database). With <paramref name="serveStaleFor"/>, an expired entry
+    /// is still answered for that long while one background load refreshes it, so shoppers never wait for a rebuild.
+    /// </summary>
+    public async Task<T?> GetOrCreateAsync<T>(string key, TimeSpan ttl, Func<CancellationToken, Task<T?>> factory, CancellationToken ct,
+        TimeSpan? serveStaleFor = null)
     {
         var cached = await TryAsync(() => redis.GetAsync(key, ct));
-        if (cached is not null)
-            return JsonSerializer.Deserialize<T>(cached, JsonSerializerOptions.Web);
-        var value = await factory(ct);
-        if (value is not null)
-            await TryAsync(async () =>
+        if (cached is not null && Envelope.TryRead(cached, out var freshUntil, out var json))
+        {
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            if (freshUntil >= now)
+                return JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web);
+            if (serveStaleFor is { } stale && now <= freshUntil + (long)stale.TotalMilliseconds)
             {
-                await redis.SetAsync(key, JsonSerializer.Serialize(value, JsonSerializerOptions.Web), ttl, ct);
-                return "";
-            });
-        return value;
+                _ = LoadOnceAsync(key, ttl, serveStaleFor, factory, refresh: true); // in the background; this caller takes the stale copy
+                return JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web);
+            }
+        }
+        var loaded = await LoadOnceAsync(key, ttl, serveStaleFor, factory).WaitAsync(ct);
+        return loaded is null ? default : JsonSerializer.Deserialize<T>(loaded, JsonSerializerOptions.Web);
+    }
+
+    /// <summary>One load per key at a time in this process; it runs to completion even if the first caller goes away.</summary>
+    Task<string?> LoadOnceAsync<T>(string key, TimeSpan ttl, TimeSpan? serveStaleFor, Func<CancellationToken, Task<T?>> factory, bool refresh = false)
+    {
+        var mine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _loads.GetOrAdd(key, mine.Task);
+        if (running != mine.Task)
+            return running;
+        _ = RunAsync();
+        return mine.Task;
+
+        async Task RunAsync()
+        {
+            string? result = null;
+            Exception? failure = null;
+            try
+            {
+                // Another load may have stored the value between this caller's miss and now.
+                if (!refresh && await TryAsync(() => redis.GetAsync(key)) is { } stored && Envelope.TryRead(stored, out var freshUntil, out var fresh)
+                    && freshUntil >= clock.GetUtcNow().ToUnixTimeMilliseconds())
+                {
+                    result = fresh;
+                    return;
+                }
+                var value = await factory(CancellationToken.None);
+                var json = value is null ? null : JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
+                if (json is not null)
+                {
+                    var until = clock.GetUtcNow().Add(ttl).ToUnixTimeMilliseconds();
+                    await TryAsync(async () =>
+                    {
+                        await redis.SetAsync(key, Envelope.Write(until, json), ttl + (serveStaleFor ?? TimeSpan.Zero));
+                        return "";
+                    });
+                }
+                result = json;
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                // Leave the table before answering, so nobody can pick up this finished load as if it were running.
+                _loads.TryRemove(new KeyValuePair<string, Task<string?>>(key, mine.Task));
+                if (failure is null)
+                    mine.SetResult(result);
+                else
+                    mine.SetException(failure);
+            }
+        }
     }
 
     /// <summary>Removes entries after a write; remembered for later when Redis is away.</summary>
@@ -90,5 +151,18 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
         foreach (var key in keys)
             _missedInvalidations.TryRemove(key, out _);
         logger.LogInformation("Replayed {Count} cache invalidations missed while Redis was unavailable", keys.Count);
+    }
+}
+
+/// <summary>A cached entry: when it stops being fresh (Unix ms), then the JSON. Plain text keeps it cheap to read.</summary>
+static class Envelope
+{
+    public static string Write(long freshUntil, string json) => freshUntil.ToString(CultureInfo.InvariantCulture) + "\n" + json;
+
+    public static bool TryRead(string stored, out long freshUntil, out string json)
+    {
+        var newline = stored.IndexOf('\n');
+        json = newline < 0 ? "" : stored[(newline + 1)..];
+        return long.TryParse(stored.AsSpan(0, Math.Max(0, newline)), NumberStyles.None, CultureInfo.InvariantCulture, out freshUntil);
     }
 }
