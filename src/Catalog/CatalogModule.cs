@@ -22,6 +22,7 @@ public static class CatalogModule
         services.AddValidation();
         services.AddDbContext<CatalogDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddMediaStore(builder.Configuration);
+        services.AddMemoryCache(o => o.SizeLimit = null);
         services.AddSingleton<CatalogCache>();
         services.AddSingleton<ProductReader>();
         services.AddSingleton<ProductSearch>();

@@ -62,6 +62,23 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
     }
 
     [Fact]
+    public async Task A_new_slug_resolves_at_once_and_the_old_one_is_gone()
+    {
+        var category = await Factory.CategoryAsync("Renames");
+        var product = await Factory.ProductAsync("Old Name Lamp", category.Id);
+        (await Anonymous.GetAsync("/api/v1/products/old-name-lamp")).StatusCode.ShouldBe(HttpStatusCode.OK); // remembered now
+        var renamed = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/products/{product.Id}",
+            new { name = "New Name Lamp", slug = "new-name-lamp", categoryId = category.Id, status = "active", version = product.Version });
+        renamed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await Anonymous.GetAsync("/api/v1/products/old-name-lamp")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await Anonymous.GetFromJsonAsync<ProductDetail>("/api/v1/products/new-name-lamp"))!.Id.ShouldBe(product.Id);
+
+        // The old slug can go to another product straight away.
+        var successor = await Factory.ProductAsync("Old Name Lamp", category.Id);
+        (await Anonymous.GetFromJsonAsync<ProductDetail>("/api/v1/products/old-name-lamp"))!.Id.ShouldBe(successor.Id);
+    }
+
+    [Fact]
     public async Task Drafts_exist_only_for_staff()
     {
         var category = await Factory.CategoryAsync("Drafts");

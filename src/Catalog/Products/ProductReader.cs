@@ -3,17 +3,31 @@ using Bazaar.Catalog.Caching;
 using Bazaar.Catalog.Inventory;
 using Bazaar.Catalog.Media;
 using Dapper;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bazaar.Catalog.Products;
 
 /// <summary>Reads product pages in one round trip (product, breadcrumbs, variants with stock, images), through the cache.</summary>
-public sealed class ProductReader(NpgsqlDataSource db, CatalogCache cache, IOptions<MediaOptions> media)
+public sealed class ProductReader(NpgsqlDataSource db, CatalogCache cache, IOptions<MediaOptions> media, IMemoryCache local)
 {
+    /// <summary>Slugs almost never change; keeping their ids in memory saves a Redis round trip on every product page.
+    /// A renamed slug can resolve on another replica for at most this long; the product itself is never stale.</summary>
+    static readonly TimeSpan LocalSlugTtl = TimeSpan.FromMinutes(1);
+
     public async Task<ProductDetail?> FindAsync(string idOrSlug, CancellationToken ct)
     {
-        Guid? id = Guid.TryParse(idOrSlug, out var parsed) ? parsed : null;
+        if (Guid.TryParse(idOrSlug, out var parsed))
+            return await cache.ProductAsync(parsed, token => LoadAsync(parsed, token), ct);
+        if (local.TryGetValue("slug:" + idOrSlug, out Guid known))
+        {
+            // Trust the remembered id only if the product still has this slug (it may have been renamed meanwhile).
+            if (await cache.ProductAsync(known, token => LoadAsync(known, token), ct) is { } product && product.Slug == idOrSlug)
+                return product;
+            local.Remove("slug:" + idOrSlug);
+        }
+        Guid? id = null;
         if (id is null)
         {
             if (!Slugs.IsValid(idOrSlug))
@@ -26,6 +40,7 @@ public sealed class ProductReader(NpgsqlDataSource db, CatalogCache cache, IOpti
             }, ct))?.Id;
             if (id is null)
                 return null;
+            local.Set("slug:" + idOrSlug, id.Value, LocalSlugTtl);
         }
         return await cache.ProductAsync(id.Value, token => LoadAsync(id.Value, token), ct);
     }
@@ -55,6 +70,13 @@ public sealed class ProductReader(NpgsqlDataSource db, CatalogCache cache, IOpti
         return new ProductDetail(row.Id, row.Slug, row.Name, row.Description, row.Brand, new CategoryRef(row.Category_Id, row.Category_Slug, row.Category_Name), crumbs,
             row.Status, ParseMap(row.Attributes), row.Currency, row.Min_Price, row.Max_Price, new RatingDto(row.Rating_Average, row.Rating_Count),
             variants, images, new DateTimeOffset(row.Created_At, TimeSpan.Zero), new DateTimeOffset(row.Updated_At, TimeSpan.Zero), row.Version);
+    }
+
+    /// <summary>Forgets slugs this replica resolved (after a slug change here).</summary>
+    public void ForgetSlugs(IEnumerable<string> slugs)
+    {
+        foreach (var slug in slugs)
+            local.Remove("slug:" + slug);
     }
 
     public string ImageUrl(string storageKey) => media.Value.PublicBaseUrl.TrimEnd('/') + "/" + storageKey;

@@ -108,6 +108,7 @@ public static class ProductsApi
         Touch(db, product, request.Version, clock);
         if (await SaveAsync(db, ct) is { } conflict)
             return conflict;
+        reader.ForgetSlugs([oldSlug, product.Slug]);
         await cache.ProductsChangedAsync([id], [oldSlug, product.Slug], ct);
         return TypedResults.Ok((await reader.LoadAsync(id, ct))!);
     }
