@@ -79,6 +79,28 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
     }
 
     [Fact]
+    public async Task The_back_office_lists_every_status_with_paging()
+    {
+        var category = await Factory.CategoryAsync("Office");
+        for (var i = 0; i < 3; i++)
+        {
+            Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Factory.ProductAsync($"Live {i}", category.Id);
+        }
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Factory.Admin().PostAsJsonAsync("/api/v1/admin/products", new { name = "Draft One", categoryId = category.Id, currency = "EUR" });
+        var support = Factory.Support();
+
+        var first = await support.GetFromJsonAsync<AdminProductPage>("/api/v1/admin/products?limit=2");
+        first!.Items.Select(p => p.Name).ShouldBe(["Draft One", "Live 2"]);
+        var second = await support.GetFromJsonAsync<AdminProductPage>($"/api/v1/admin/products?limit=2&cursor={first.NextCursor}");
+        second!.Items.Select(p => p.Name).ShouldBe(["Live 1", "Live 0"]);
+        (await support.GetFromJsonAsync<AdminProductPage>("/api/v1/admin/products?status=draft"))!.Items.Select(p => p.Name).ShouldBe(["Draft One"]);
+        (await support.GetFromJsonAsync<AdminProductPage>("/api/v1/admin/products?q=live%201"))!.Items.Select(p => p.Name).ShouldBe(["Live 1"]);
+        await (await support.GetAsync("/api/v1/admin/products?status=deleted")).ShouldNameFieldAsync("status");
+    }
+
+    [Fact]
     public async Task Drafts_exist_only_for_staff()
     {
         var category = await Factory.CategoryAsync("Drafts");

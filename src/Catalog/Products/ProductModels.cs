@@ -58,3 +58,8 @@ public sealed record UpdateVariantRequest(
 public sealed record ProductSummary(
     Guid Id, string Slug, string Name, string Brand, Guid CategoryId, string Status, string Currency, long MinPrice, long MaxPrice,
     decimal RatingAverage, int RatingCount, string? ImageUrl, bool InStock, DateTimeOffset CreatedAt);
+
+public sealed record AdminProductRow(Guid Id, string Slug, string Name, string Brand, string Status, string Currency, long MinPrice, long MaxPrice,
+    int VariantCount, DateTimeOffset UpdatedAt, int Version);
+
+public sealed record AdminProductPage(IReadOnlyList<AdminProductRow> Items, string? NextCursor);

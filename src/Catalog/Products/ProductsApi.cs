@@ -4,6 +4,7 @@ using Bazaar.Catalog.Caching;
 using Bazaar.Catalog.Categories;
 using Bazaar.Catalog.Inventory;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public static class ProductsApi
         routes.MapGet("/api/v1/products/{idOrSlug}", GetProduct).WithTags("Products").AllowAnonymous();
 
         var admin = routes.MapGroup("/api/v1/admin/products").WithTags("Admin: products").RequireAuthorization(Policies.Support);
+        admin.MapGet("/", ListAll);
         admin.MapGet("/{id:guid}", GetAnyProduct);
         admin.MapPost("/", Create).RequireAuthorization(Policies.Admin);
         admin.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.Admin);
@@ -34,6 +36,40 @@ public static class ProductsApi
         await reader.FindAsync(idOrSlug, ct) is { Status: ProductStatus.Active } product
             ? TypedResults.Ok(product)
             : Problem.NotFound("There is no such product.");
+
+    /// <summary>The back office's list: every status, newest first, optionally filtered by status and name.</summary>
+    static async Task<Results<Ok<AdminProductPage>, ValidationProblem>> ListAll(CatalogDb db, CancellationToken ct,
+        string? status = null, string? q = null, string? cursor = null, int limit = 50)
+    {
+        if (status is not null && !ProductStatus.All.Contains(status))
+            return Problem.Field("status", $"status must be one of: {string.Join(", ", ProductStatus.All)}.");
+        if (limit is < 1 or > 200)
+            return Problem.Field("limit", "limit must be between 1 and 200.");
+        if (q is { Length: > 200 })
+            return Problem.Field("q", "Search for at most 200 characters.");
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var parsed))
+                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
+            after = parsed;
+        }
+        var query = db.Products.AsNoTracking();
+        if (status is not null)
+            query = query.Where(p => p.Status == status);
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = SqlLike.Contains(q.Trim());
+            query = query.Where(p => EF.Functions.ILike(p.Name, pattern) || EF.Functions.ILike(p.Slug, pattern));
+        }
+        if (after is { } a)
+            query = query.Where(p => p.Id.CompareTo(a) < 0);
+        var rows = await query.OrderByDescending(p => p.Id).Take(limit + 1)
+            .Select(p => new AdminProductRow(p.Id, p.Slug, p.Name, p.Brand, p.Status, p.Currency, p.MinPrice, p.MaxPrice, p.Variants.Count, p.UpdatedAt, p.Version))
+            .ToListAsync(ct);
+        var page = rows.Take(limit).ToList();
+        return TypedResults.Ok(new AdminProductPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+    }
 
     static async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> GetAnyProduct(Guid id, ProductReader reader, CancellationToken ct) =>
         await reader.LoadAsync(id, ct) is { } product ? TypedResults.Ok(product) : Problem.NotFound("There is no such product.");

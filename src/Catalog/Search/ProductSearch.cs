@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Bazaar.Catalog.Products;
+using Bazaar.ServiceDefaults.Data;
 using Dapper;
 using Npgsql;
 
@@ -121,11 +122,9 @@ public sealed class ProductSearch(NpgsqlDataSource db, ProductReader reader)
             where status = 'active' and (name ilike @prefix or @text <% name)
             order by (name ilike @prefix) desc, word_similarity(@text, name) desc, rating_count desc, id
             limit 8
-            """, new { text, prefix = EscapeLike(text) + "%" }, cancellationToken: ct));
+            """, new { text, prefix = SqlLike.Escape(text) + "%" }, cancellationToken: ct));
         return [.. rows];
     }
-
-    static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>The sort value as PostgreSQL reads it back exactly (full-precision floats, ISO timestamps).</summary>
     static string SortValue(object value) => value switch

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Bazaar.Identity.Tokens;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -95,7 +96,7 @@ public static class UsersApi
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var pattern = "%" + q.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = SqlLike.Contains(q.Trim().ToLowerInvariant());
             query = query.Where(u => EF.Functions.Like(u.NormalizedEmail, pattern) || EF.Functions.ILike(u.DisplayName, pattern));
         }
         if (role is not null)
