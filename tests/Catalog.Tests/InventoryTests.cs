@@ -107,6 +107,9 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         (await CountsAsync(sku)).ShouldBe((4, 0));
         (await service.GetFromJsonAsync<ReservationDto>($"/internal/reservations/{orderId}"))!.Status.ShouldBe("released");
         (await ReserveAsync(service, Guid.NewGuid(), sku, 4)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // A late retry of the expired order must not look like stock is held for it.
+        await (await ReserveAsync(service, orderId, sku, 4, ttlSeconds: 60)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

@@ -33,6 +33,32 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
     }
 
     [Fact]
+    public async Task Renaming_a_category_shows_on_cached_product_pages_at_once()
+    {
+        var shoes = await Factory.CategoryAsync("Shoes");
+        var product = await Factory.ProductAsync("Cached Boot", shoes.Id);
+        (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Category.Name.ShouldBe("Shoes"); // cached now
+        (await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/categories/{shoes.Id}", new { name = "Footwear", slug = "footwear" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}");
+        page!.Category.Name.ShouldBe("Footwear");
+        page.Breadcrumbs.Select(b => b.Slug).ShouldBe(["footwear"]);
+    }
+
+    [Fact]
+    public async Task Two_opposite_moves_at_once_never_make_a_cycle()
+    {
+        var x = await Factory.CategoryAsync("Xray");
+        var y = await Factory.CategoryAsync("Yankee");
+        var admin = Factory.Admin();
+        await Task.WhenAll(
+            admin.PutAsJsonAsync($"/api/v1/admin/categories/{x.Id}", new { name = "Xray", parentId = y.Id }),
+            admin.PutAsJsonAsync($"/api/v1/admin/categories/{y.Id}", new { name = "Yankee", parentId = x.Id }));
+        var tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
+        tree!.Count.ShouldBe(1); // one of them is the root, the other under it
+        tree[0].Children.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_category_cannot_move_under_its_own_subtree_or_be_deleted_while_in_use()
     {
         var root = await Factory.CategoryAsync("Root");

@@ -194,6 +194,36 @@ public sealed class SearchTests(CatalogFactory factory) : CatalogTest(factory)
     }
 
     [Fact]
+    public async Task A_forged_cursor_is_a_400_not_a_500()
+    {
+        foreach (var (sort, value) in new[] { ("newest", "x"), ("price_asc", "1e999"), ("rating", "7"), ("relevance", "NaN") })
+        {
+            var forged = new Cursor(sort, value, Guid.NewGuid()).Encode();
+            var query = sort == "relevance" ? "q=lamp&" : "";
+            await (await Anonymous.GetAsync($"/api/v1/products?{query}sort={sort}&cursor={forged}")).ShouldNameFieldAsync("cursor");
+        }
+    }
+
+    [Fact]
+    public async Task Nul_characters_in_the_address_are_a_400_not_a_500()
+    {
+        await (await Anonymous.GetAsync("/api/v1/products?q=%00")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await Anonymous.GetAsync("/api/v1/products/suggest?q=ab%00")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await Anonymous.GetAsync("/api/v1/products?brand=a%00b")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await Factory.Admin().GetAsync("/api/v1/admin/inventory?cursor=A%00B")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Queries_that_differ_never_share_a_cached_page()
+    {
+        var category = await Factory.CategoryAsync("Brands");
+        await Factory.ProductAsync("Alpha item", category.Id, brand: "A", variants: ("BR-A", 1000, 1));
+        await Factory.ProductAsync("Beta item", category.Id, brand: "B", variants: ("BR-B", 1000, 1));
+        (await ListAsync("brand=A,B")).Items.ShouldBeEmpty(); // one brand literally named "A,B": none
+        (await ListAsync("brand=A&brand=B")).Items.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Non_numeric_parameters_are_a_400_not_a_500()
     {
         await (await Anonymous.GetAsync("/api/v1/products?minPrice=cheap")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);

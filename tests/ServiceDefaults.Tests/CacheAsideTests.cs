@@ -87,6 +87,44 @@ public sealed class CacheAsideTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_load_that_began_before_an_invalidation_does_not_write_its_old_value_back()
+    {
+        var release = new TaskCompletionSource();
+        var hasRead = new TaskCompletionSource();
+        var version = "old";
+        async Task<string?> SlowLoad(CancellationToken ct)
+        {
+            var read = version; // the row as it was when the load read it
+            hasRead.SetResult();
+            await release.Task;
+            return read;
+        }
+        var loading = _cache.GetOrCreateAsync("product", TimeSpan.FromMinutes(10), SlowLoad, default);
+        await hasRead.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        version = "new";
+        await _cache.InvalidateAsync(["product"], default); // the write commits while the load is still running
+        release.SetResult();
+        (await loading).ShouldBe("old"); // that caller asked before the write
+        (await _cache.GetOrCreateAsync("product", TimeSpan.FromMinutes(10), _ => Task.FromResult<string?>(version), default)).ShouldBe("new");
+    }
+
+    [Fact]
+    public async Task Redis_error_replies_are_treated_like_an_outage()
+    {
+        var cache = new CacheAside(new ReadOnlyReplica(), _clock, NullLogger<CacheAside>.Instance);
+        (await cache.GetOrCreateAsync("k", TimeSpan.FromMinutes(1), _ => Task.FromResult<string?>("from source"), default)).ShouldBe("from source");
+        await cache.InvalidateAsync(["k"], default);
+        await cache.BumpGenerationAsync("g", default);
+        cache.Available.ShouldBeFalse();
+    }
+
+    sealed class ReadOnlyReplica : IRedisClient
+    {
+        public Task<RedisReply> ExecuteAsync(IReadOnlyList<string> command, CancellationToken ct = default) =>
+            throw new RedisServerException("READONLY You can't write against a read only replica.");
+    }
+
+    [Fact]
     public async Task When_redis_is_down_the_source_answers_after_a_single_timeout()
     {
         await using var down = new RedisClient(RedisOptions.Parse($"127.0.0.1:{TestServers.FreePort()},connectTimeout=300"));

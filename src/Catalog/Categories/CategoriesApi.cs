@@ -62,11 +62,17 @@ public static class CategoriesApi
         return TypedResults.Created($"/api/v1/admin/categories/{id}", new CategoryNode(id, category.ParentId, slug, category.Name, category.Position, []));
     }
 
-    /// <summary>Renames, re-slugs, reorders or moves a category; a move carries its whole subtree and their products.</summary>
+    /// <summary>
+    /// Renames, re-slugs, reorders or moves a category; a move carries its whole subtree and their products. The
+    /// categories involved are locked first, so two opposite moves cannot build a cycle between them.
+    /// </summary>
     static async Task<Results<Ok<CategoryNode>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, SaveCategoryRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
     {
-        var category = await db.Categories.FindAsync([id], ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        Guid[] involved = request.ParentId is { } p ? [id, p] : [id];
+        var locked = await db.Categories.FromSql($"select * from categories where id = any({involved}) order by id for update").ToListAsync(ct);
+        var category = locked.FirstOrDefault(c => c.Id == id);
         if (category is null)
             return Problem.NotFound("There is no category with this id.");
         var slug = request.Slug ?? category.Slug;
@@ -75,14 +81,13 @@ public static class CategoriesApi
         Category? parent = null;
         if (request.ParentId is { } parentId)
         {
-            parent = await db.Categories.FindAsync([parentId], ct);
+            parent = locked.FirstOrDefault(c => c.Id == parentId);
             if (parent is null)
                 return Problem.Field("parentId", "There is no category with this id.");
             if (parent.Path.StartsWith(category.Path, StringComparison.Ordinal))
                 return Problem.Field("parentId", "A category cannot move under itself or one of its subcategories.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var oldPath = category.Path;
         var newPath = Category.PathFor(parent, category.Id);
         category.Name = request.Name.Trim();
@@ -99,6 +104,11 @@ public static class CategoriesApi
             await db.Database.ExecuteSqlAsync($"update products set category_path = {newPath} || substr(category_path, {oldPath.Length + 1}) where category_path like {oldPath + "%"}", ct);
         }
         await transaction.CommitAsync(ct);
+
+        // Product pages show the category's name, slug and breadcrumbs: drop those of every product under it.
+        var affected = await db.Products.AsNoTracking().Where(p => p.CategoryPath.StartsWith(newPath)).Select(p => p.Id).ToListAsync(ct);
+        foreach (var batch in affected.Chunk(1000))
+            await cache.ProductsChangedAsync(batch, [], ct);
         await cache.CategoriesChangedAsync(ct);
         return TypedResults.Ok(new CategoryNode(category.Id, category.ParentId, category.Slug, category.Name, category.Position, []));
     }

@@ -154,6 +154,7 @@ public static class InventoryApi
         return await reservations.ReserveAsync(request.OrderId, request.Lines, ttl, ct) switch
         {
             ReserveOutcome.Held held => TypedResults.Ok(held.Reservation),
+            ReserveOutcome.Finished finished => Problem.Conflict($"This order's reservation is already {finished.Reservation.Status}; make a new order."),
             ReserveOutcome.Unavailable out_ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Out of stock",
                 detail: "Not enough stock for: " + string.Join(", ", out_.Skus), extensions: new Dictionary<string, object?> { ["skus"] = out_.Skus }),
             _ => Problem.Status(StatusCodes.Status422UnprocessableEntity, "Reservation mismatch", "This order id already holds a reservation with other lines."),

@@ -19,6 +19,8 @@ public abstract record ReserveOutcome
     public sealed record Unavailable(IReadOnlyList<string> Skus) : ReserveOutcome;
     /// <summary>The order id was used before with other lines.</summary>
     public sealed record Mismatch : ReserveOutcome;
+    /// <summary>This order's reservation was already committed or released (for instance, it expired).</summary>
+    public sealed record Finished(ReservationDto Reservation) : ReserveOutcome;
 }
 
 public enum TransitionOutcome { Done, AlreadyDone, NotFound, Conflict }
@@ -51,8 +53,9 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         {
             await transaction.RollbackAsync(ct);
             var existing = await FindAsync(orderId, ct);
-            return existing is null ? new ReserveOutcome.Mismatch()
-                : SameLines(existing.Lines, lines) ? new ReserveOutcome.Held(existing) : new ReserveOutcome.Mismatch();
+            return existing is null || !SameLines(existing.Lines, lines) ? new ReserveOutcome.Mismatch()
+                : existing.Status == "held" ? new ReserveOutcome.Held(existing)
+                : new ReserveOutcome.Finished(existing);
         }
 
         var missing = new List<string>();
@@ -105,6 +108,11 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
                 "select status from reservations where order_id = @orderId", new { orderId }, cancellationToken: ct));
             return status is null ? TransitionOutcome.NotFound : status == target ? TransitionOutcome.AlreadyDone : TransitionOutcome.Conflict;
         }
+        // Same lock order as ReserveAsync (byte order of the SKU), so a commit and a reservation never deadlock.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            select 1 from stock where sku in (select sku from reservation_lines where order_id = @orderId)
+            order by sku collate "C" for update
+            """, new { orderId }, transaction, cancellationToken: ct));
         var productIds = await connection.QueryAsync<Guid>(new CommandDefinition(
             $"{stockUpdate} from reservation_lines l where l.order_id = @orderId and s.sku = l.sku returning s.product_id",
             new { orderId, now }, transaction, cancellationToken: ct));
@@ -165,9 +173,9 @@ public sealed class ReservationSweeper(Reservations reservations, TimeProvider c
                     logger.LogInformation("Released {Count} expired reservations", released);
                 }
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Reservation sweep failed; will retry");
+                logger.LogWarning(e, "Reservation sweep failed; will retry"); // never fatal: a crashed sweeper would stop the host
             }
         }
     }

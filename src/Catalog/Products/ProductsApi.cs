@@ -157,7 +157,8 @@ public static class ProductsApi
             return Problem.NotFound("There is no such product.");
         product.Status = ProductStatus.Archived;
         Touch(db, product, product.Version, clock);
-        await db.SaveChangesAsync(ct);
+        if (await SaveAsync(db, ct) is { } conflict)
+            return conflict;
         await cache.ProductsChangedAsync([id], [product.Slug], ct);
         return TypedResults.NoContent();
     }
@@ -215,7 +216,10 @@ public static class ProductsApi
         var variant = product?.Variants.FirstOrDefault(v => v.Sku == sku);
         if (product is null || variant is null)
             return Problem.NotFound("This product has no variant with this SKU.");
-        if (await db.Stock.AnyAsync(s => s.Sku == sku && s.Reserved > 0, ct))
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Hold the stock row so no reservation can slip in between this check and the delete.
+        var reserved = await db.Database.SqlQuery<int>($"select reserved as \"Value\" from stock where sku = {sku} for update").ToListAsync(ct);
+        if (reserved is [> 0])
             return Problem.Conflict("Units of this variant are reserved by orders in checkout; try again once they settle.");
         if (product.Status == ProductStatus.Active && product.Variants.Count == 1)
             return Problem.Conflict("An active product needs at least one variant; archive the product instead.");
@@ -223,7 +227,9 @@ public static class ProductsApi
         db.Variants.Remove(variant);
         RecomputePrices(product);
         Touch(db, product, product.Version, clock);
-        await db.SaveChangesAsync(ct);
+        if (await SaveAsync(db, ct) is { } conflict)
+            return conflict;
+        await transaction.CommitAsync(ct);
         await cache.ProductsChangedAsync([id], [], ct);
         return TypedResults.NoContent();
     }

@@ -200,7 +200,7 @@ public static class ReviewsApi
     {
         if (request.UserId == Guid.Empty || request.ProductId == Guid.Empty || request.OrderId == Guid.Empty)
             return Problem.Field("userId", "userId, productId and orderId are all required.");
-        var deliveredAt = request.DeliveredAt ?? clock.GetUtcNow();
+        var deliveredAt = (request.DeliveredAt ?? clock.GetUtcNow()).ToUniversalTime();
         await db.Database.ExecuteSqlAsync($"""
             insert into delivered_purchases (user_id, product_id, order_id, delivered_at) values ({request.UserId}, {request.ProductId}, {request.OrderId}, {deliveredAt})
             on conflict do nothing

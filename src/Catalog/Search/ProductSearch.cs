@@ -126,6 +126,15 @@ public sealed class ProductSearch(NpgsqlDataSource db, ProductReader reader)
         return [.. rows];
     }
 
+    /// <summary>Cursors are client-held: a value that does not parse for its sort is refused before it reaches SQL.</summary>
+    public static bool IsValidSortValue(string sort, string value) => sort switch
+    {
+        SortOrders.Relevance => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d),
+        SortOrders.PriceAsc or SortOrders.PriceDesc => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        SortOrders.Rating => decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 5,
+        _ => DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _),
+    };
+
     /// <summary>The sort value as PostgreSQL reads it back exactly (full-precision floats, ISO timestamps).</summary>
     static string SortValue(object value) => value switch
     {

@@ -44,7 +44,7 @@ public static class SearchApi
         if (brands.Count > MaxBrands || brands.Any(b => b.Length > 100))
             return Problem.Field("brand", $"Filter by at most {MaxBrands} brands of at most 100 characters.");
         Cursor? after = null;
-        if (cursor is not null && ((after = Cursor.Decode(cursor)) is null || after.Sort != sort))
+        if (cursor is not null && ((after = Cursor.Decode(cursor)) is null || after.Sort != sort || !ProductSearch.IsValidSortValue(sort, after.Value)))
             return Problem.Field("cursor", "The cursor is not valid for this query; use nextCursor from the previous page.");
 
         string? path = null;

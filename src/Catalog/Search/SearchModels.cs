@@ -27,5 +27,7 @@ public sealed record ProductQuery(
     string? Text, string? CategoryPath, IReadOnlyList<string> Brands, long? MinPrice, long? MaxPrice, decimal? MinRating, bool InStock,
     string Sort, Cursor? After, int Limit)
 {
-    public string CacheKey => string.Join('|', Text, CategoryPath, string.Join(',', Brands), MinPrice, MaxPrice, MinRating, InStock, Sort, After?.Encode(), Limit);
+    /// <summary>A hash of the whole query as JSON: no two different queries can share a cached page.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string CacheKey => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this)));
 }

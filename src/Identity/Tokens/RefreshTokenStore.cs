@@ -42,7 +42,16 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
             returning user_id as "UserId", family_id as "FamilyId"
             """).ToListAsync(ct);
         if (claimed is [var row])
-            return new RefreshOutcome.Rotated(row.UserId, await IssueAsync(row.UserId, row.FamilyId, ct));
+        {
+            var next = await IssueAsync(row.UserId, row.FamilyId, ct);
+            // Reuse may have been detected between the claim and the issue: the new token must not outlive its family.
+            if (await db.RefreshTokens.AnyAsync(t => t.FamilyId == row.FamilyId && t.RevokedReason == "reuse detected", ct))
+            {
+                await RevokeFamilyAsync(row.FamilyId, "reuse detected", ct);
+                return new RefreshOutcome.Reused();
+            }
+            return new RefreshOutcome.Rotated(row.UserId, next);
+        }
 
         var existing = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (existing is { UsedAt: not null })

@@ -54,7 +54,7 @@ public sealed class RemoteJsonWebKeySource(
             _keys = keys;
             _fetchedAt = clock.GetUtcNow();
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             _fetchedAt = clock.GetUtcNow() - options.Value.JwksRefreshInterval + options.Value.JwksMinimumRefreshInterval;
             logger.LogWarning(e, "Could not fetch the JWKS from {JwksUri}; keeping {Count} known keys", uri, _keys.Count);

@@ -18,6 +18,8 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
 
     readonly ConcurrentDictionary<string, byte> _missedInvalidations = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, Task<string?>> _loads = new(StringComparer.Ordinal);
+    // Bumped by every local invalidation of a key; a load that began before it does not write its (old) value back.
+    readonly ConcurrentDictionary<string, long> _epochs = new(StringComparer.Ordinal);
     long _openUntilTicks;
 
     public bool Available => clock.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
@@ -54,12 +56,15 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
         if (running != mine.Task)
             return running;
         _ = RunAsync();
+        // A background refresh, or a caller that gave up waiting, must not leave the failure unobserved.
+        _ = mine.Task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return mine.Task;
 
         async Task RunAsync()
         {
             string? result = null;
             Exception? failure = null;
+            var epoch = _epochs.GetValueOrDefault(key);
             try
             {
                 // Another load may have stored the value between this caller's miss and now.
@@ -71,7 +76,7 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
                 }
                 var value = await factory(CancellationToken.None);
                 var json = value is null ? null : JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
-                if (json is not null)
+                if (json is not null && _epochs.GetValueOrDefault(key) == epoch)
                 {
                     var until = clock.GetUtcNow().Add(ttl).ToUnixTimeMilliseconds();
                     await TryAsync(async () =>
@@ -85,6 +90,7 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
             catch (Exception e)
             {
                 failure = e;
+                logger.LogWarning(e, "Loading cache entry {Key} failed", key);
             }
             finally
             {
@@ -98,14 +104,28 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
         }
     }
 
-    /// <summary>Removes entries after a write; remembered for later when Redis is away.</summary>
+    /// <summary>
+    /// Removes entries after a write; remembered for later when Redis is away. Runs to the end even if the request is
+    /// cancelled (the write has committed), and deletes again a moment later, so a load on another replica that read
+    /// the old row just before the write cannot leave it cached.
+    /// </summary>
     public async Task InvalidateAsync(IEnumerable<string> keys, CancellationToken ct)
     {
         var list = keys.ToList();
         if (list.Count == 0)
             return;
-        if (await TryAsync(async () => (await redis.DeleteAsync(list, ct)).ToString(CultureInfo.InvariantCulture)) is null)
-            Remember(list);
+        foreach (var key in list)
+            _epochs.AddOrUpdate(key, 1, (_, e) => e + 1);
+        await DeleteOrRememberAsync(list);
+        _ = Task.Delay(SecondDeleteAfter, clock).ContinueWith(_ => DeleteOrRememberAsync(list), TaskScheduler.Default).Unwrap();
+    }
+
+    static readonly TimeSpan SecondDeleteAfter = TimeSpan.FromSeconds(1);
+
+    async Task DeleteOrRememberAsync(List<string> keys)
+    {
+        if (await TryAsync(async () => (await redis.DeleteAsync(keys)).ToString(CultureInfo.InvariantCulture)) is null)
+            Remember(keys);
     }
 
     /// <summary>A counter that names a family of entries (listing pages); bumping it orphans them all at once.</summary>
@@ -114,9 +134,11 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
 
     public async Task BumpGenerationAsync(string name, CancellationToken ct)
     {
-        if (await TryAsync(async () => (await redis.ExecuteAsync(["INCR", "gen:" + name], ct)).Integer.ToString(CultureInfo.InvariantCulture)) is null)
-            Remember(["gen:" + name]); // replayed as a delete, which resets the family: also a new generation
+        if (await TryAsync(async () => (await redis.ExecuteAsync(["INCR", "gen:" + name])).Integer.ToString(CultureInfo.InvariantCulture)) is null)
+            _missedBumps.TryAdd("gen:" + name, 0);
     }
+
+    readonly ConcurrentDictionary<string, byte> _missedBumps = new(StringComparer.Ordinal);
 
     void Remember(IEnumerable<string> keys)
     {
@@ -132,12 +154,13 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
         try
         {
             var result = await operation();
-            if (!_missedInvalidations.IsEmpty)
+            if (!_missedInvalidations.IsEmpty || !_missedBumps.IsEmpty)
                 await ReplayMissedInvalidationsAsync();
             return result;
         }
-        catch (RedisUnavailableException e)
+        catch (Exception e) when (e is RedisUnavailableException or RedisServerException)
         {
+            // An error reply (READONLY during a failover, LOADING, OOM) makes the cache unusable just like an outage.
             Interlocked.Exchange(ref _openUntilTicks, (clock.GetUtcNow() + BreakerOpenFor).UtcTicks);
             logger.LogWarning("Cache bypassed for {Seconds}s: {Error}", BreakerOpenFor.TotalSeconds, e.Message);
             return null;
@@ -147,9 +170,15 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
     async Task ReplayMissedInvalidationsAsync()
     {
         var keys = _missedInvalidations.Keys.ToList();
-        await redis.DeleteAsync(keys);
+        if (keys.Count > 0)
+            await redis.DeleteAsync(keys);
         foreach (var key in keys)
             _missedInvalidations.TryRemove(key, out _);
+        foreach (var generation in _missedBumps.Keys.ToList())
+        {
+            await redis.ExecuteAsync(["INCR", generation]); // a missed bump stays a bump: never back to an old generation
+            _missedBumps.TryRemove(generation, out _);
+        }
         logger.LogInformation("Replayed {Count} cache invalidations missed while Redis was unavailable", keys.Count);
     }
 }

@@ -55,6 +55,34 @@ public static class ProblemDetailsSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RefuseNulInUrl);
+    }
+
+    /// <summary>
+    /// A NUL character in the path or query cannot be stored or compared by PostgreSQL; refuse it up front with a 400
+    /// (bodies are guarded by <see cref="SafeStringConverter"/>).
+    /// </summary>
+    static async Task RefuseNulInUrl(HttpContext context, Func<Task> next)
+    {
+        var request = context.Request;
+        var hasNul = request.Path.Value?.Contains('\0') == true
+                     || request.Query.Any(q => q.Key.Contains('\0') || q.Value.Any(v => v?.Contains('\0') == true));
+        if (!hasNul)
+        {
+            await next();
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The address is not valid",
+                Detail = "The address or its query contains a NUL character.",
+            },
+        });
     }
 }
 
