@@ -18,4 +18,5 @@
 SERVICES=(
   "identity 5101 /api/v1/auth,/api/v1/users,/api/v1/admin/users,/.well-known"
   "catalog 5102 /api/v1/categories,/api/v1/products,/api/v1/inventory,/api/v1/admin/categories,/api/v1/admin/products,/api/v1/admin/inventory,/api/v1/admin/reviews,/media"
+  "cart 5103 /api/v1/cart"
 )

@@ -12,7 +12,6 @@ namespace Bazaar.Catalog.Tests;
 /// <summary>The catalog over HTTP against real PostgreSQL and Redis; tokens are minted by the test's own signing key.</summary>
 public class CatalogFactory : ServiceFactory<Program>
 {
-    public TestTokens Tokens { get; } = new();
     public string MediaRoot { get; } = Directory.CreateTempSubdirectory("bazaar-media-").FullName;
 
     protected override string ServiceName => "catalog";
@@ -22,9 +21,6 @@ public class CatalogFactory : ServiceFactory<Program>
         settings["Media:Root"] = MediaRoot;
         settings["Media:MaxUploadBytes"] = (2 * 1024 * 1024).ToString();
     }
-
-    protected override void ConfigureTestServices(IServiceCollection services) =>
-        services.Replace(ServiceDescriptor.Singleton<IJsonWebKeySource>(Tokens));
 
     public HttpClient Client(string? token = null)
     {

@@ -14,6 +14,9 @@ public class IdentityFactory : ServiceFactory<Program>
 
     protected override string ServiceName => "identity";
 
+    // Identity validates its own tokens against its key ring.
+    protected override bool UseTestTokens => false;
+
     // The signing key survives resets, as it survives restarts.
     protected override IReadOnlyCollection<string> KeptTables => ["signing_keys"];
 

@@ -1,4 +1,6 @@
 using Bazaar.ServiceDefaults;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Http;
 using Bazaar.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -19,6 +21,15 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
     public string DatabaseConnectionString { get; private set; } = "";
+
+    /// <summary>The signing key every service of a test platform trusts; share one instance across peers.</summary>
+    public TestTokens Tokens { get; set; } = new();
+
+    /// <summary>Other services this one calls, by name (Services:{name}); their handlers answer in process.</summary>
+    public Dictionary<string, Func<HttpMessageHandler>> Peers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether tokens are validated against <see cref="Tokens"/> (identity validates its own instead).</summary>
+    protected virtual bool UseTestTokens => true;
     public string RedisConnectionString { get; private set; } = "";
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -56,10 +67,23 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        foreach (var name in Peers.Keys)
+            builder.UseSetting($"Services:{name}", $"http://{name}/");
         builder.ConfigureTestServices(services =>
         {
             if (UseFakeClock)
                 services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            if (UseTestTokens)
+            {
+                services.Replace(ServiceDescriptor.Singleton<IJsonWebKeySource>(Tokens));
+                services.Replace(ServiceDescriptor.Singleton<IServiceTokenSource>(new TestServiceTokens(Tokens, ServiceName)));
+            }
+            if (Peers.Count > 0)
+            {
+                var router = new PeerRouter(Peers);
+                services.ConfigureAll<Microsoft.Extensions.Http.HttpClientFactoryOptions>(o =>
+                    o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = router.Handler()));
+            }
             ConfigureTestServices(services);
         });
     }
@@ -101,5 +125,32 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
         await drop.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Service tokens minted with the platform's test key, as identity would issue them.</summary>
+sealed class TestServiceTokens(TestTokens tokens, string clientId) : IServiceTokenSource
+{
+    public Task<string> GetTokenAsync(CancellationToken ct) => Task.FromResult(tokens.ForService(clientId));
+}
+
+/// <summary>Sends each request to the in-process server of the peer named by its host.</summary>
+sealed class PeerRouter(IReadOnlyDictionary<string, Func<HttpMessageHandler>> peers)
+{
+    readonly IReadOnlyDictionary<string, Func<HttpMessageHandler>> _peers = peers;
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpMessageInvoker> _invokers = new(StringComparer.OrdinalIgnoreCase);
+
+    public HttpMessageHandler Handler() => new Routing(this);
+
+    sealed class Routing(PeerRouter router) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var host = request.RequestUri!.Host;
+            var invoker = router._invokers.GetOrAdd(host, h => router._peers.TryGetValue(h, out var create)
+                ? new HttpMessageInvoker(create())
+                : throw new InvalidOperationException($"No test peer named '{h}'."));
+            return invoker.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -45,13 +45,14 @@ public static class ServiceClients
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns the timeouts
             })
             .AddHttpMessageHandler(() => new ResilienceHandler(options))
-            .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<ServiceTokenProvider>()));
+            .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<IServiceTokenSource>()));
     }
 
     internal static void AddServiceTokens(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ServiceAuthOptions>(configuration.GetSection("ServiceAuth"));
         services.AddHttpClient<ServiceTokenProvider>(http => http.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<IServiceTokenSource>(sp => sp.GetRequiredService<ServiceTokenProvider>());
     }
 }
 
@@ -102,8 +103,14 @@ public sealed class ResilienceHandler : DelegatingHandler
     }
 }
 
+/// <summary>Where a service gets the token it shows on <c>/internal/*</c> calls.</summary>
+public interface IServiceTokenSource
+{
+    Task<string> GetTokenAsync(CancellationToken ct);
+}
+
 /// <summary>Attaches the service's own client-credentials token to calls of <c>/internal/*</c> routes.</summary>
-public sealed class ServiceTokenHandler(ServiceTokenProvider tokens) : DelegatingHandler
+public sealed class ServiceTokenHandler(IServiceTokenSource tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -114,7 +121,7 @@ public sealed class ServiceTokenHandler(ServiceTokenProvider tokens) : Delegatin
 }
 
 /// <summary>Gets (and caches until shortly before it expires) this service's token from identity, OAuth 2 client credentials.</summary>
-public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceAuthOptions> options, TimeProvider clock)
+public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceAuthOptions> options, TimeProvider clock) : IServiceTokenSource
 {
     readonly SemaphoreSlim _gate = new(1, 1);
     string? _token;

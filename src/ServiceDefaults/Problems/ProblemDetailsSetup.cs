@@ -41,9 +41,9 @@ public static class ProblemDetailsSetup
     /// <summary>Field names in errors follow the JSON the client sent (camelCase), whoever produced them.</summary>
     static void CamelCaseFieldNames(HttpValidationProblemDetails problem)
     {
-        var renamed = problem.Errors.ToDictionary(
-            e => string.Join('.', e.Key.Split('.').Select(part => JsonNamingPolicy.CamelCase.ConvertName(part))),
-            e => e.Value);
+        // Only member names are camel-cased; a header such as Cart-Id keeps its spelling.
+        static string Convert(string part) => part.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '[' or ']') ? JsonNamingPolicy.CamelCase.ConvertName(part) : part;
+        var renamed = problem.Errors.ToDictionary(e => string.Join('.', e.Key.Split('.').Select(Convert)), e => e.Value);
         problem.Errors.Clear();
         foreach (var (field, messages) in renamed)
             problem.Errors[field] = messages;

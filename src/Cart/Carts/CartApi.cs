@@ -1,0 +1,160 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
+using Bazaar.ServiceDefaults.RateLimiting;
+
+namespace Bazaar.Cart.Carts;
+
+public sealed record CartLineDto(string Sku, int Quantity, Guid? ProductId, string? Name, string? Slug, IReadOnlyDictionary<string, string> Options,
+    long? UnitPrice, long? LineTotal, string? Currency, string Availability, bool Purchasable, string? Problem);
+
+/// <summary>The cart as the shopper sees it, priced now. <see cref="CartId"/> is set for guests: send it back as the Cart-Id header.</summary>
+public sealed record CartDto(Guid? CartId, IReadOnlyList<CartLineDto> Lines, string? Currency, long Subtotal, int ItemCount, bool ReadyForCheckout);
+
+public sealed record SetQuantityRequest([Range(1, CartStore.MaxQuantity)] int Quantity);
+
+public sealed record MergeRequest(Guid CartId);
+
+public sealed record InternalCartDto(Guid UserId, IReadOnlyList<CartLine> Lines);
+
+public static class CartApi
+{
+    public const string CartIdHeader = "Cart-Id";
+
+    public static void MapCartRoutes(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/cart").WithTags("Cart").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
+        group.MapGet("/", Get);
+        group.MapPut("/items/{sku}", SetQuantity);
+        group.MapDelete("/items/{sku}", Remove);
+        group.MapDelete("/", Clear);
+        group.MapPost("/merge", Merge).RequireAuthorization(Policies.Customer);
+
+        var internalApi = routes.MapGroup("/internal/carts").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
+        internalApi.MapGet("/{userId:guid}", (Guid userId, CartStore store, CancellationToken ct) => GetInternal(userId, store, ct));
+        internalApi.MapDelete("/{userId:guid}", async (Guid userId, CartStore store, CancellationToken ct) =>
+        {
+            await store.ClearAsync(new CartOwner(userId, IsGuest: false), ct);
+            return TypedResults.NoContent();
+        });
+    }
+
+    static async Task<Results<Ok<CartDto>, ValidationProblem>> Get(HttpContext http, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
+    {
+        var owner = Owner(http, user, create: false, out var invalid);
+        if (invalid is not null)
+            return invalid;
+        if (owner is not { } o)
+            return TypedResults.Ok(new CartDto(null, [], null, 0, 0, false));
+        return TypedResults.Ok(await PriceAsync(o, await store.GetAsync(o, ct), catalog, ct));
+    }
+
+    /// <summary>Sets a line's quantity (1–99). The body carries the quantity only: a price a client sends is never read.</summary>
+    static async Task<Results<Ok<CartDto>, ValidationProblem, ProblemHttpResult>> SetQuantity(
+        string sku, SetQuantityRequest request, HttpContext http, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
+    {
+        if (request.Quantity is < 1 or > CartStore.MaxQuantity)
+            return Problem.Field("quantity", $"Choose a quantity from 1 to {CartStore.MaxQuantity}.");
+        if (!IsSku(sku))
+            return Problem.Field("sku", "This is not a SKU.");
+        var owner = Owner(http, user, create: true, out var invalid);
+        if (invalid is not null)
+            return invalid;
+        var priced = await catalog.PriceAsync([sku], ct);
+        if (priced.Items.FirstOrDefault() is not { Purchasable: true })
+            return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Not for sale", "This item does not exist or is no longer sold.");
+        if (!await store.SetAsync(owner!.Value, sku, request.Quantity, ct))
+            return Problem.Conflict($"A cart holds at most {CartStore.MaxLines} different items.");
+        return TypedResults.Ok(await PriceAsync(owner.Value, await store.GetAsync(owner.Value, ct), catalog, ct));
+    }
+
+    static async Task<Results<Ok<CartDto>, ValidationProblem>> Remove(string sku, HttpContext http, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
+    {
+        var owner = Owner(http, user, create: false, out var invalid);
+        if (invalid is not null)
+            return invalid;
+        if (owner is not { } o)
+            return TypedResults.Ok(new CartDto(null, [], null, 0, 0, false));
+        await store.RemoveAsync(o, sku, ct);
+        return TypedResults.Ok(await PriceAsync(o, await store.GetAsync(o, ct), catalog, ct));
+    }
+
+    static async Task<Results<NoContent, ValidationProblem>> Clear(HttpContext http, ClaimsPrincipal user, CartStore store, CancellationToken ct)
+    {
+        var owner = Owner(http, user, create: false, out var invalid);
+        if (invalid is not null)
+            return invalid;
+        if (owner is { } o)
+            await store.ClearAsync(o, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>At sign-in: the guest cart's lines are added to the customer's (quantities add, capped at 99); the guest cart ends.</summary>
+    static async Task<Results<Ok<CartDto>, ValidationProblem>> Merge(MergeRequest request, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
+    {
+        if (request.CartId == Guid.Empty)
+            return Problem.Field("cartId", "Send the guest cart's id.");
+        var owner = new CartOwner(UserId(user)!.Value, IsGuest: false);
+        await store.MergeAsync(new CartOwner(request.CartId, IsGuest: true), owner, ct);
+        return TypedResults.Ok(await PriceAsync(owner, await store.GetAsync(owner, ct), catalog, ct));
+    }
+
+    static async Task<Ok<InternalCartDto>> GetInternal(Guid userId, CartStore store, CancellationToken ct) =>
+        TypedResults.Ok(new InternalCartDto(userId, await store.GetAsync(new CartOwner(userId, IsGuest: false), ct)));
+
+    static async Task<CartDto> PriceAsync(CartOwner owner, IReadOnlyList<CartLine> lines, CatalogClient catalog, CancellationToken ct)
+    {
+        var priced = (await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct)).Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var currency = priced.Values.Select(p => p.Currency).FirstOrDefault();
+        var dtos = lines.Select(line =>
+        {
+            if (!priced.TryGetValue(line.Sku, out var p))
+                return new CartLineDto(line.Sku, line.Quantity, null, null, null, new Dictionary<string, string>(), null, null, null, "out_of_stock", false,
+                    "This item is no longer sold.");
+            var problem = !p.Purchasable ? "This item is no longer sold."
+                : p.Available <= 0 ? "Out of stock."
+                : p.Available < line.Quantity ? $"Only {p.Available} left."
+                : p.Currency != currency ? "Priced in another currency." : null;
+            return new CartLineDto(line.Sku, line.Quantity, p.ProductId, p.ProductName, p.ProductSlug, p.Options, p.Price, p.Price * line.Quantity, p.Currency,
+                p.Availability, p.Purchasable, problem);
+        }).ToList();
+        var subtotal = dtos.Where(d => d.Currency == currency && d.LineTotal is not null).Sum(d => d.LineTotal!.Value);
+        return new CartDto(owner.IsGuest ? owner.Id : null, dtos, currency, subtotal, dtos.Sum(d => d.Quantity),
+            ReadyForCheckout: dtos.Count > 0 && dtos.All(d => d.Problem is null));
+    }
+
+    /// <summary>
+    /// A signed-in customer's own cart; otherwise the guest cart named by the Cart-Id header, or a new one when
+    /// <paramref name="create"/> (its id is returned in the body and the Cart-Id response header).
+    /// </summary>
+    static CartOwner? Owner(HttpContext http, ClaimsPrincipal user, bool create, out ValidationProblem? invalid)
+    {
+        invalid = null;
+        if (UserId(user) is { } userId)
+            return new CartOwner(userId, IsGuest: false);
+        string? header = http.Request.Headers[CartIdHeader];
+        if (!string.IsNullOrEmpty(header))
+        {
+            if (!Guid.TryParse(header, out var cartId) || cartId == Guid.Empty)
+            {
+                invalid = Problem.Field(CartIdHeader, "The Cart-Id header must be the id this service gave you.");
+                return null;
+            }
+            http.Response.Headers[CartIdHeader] = cartId.ToString();
+            return new CartOwner(cartId, IsGuest: true);
+        }
+        if (!create)
+            return null;
+        var created = Guid.NewGuid(); // random, not time-ordered: a guest cart id is a bearer secret
+        http.Response.Headers[CartIdHeader] = created.ToString();
+        return new CartOwner(created, IsGuest: true);
+    }
+
+    static Guid? UserId(ClaimsPrincipal user) =>
+        user.IsInRole(Policies.Roles.Customer) || user.IsInRole(Policies.Roles.Support) || user.IsInRole(Policies.Roles.Admin)
+            ? Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null
+            : null;
+
+    static bool IsSku(string sku) => sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '-' or '.');
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using Bazaar.ServiceDefaults.Redis;
+
+namespace Bazaar.Cart.Carts;
+
+/// <summary>Whose cart: a signed-in customer's, or a guest's identified by an unguessable random id.</summary>
+public readonly record struct CartOwner(Guid Id, bool IsGuest)
+{
+    public string Key => IsGuest ? $"cart:guest:{Id:N}" : $"cart:user:{Id:N}";
+    public TimeSpan Lifetime => IsGuest ? TimeSpan.FromDays(7) : TimeSpan.FromDays(30);
+}
+
+public sealed record CartLine(string Sku, int Quantity);
+
+/// <summary>
+/// Carts live in Redis only: one hash per cart, a field per SKU holding its quantity. Every change is one atomic
+/// command or script on its own field, so concurrent edits of a cart never lose one another. Each write renews the
+/// cart's lifetime (30 days, 7 for guests).
+/// </summary>
+public sealed class CartStore(IRedisClient redis)
+{
+    public const int MaxQuantity = 99;
+    public const int MaxLines = 100;
+
+    // Sets one line unless that would make the cart longer than the limit; renews the expiry.
+    const string SetLineScript = """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
+
+    // Folds a guest cart into the user's: quantities add, capped; the guest cart is gone afterwards.
+    const string MergeScript = """
+        local guest = redis.call('HGETALL', KEYS[1])
+        for i = 1, #guest, 2 do
+          local sku, quantity = guest[i], tonumber(guest[i + 1])
+          local current = tonumber(redis.call('HGET', KEYS[2], sku) or '0')
+          if current > 0 or redis.call('HLEN', KEYS[2]) < tonumber(ARGV[2]) then
+            redis.call('HSET', KEYS[2], sku, math.min(current + quantity, tonumber(ARGV[1])))
+          end
+        end
+        redis.call('DEL', KEYS[1])
+        if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+        return #guest / 2
+        """;
+
+    public async Task<IReadOnlyList<CartLine>> GetAsync(CartOwner owner, CancellationToken ct)
+    {
+        var reply = await redis.ExecuteAsync(["HGETALL", owner.Key], ct);
+        var lines = new List<CartLine>();
+        for (var i = 0; i + 1 < reply.Items.Count; i += 2)
+            lines.Add(new CartLine(reply.Items[i].AsString()!, (int)reply.Items[i + 1].AsInt64()));
+        return [.. lines.OrderBy(l => l.Sku, StringComparer.Ordinal)];
+    }
+
+    /// <returns>False when the cart already has the maximum number of lines.</returns>
+    public async Task<bool> SetAsync(CartOwner owner, string sku, int quantity, CancellationToken ct)
+    {
+        var result = await redis.EvalAsync(SetLineScript, [owner.Key],
+            [sku, quantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(owner.Lifetime)], ct);
+        return result.Integer == 1;
+    }
+
+    public Task RemoveAsync(CartOwner owner, string sku, CancellationToken ct) => redis.ExecuteAsync(["HDEL", owner.Key, sku], ct);
+
+    public Task ClearAsync(CartOwner owner, CancellationToken ct) => redis.ExecuteAsync(["DEL", owner.Key], ct);
+
+    public async Task<int> MergeAsync(CartOwner guest, CartOwner user, CancellationToken ct) =>
+        (int)(await redis.EvalAsync(MergeScript, [guest.Key, user.Key],
+            [MaxQuantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(user.Lifetime)], ct)).Integer;
+
+    static string Milliseconds(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,144 @@
+extern alias cart;
+using System.Net;
+using System.Net.Http.Json;
+using Bazaar.ServiceDefaults.Redis;
+using Bazaar.Testing;
+using cart::Bazaar.Cart.Carts;
+
+namespace Bazaar.Cart.Tests;
+
+public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatform>, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await platform.Cart.ResetAsync();
+        await platform.Catalog.ResetAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    static Guid CartIdOf(HttpResponseMessage response) => Guid.Parse(response.Headers.GetValues("Cart-Id").Single());
+
+    [Fact]
+    public async Task A_guest_gets_a_cart_priced_by_the_catalog_whatever_price_it_sends()
+    {
+        await platform.ProductAsync("Teapot", ("TEAPOT-1", 2450, 10));
+        var guest = platform.CartClient();
+        var added = await guest.PutAsJsonAsync("/api/v1/cart/items/TEAPOT-1", new { quantity = 2, price = 1, unitPrice = 1, total = 2 });
+        var cart = await added.ShouldBeOkAsync<CartDto>();
+        var cartId = CartIdOf(added);
+        cart.CartId.ShouldBe(cartId);
+
+        var again = await platform.CartClient(cartId: cartId).GetFromJsonAsync<CartDto>("/api/v1/cart");
+        var line = again!.Lines.ShouldHaveSingleItem();
+        (line.Sku, line.Quantity, line.UnitPrice, line.LineTotal, line.Currency).ShouldBe(("TEAPOT-1", 2, (long?)2450L, (long?)4900L, "EUR"));
+        (again.Subtotal, again.ItemCount, again.ReadyForCheckout).ShouldBe((4900L, 2, true));
+    }
+
+    [Fact]
+    public async Task Prices_and_availability_are_read_again_on_every_view()
+    {
+        var productId = await platform.ProductAsync("Mug", ("MUG-9", 900, 3));
+        var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        await customer.PutAsJsonAsync("/api/v1/cart/items/MUG-9", new { quantity = 3 });
+        (await platform.CatalogAdmin().PutAsJsonAsync($"/api/v1/admin/products/{productId}/variants/MUG-9", new { price = 750 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await platform.CatalogAdmin().PostAsJsonAsync("/api/v1/admin/inventory/MUG-9/adjustments", new { delta = -2, reason = "breakage" });
+
+        var cart = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
+        var line = cart!.Lines.Single();
+        line.UnitPrice.ShouldBe(750);
+        line.Problem.ShouldBe("Only 1 left.");
+        cart.ReadyForCheckout.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Signing_in_merges_the_guest_cart_adding_quantities_up_to_99()
+    {
+        await platform.ProductAsync("Pens", ("PEN-1", 150, 500), ("PEN-2", 180, 500));
+        var guest = platform.CartClient();
+        var first = await guest.PutAsJsonAsync("/api/v1/cart/items/PEN-1", new { quantity = 60 });
+        var cartId = CartIdOf(first);
+        await platform.CartClient(cartId: cartId).PutAsJsonAsync("/api/v1/cart/items/PEN-2", new { quantity = 1 });
+
+        var userId = Guid.NewGuid();
+        var customer = platform.CartClient(platform.Tokens.ForUser(userId, "customer"));
+        await customer.PutAsJsonAsync("/api/v1/cart/items/PEN-1", new { quantity = 50 });
+
+        var merged = await (await customer.PostAsJsonAsync("/api/v1/cart/merge", new { cartId })).ShouldBeOkAsync<CartDto>();
+        merged.Lines.Select(l => (l.Sku, l.Quantity)).ShouldBe([("PEN-1", 99), ("PEN-2", 1)]);
+        (await platform.CartClient(cartId: cartId).GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldBeEmpty();
+
+        // merging the same guest cart again changes nothing
+        (await (await customer.PostAsJsonAsync("/api/v1/cart/merge", new { cartId })).ShouldBeOkAsync<CartDto>())
+            .Lines.Select(l => (l.Sku, l.Quantity)).ShouldBe([("PEN-1", 99), ("PEN-2", 1)]);
+    }
+
+    [Fact]
+    public async Task Concurrent_edits_of_one_cart_lose_no_update()
+    {
+        var skus = Enumerable.Range(0, 30).Select(i => $"BEAD-{i:D2}").ToArray();
+        await platform.ProductAsync("Beads", [.. skus.Select(s => (s, 100L, 50))]);
+        var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        await Task.WhenAll(skus.Select((sku, i) => customer.PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity = 1 + i % 5 })));
+        var cart = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
+        cart!.Lines.Select(l => l.Sku).ShouldBe(skus);
+        cart.ItemCount.ShouldBe(skus.Select((_, i) => 1 + i % 5).Sum());
+    }
+
+    [Fact]
+    public async Task Each_customer_sees_only_their_own_cart()
+    {
+        await platform.ProductAsync("Secret", ("SECRET-1", 100, 5));
+        var alice = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        var bob = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        await alice.PutAsJsonAsync("/api/v1/cart/items/SECRET-1", new { quantity = 1 });
+        (await bob.GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldBeEmpty();
+        await bob.DeleteAsync("/api/v1/cart");
+        (await alice.GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Carts_expire_after_30_days_and_guest_carts_after_7()
+    {
+        await platform.ProductAsync("Ttl", ("TTL-1", 100, 5));
+        var userId = Guid.NewGuid();
+        await platform.CartClient(platform.Tokens.ForUser(userId, "customer")).PutAsJsonAsync("/api/v1/cart/items/TTL-1", new { quantity = 1 });
+        var guest = CartIdOf(await platform.CartClient().PutAsJsonAsync("/api/v1/cart/items/TTL-1", new { quantity = 1 }));
+        await using var redis = new RedisClient(RedisOptions.Parse(platform.Cart.RedisConnectionString));
+        var userTtl = TimeSpan.FromMilliseconds((await redis.ExecuteAsync(["PTTL", $"cart:user:{userId:N}"])).Integer);
+        var guestTtl = TimeSpan.FromMilliseconds((await redis.ExecuteAsync(["PTTL", $"cart:guest:{guest:N}"])).Integer);
+        userTtl.ShouldBeInRange(TimeSpan.FromDays(29.9), TimeSpan.FromDays(30));
+        guestTtl.ShouldBeInRange(TimeSpan.FromDays(6.9), TimeSpan.FromDays(7));
+    }
+
+    [Theory]
+    [InlineData("GOOD-1", """{"quantity":0}""", "quantity")]
+    [InlineData("GOOD-1", """{"quantity":100}""", "quantity")]
+    [InlineData("GOOD-1", """{"quantity":-3}""", "quantity")]
+    [InlineData("bad sku", """{"quantity":1}""", "sku")]
+    public async Task Bad_lines_are_refused_by_field(string sku, string json, string field)
+    {
+        await platform.ProductAsync("Good", ("GOOD-1", 100, 5));
+        var response = await platform.CartClient().PutAsync($"/api/v1/cart/items/{Uri.EscapeDataString(sku)}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        await response.ShouldNameFieldAsync(field);
+    }
+
+    [Fact]
+    public async Task Unknown_items_and_bad_cart_ids_are_refused()
+    {
+        await (await platform.CartClient().PutAsJsonAsync("/api/v1/cart/items/NOPE-1", new { quantity = 1 })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var bad = platform.Cart.CreateClient();
+        bad.DefaultRequestHeaders.Add("Cart-Id", "not-a-cart");
+        await (await bad.GetAsync("/api/v1/cart")).ShouldNameFieldAsync("Cart-Id");
+    }
+
+    [Fact]
+    public async Task Internal_routes_serve_ordering_only()
+    {
+        var userId = Guid.NewGuid();
+        await (await platform.CartClient(platform.Tokens.ForUser(userId, "customer")).GetAsync($"/internal/carts/{userId}")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await platform.CartClient().DeleteAsync($"/internal/carts/{userId}")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var service = platform.CartClient(platform.Tokens.ForService("ordering"));
+        (await service.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBeEmpty();
+    }
+}
