@@ -89,6 +89,11 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         await (await service.PostAsync($"/internal/reservations/{sold}/release", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await (await service.PostAsync($"/internal/reservations/{Guid.NewGuid()}/commit", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         (await CountsAsync(sku)).ShouldBe((8, 0));
+
+        // A sold order cancelled before shipping returns its units, once; a released one has nothing to return.
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => service.PostAsync($"/internal/reservations/{sold}/return", null)));
+        (await CountsAsync(sku)).ShouldBe((10, 0));
+        await (await service.PostAsync($"/internal/reservations/{returned}/return", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -110,6 +115,21 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
 
         // A late retry of the expired order must not look like stock is held for it.
         await (await ReserveAsync(service, orderId, sku, 4, ttlSeconds: 60)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_held_reservation_can_be_extended_for_a_review_but_not_a_finished_one()
+    {
+        var (_, sku) = await StockedAsync(2);
+        var service = Factory.Service();
+        var orderId = Guid.NewGuid();
+        await ReserveAsync(service, orderId, sku, 1, ttlSeconds: 60);
+        var extended = await (await service.PostAsJsonAsync($"/internal/reservations/{orderId}/extend", new { ttlSeconds = 86400 })).ShouldBeOkAsync<ReservationDto>();
+        extended.ExpiresAt.ShouldBeGreaterThan(Factory.Clock.GetUtcNow().AddHours(23));
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        (await Factory.Services.GetRequiredService<Reservations>().ReleaseExpiredAsync(default)).ShouldBe(0);
+        await service.PostAsync($"/internal/reservations/{orderId}/release", null);
+        await (await service.PostAsJsonAsync($"/internal/reservations/{orderId}/extend", new { ttlSeconds = 60 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

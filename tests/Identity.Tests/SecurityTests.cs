@@ -35,8 +35,8 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
     public async Task The_access_token_carries_the_documented_claims()
     {
         var (auth, claims) = await SignedInAsync();
-        claims.Keys.ShouldBeSubsetOf(["sub", "email", "roles", "iss", "aud", "jti", "iat", "nbf", "exp"]);
-        claims.Keys.Count.ShouldBe(9);
+        claims.Keys.ShouldBeSubsetOf(["sub", "email", "roles", "acct_created", "iss", "aud", "jti", "iat", "nbf", "exp"]);
+        claims.Keys.Count.ShouldBe(10);
         var header = JsonSerializer.Deserialize<Dictionary<string, string>>(Base64Url.Decode(auth.AccessToken.Split('.')[0]))!;
         header["alg"].ShouldBe("ES256");
         header["kid"].ShouldNotBeNullOrEmpty();

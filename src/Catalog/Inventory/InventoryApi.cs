@@ -20,6 +20,8 @@ public sealed record SetThresholdRequest([Range(0, 1_000_000)] int LowStockThres
 
 public sealed record AdjustmentDto(Guid Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, DateTimeOffset CreatedAt);
 
+public sealed record ExtendRequest(int TtlSeconds);
+
 public sealed record PricingRequest([Required, MinLength(1), MaxLength(200)] IReadOnlyList<string> Skus);
 
 public sealed record PricedSku(string Sku, Guid ProductId, string ProductName, string ProductSlug, IReadOnlyDictionary<string, string> Options,
@@ -46,6 +48,9 @@ public static class InventoryApi
         internalApi.MapGet("/reservations/{orderId:guid}", GetReservation);
         internalApi.MapPost("/reservations/{orderId:guid}/commit", Commit);
         internalApi.MapPost("/reservations/{orderId:guid}/release", Release);
+        internalApi.MapPost("/reservations/{orderId:guid}/extend", Extend);
+        internalApi.MapPost("/reservations/{orderId:guid}/return", async (Guid orderId, Reservations reservations, CancellationToken ct) =>
+            await Transition(await reservations.ReturnAsync(orderId, ct), orderId, reservations, "returned", ct));
         internalApi.MapPost("/pricing", Price);
     }
 
@@ -169,6 +174,19 @@ public static class InventoryApi
 
     static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Release(Guid orderId, Reservations reservations, CancellationToken ct) =>
         await Transition(await reservations.ReleaseAsync(orderId, ct), orderId, reservations, "released", ct);
+
+    static async Task<Results<Ok<ReservationDto>, ValidationProblem, ProblemHttpResult>> Extend(Guid orderId, ExtendRequest request, Reservations reservations, CancellationToken ct)
+    {
+        var ttl = TimeSpan.FromSeconds(request.TtlSeconds);
+        if (ttl < TimeSpan.FromSeconds(1) || ttl > Reservations.MaxHoldTtl)
+            return Problem.Field("ttlSeconds", $"ttlSeconds must be between 1 and {(int)Reservations.MaxHoldTtl.TotalSeconds}.");
+        return await reservations.ExtendAsync(orderId, ttl, ct) switch
+        {
+            TransitionOutcome.Done => TypedResults.Ok((await reservations.FindAsync(orderId, ct))!),
+            TransitionOutcome.NotFound => Problem.NotFound("There is no reservation for this order."),
+            _ => Problem.Conflict("Only a held reservation can be extended."),
+        };
+    }
 
     static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Transition(TransitionOutcome outcome, Guid orderId, Reservations reservations, string target, CancellationToken ct) =>
         outcome switch

@@ -85,22 +85,43 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         return new ReserveOutcome.Held(new ReservationDto(orderId, "held", now + ttl, lines));
     }
 
+    /// <summary>Keeps held stock longer (an order waiting for a risk review); only while it is still held.</summary>
+    public async Task<TransitionOutcome> ExtendAsync(Guid orderId, TimeSpan ttl, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var now = clock.GetUtcNow();
+        var extended = await connection.ExecuteAsync(new CommandDefinition(
+            "update reservations set expires_at = greatest(expires_at, @until), updated_at = @now where order_id = @orderId and status = 'held'",
+            new { orderId, until = now + ttl, now }, cancellationToken: ct));
+        if (extended > 0)
+            return TransitionOutcome.Done;
+        var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "select status from reservations where order_id = @orderId", new { orderId }, cancellationToken: ct));
+        return status is null ? TransitionOutcome.NotFound : TransitionOutcome.Conflict;
+    }
+
+    public static readonly TimeSpan MaxHoldTtl = TimeSpan.FromDays(7);
+
     /// <summary>Held stock becomes sold: on hand and reserved both go down.</summary>
     public Task<TransitionOutcome> CommitAsync(Guid orderId, CancellationToken ct) =>
-        TransitionAsync(orderId, "committed", "update stock s set on_hand = s.on_hand - l.quantity, reserved = s.reserved - l.quantity, updated_at = @now", ct);
+        TransitionAsync(orderId, "held", "committed", "update stock s set on_hand = s.on_hand - l.quantity, reserved = s.reserved - l.quantity, updated_at = @now", ct);
+
+    /// <summary>Sold stock comes back (an order cancelled before it shipped): on hand goes up, once.</summary>
+    public Task<TransitionOutcome> ReturnAsync(Guid orderId, CancellationToken ct) =>
+        TransitionAsync(orderId, "committed", "returned", "update stock s set on_hand = s.on_hand + l.quantity, updated_at = @now", ct);
 
     /// <summary>Held stock goes back on sale.</summary>
     public Task<TransitionOutcome> ReleaseAsync(Guid orderId, CancellationToken ct) =>
-        TransitionAsync(orderId, "released", "update stock s set reserved = s.reserved - l.quantity, updated_at = @now", ct);
+        TransitionAsync(orderId, "held", "released", "update stock s set reserved = s.reserved - l.quantity, updated_at = @now", ct);
 
-    async Task<TransitionOutcome> TransitionAsync(Guid orderId, string target, string stockUpdate, CancellationToken ct)
+    async Task<TransitionOutcome> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var moved = await connection.ExecuteAsync(new CommandDefinition(
-            "update reservations set status = @target, updated_at = @now where order_id = @orderId and status = 'held'",
-            new { orderId, target, now }, transaction, cancellationToken: ct));
+            "update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from",
+            new { orderId, from, target, now }, transaction, cancellationToken: ct));
         if (moved == 0)
         {
             await transaction.RollbackAsync(ct);

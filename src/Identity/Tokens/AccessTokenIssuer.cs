@@ -11,7 +11,11 @@ public sealed record IssuedAccessToken(string Token, DateTimeOffset ExpiresAt, i
 public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<AuthOptions> auth, IOptions<IdentityServiceOptions> options, TimeProvider clock)
 {
     public Task<IssuedAccessToken> IssueForUserAsync(User user, CancellationToken ct) =>
-        IssueAsync(user.Id.ToString(), new Dictionary<string, object> { ["email"] = user.Email, ["roles"] = user.Roles.ToArray() }, ct);
+        IssueAsync(user.Id.ToString(), new Dictionary<string, object>
+        {
+            ["email"] = user.Email, ["roles"] = user.Roles.ToArray(),
+            ["acct_created"] = user.CreatedAt.ToUnixTimeSeconds(), // risk checks weigh new accounts
+        }, ct);
 
     public Task<IssuedAccessToken> IssueForServiceAsync(string clientId, CancellationToken ct) =>
         IssueAsync(clientId, new Dictionary<string, object> { ["client_id"] = clientId, ["scope"] = Policies.Internal }, ct);

@@ -86,6 +86,8 @@ public sealed class AccessTokenValidator(IJsonWebKeySource keys, IOptions<AuthOp
             claims.Add(new Claim(ClaimTypes.Email, email));
         if (GetString(payload, "jti") is { } jti)
             claims.Add(new Claim("jti", jti));
+        if (GetNumber(payload, "acct_created") is { } accountCreated)
+            claims.Add(new Claim("acct_created", accountCreated.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (GetString(payload, "client_id") is { } clientId)
             claims.Add(new Claim("client_id", clientId));
         if (payload.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array)
