@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Text.Json;
+using Bazaar.Risk.Rules;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Money;
+using Bazaar.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bazaar.Risk.Assessments;
+
+/// <summary>
+/// What ordering sends for one order. Card data is what the payment step may share: a fingerprint (a hash), the BIN
+/// and the issuing country; never a card number. Optional fields that are absent simply do not trigger rules.
+/// </summary>
+public sealed record AssessRequest(Guid? OrderId, Guid? CustomerId, DateTimeOffset? AccountCreatedAt, long? Amount, string? Currency,
+    string? CardFingerprint, string? CardBin, string? CardCountry, string? BillingCountry, string? IpAddress, string? ShippingCountry);
+
+public sealed record AssessmentDto(Guid Id, Guid OrderId, Guid CustomerId, long Amount, string Currency, string Decision, int Score,
+    IReadOnlyList<RiskReason> Reasons, JsonElement Input, string? ReviewOutcome, string? ReviewedBy, string? ReviewNote, DateTimeOffset? ReviewedAt,
+    DateTimeOffset CreatedAt);
+
+public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? NextCursor);
+
+public sealed record ReviewRequest(string? Outcome, string? Note);
+
+public static class AssessmentsApi
+{
+    /// <summary>The reviewOutcome filter also takes this: sent to review and not yet decided (the review queue).</summary>
+    public const string Pending = "pending";
+
+    const int MaxPage = 200, MaxNoteLength = 2000;
+
+    public static void MapAssessmentsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/internal/risk/assessments", Assess).WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
+
+        var admin = routes.MapGroup("/api/v1/admin/risk/assessments").WithTags("Admin: risk assessments").RequireAuthorization(Policies.Support);
+        admin.MapGet("/", List);
+        admin.MapGet("/{id:guid}", Get);
+        admin.MapPost("/{id:guid}/review", Review).RequireAuthorization(Policies.Admin);
+    }
+
+    /// <summary>Idempotent by order id: a repeat answers with the stored assessment and counts nothing again.</summary>
+    static async Task<Results<Ok<AssessmentResult>, ValidationProblem>> Assess(AssessRequest request, RiskAssessor assessor, CancellationToken ct)
+    {
+        var (order, invalid) = Validate(request);
+        if (invalid is not null)
+            return invalid;
+        return TypedResults.Ok(await assessor.AssessAsync(order!, ct));
+    }
+
+    static async Task<Results<Ok<AssessmentPage>, ValidationProblem>> List(RiskDb db, CancellationToken ct,
+        string? decision = null, string? reviewOutcome = null, string? cursor = null, int limit = 50)
+    {
+        if (decision is not null && !Decisions.All.Contains(decision))
+            return Problem.Field("decision", $"decision must be one of: {string.Join(", ", Decisions.All)}.");
+        if (reviewOutcome is not null && reviewOutcome != Pending && !ReviewOutcomes.All.Contains(reviewOutcome))
+            return Problem.Field("reviewOutcome", $"reviewOutcome must be one of: {string.Join(", ", ReviewOutcomes.All)}, {Pending}.");
+        if (limit is < 1 or > MaxPage)
+            return Problem.Field("limit", $"limit must be between 1 and {MaxPage}.");
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var parsed))
+                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
+            after = parsed;
+        }
+
+        var query = db.Assessments.AsNoTracking();
+        if (decision is not null)
+            query = query.Where(x => x.Decision == decision);
+        if (reviewOutcome == Pending)
+            query = query.Where(x => x.Decision == Decisions.Review && x.ReviewOutcome == null);
+        else if (reviewOutcome is not null)
+            query = query.Where(x => x.ReviewOutcome == reviewOutcome);
+        if (after is { } last)
+            query = query.Where(x => x.Id.CompareTo(last) < 0);
+        var rows = await query.OrderByDescending(x => x.Id).Take(limit + 1).ToListAsync(ct); // ids are time-ordered (UUIDv7)
+        var page = rows.Take(limit).Select(ToDto).ToList();
+        return TypedResults.Ok(new AssessmentPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+    }
+
+    static async Task<Results<Ok<AssessmentDto>, ProblemHttpResult>> Get(Guid id, RiskDb db, CancellationToken ct) =>
+        await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) is { } found
+            ? TypedResults.Ok(ToDto(found))
+            : Problem.NotFound("There is no assessment with this id.");
+
+    /// <summary>
+    /// Records a person's verdict on an order sent to review, once (repeating the same verdict is harmless). The
+    /// ordering service acts on the order; this is the audit trail and the queue.
+    /// </summary>
+    static async Task<Results<Ok<AssessmentDto>, ValidationProblem, ProblemHttpResult>> Review(
+        Guid id, ReviewRequest request, ClaimsPrincipal user, RiskDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.Outcome is null || !ReviewOutcomes.All.Contains(request.Outcome))
+            return Problem.Field("outcome", $"outcome must be one of: {string.Join(", ", ReviewOutcomes.All)}.");
+        if (request.Note is { Length: > MaxNoteLength })
+            return Problem.Field("note", $"Keep the note under {MaxNoteLength} characters.");
+        var outcome = request.Outcome;
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        var reviewer = user.FindFirstValue("sub") ?? "unknown";
+        DateTimeOffset? now = clock.GetUtcNow();
+
+        // One conditional update: of two reviewers at once, exactly one records a verdict.
+        var updated = await db.Assessments
+            .Where(a => a.Id == id && a.Decision == Decisions.Review && a.ReviewOutcome == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.ReviewOutcome, outcome)
+                .SetProperty(a => a.ReviewedBy, reviewer)
+                .SetProperty(a => a.ReviewNote, note)
+                .SetProperty(a => a.ReviewedAt, now), ct);
+        var assessment = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (assessment is null)
+            return Problem.NotFound("There is no assessment with this id.");
+        if (updated == 0 && assessment.Decision != Decisions.Review)
+            return Problem.Conflict($"Only orders sent to review are reviewed; this one was decided '{assessment.Decision}' automatically.");
+        if (updated == 0 && assessment.ReviewOutcome != outcome)
+            return Problem.Conflict($"This order was already reviewed ({assessment.ReviewOutcome}) by {assessment.ReviewedBy}.");
+        return TypedResults.Ok(ToDto(assessment));
+    }
+
+    static (RiskInput? Order, ValidationProblem? Problem) Validate(AssessRequest r)
+    {
+        if (r.OrderId is not { } orderId || orderId == Guid.Empty)
+            return Invalid("orderId", "Give the order's id.");
+        if (r.CustomerId is not { } customerId || customerId == Guid.Empty)
+            return Invalid("customerId", "Give the customer's id.");
+        if (r.Amount is not { } amount || amount <= 0 || amount > RuleParser.MaxMoney)
+            return Invalid("amount", "amount is the order total in minor units (cents): a whole number above 0.");
+        if (!Currencies.IsSupported(r.Currency))
+            return Invalid("currency", $"Use an ISO 4217 code Bazaar supports: {string.Join(", ", Currencies.Supported)}.");
+        if (r.CardFingerprint is not null && !Formats.Fingerprint().IsMatch(r.CardFingerprint))
+            return Invalid("cardFingerprint", "A card fingerprint is 1–128 letters, digits or _ : + / = . - characters.");
+        if (r.CardBin is not null && !Formats.Bin().IsMatch(r.CardBin))
+            return Invalid("cardBin", "A card BIN is the first 6 to 8 digits of the card number.");
+        foreach (var (field, value) in new[] { ("cardCountry", r.CardCountry), ("billingCountry", r.BillingCountry), ("shippingCountry", r.ShippingCountry) })
+            if (value is not null && !Formats.Country().IsMatch(value))
+                return Invalid(field, "Use a two-letter upper-case ISO 3166 country code, like DE.");
+        string? ip = null;
+        if (r.IpAddress is not null)
+        {
+            if (r.IpAddress.Length > 64 || !IPAddress.TryParse(r.IpAddress, out var parsed) || parsed.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+                return Invalid("ipAddress", "Give the shopper's IP address, like 203.0.113.7 or 2001:db8::1.");
+            var address = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
+            // 0.0.0.0 and :: stand for "unknown": counting them would lump every such order onto one address.
+            if (!address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
+                ip = address.ToString(); // one spelling per address, so one counter
+        }
+        return (new RiskInput
+        {
+            OrderId = orderId, CustomerId = customerId, AccountCreatedAt = r.AccountCreatedAt?.ToUniversalTime(), Amount = amount, Currency = r.Currency!,
+            CardFingerprint = r.CardFingerprint, CardBin = r.CardBin, CardCountry = r.CardCountry, BillingCountry = r.BillingCountry,
+            IpAddress = ip, ShippingCountry = r.ShippingCountry,
+        }, null);
+    }
+
+    static (RiskInput?, ValidationProblem?) Invalid(string field, string message) => (null, Problem.Field(field, message));
+
+    static AssessmentDto ToDto(Assessment a) => new(a.Id, a.OrderId, a.CustomerId, a.Amount, a.Currency, a.Decision, a.Score,
+        RiskAssessor.ReadReasons(a.Reasons), JsonSerializer.Deserialize<JsonElement>(a.Input), a.ReviewOutcome, a.ReviewedBy, a.ReviewNote, a.ReviewedAt,
+        a.CreatedAt);
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Bazaar.Risk.Rules;
+using Bazaar.Testing;
+using Dapper;
+using Npgsql;
+
+namespace Bazaar.Risk.Tests;
+
+public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
+{
+    const string Rules = "/api/v1/admin/risk/rules";
+
+    static object Body(RuleDto rule, object parameters, int? version = null, bool? enabled = null) =>
+        new { rule.Name, rule.Kind, parameters, rule.Action, rule.Score, enabled = enabled ?? rule.Enabled, version = version ?? rule.Version };
+
+    [Fact]
+    public async Task Admins_create_read_update_and_delete_rules()
+    {
+        var admin = Factory.Admin();
+        var created = await Factory.CreateRuleAsync("Big orders", RuleKinds.AmountLimit, new { maxAmount = 100_000, currency = "EUR" }, score: 40);
+        created.Version.ShouldBe(1);
+        created.Enabled.ShouldBeTrue();
+        created.Parameters.GetProperty("maxAmount").GetInt64().ShouldBe(100_000);
+
+        (await Factory.Support().GetFromJsonAsync<List<RuleDto>>(Rules))!.Select(r => r.Name).ShouldBe(["Big orders"]);
+        (await Factory.Support().GetFromJsonAsync<RuleDto>($"{Rules}/{created.Id}"))!.Score.ShouldBe(40);
+
+        var updated = await (await admin.PutAsJsonAsync($"{Rules}/{created.Id}", Body(created, new { maxAmount = 200_000, currency = "EUR" })))
+            .ShouldBeOkAsync<RuleDto>();
+        updated.Version.ShouldBe(2);
+        updated.Parameters.GetProperty("maxAmount").GetInt64().ShouldBe(200_000);
+
+        // An editor still holding version 1 would overwrite that change: refused.
+        await (await admin.PutAsJsonAsync($"{Rules}/{created.Id}", Body(created, new { maxAmount = 1, currency = "EUR" })))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PutAsJsonAsync($"{Rules}/{Guid.NewGuid()}", Body(created, new { maxAmount = 1, currency = "EUR" })))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+        (await admin.DeleteAsync($"{Rules}/{created.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await (await admin.GetAsync($"{Rules}/{created.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync($"{Rules}/{created.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Rule_names_are_unique()
+    {
+        await Factory.CreateRuleAsync("Blocked BINs", RuleKinds.BinBlocklist, new { bins = new[] { "400000" } });
+        var again = await Factory.Admin().PostAsJsonAsync(Rules, new
+        {
+            name = "Blocked BINs", kind = RuleKinds.BinBlocklist, parameters = new { bins = new[] { "500000" } }, action = "decline", score = 10,
+        });
+        await again.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_rule_change_takes_effect_on_the_next_assessment()
+    {
+        (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Approve); // rules are cached now
+
+        var rule = await Factory.CreateRuleAsync("Over 100 EUR", RuleKinds.AmountLimit, new { maxAmount = 10_000, currency = "EUR" });
+        var review = await Factory.AssessAsync(new Order { Amount = 20_000 });
+        review.Decision.ShouldBe(Decisions.Review);
+        review.Reasons.ShouldHaveSingleItem().RuleId.ShouldBe(rule.Id);
+
+        var raised = await (await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}", Body(rule, new { maxAmount = 50_000, currency = "EUR" })))
+            .ShouldBeOkAsync<RuleDto>();
+        (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Approve);
+
+        var declining = await (await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
+            new { raised.Name, raised.Kind, parameters = new { maxAmount = 10_000, currency = "EUR" }, action = "decline", score = 90, version = raised.Version }))
+            .ShouldBeOkAsync<RuleDto>();
+        (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Decline);
+
+        await (await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}", Body(declining, new { maxAmount = 10_000, currency = "EUR" }, enabled: false)))
+            .ShouldBeOkAsync<RuleDto>();
+        (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Approve);
+
+        (await Factory.Admin().DeleteAsync($"{Rules}/{rule.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Approve);
+    }
+
+    [Fact]
+    public async Task A_rule_written_by_another_replica_is_picked_up_within_a_second()
+    {
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // no rules, cached
+
+        // Another replica writes a rule and bumps the version; this replica has not seen it yet.
+        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
+                values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
+                """, new { id = Guid.NewGuid() });
+        await Factory.RedisAsync("INCR", RuleCache.VersionKey);
+
+        Factory.Clock.Advance(TimeSpan.FromSeconds(2));
+        var result = await Factory.AssessAsync(new Order { ShippingCountry = "IR" });
+        result.Decision.ShouldBe(Decisions.Decline);
+        result.Reasons.ShouldHaveSingleItem().Rule.ShouldBe("Iran");
+    }
+
+    [Theory]
+    [InlineData("""{"name":"","kind":"amount_limit","parameters":{"maxAmount":1,"currency":"EUR"},"action":"review","score":1}""", "name")]
+    [InlineData("""{"name":"r","kind":"magic","parameters":{},"action":"review","score":1}""", "kind")]
+    [InlineData("""{"name":"r","kind":"amount_limit","parameters":{"maxAmount":1,"currency":"EUR"},"action":"block","score":1}""", "action")]
+    [InlineData("""{"name":"r","kind":"amount_limit","parameters":{"maxAmount":1,"currency":"EUR"},"action":"review","score":101}""", "score")]
+    [InlineData("""{"name":"r","kind":"amount_limit","action":"review","score":1}""", "parameters")]
+    [InlineData("""{"name":"r","kind":"velocity","parameters":{"subject":"card"},"action":"review","score":1}""", "parameters.window")]
+    [InlineData("""{"name":"r","kind":"velocity","parameters":{"subject":"phone","window":60,"maxCount":1},"action":"review","score":1}""", "parameters.subject")]
+    [InlineData("""{"name":"r","kind":"country_blocklist","parameters":{"countries":["kp"]},"action":"decline","score":1}""", "parameters.countries")]
+    [InlineData("""{"name":"r","kind":"bin_blocklist","parameters":{"bins":["12"]},"action":"decline","score":1}""", "parameters.bins")]
+    [InlineData("""{"name":"r","kind":"new_account","parameters":{"maxAgeHours":24,"minAmount":1,"currency":"EUR","extra":1},"action":"review","score":1}""", "parameters.extra")]
+    public async Task Bad_rules_are_refused_naming_the_field(string json, string field)
+    {
+        var response = await Factory.Admin().PostAsync(Rules, new StringContent(json, Encoding.UTF8, "application/json"));
+        await response.ShouldNameFieldAsync(field);
+        (await Factory.Admin().GetFromJsonAsync<List<RuleDto>>(Rules))!.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_update_must_say_which_version_it_changes()
+    {
+        var rule = await Factory.CreateRuleAsync("Mismatch", RuleKinds.CountryMismatch, new { minAmount = 30_000 });
+        var response = await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
+            new { rule.Name, rule.Kind, parameters = new { minAmount = 1 }, rule.Action, rule.Score });
+        await response.ShouldNameFieldAsync("version");
+    }
+}
