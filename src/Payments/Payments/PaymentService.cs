@@ -1,0 +1,486 @@
+using Bazaar.Payments.Providers;
+using Dapper;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Bazaar.Payments.Payments;
+
+public abstract record PaymentOutcome
+{
+    public sealed record Done(PaymentDto Payment) : PaymentOutcome;
+    public sealed record NotFound : PaymentOutcome;
+
+    /// <summary>The payment's state forbids it (captured too much, voided, declined, not known yet): a 409.</summary>
+    public sealed record Conflict(string Detail) : PaymentOutcome;
+
+    /// <summary>Well-formed but unusable (unknown card token, a reused idempotency key with other data): a 422.</summary>
+    public sealed record Unprocessable(string Title, string Detail) : PaymentOutcome;
+
+    /// <summary>The provider could not be asked at all, so nothing was done: a 503, safe to retry.</summary>
+    public sealed record Unavailable(string Detail) : PaymentOutcome;
+}
+
+/// <summary>
+/// Authorize, capture, void and refund, each exactly once however often it is asked and whatever the provider does.
+/// <list type="bullet">
+/// <item>One payment per order: the row is inserted first (<c>on conflict (order_id) do nothing</c>); a repeat gets it back.</item>
+/// <item>Write-ahead ledger: each provider call is recorded as <c>unknown</c> (with the idempotency key it is sent with)
+/// before it is made and settled after, in one transaction with the payment's amounts and status.</item>
+/// <item>A timeout or error is never guessed at: the row stays unknown and the payment says unknown until
+/// <see cref="ResolveUnknownAsync"/> (or the provider's webhook) learns what really happened.</item>
+/// <item>Amount limits hold under concurrency: captures are checked under the payment's row lock, counting captures in
+/// flight; refunds reserve their amount with one conditional update (<c>refunded_amount + amount &lt;= captured_amount</c>).</item>
+/// </list>
+/// </summary>
+public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaymentProvider provider, IOptions<PaymentsOptions> options,
+    TimeProvider clock, PaymentsMetrics metrics, ILogger<PaymentService> logger)
+{
+    /// <summary>An unknown call the provider has no record of is taken as never made only after this long, so one still on its way is not misread.</summary>
+    public static readonly TimeSpan NotSubmittedAfter = TimeSpan.FromMinutes(1);
+
+    const string PaymentColumns = """
+        id, order_id as orderid, status, amount, currency, captured_amount as capturedamount, refunded_amount as refundedamount,
+        card_token as cardtoken, provider_reference as providerreference, decline_code as declinecode
+        """;
+
+    const string LedgerColumns = "id, payment_id as paymentid, kind, amount, status, idempotency_key as idempotencykey, created_at as createdat";
+
+    public static string AuthorizationKey(Guid orderId) => $"auth:{orderId}";
+
+    public async Task<PaymentDto?> FindAsync(Guid paymentId, CancellationToken ct)
+    {
+        var payment = await reader.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, ct);
+        return payment is null ? null : await ToDtoAsync(payment, ct);
+    }
+
+    public async Task<PaymentDto?> FindByOrderAsync(Guid orderId, CancellationToken ct)
+    {
+        var payment = await reader.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.OrderId == orderId, ct);
+        return payment is null ? null : await ToDtoAsync(payment, ct);
+    }
+
+    async Task<PaymentDto> ToDtoAsync(Payment payment, CancellationToken ct)
+    {
+        var transactions = await reader.Transactions.AsNoTracking().Where(t => t.PaymentId == payment.Id).ToListAsync(ct);
+        return PaymentDto.From(payment, transactions);
+    }
+
+    /// <summary>
+    /// Authorizes the order's amount on the card, once per order. A repeat returns the same payment; if its outcome is
+    /// still unknown the provider is asked again with the same idempotency key, which cannot charge twice.
+    /// A decline is a normal outcome (status declined), not an error.
+    /// </summary>
+    public async Task<PaymentOutcome> AuthorizeAsync(Guid orderId, long amount, string currency, string token, CancellationToken ct)
+    {
+        var payment = await LoadByOrderAsync(orderId, ct);
+        if (payment is null)
+        {
+            CardDetails? card;
+            try
+            {
+                card = await WithTimeoutAsync(c => provider.DescribeCardAsync(token, c), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Could not describe the card for order {OrderId}", orderId);
+                metrics.ProviderError("describe_card", e is OperationCanceledException ? "timeout" : "error");
+                return new PaymentOutcome.Unavailable("The payment provider did not answer; nothing was charged. Try again.");
+            }
+            if (card is null)
+                return new PaymentOutcome.Unprocessable("Unknown card token", "unknown card token");
+            await InsertAsync(orderId, amount, currency, token, card, ct);
+            payment = (await LoadByOrderAsync(orderId, ct))!;
+        }
+        if (payment.Amount != amount || payment.Currency != currency || payment.CardToken != token)
+            return new PaymentOutcome.Unprocessable("Payment mismatch",
+                "This order already has a payment for another amount, currency or card; an order is charged once.");
+
+        if (await EntryAsync(AuthorizationKey(orderId), ct) is { Status: LedgerStatus.Unknown } authorization)
+            await SubmitAsync(authorization, ct);
+        return new PaymentOutcome.Done((await FindAsync(payment.Id, ct))!);
+    }
+
+    async Task InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var paymentId = Guid.CreateVersion7(now);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // A concurrent first attempt for this order makes us wait here until it commits; then we insert nothing.
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into payments (id, order_id, status, amount, currency, captured_amount, refunded_amount, card_token, card_brand, card_last4,
+                                  card_fingerprint, card_bin, card_country, provider, provider_reference, decline_code, created_at, updated_at, version)
+            values (@paymentId, @orderId, 'unknown', @amount, @currency, 0, 0, @token, @Brand, @Last4, @Fingerprint, @Bin, @Country, @provider, null, null, @now, @now, 1)
+            on conflict (order_id) do nothing
+            """, new { paymentId, orderId, amount, currency, token, card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, provider = provider.Name, now },
+            transaction, cancellationToken: ct));
+        if (inserted == 1)
+            await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Authorization, amount, AuthorizationKey(orderId), null, now, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Captures <paramref name="amount"/> (null: all that is left) of the authorization. With an idempotency key a
+    /// repeat returns the first capture's result; without one every call is a new capture, refused (409) once
+    /// nothing is left to capture.
+    /// </summary>
+    public async Task<PaymentOutcome> CaptureAsync(Guid paymentId, long? amount, string? idempotencyKey, CancellationToken ct)
+    {
+        LedgerRow entry;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var payment = await LockAsync(connection, transaction, paymentId, ct);
+            if (payment is null)
+                return new PaymentOutcome.NotFound();
+            var key = idempotencyKey is null ? null : $"capture:{paymentId}:key:{idempotencyKey}";
+            if (key is not null && await EntryAsync(connection, transaction, key, ct) is { } earlier)
+            {
+                await transaction.CommitAsync(ct);
+                return await ReplayAsync(earlier, LedgerKind.Capture, amount, ct);
+            }
+            var entries = await EntriesAsync(connection, transaction, paymentId, ct);
+            if (Refusal(entries, "captured") is { } refusal)
+                return new PaymentOutcome.Conflict(refusal);
+            var inFlight = entries.Where(e => e.Kind == LedgerKind.Capture && e.Status == LedgerStatus.Unknown).Sum(e => e.Amount);
+            var remaining = payment.Amount - payment.CapturedAmount - inFlight;
+            var toCapture = amount ?? remaining;
+            if (remaining <= 0)
+                return new PaymentOutcome.Conflict("Everything authorized has already been captured.");
+            if (toCapture > remaining)
+                return new PaymentOutcome.Conflict($"Only {remaining} of the authorized amount is left to capture.");
+            key ??= $"capture:{paymentId}:{entries.Count(e => e.Kind == LedgerKind.Capture) + 1}";
+            entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Capture, toCapture, key, null, clock.GetUtcNow(), ct);
+            await transaction.CommitAsync(ct);
+        }
+        await SubmitAsync(entry, ct);
+        return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+    }
+
+    /// <summary>Releases an authorization nothing was captured from. Voiding a voided payment is fine.</summary>
+    public async Task<PaymentOutcome> VoidAsync(Guid paymentId, CancellationToken ct)
+    {
+        LedgerRow entry;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var payment = await LockAsync(connection, transaction, paymentId, ct);
+            if (payment is null)
+                return new PaymentOutcome.NotFound();
+            var entries = await EntriesAsync(connection, transaction, paymentId, ct);
+            var voids = entries.Where(e => e.Kind == LedgerKind.Void).ToList();
+            if (voids.Any(v => v.Status == LedgerStatus.Succeeded))
+            {
+                await transaction.CommitAsync(ct);
+                return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+            }
+            if (voids.FirstOrDefault(v => v.Status == LedgerStatus.Unknown) is { } unfinished)
+                entry = unfinished; // ask again with the same key: the provider answers what it did
+            else
+            {
+                if (Refusal(entries, "voided") is { } refusal)
+                    return new PaymentOutcome.Conflict(refusal);
+                if (payment.CapturedAmount > 0 || entries.Any(e => e.Kind == LedgerKind.Capture && e.Status == LedgerStatus.Unknown))
+                    return new PaymentOutcome.Conflict("Money was captured from this payment; refund it instead.");
+                entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Void, payment.Amount,
+                    $"void:{paymentId}:{voids.Count + 1}", null, clock.GetUtcNow(), ct);
+            }
+            await transaction.CommitAsync(ct);
+        }
+        await SubmitAsync(entry, ct);
+        return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+    }
+
+    /// <summary>
+    /// Refunds part or all of what was captured, once per idempotency key. The amount is reserved by one conditional
+    /// update before the provider is asked, so concurrent refunds can never add up to more than was captured; a refund
+    /// the provider refuses gives its reservation back.
+    /// </summary>
+    public async Task<PaymentOutcome> RefundAsync(Guid paymentId, long amount, string idempotencyKey, string? reason, CancellationToken ct)
+    {
+        var key = $"refund:{paymentId}:{idempotencyKey}";
+        LedgerRow entry;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            if (await EntryAsync(connection, null, key, ct) is { } earlier)
+                return await ReplayAsync(earlier, LedgerKind.Refund, amount, ct);
+            var now = clock.GetUtcNow();
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var reserved = await connection.ExecuteAsync(new CommandDefinition("""
+                update payments set refunded_amount = refunded_amount + @amount, updated_at = @now, version = version + 1
+                where id = @paymentId and refunded_amount + @amount <= captured_amount
+                """, new { paymentId, amount, now }, transaction, cancellationToken: ct));
+            var inserted = reserved == 1 ? await InsertEntryIfNewAsync(connection, transaction, paymentId, LedgerKind.Refund, amount, key, reason, now, ct) : null;
+            if (inserted is null)
+            {
+                await transaction.RollbackAsync(ct);
+                // A concurrent call with the same key got there first: answer what it did.
+                if (await EntryAsync(connection, null, key, ct) is { } twin)
+                    return await ReplayAsync(twin, LedgerKind.Refund, amount, ct);
+                var limits = await connection.QuerySingleOrDefaultAsync<RefundLimits>(new CommandDefinition(
+                    "select captured_amount as capturedamount, refunded_amount as refundedamount from payments where id = @paymentId",
+                    new { paymentId }, cancellationToken: ct));
+                return limits is null
+                    ? new PaymentOutcome.NotFound()
+                    : new PaymentOutcome.Conflict($"A refund cannot exceed what was captured: {limits.CapturedAmount - limits.RefundedAmount} is left to refund.");
+            }
+            entry = inserted;
+            await transaction.CommitAsync(ct);
+        }
+        await SubmitAsync(entry, ct);
+        return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+    }
+
+    /// <summary>
+    /// Asks the provider what happened to every call whose outcome is unknown (older than the provider timeout, so
+    /// calls still in flight are left alone) and settles the ones it knows. Returns how many were settled.
+    /// Safe to run on every replica at once: settling is conditional on the row still being unknown.
+    /// </summary>
+    public async Task<int> ResolveUnknownAsync(CancellationToken ct)
+    {
+        List<LedgerRow> unknown;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            unknown = [.. await connection.QueryAsync<LedgerRow>(new CommandDefinition(
+                $"select {LedgerColumns} from payment_transactions where status = 'unknown' and created_at < @cutoff order by created_at limit 200",
+                new { cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout }, cancellationToken: ct))];
+        var settled = 0;
+        foreach (var entry in unknown)
+            if (await ResolveEntryAsync(entry, ct))
+                settled++;
+        return settled;
+    }
+
+    /// <summary>Settles the call with this idempotency key if the provider knows its outcome (for the provider's webhooks).</summary>
+    public async Task<bool> ResolveAsync(string idempotencyKey, CancellationToken ct) =>
+        await EntryAsync(idempotencyKey, ct) is { Status: LedgerStatus.Unknown } entry && await ResolveEntryAsync(entry, ct);
+
+    /// <summary>Records a webhook delivery; false when this event id was processed before.</summary>
+    public async Task<bool> RecordWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            insert into webhook_events (event_id, received_at, type, payload) values (@eventId, @now, @type, cast(@payload as jsonb))
+            on conflict (event_id) do nothing
+            """, new { eventId, now = clock.GetUtcNow(), type, payload }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Forgets a delivery whose processing failed, so the provider's redelivery is processed.</summary>
+    public async Task ForgetWebhookAsync(string eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("delete from webhook_events where event_id = @eventId", new { eventId });
+    }
+
+    async Task<bool> ResolveEntryAsync(LedgerRow entry, CancellationToken ct)
+    {
+        var result = await CallProviderAsync("lookup", c => provider.LookupAsync(entry.IdempotencyKey, c), ct);
+        if (result is null or { Outcome: ProviderOutcome.Pending })
+            return false;
+        if (result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation })
+        {
+            if (new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero) > clock.GetUtcNow() - NotSubmittedAfter)
+                return false;
+            result = ProviderResult.Failed("not_submitted"); // the provider never got it: nothing moved
+        }
+        var status = await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None);
+        if (status is not null)
+        {
+            metrics.Resolved(entry.Kind, status);
+            logger.LogInformation("Resolved the unknown {Kind} {Key} of payment {PaymentId} as {Status}", entry.Kind, entry.IdempotencyKey, entry.PaymentId, status);
+        }
+        return status is not null;
+    }
+
+    /// <summary>A repeat of a call with the same idempotency key: the same call (else 422), asked again if still unknown.</summary>
+    async Task<PaymentOutcome> ReplayAsync(LedgerRow earlier, string kind, long? amount, CancellationToken ct)
+    {
+        if (earlier.Kind != kind || (amount is { } a && a != earlier.Amount))
+            return new PaymentOutcome.Unprocessable("Idempotency-Key reused", "This Idempotency-Key was already used for another request.");
+        if (earlier.Status == LedgerStatus.Unknown)
+            await SubmitAsync(earlier, ct);
+        return new PaymentOutcome.Done((await FindAsync(earlier.PaymentId, ct))!);
+    }
+
+    /// <summary>Sends the ledger row's call to the provider (again, if it was sent before: same key) and settles what it says.</summary>
+    async Task SubmitAsync(LedgerRow entry, CancellationToken ct)
+    {
+        var payment = (await LoadAsync(entry.PaymentId, ct))!;
+        var reference = payment.ProviderReference ?? "";
+        Func<CancellationToken, Task<ProviderResult>> call = entry.Kind switch
+        {
+            LedgerKind.Authorization => c => provider.AuthorizeAsync(new ProviderAuthorization(payment.CardToken, entry.Amount, payment.Currency, entry.IdempotencyKey), c),
+            LedgerKind.Capture => c => provider.CaptureAsync(reference, entry.Amount, entry.IdempotencyKey, c),
+            LedgerKind.Void => c => provider.VoidAsync(reference, entry.IdempotencyKey, c),
+            _ => c => provider.RefundAsync(reference, entry.Amount, entry.IdempotencyKey, c),
+        };
+        var result = await CallProviderAsync(entry.Kind, call, ct);
+        // What the provider did must be recorded even if our caller has gone away meanwhile.
+        await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None);
+    }
+
+    /// <returns>The provider's answer, or null when there was none in time (or the call failed in transport): unknown.</returns>
+    async Task<ProviderResult?> CallProviderAsync(string operation, Func<CancellationToken, Task<ProviderResult>> call, CancellationToken ct)
+    {
+        try
+        {
+            return await WithTimeoutAsync(call, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("The payment provider did not answer {Operation} within {Timeout}; its outcome is unknown", operation, options.Value.ProviderTimeout);
+            metrics.ProviderError(operation, "timeout");
+            return null;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "The payment provider call {Operation} failed; its outcome is unknown", operation);
+            metrics.ProviderError(operation, "error");
+            return null;
+        }
+    }
+
+    async Task<T> WithTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.ProviderTimeout); // wall-clock time: this is about the network, not the business clock
+        return await call(timeout.Token);
+    }
+
+    /// <summary>
+    /// Records the provider's answer on the ledger row and applies it to the payment (reference, decline code,
+    /// captured amount, a failed refund's reservation) and its derived status, all in one transaction under the
+    /// payment's row lock. Nothing happens if the row was settled already (by a concurrent caller, the resolver or a
+    /// webhook). A missing answer keeps the row unknown and makes the payment's status unknown.
+    /// </summary>
+    /// <returns>The row's new status, or null when it was already settled or is still unknown.</returns>
+    async Task<string?> SettleAsync(string key, ProviderResult? result, CancellationToken ct)
+    {
+        (string Status, string? Code) settlement = result switch
+        {
+            null => (LedgerStatus.Unknown, "no_answer"),
+            { Outcome: ProviderOutcome.Succeeded } => (LedgerStatus.Succeeded, (string?)null),
+            { Outcome: ProviderOutcome.Pending } => (LedgerStatus.Unknown, "pending"),
+            _ => (LedgerStatus.Failed, result!.DeclineCode ?? "declined"),
+        };
+        var (status, code) = settlement;
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var paymentId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "select payment_id from payment_transactions where idempotency_key = @key", new { key }, transaction, cancellationToken: ct));
+        var payment = paymentId is null ? null : await LockAsync(connection, transaction, paymentId.Value, ct);
+        var entry = payment is null ? null : await EntryAsync(connection, transaction, key, ct);
+        if (payment is null || entry is null || entry.Status != LedgerStatus.Unknown)
+        {
+            await transaction.RollbackAsync(ct);
+            return null;
+        }
+
+        var captured = payment.CapturedAmount;
+        var refunded = payment.RefundedAmount;
+        var reference = payment.ProviderReference;
+        var declineCode = payment.DeclineCode;
+        if (status == LedgerStatus.Succeeded && entry.Kind == LedgerKind.Authorization)
+            reference = result!.Reference;
+        if (status == LedgerStatus.Succeeded && entry.Kind == LedgerKind.Capture)
+            captured += entry.Amount;
+        if (status == LedgerStatus.Failed && entry.Kind == LedgerKind.Authorization)
+            declineCode = code;
+        if (status == LedgerStatus.Failed && entry.Kind == LedgerKind.Refund)
+            refunded -= entry.Amount; // the reservation goes back: nothing was refunded
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update payment_transactions
+            set status = @status, failure_code = @code, provider_reference = case when @status = 'unknown' then provider_reference else @providerReference end
+            where idempotency_key = @key
+            """, new { status, code, providerReference = result?.Reference, key }, transaction, cancellationToken: ct));
+        var entries = (await connection.QueryAsync<(string Kind, string Status)>(new CommandDefinition(
+            "select kind, status from payment_transactions where payment_id = @paymentId", new { paymentId }, transaction, cancellationToken: ct))).ToList();
+        var paymentStatus = PaymentStatus.Derive(entries, payment.Amount, captured, refunded);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update payments set status = @paymentStatus, captured_amount = @captured, refunded_amount = @refunded, provider_reference = @reference,
+                                decline_code = @declineCode, updated_at = @now, version = version + 1
+            where id = @Id
+            """, new { paymentStatus, captured, refunded, reference, declineCode, now, payment.Id }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        metrics.Operation(entry.Kind, status);
+        if (status == LedgerStatus.Unknown)
+            logger.LogWarning("The outcome of {Kind} {Key} for payment {PaymentId} is unknown ({Code}); it will be resolved later", entry.Kind, key, payment.Id, code);
+        return status == LedgerStatus.Unknown ? null : status;
+    }
+
+    /// <summary>
+    /// Why this payment cannot be <paramref name="verb"/> now, or null. Judged from the ledger rather than the status,
+    /// so captures in flight on the same payment (which make its status unknown for a moment) do not block each other.
+    /// </summary>
+    static string? Refusal(IReadOnlyList<LedgerRow> entries, string verb)
+    {
+        var authorization = entries.FirstOrDefault(e => e.Kind == LedgerKind.Authorization)?.Status;
+        if (authorization is null or LedgerStatus.Unknown)
+            return $"The authorization's outcome is not known yet; the payment cannot be {verb} until it is. Try again later.";
+        if (authorization == LedgerStatus.Failed)
+            return $"The payment was declined; it cannot be {verb}.";
+        if (entries.Any(e => e.Kind == LedgerKind.Void && e.Status != LedgerStatus.Failed))
+            return $"The payment is voided; it cannot be {verb}.";
+        return null;
+    }
+
+    async Task<PaymentRow?> LoadByOrderAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(
+            $"select {PaymentColumns} from payments where order_id = @orderId", new { orderId }, cancellationToken: ct));
+    }
+
+    async Task<PaymentRow?> LoadAsync(Guid paymentId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(
+            $"select {PaymentColumns} from payments where id = @paymentId", new { paymentId }, cancellationToken: ct));
+    }
+
+    /// <summary>Takes the payment's row lock: every change to one payment queues here. (No key update: ledger inserts referencing it are not blocked.)</summary>
+    static async Task<PaymentRow?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid paymentId, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(
+            $"select {PaymentColumns} from payments where id = @paymentId for no key update", new { paymentId }, transaction, cancellationToken: ct));
+
+    async Task<LedgerRow?> EntryAsync(string key, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await EntryAsync(connection, null, key, ct);
+    }
+
+    static async Task<LedgerRow?> EntryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<LedgerRow>(new CommandDefinition(
+            $"select {LedgerColumns} from payment_transactions where idempotency_key = @key", new { key }, transaction, cancellationToken: ct));
+
+    static async Task<IReadOnlyList<LedgerRow>> EntriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid paymentId, CancellationToken ct) =>
+        [.. await connection.QueryAsync<LedgerRow>(new CommandDefinition(
+            $"select {LedgerColumns} from payment_transactions where payment_id = @paymentId order by created_at", new { paymentId }, transaction, cancellationToken: ct))];
+
+    static async Task<LedgerRow> InsertEntryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid paymentId, string kind, long amount,
+        string key, string? reason, DateTimeOffset now, CancellationToken ct) =>
+        await InsertEntryIfNewAsync(connection, transaction, paymentId, kind, amount, key, reason, now, ct)
+        ?? throw new InvalidOperationException($"Ledger key {key} exists already."); // callers hold the payment's lock and checked the key
+
+    /// <returns>The new ledger row, or null when a row with this idempotency key exists already.</returns>
+    static async Task<LedgerRow?> InsertEntryIfNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid paymentId, string kind, long amount,
+        string key, string? reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7(now);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into payment_transactions (id, payment_id, kind, amount, status, idempotency_key, provider_reference, failure_code, reason, created_at)
+            values (@id, @paymentId, @kind, @amount, 'unknown', @key, null, null, @reason, @now)
+            on conflict (idempotency_key) do nothing
+            """, new { id, paymentId, kind, amount, key, reason, now }, transaction, cancellationToken: ct));
+        return inserted == 1 ? new LedgerRow(id, paymentId, kind, amount, LedgerStatus.Unknown, key, now.UtcDateTime) : null;
+    }
+
+    sealed record PaymentRow(Guid Id, Guid OrderId, string Status, long Amount, string Currency, long CapturedAmount, long RefundedAmount,
+        string CardToken, string? ProviderReference, string? DeclineCode);
+
+    sealed record RefundLimits(long CapturedAmount, long RefundedAmount);
+
+    sealed record LedgerRow(Guid Id, Guid PaymentId, string Kind, long Amount, string Status, string IdempotencyKey, DateTime CreatedAt);
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using System.Text.Json;
+using Bazaar.Payments.Providers;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Money;
+using Bazaar.ServiceDefaults.Problems;
+using Bazaar.ServiceDefaults.RateLimiting;
+
+namespace Bazaar.Payments.Payments;
+
+public sealed record AuthorizeRequest(Guid OrderId, long Amount, string? Currency, string? Token);
+
+public sealed record CaptureRequest(long? Amount);
+
+public sealed record RefundRequest(long Amount, string? Reason);
+
+public sealed record TokenizeRequest(string? Number, int ExpMonth, int ExpYear, string? Cvc);
+
+public static class PaymentsApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string AuthorizationCompleted = "payment.authorization_completed";
+    const int MaxIdempotencyKey = 200;
+
+    public static void MapPaymentRoutes(this IEndpointRouteBuilder routes)
+    {
+        var internalApi = routes.MapGroup("/internal/payments").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
+        internalApi.MapPost("/authorize", Authorize);
+        internalApi.MapPost("/{id:guid}/capture", Capture);
+        internalApi.MapPost("/{id:guid}/void", VoidPayment);
+        internalApi.MapPost("/{id:guid}/refund", Refund);
+        internalApi.MapGet("/by-order/{orderId:guid}", ByOrder);
+        internalApi.MapGet("/cards/{token}", Card);
+
+        var support = routes.MapGroup("/api/v1/payments").WithTags("Payments").RequireAuthorization(Policies.Support);
+        support.MapGet("/{id:guid}", Get);
+        support.MapGet("/", FindByOrder);
+
+        routes.MapPost("/api/v1/payments/sandbox/tokens", Tokenize).WithTags("Sandbox").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
+        routes.MapPost("/api/v1/payments/webhooks/sandbox", SandboxWebhook).WithTags("Sandbox").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
+    }
+
+    /// <summary>200 with the payment whatever the card network said (a decline is status declined); 422 for a token or currency that cannot be charged.</summary>
+    static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> Authorize(AuthorizeRequest request, PaymentService payments, CancellationToken ct)
+    {
+        if (request.OrderId == Guid.Empty)
+            return Problem.Field("orderId", "Give the order's id.");
+        if (request.Amount <= 0)
+            return Problem.Field("amount", "The amount is a positive whole number of minor units (cents).");
+        if (string.IsNullOrWhiteSpace(request.Currency))
+            return Problem.Field("currency", "Give the ISO 4217 currency code.");
+        if (string.IsNullOrWhiteSpace(request.Token) || request.Token.Length > 200)
+            return Problem.Field("token", "Give the card token from the tokenisation endpoint.");
+        if (!Currencies.IsSupported(request.Currency))
+            return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Unsupported currency",
+                $"Payments are taken in {string.Join(", ", Currencies.Supported.Order(StringComparer.Ordinal))}.");
+        return ToResult(await payments.AuthorizeAsync(request.OrderId, request.Amount, request.Currency, request.Token, ct));
+    }
+
+    static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> Capture(Guid id, CaptureRequest? request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
+    {
+        if (request?.Amount is <= 0)
+            return Problem.Field("amount", "Capture a positive amount, or leave it out to capture everything authorized.");
+        if (idempotencyKey is not null && InvalidKey(idempotencyKey) is { } invalid)
+            return invalid;
+        return ToResult(await payments.CaptureAsync(id, request?.Amount, idempotencyKey, ct));
+    }
+
+    static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> VoidPayment(Guid id, PaymentService payments, CancellationToken ct) =>
+        ToResult(await payments.VoidAsync(id, ct));
+
+    static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> Refund(Guid id, RefundRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(idempotencyKey))
+            return Problem.Field("idempotencyKey", "Send an Idempotency-Key header: a refund is made once per key.");
+        if (InvalidKey(idempotencyKey) is { } invalid)
+            return invalid;
+        if (request.Amount <= 0)
+            return Problem.Field("amount", "Refund a positive amount of minor units.");
+        if (request.Reason is { Length: > 500 })
+            return Problem.Field("reason", "Keep the reason under 500 characters.");
+        return ToResult(await payments.RefundAsync(id, request.Amount, idempotencyKey, request.Reason?.Trim(), ct));
+    }
+
+    static async Task<Results<Ok<PaymentDto>, ProblemHttpResult>> ByOrder(Guid orderId, PaymentService payments, CancellationToken ct) =>
+        await payments.FindByOrderAsync(orderId, ct) is { } payment ? TypedResults.Ok(payment) : Problem.NotFound("There is no payment for this order.");
+
+    /// <summary>Card facts for risk checks (brand, issuing country, fingerprint); never the number.</summary>
+    static async Task<Results<Ok<CardDetails>, ProblemHttpResult>> Card(string token, IPaymentProvider provider, CancellationToken ct) =>
+        token.Length <= 200 && await provider.DescribeCardAsync(token, ct) is { } card ? TypedResults.Ok(card) : Problem.NotFound("There is no card with this token.");
+
+    static async Task<Results<Ok<PaymentDto>, ProblemHttpResult>> Get(Guid id, PaymentService payments, CancellationToken ct) =>
+        await payments.FindAsync(id, ct) is { } payment ? TypedResults.Ok(payment) : Problem.NotFound("There is no payment with this id.");
+
+    static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> FindByOrder(PaymentService payments, CancellationToken ct, Guid? orderId = null)
+    {
+        if (orderId is null || orderId == Guid.Empty)
+            return Problem.Field("orderId", "Give the order id to find its payment: /api/v1/payments?orderId=…");
+        return await payments.FindByOrderAsync(orderId.Value, ct) is { } payment ? TypedResults.Ok(payment) : Problem.NotFound("There is no payment for this order.");
+    }
+
+    /// <summary>The storefront turns a card into a token here. The number is validated and never stored or logged.</summary>
+    static async Task<Results<Created<SandboxToken>, ValidationProblem>> Tokenize(TokenizeRequest request, SandboxTokenizer tokenizer, PaymentsMetrics metrics, CancellationToken ct)
+    {
+        if (request.Number is { Length: > 40 })
+            return Problem.Field("number", "A card number is 12 to 19 digits.");
+        switch (await tokenizer.TokenizeAsync(request.Number, request.ExpMonth, request.ExpYear, request.Cvc, ct))
+        {
+            case TokenizeResult.Created created:
+                metrics.Token("created");
+                return TypedResults.Created((string?)null, created.Token);
+            case TokenizeResult.Invalid invalid:
+                metrics.Token("invalid");
+                return Problem.Field(invalid.Field, invalid.Message);
+            default:
+                throw new InvalidOperationException("Unexpected tokenisation result.");
+        }
+    }
+
+    /// <summary>
+    /// The sandbox network's notifications, verified by signature (401 otherwise) and processed once per event id:
+    /// a redelivery answers 200 and does nothing. An authorization that completed late settles its unknown payment.
+    /// </summary>
+    static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> SandboxWebhook(HttpRequest request, SandboxWebhookSigner signer,
+        PaymentService payments, PaymentsMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        string payload;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+            payload = await reader.ReadToEndAsync(ct);
+        if (!signer.Verify(request.Headers[SandboxWebhookSigner.HeaderName].ToString(), payload, clock.GetUtcNow()))
+        {
+            metrics.Webhook("rejected");
+            return Problem.Unauthorized($"The {SandboxWebhookSigner.HeaderName} header is missing, does not match the body, or is too old.");
+        }
+        if (WebhookEvent.Parse(payload) is not { } webhook)
+            return Problem.Field("id", "A webhook event is a JSON object with an id (1–200 characters), a type and a data object.");
+        if (!await payments.RecordWebhookAsync(webhook.Id, webhook.Type, payload, ct))
+        {
+            metrics.Webhook("duplicate");
+            return TypedResults.Ok();
+        }
+        try
+        {
+            if (webhook.Type == AuthorizationCompleted && webhook.IdempotencyKey is { } key)
+                await payments.ResolveAsync(key, ct);
+        }
+        catch
+        {
+            await payments.ForgetWebhookAsync(webhook.Id); // so the provider's redelivery is processed; the resolver polls meanwhile
+            throw;
+        }
+        metrics.Webhook("processed");
+        return TypedResults.Ok();
+    }
+
+    static ValidationProblem? InvalidKey(string key) =>
+        key.Length is 0 or > MaxIdempotencyKey || key.Any(c => c is < '!' or > '~')
+            ? Problem.Field("idempotencyKey", $"The Idempotency-Key header is 1 to {MaxIdempotencyKey} visible ASCII characters.")
+            : null;
+
+    static Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult> ToResult(PaymentOutcome outcome) => outcome switch
+    {
+        PaymentOutcome.Done done => TypedResults.Ok(done.Payment),
+        PaymentOutcome.NotFound => Problem.NotFound("There is no payment with this id."),
+        PaymentOutcome.Conflict conflict => Problem.Conflict(conflict.Detail),
+        PaymentOutcome.Unprocessable unprocessable => Problem.Status(StatusCodes.Status422UnprocessableEntity, unprocessable.Title, unprocessable.Detail),
+        PaymentOutcome.Unavailable unavailable => Problem.Status(StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable", unavailable.Detail),
+        _ => throw new InvalidOperationException($"Unexpected outcome {outcome.GetType().Name}."),
+    };
+
+    /// <summary>A sandbox webhook: <c>{"id": "evt_…", "type": "payment.authorization_completed", "data": {"idempotencyKey": "auth:…"}}</c>.</summary>
+    sealed record WebhookEvent(string Id, string Type, string? IdempotencyKey)
+    {
+        public static WebhookEvent? Parse(string payload)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(payload);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object
+                    || !root.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= 200 } eventId
+                    || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() is not { Length: > 0 and <= 100 } eventType)
+                    return null;
+                string? key = null;
+                if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                    && data.TryGetProperty("idempotencyKey", out var k) && k.ValueKind == JsonValueKind.String)
+                    key = k.GetString();
+                return new WebhookEvent(eventId, eventType, key);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+
+namespace Bazaar.Payments;
+
+/// <summary>Payments' business counters, exported on /metrics and over OTLP with the rest.</summary>
+public sealed class PaymentsMetrics
+{
+    readonly Counter<long> _operations;
+    readonly Counter<long> _providerErrors;
+    readonly Counter<long> _resolved;
+    readonly Counter<long> _webhooks;
+    readonly Counter<long> _tokens;
+
+    public PaymentsMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create("Bazaar.Payments");
+        _operations = meter.CreateCounter<long>("bazaar.payments.operations", description: "Provider operations by kind and settled status");
+        _providerErrors = meter.CreateCounter<long>("bazaar.payments.provider_errors", description: "Provider calls that timed out or failed in transport, by operation");
+        _resolved = meter.CreateCounter<long>("bazaar.payments.unknown_resolved", description: "Unknown outcomes settled after the fact, by kind and status");
+        _webhooks = meter.CreateCounter<long>("bazaar.payments.webhooks", description: "Webhook deliveries by result");
+        _tokens = meter.CreateCounter<long>("bazaar.payments.sandbox_tokens", description: "Sandbox card tokenisations by result");
+    }
+
+    /// <param name="kind">authorization, capture, void, refund</param>
+    /// <param name="status">succeeded, failed, unknown</param>
+    public void Operation(string kind, string status) =>
+        _operations.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("status", status));
+
+    /// <param name="reason">timeout, error</param>
+    public void ProviderError(string operation, string reason) =>
+        _providerErrors.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("reason", reason));
+
+    public void Resolved(string kind, string status) =>
+        _resolved.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("status", status));
+
+    /// <param name="result">processed, duplicate, rejected</param>
+    public void Webhook(string result) => _webhooks.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <param name="result">created, invalid</param>
+    public void Token(string result) => _tokens.Add(1, new KeyValuePair<string, object?>("result", result));
+}

@@ -1,0 +1,42 @@
+using Bazaar.Payments.Payments;
+using Bazaar.Payments.Providers;
+using Bazaar.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Bazaar.Payments;
+
+public static class PaymentsModule
+{
+    public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<PaymentsDb>("payments");
+        var services = builder.Services;
+        // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
+        services.AddValidation();
+        services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection("Payments"))
+            .Validate(o => o.ProviderTimeout > TimeSpan.Zero && o.ProviderTimeout <= TimeSpan.FromMinutes(1), "Payments:ProviderTimeout must be more than zero and at most a minute.")
+            .Validate(o => o.ResolveInterval > TimeSpan.Zero, "Payments:ResolveInterval must be more than zero.")
+            .Validate(o => !string.IsNullOrEmpty(o.Sandbox.FingerprintKey) && !string.IsNullOrEmpty(o.Sandbox.WebhookSecret),
+                "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret must not be empty.")
+            .ValidateOnStart();
+        services.AddDbContext<PaymentsDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<PaymentsMetrics>();
+
+        // The sandbox is the embedded default provider; a real one implements IPaymentProvider and is registered instead.
+        services.AddSingleton<SandboxProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
+        services.AddSingleton<SandboxTokenizer>();
+        services.AddSingleton<SandboxWebhookSigner>();
+
+        services.AddScoped<PaymentService>();
+        services.AddHostedService<UnknownOutcomeResolver>();
+        return builder;
+    }
+
+    public static WebApplication MapPaymentsApi(this WebApplication app)
+    {
+        app.MapPaymentRoutes();
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Bazaar.Payments;
+
+/// <summary>Payments' own settings (configuration section <c>Payments</c>).</summary>
+public sealed class PaymentsOptions
+{
+    /// <summary>How long a call to the provider may take; after that its outcome is recorded as unknown and resolved later.</summary>
+    public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often unknown outcomes are looked up at the provider.</summary>
+    public TimeSpan ResolveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public SandboxSettings Sandbox { get; set; } = new();
+
+    public sealed class SandboxSettings
+    {
+        /// <summary>
+        /// HMAC key of the card fingerprints. This default is a fixed development key so fingerprints stay stable across
+        /// local restarts; any shared or deployed environment sets its own from the secret store.
+        /// </summary>
+        public string FingerprintKey { get; set; } = "bazaar-sandbox-fingerprint-key-for-development-only";
+
+        /// <summary>Signs the sandbox's webhooks. Development default only; deployments set it from the secret store.</summary>
+        public string WebhookSecret { get; set; } = "whsec_bazaar_sandbox_development_only";
+
+        /// <summary>How long the sandbox holds an authorization of the slow test card open before answering (longer than any sensible provider timeout).</summary>
+        public TimeSpan SlowResponse { get; set; } = TimeSpan.FromSeconds(5);
+    }
+}

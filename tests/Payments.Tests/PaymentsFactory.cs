@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Bazaar.Payments.Payments;
+using Bazaar.Payments.Providers;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Bazaar.Payments.Tests;
+
+/// <summary>Payments over HTTP against real PostgreSQL and Redis, with the sandbox provider; tokens are minted by the test's own signing key.</summary>
+public class PaymentsFactory : ServiceFactory<Program>
+{
+    protected override string ServiceName => "payments";
+
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        // Short, so the slow test card times out quickly; not so short that a busy test machine times out the others.
+        settings["Payments:ProviderTimeout"] = "00:00:02";
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = CreateClient();
+        if (token is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Admin() => Client(Tokens.ForUser(Guid.NewGuid(), "admin", "customer"));
+    public HttpClient Support() => Client(Tokens.ForUser(Guid.NewGuid(), "support", "customer"));
+    public HttpClient Customer(Guid? id = null) => Client(Tokens.ForUser(id ?? Guid.NewGuid(), "customer"));
+    public HttpClient Service() => Client(Tokens.ForService("ordering"));
+
+    public static object Card(string number, int? expYear = null, int expMonth = 12, string cvc = "123") =>
+        new { number, expMonth, expYear = expYear ?? DateTime.UtcNow.Year + 2, cvc };
+
+    public async Task<SandboxToken> TokenizeAsync(string number)
+    {
+        var response = await CreateClient().PostAsJsonAsync("/api/v1/payments/sandbox/tokens", Card(number));
+        return await response.ShouldBeOkAsync<SandboxToken>(HttpStatusCode.Created);
+    }
+
+    public async Task<string> TokenAsync(string number = SandboxCards.Visa) => (await TokenizeAsync(number)).Token;
+
+    public Task<HttpResponseMessage> PostAuthorizeAsync(Guid orderId, long amount, string token, string currency = "EUR") =>
+        Service().PostAsJsonAsync("/internal/payments/authorize", new { orderId, amount, currency, token });
+
+    public async Task<PaymentDto> AuthorizeAsync(long amount = 5000, string number = SandboxCards.Visa) =>
+        await (await PostAuthorizeAsync(Guid.NewGuid(), amount, await TokenAsync(number))).ShouldBeOkAsync<PaymentDto>();
+
+    public Task<HttpResponseMessage> CaptureAsync(Guid paymentId, long? amount = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{paymentId}/capture") { Content = JsonContent.Create(new { amount }) };
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return Service().SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> VoidAsync(Guid paymentId) => Service().PostAsync($"/internal/payments/{paymentId}/void", null);
+
+    public Task<HttpResponseMessage> RefundAsync(Guid paymentId, long amount, string? idempotencyKey, HttpClient? client = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{paymentId}/refund") { Content = JsonContent.Create(new { amount, reason = "customer returned it" }) };
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return (client ?? Service()).SendAsync(request);
+    }
+
+    public async Task<PaymentDto> GetAsync(Guid paymentId) =>
+        await (await Support().GetAsync($"/api/v1/payments/{paymentId}")).ShouldBeOkAsync<PaymentDto>();
+
+    /// <summary>A number straight from the database (a count or a sum), to check what was stored.</summary>
+    public async Task<long> NumberAsync(string sql, object? parameters = null)
+    {
+        await using var db = NpgsqlDataSource.Create(DatabaseConnectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        var value = await connection.ExecuteScalarAsync(sql, parameters);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs the resolver once, as its background service does every few seconds.</summary>
+    public async Task<int> ResolveUnknownAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PaymentService>().ResolveUnknownAsync(default);
+    }
+}
+
+public abstract class PaymentsTest(PaymentsFactory factory) : IClassFixture<PaymentsFactory>, IAsyncLifetime
+{
+    protected PaymentsFactory Factory { get; } = factory;
+    protected HttpClient Anonymous { get; } = factory.CreateClient();
+
+    public Task InitializeAsync() => Factory.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
