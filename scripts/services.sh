@@ -18,5 +18,8 @@
 SERVICES=(
   "identity 5101 /api/v1/auth,/api/v1/users,/api/v1/admin/users,/.well-known"
   "catalog 5102 /api/v1/categories,/api/v1/products,/api/v1/inventory,/api/v1/admin/categories,/api/v1/admin/products,/api/v1/admin/inventory,/api/v1/admin/reviews,/media"
+  "payments 5105 /api/v1/payments"
   "cart 5103 /api/v1/cart"
+  "ordering 5104 /api/v1/orders,/api/v1/shipping,/api/v1/admin/orders"
+  "risk 5106 /api/v1/admin/risk"
 )

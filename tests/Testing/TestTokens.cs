@@ -13,7 +13,10 @@ public sealed class TestTokens(string issuer = "http://bazaar.test", string audi
 
     public ValueTask<ECDsa?> FindKeyAsync(string keyId, CancellationToken ct) => ValueTask.FromResult(keyId == Kid ? Key : null);
 
-    public string ForUser(Guid id, params string[] roles) => Sign(Claims(id.ToString(), new Dictionary<string, object> { ["roles"] = roles, ["email"] = $"{id:N}@example.com" }));
+    public string ForUser(Guid id, params string[] roles) => ForUserWithEmail(id, $"{id:N}@example.com", roles);
+
+    public string ForUserWithEmail(Guid id, string email, params string[] roles) =>
+        Sign(Claims(id.ToString(), new Dictionary<string, object> { ["roles"] = roles, ["email"] = email, ["acct_created"] = DateTimeOffset.UtcNow.AddDays(-400).ToUnixTimeSeconds() }));
 
     public string ForService(string clientId) => Sign(Claims(clientId, new Dictionary<string, object> { ["scope"] = "internal", ["client_id"] = clientId }));
 

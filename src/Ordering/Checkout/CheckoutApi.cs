@@ -1,0 +1,200 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Bazaar.Ordering.Clients;
+using Bazaar.Ordering.Orders;
+using Bazaar.Ordering.Pricing;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Bazaar.Ordering.Checkout;
+
+public sealed record QuoteDto(string Currency, long Subtotal, int WeightGrams, IReadOnlyList<ShippingQuote> Methods, int TaxBasisPoints);
+
+public static class CheckoutApi
+{
+    const int MaxKeyLength = 100;
+
+    public static void MapCheckoutApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/v1/orders", PlaceOrder).WithTags("Orders").RequireAuthorization(Policies.Customer)
+            .Produces<OrderDto>(StatusCodes.Status201Created).Produces<OrderDto>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        routes.MapGet("/api/v1/shipping/quote", Quote).WithTags("Shipping").RequireAuthorization(Policies.Customer);
+    }
+
+    /// <summary>
+    /// Checkout. The Idempotency-Key is recorded first under a unique constraint: the first request with a key places
+    /// the order; a repeat with the same body gets the first answer (waiting for it if it is still being worked out);
+    /// the same key with a different body is a 422.
+    /// </summary>
+    static async Task<IResult> PlaceOrder(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, OrderingDb db, CartClient cart,
+        CatalogClient catalog, PaymentsClient payments, OrderSaga saga, IOptions<PricingOptions> pricing, TimeProvider clock, CancellationToken ct)
+    {
+        string? key = http.Request.Headers["Idempotency-Key"];
+        if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength)
+            return Problem.Field("Idempotency-Key", $"Send an Idempotency-Key header (1–{MaxKeyLength} characters) that is new for each checkout attempt.");
+        if (Validate(request) is { } invalid)
+            return invalid;
+        var userId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
+        var now = clock.GetUtcNow();
+
+        db.IdempotencyKeys.Add(new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            return await RepeatAsync(db, userId, key, hash, ct);
+        }
+
+        var (status, body) = await CreateAndRunAsync(request, http, user, userId, db, cart, catalog, payments, saga, pricing.Value, now, ct);
+        var record = await db.IdempotencyKeys.SingleAsync(r => r.UserId == userId && r.Key == key, ct);
+        record.ResponseStatus = status;
+        record.ResponseBody = body;
+        await db.SaveChangesAsync(ct);
+        return Results.Content(body, status < 300 ? "application/json" : "application/problem+json", Encoding.UTF8, status);
+    }
+
+    static async Task<(int Status, string Body)> CreateAndRunAsync(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, Guid userId,
+        OrderingDb db, CartClient cart, CatalogClient catalog, PaymentsClient payments, OrderSaga saga, PricingOptions pricing, DateTimeOffset now, CancellationToken ct)
+    {
+        var orderId = Guid.CreateVersion7(now);
+        var cartResult = await cart.GetAsync(userId, ct);
+        if (!cartResult.Ok)
+            return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "The cart could not be read; try again in a moment.");
+        var lines = cartResult.Body!.Lines;
+        if (lines.Count == 0)
+            return Refusal(http, StatusCodes.Status422UnprocessableEntity, "The cart is empty", "Add something to the cart before checking out.");
+
+        var priced = await catalog.PriceAsync(lines.Select(l => l.Sku), orderId, ct);
+        if (!priced.Ok)
+            return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "Prices could not be read; try again in a moment.");
+        var prices = priced.Body!.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var unavailable = lines.Where(l => !prices.TryGetValue(l.Sku, out var p) || !p.Purchasable).Select(l => l.Sku).ToList();
+        if (unavailable.Count > 0)
+            return Refusal(http, StatusCodes.Status422UnprocessableEntity, "Items no longer sold", "Remove these from the cart: " + string.Join(", ", unavailable));
+        var currencies = prices.Values.Select(p => p.Currency).Distinct().ToList();
+        if (currencies.Count != 1)
+            return Refusal(http, StatusCodes.Status422UnprocessableEntity, "Mixed currencies", "All items of one order must be priced in one currency.");
+        var currency = currencies[0];
+
+        var card = await payments.DescribeCardAsync(request.PaymentToken, ct);
+        if (card.Unknown)
+            return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "The payment service did not answer; try again in a moment.");
+        if (!card.Ok)
+            return (StatusCodes.Status400BadRequest, ProblemBody(http, StatusCodes.Status400BadRequest, "The request has invalid fields", null,
+                new Dictionary<string, string[]> { ["paymentToken"] = ["This card token is unknown or expired; enter the card again."] }));
+
+        var subtotal = lines.Sum(l => checked(prices[l.Sku].Price * l.Quantity));
+        var weight = lines.Sum(l => prices[l.Sku].WeightGrams * l.Quantity);
+        var address = request.ShippingAddress with { Country = request.ShippingAddress.Country.ToUpperInvariant(), Region = request.ShippingAddress.Region?.ToUpperInvariant() };
+        var method = OrderTotals.Quotes(pricing, currency, address.Country, subtotal, weight).FirstOrDefault(q => q.Method == request.ShippingMethod);
+        if (method is null)
+            return (StatusCodes.Status400BadRequest, ProblemBody(http, StatusCodes.Status400BadRequest, "The request has invalid fields", null,
+                new Dictionary<string, string[]> { ["shippingMethod"] = [$"'{request.ShippingMethod}' does not ship to {address.Country} in {currency}."] }));
+        var totals = OrderTotals.Compute(subtotal, method.Price, OrderTotals.TaxRate(pricing, address.Country, address.Region), currency);
+
+        var accountCreated = long.TryParse(user.FindFirstValue("acct_created"), out var created) ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;
+        var order = new Order
+        {
+            Id = orderId, UserId = userId, Email = user.FindFirstValue(ClaimTypes.Email) ?? "", Status = OrderStatus.Pending, Currency = currency,
+            Subtotal = totals.Subtotal, Shipping = totals.Shipping, Tax = totals.Tax, Total = totals.Total, ShippingMethod = method.Method,
+            ShippingAddress = JsonSerializer.Serialize(address, JsonSerializerOptions.Web), BillingCountry = (request.BillingCountry ?? address.Country).ToUpperInvariant(),
+            PaymentToken = request.PaymentToken, ClientIp = http.Connection.RemoteIpAddress?.ToString(), AccountCreatedAt = accountCreated,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        order.Lines.AddRange(lines.Select(l => new OrderLine
+        {
+            OrderId = orderId, Sku = l.Sku, ProductId = prices[l.Sku].ProductId, Name = prices[l.Sku].ProductName,
+            Options = JsonSerializer.Serialize(prices[l.Sku].Options), UnitPrice = prices[l.Sku].Price, Quantity = l.Quantity,
+            LineTotal = prices[l.Sku].Price * l.Quantity, WeightGrams = prices[l.Sku].WeightGrams,
+        }));
+        order.Events.Add(new OrderEvent { Id = Guid.CreateVersion7(now), OrderId = orderId, Type = "placed", Detail = "", Actor = "customer", CreatedAt = now });
+        db.Orders.Add(order);
+        var record = await db.IdempotencyKeys.SingleAsync(r => r.UserId == userId && r.Key == http.Request.Headers["Idempotency-Key"].ToString(), ct);
+        record.OrderId = orderId; // committed with the order: a retry after a crash finds it
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var status = await saga.AdvanceAsync(orderId, ct);
+        var dto = (await OrderReader.FindAsync(db, orderId, null, ct))!;
+        return (OrderStatus.InFlight.Contains(status) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, JsonSerializer.Serialize(dto, JsonSerializerOptions.Web));
+    }
+
+    static async Task<IResult> RepeatAsync(OrderingDb db, Guid userId, string key, string hash, CancellationToken ct)
+    {
+        // The first request may still be running: wait for its answer for a little while.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var record = await db.IdempotencyKeys.AsNoTracking().SingleAsync(r => r.UserId == userId && r.Key == key, ct);
+            if (record.RequestHash != hash)
+                return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+                    "This Idempotency-Key was already used for a different checkout; use a new key for a new attempt.");
+            if (record.ResponseStatus is { } status)
+                return Results.Content(record.ResponseBody!, status < 300 ? "application/json" : "application/problem+json", Encoding.UTF8, status);
+            if (attempt >= 20 && record.OrderId is { } orderId && await OrderReader.FindAsync(db, orderId, userId, ct) is { } order)
+                return Results.Json(order, JsonSerializerOptions.Web, statusCode: StatusCodes.Status202Accepted); // it crashed mid-way; the sweeper finishes it
+            await Task.Delay(100, ct);
+        }
+        return Problem.Conflict("This checkout is still being processed; try again in a moment.");
+    }
+
+    static async Task<Results<Ok<QuoteDto>, ValidationProblem, ProblemHttpResult>> Quote(ClaimsPrincipal user, CartClient cart, CatalogClient catalog,
+        IOptions<PricingOptions> pricing, CancellationToken ct, string? country = null, string? region = null)
+    {
+        if (country is not { Length: 2 } || !country.All(char.IsAsciiLetter))
+            return Problem.Field("country", "Give the two-letter country code, like DE.");
+        var userId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var lines = await cart.GetAsync(userId, ct);
+        if (!lines.Ok)
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cart could not be read; try again.");
+        var priced = await catalog.PriceAsync(lines.Body!.Lines.Select(l => l.Sku), Guid.NewGuid(), ct);
+        if (!priced.Ok)
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "Prices could not be read; try again.");
+        var prices = priced.Body!.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var known = lines.Body.Lines.Where(l => prices.ContainsKey(l.Sku)).ToList();
+        var currency = prices.Values.Select(p => p.Currency).FirstOrDefault() ?? "EUR";
+        var subtotal = known.Sum(l => prices[l.Sku].Price * l.Quantity);
+        var weight = known.Sum(l => prices[l.Sku].WeightGrams * l.Quantity);
+        var upper = country.ToUpperInvariant();
+        return TypedResults.Ok(new QuoteDto(currency, subtotal, weight, OrderTotals.Quotes(pricing.Value, currency, upper, subtotal, weight),
+            OrderTotals.TaxRate(pricing.Value, upper, region?.ToUpperInvariant())));
+    }
+
+    static ValidationProblem? Validate(PlaceOrderRequest request)
+    {
+        var address = request.ShippingAddress;
+        if (address is null)
+            return Problem.Field("shippingAddress", "Give the shipping address.");
+        if (address.Country is not { Length: 2 } || !address.Country.All(char.IsAsciiLetter))
+            return Problem.Field("shippingAddress.country", "Use the two-letter country code, like DE.");
+        if (request.BillingCountry is { } billing && (billing.Length != 2 || !billing.All(char.IsAsciiLetter)))
+            return Problem.Field("billingCountry", "Use the two-letter country code, like DE.");
+        foreach (var (field, value) in new[] { ("name", address.Name), ("line1", address.Line1), ("city", address.City), ("postalCode", address.PostalCode) })
+            if (string.IsNullOrWhiteSpace(value))
+                return Problem.Field("shippingAddress." + field, "This part of the address is required.");
+        return null;
+    }
+
+    static (int, string) Refusal(HttpContext http, int status, string title, string detail) => (status, ProblemBody(http, status, title, detail, null));
+
+    static string ProblemBody(HttpContext http, int status, string title, string? detail, Dictionary<string, string[]>? errors)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = $"https://tools.ietf.org/html/rfc9110#section-{(status >= 500 ? "15.6" : "15.5")}",
+            ["title"] = title, ["status"] = status, ["detail"] = detail, ["instance"] = http.Request.Path.Value,
+            ["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
+        };
+        if (errors is not null)
+            body["errors"] = errors;
+        return JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
+    }
+}

@@ -1,0 +1,325 @@
+using System.Diagnostics.Metrics;
+using Bazaar.Ordering.Clients;
+using Bazaar.Ordering.Orders;
+using Bazaar.ServiceDefaults.Email;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Bazaar.Ordering.Checkout;
+
+public sealed class SagaOptions
+{
+    /// <summary>How long stock is held while checkout runs.</summary>
+    public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long stock is held for an order waiting for a risk review.</summary>
+    public TimeSpan ReviewHoldTtl { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>An in-flight order untouched this long is picked up by the sweeper.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan SweepEvery { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Fault injection for tests: makes the saga stop dead right after a step, as if the process had been killed.</summary>
+public sealed class SagaFaults
+{
+    public string? CrashAfter { get; set; }
+
+    public void After(string step)
+    {
+        if (CrashAfter == step)
+            throw new SimulatedCrashException(step);
+    }
+}
+
+public sealed class SimulatedCrashException(string step) : Exception($"Simulated crash after {step}.");
+
+/// <summary>
+/// The checkout saga (ARCHITECTURE.md §2): pending → reserved → approved (or on_hold) → authorized → confirmed, with
+/// compensation on every failure. Each step calls another service idempotently by order id, then moves the order with a
+/// conditional update (<c>where status = @from</c>), so the request, a retry and the sweeper can all run it at once and
+/// exactly one of them advances each step. An unknown outcome (a timeout, a 5xx) leaves the order where it is for the
+/// sweeper to ask again; a compensation is completed before the order is marked failed, so every reservation ends
+/// committed or released and every authorization belongs to a confirmed order or is voided.
+/// </summary>
+public sealed class OrderSaga(
+    NpgsqlDataSource db,
+    CatalogClient catalog,
+    PaymentsClient payments,
+    RiskClient risk,
+    CartClient cart,
+    SagaFaults faults,
+    IOptions<SagaOptions> options,
+    TimeProvider clock,
+    IMeterFactory meters,
+    ILogger<OrderSaga> logger)
+{
+    readonly Counter<long> _outcomes = meters.Create("Bazaar.Ordering").CreateCounter<long>("bazaar.ordering.checkouts", description: "Checkouts by outcome");
+
+    /// <summary>Runs the saga from wherever the order is until it is final, on hold, or waiting on an unknown outcome.</summary>
+    public async Task<string> AdvanceAsync(Guid orderId, CancellationToken ct)
+    {
+        for (var step = 0; step < 8; step++)
+        {
+            var order = await LoadAsync(orderId, ct) ?? throw new InvalidOperationException($"Order {orderId} does not exist.");
+            var moved = order.Status switch
+            {
+                OrderStatus.Pending => await ReserveAsync(order, ct),
+                OrderStatus.Reserved => await AssessAsync(order, ct),
+                OrderStatus.Approved => await AuthorizeAsync(order, ct),
+                OrderStatus.Authorized => await ConfirmAsync(order, ct),
+                _ => false,
+            };
+            if (!moved)
+                return (await LoadAsync(orderId, ct))!.Status;
+        }
+        return (await LoadAsync(orderId, ct))!.Status;
+    }
+
+    async Task<bool> ReserveAsync(SagaOrder order, CancellationToken ct)
+    {
+        var lines = await LinesAsync(order.Id, ct);
+        var reserved = await catalog.ReserveAsync(order.Id, lines, options.Value.ReservationTtl, ct);
+        if (reserved.Unknown)
+            return false;
+        if (!reserved.Ok)
+        {
+            // Nothing is held after a refusal: the reservation is all or nothing.
+            var reason = reserved.Problem?.TryGetProperty("skus", out var skus) == true ? "out_of_stock: " + string.Join(", ", skus.EnumerateArray().Select(s => s.GetString())) : "out_of_stock";
+            return await FinishAsync(order, OrderStatus.Pending, OrderStatus.Rejected, "rejected", reason, ct);
+        }
+        var done = await TransitionAsync(order.Id, OrderStatus.Pending, OrderStatus.Reserved, "stock_reserved", "", ct);
+        faults.After("reserved");
+        return done;
+    }
+
+    async Task<bool> AssessAsync(SagaOrder order, CancellationToken ct)
+    {
+        var card = await payments.DescribeCardAsync(order.PaymentToken, ct);
+        if (card.Unknown)
+            return false;
+        if (!card.Ok)
+            return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "invalid_payment_token", voidPayment: false, ct);
+
+        var assessment = await risk.AssessAsync(new
+        {
+            orderId = order.Id, customerId = order.UserId, accountCreatedAt = order.AccountCreatedAt, amount = order.Total, currency = order.Currency,
+            cardFingerprint = card.Body!.Fingerprint, cardBin = card.Body.Bin, cardCountry = card.Body.Country, billingCountry = order.BillingCountry,
+            ipAddress = order.ClientIp ?? "0.0.0.0", shippingCountry = order.ShippingCountry,
+        }, order.Id, ct);
+        if (assessment.Unknown)
+            return false;
+        var decision = assessment.Ok ? assessment.Body!.Decision : "review"; // a refusal of our own input goes to a human
+        await SetAsync(order.Id, "risk_decision = @decision, risk_assessment_id = @assessmentId, card_brand = @brand, card_last4 = @last4",
+            new { decision, assessmentId = assessment.Body?.AssessmentId, brand = card.Body.Brand, last4 = card.Body.Last4 }, ct);
+        bool done;
+        switch (decision)
+        {
+            case "approve":
+                done = await TransitionAsync(order.Id, OrderStatus.Reserved, OrderStatus.Approved, "risk_approved", $"score {assessment.Body?.Score}", ct);
+                break;
+            case "decline":
+                return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "risk_declined", voidPayment: false, ct);
+            default:
+                // A person decides: keep the stock for as long as a review may take.
+                if ((await catalog.ExtendAsync(order.Id, options.Value.ReviewHoldTtl, ct)).Unknown)
+                    return false;
+                done = await TransitionAsync(order.Id, OrderStatus.Reserved, OrderStatus.OnHold, "on_hold", "waiting for a risk review", ct);
+                if (done)
+                    _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "on_hold"));
+                faults.After("assessed");
+                return false; // the saga waits for an admin
+        }
+        faults.After("assessed");
+        return done;
+    }
+
+    async Task<bool> AuthorizeAsync(SagaOrder order, CancellationToken ct)
+    {
+        var payment = await payments.AuthorizeAsync(order.Id, order.Total, order.Currency, order.PaymentToken, ct);
+        if (payment.Unknown || payment.Body?.Status == "unknown")
+            return false; // the provider's answer is not known yet: ask again later, never guess
+        if (!payment.Ok || payment.Body!.Status == "declined")
+            return await CompensateAsync(order, OrderStatus.Approved, OrderStatus.PaymentFailed, "payment_declined: " + (payment.Body?.DeclineCode ?? "refused"), voidPayment: false, ct);
+        await SetAsync(order.Id, "payment_id = @paymentId", new { paymentId = payment.Body.Id }, ct);
+        var done = await TransitionAsync(order.Id, OrderStatus.Approved, OrderStatus.Authorized, "payment_authorized", "", ct);
+        faults.After("authorized");
+        return done;
+    }
+
+    async Task<bool> ConfirmAsync(SagaOrder order, CancellationToken ct)
+    {
+        var committed = await catalog.CommitAsync(order.Id, ct);
+        if (committed.Unknown)
+            return false;
+        if (!committed.Ok)
+            return await CompensateAsync(order, OrderStatus.Authorized, OrderStatus.Rejected, "reservation_expired", voidPayment: true, ct);
+
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await TransitionAsync(connection, transaction, order.Id, OrderStatus.Authorized, OrderStatus.Confirmed, "confirmed", "", "system", now, ct))
+            return false;
+        var email = OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is confirmed",
+            $"""
+            Thank you for your order {order.Number}.
+
+            Total: {Money(order.Total, order.Currency)}. We will e-mail you again when it ships.
+            """, now);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at) values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @NextAttemptAt)",
+            email, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "confirmed"));
+        await cart.ClearAsync(order.UserId, ct); // best effort: a cart left behind is harmless
+        faults.After("confirmed");
+        return true;
+    }
+
+    /// <summary>Gives back what the order holds (its reservation; its authorization when asked), then marks it failed.</summary>
+    public async Task<bool> CompensateAsync(SagaOrder order, string from, string to, string reason, bool voidPayment, CancellationToken ct)
+    {
+        if (voidPayment && await PaymentIdAsync(order.Id, ct) is { } paymentId)
+        {
+            var voided = await payments.VoidAsync(paymentId, order.Id, ct);
+            if (voided.Unknown)
+                return false;
+        }
+        var released = await catalog.ReleaseAsync(order.Id, ct);
+        if (released.Unknown)
+            return false;
+        return await FinishAsync(order, from, to, to == OrderStatus.PaymentFailed ? "payment_failed" : "rejected", reason, ct);
+    }
+
+    async Task<bool> FinishAsync(SagaOrder order, string from, string to, string eventType, string reason, CancellationToken ct)
+    {
+        await SetAsync(order.Id, "failure_reason = @reason", new { reason }, ct);
+        var done = await TransitionAsync(order.Id, from, to, eventType, reason, ct);
+        if (done)
+            _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", to));
+        logger.LogInformation("Order {OrderId} ended {Status}: {Reason}", order.Id, to, reason);
+        return false;
+    }
+
+    public async Task<bool> TransitionAsync(Guid orderId, string from, string to, string eventType, string detail, CancellationToken ct, string actor = "system")
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var moved = await TransitionAsync(connection, transaction, orderId, from, to, eventType, detail, actor, clock.GetUtcNow(), ct);
+        await transaction.CommitAsync(ct);
+        return moved;
+    }
+
+    /// <summary>Moves the order only if it is still where the caller saw it, and writes the timeline entry with it.</summary>
+    public static async Task<bool> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, string from, string to,
+        string eventType, string detail, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!OrderStatus.CanMove(from, to))
+            throw new IllegalTransitionException(from, to);
+        var moved = await connection.ExecuteAsync(new CommandDefinition(
+            "update orders set status = @to, updated_at = @now, version = version + 1 where id = @orderId and status = @from",
+            new { orderId, from, to, now }, transaction, cancellationToken: ct));
+        if (moved == 1)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "insert into order_events (id, order_id, type, detail, actor, created_at) values (@id, @orderId, @eventType, @detail, @actor, @now)",
+                new { id = Guid.CreateVersion7(now), orderId, eventType, detail, actor, now }, transaction, cancellationToken: ct));
+        return moved == 1;
+    }
+
+    async Task SetAsync(Guid orderId, string assignments, object values, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var parameters = new DynamicParameters(values);
+        parameters.Add("orderId", orderId);
+        await connection.ExecuteAsync(new CommandDefinition($"update orders set {assignments} where id = @orderId", parameters, cancellationToken: ct));
+    }
+
+    async Task<Guid?> PaymentIdAsync(Guid orderId, CancellationToken ct)
+    {
+        var found = await payments.FindByOrderAsync(orderId, ct);
+        return found.Ok ? found.Body!.Id : null;
+    }
+
+    async Task<IReadOnlyList<ReservationLine>> LinesAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<ReservationLine>(new CommandDefinition(
+            "select sku, quantity from order_lines where order_id = @orderId order by sku", new { orderId }, cancellationToken: ct))];
+    }
+
+    public async Task<SagaOrder?> LoadAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SagaOrder>(new CommandDefinition("""
+            select id, number, user_id as userid, email, status, currency, total, payment_token as paymenttoken, billing_country as billingcountry,
+                   shipping_address->>'country' as shippingcountry, client_ip as clientip, account_created_at as accountcreatedat
+            from orders where id = @orderId
+            """, new { orderId }, cancellationToken: ct));
+    }
+
+    public static string Money(long minor, string currency)
+    {
+        var units = Bazaar.ServiceDefaults.Money.Currencies.MinorUnitsOf(currency);
+        var value = (decimal)minor / (decimal)Math.Pow(10, units);
+        return $"{value.ToString("N" + units, System.Globalization.CultureInfo.InvariantCulture)} {currency}";
+    }
+}
+
+public sealed class SagaOrder
+{
+    public Guid Id { get; init; }
+    public long Number { get; init; }
+    public Guid UserId { get; init; }
+    public string Email { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Currency { get; init; } = "";
+    public long Total { get; init; }
+    public string PaymentToken { get; init; } = "";
+    public string BillingCountry { get; init; } = "";
+    public string ShippingCountry { get; init; } = "";
+    public string? ClientIp { get; init; }
+    public DateTime? AccountCreatedAt { get; init; }
+}
+
+/// <summary>Finishes or compensates every order a crash or a timeout left in the middle of checkout.</summary>
+public sealed class SagaSweeper(OrderSaga saga, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, ILogger<SagaSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepEvery, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Saga sweep failed; will retry");
+            }
+        }
+    }
+
+    /// <returns>How many stuck orders were advanced.</returns>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var stuck = (await connection.QueryAsync<Guid>(new CommandDefinition("""
+            select id from orders where status = any(@inFlight) and updated_at < @before order by updated_at limit 100
+            """, new { inFlight = OrderStatus.InFlight.ToArray(), before = clock.GetUtcNow() - options.Value.StuckAfter }, cancellationToken: ct))).ToList();
+        foreach (var orderId in stuck)
+        {
+            try
+            {
+                await saga.AdvanceAsync(orderId, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
+            }
+        }
+        return stuck.Count;
+    }
+}

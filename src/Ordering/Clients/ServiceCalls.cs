@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Bazaar.Ordering.Clients;
+
+/// <summary>What came back from another service: a body, a refusal with its problem, or nothing we can rely on.</summary>
+public sealed record CallResult<T>(HttpStatusCode? Status, T? Body, JsonElement? Problem)
+{
+    public bool Ok => Status is { } s && (int)s is >= 200 and < 300;
+
+    /// <summary>The call failed in transport or with a 5xx: the outcome is unknown, the sweeper will ask again.</summary>
+    public bool Unknown => Status is null || (int)Status >= 500;
+}
+
+static class Calls
+{
+    /// <summary>POSTs with the order id as Idempotency-Key, so the shared resilience handler may retry it safely.</summary>
+    public static async Task<CallResult<T>> PostAsync<T>(HttpClient http, string path, object? body, Guid idempotencyKey, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey.ToString());
+        return await SendAsync<T>(http, request, ct);
+    }
+
+    public static async Task<CallResult<T>> GetAsync<T>(HttpClient http, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendAsync<T>(http, request, ct);
+    }
+
+    public static async Task<CallResult<T>> SendAsync<T>(HttpClient http, HttpRequestMessage request, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode)
+                return new CallResult<T>(response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<T>(text, JsonSerializerOptions.Web), null);
+            JsonElement? problem = null;
+            try
+            {
+                problem = text.Length == 0 ? null : JsonSerializer.Deserialize<JsonElement>(text);
+            }
+            catch (JsonException)
+            {
+                problem = null;
+            }
+            return new CallResult<T>(response.StatusCode, default, problem);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+        {
+            return new CallResult<T>(null, default, null);
+        }
+    }
+}
+
+public sealed record CartLine(string Sku, int Quantity);
+public sealed record InternalCart(Guid UserId, IReadOnlyList<CartLine> Lines);
+
+public sealed class CartClient(HttpClient http)
+{
+    public Task<CallResult<InternalCart>> GetAsync(Guid userId, CancellationToken ct) => Calls.GetAsync<InternalCart>(http, $"internal/carts/{userId}", ct);
+
+    public async Task ClearAsync(Guid userId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"internal/carts/{userId}");
+        await Calls.SendAsync<object>(http, request, ct);
+    }
+}
+
+public sealed record PricedSku(string Sku, Guid ProductId, string ProductName, string ProductSlug, IReadOnlyDictionary<string, string> Options,
+    long Price, string Currency, int WeightGrams, int Available, string Availability, bool Purchasable);
+public sealed record PricingResponse(IReadOnlyList<PricedSku> Items, IReadOnlyList<string> Unknown);
+public sealed record ReservationLine(string Sku, int Quantity);
+public sealed record Reservation(Guid OrderId, string Status, DateTimeOffset ExpiresAt, IReadOnlyList<ReservationLine> Lines);
+
+public sealed class CatalogClient(HttpClient http)
+{
+    public Task<CallResult<PricingResponse>> PriceAsync(IEnumerable<string> skus, Guid key, CancellationToken ct) =>
+        Calls.PostAsync<PricingResponse>(http, "internal/pricing", new { skus }, key, ct);
+
+    public Task<CallResult<Reservation>> ReserveAsync(Guid orderId, IEnumerable<ReservationLine> lines, TimeSpan ttl, CancellationToken ct) =>
+        Calls.PostAsync<Reservation>(http, "internal/reservations", new { orderId, lines, ttlSeconds = (int)ttl.TotalSeconds }, orderId, ct);
+
+    public Task<CallResult<Reservation>> ExtendAsync(Guid orderId, TimeSpan ttl, CancellationToken ct) =>
+        Calls.PostAsync<Reservation>(http, $"internal/reservations/{orderId}/extend", new { ttlSeconds = (int)ttl.TotalSeconds }, orderId, ct);
+
+    public Task<CallResult<Reservation>> CommitAsync(Guid orderId, CancellationToken ct) =>
+        Calls.PostAsync<Reservation>(http, $"internal/reservations/{orderId}/commit", null, orderId, ct);
+
+    public Task<CallResult<Reservation>> ReleaseAsync(Guid orderId, CancellationToken ct) =>
+        Calls.PostAsync<Reservation>(http, $"internal/reservations/{orderId}/release", null, orderId, ct);
+
+    public Task<CallResult<Reservation>> ReturnAsync(Guid orderId, CancellationToken ct) =>
+        Calls.PostAsync<Reservation>(http, $"internal/reservations/{orderId}/return", null, orderId, ct);
+
+    public Task<CallResult<Reservation>> FindAsync(Guid orderId, CancellationToken ct) =>
+        Calls.GetAsync<Reservation>(http, $"internal/reservations/{orderId}", ct);
+
+    public Task<CallResult<object>> ReportDeliveryAsync(Guid userId, Guid productId, Guid orderId, DateTimeOffset deliveredAt, CancellationToken ct) =>
+        Calls.PostAsync<object>(http, "internal/delivered-purchases", new { userId, productId, orderId, deliveredAt }, orderId, ct);
+}
+
+public sealed record CardInfo(string Brand, string Last4, string Fingerprint, string Bin, string Country);
+public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amount, long CapturedAmount, long RefundedAmount, string Currency, string? DeclineCode);
+
+public sealed class PaymentsClient(HttpClient http)
+{
+    public Task<CallResult<CardInfo>> DescribeCardAsync(string token, CancellationToken ct) =>
+        Calls.GetAsync<CardInfo>(http, $"internal/payments/cards/{Uri.EscapeDataString(token)}", ct);
+
+    public Task<CallResult<PaymentInfo>> AuthorizeAsync(Guid orderId, long amount, string currency, string token, CancellationToken ct) =>
+        Calls.PostAsync<PaymentInfo>(http, "internal/payments/authorize", new { orderId, amount, currency, token }, orderId, ct);
+
+    public Task<CallResult<PaymentInfo>> FindByOrderAsync(Guid orderId, CancellationToken ct) =>
+        Calls.GetAsync<PaymentInfo>(http, $"internal/payments/by-order/{orderId}", ct);
+
+    public Task<CallResult<PaymentInfo>> CaptureAsync(Guid paymentId, Guid key, CancellationToken ct) =>
+        Calls.PostAsync<PaymentInfo>(http, $"internal/payments/{paymentId}/capture", new { }, key, ct);
+
+    public Task<CallResult<PaymentInfo>> VoidAsync(Guid paymentId, Guid key, CancellationToken ct) =>
+        Calls.PostAsync<PaymentInfo>(http, $"internal/payments/{paymentId}/void", null, key, ct);
+
+    public Task<CallResult<PaymentInfo>> RefundAsync(Guid paymentId, long amount, Guid key, CancellationToken ct) =>
+        Calls.PostAsync<PaymentInfo>(http, $"internal/payments/{paymentId}/refund", new { amount }, key, ct);
+}
+
+public sealed record RiskReason(string Code, string Message);
+public sealed record RiskAssessment(Guid AssessmentId, Guid OrderId, string Decision, int Score);
+
+public sealed class RiskClient(HttpClient http)
+{
+    public Task<CallResult<RiskAssessment>> AssessAsync(object request, Guid orderId, CancellationToken ct) =>
+        Calls.PostAsync<RiskAssessment>(http, "internal/risk/assessments", request, orderId, ct);
+}

@@ -1,0 +1,43 @@
+using Bazaar.Ordering.Checkout;
+using Bazaar.Ordering.Clients;
+using Bazaar.Ordering.Orders;
+using Bazaar.Ordering.Pricing;
+using Bazaar.ServiceDefaults;
+using Bazaar.ServiceDefaults.Email;
+using Bazaar.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Bazaar.Ordering;
+
+public static class OrderingModule
+{
+    public static WebApplicationBuilder AddOrdering(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<OrderingDb>("ordering");
+        var services = builder.Services;
+        // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
+        services.AddValidation();
+        services.AddDbContext<OrderingDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddEmailOutbox(builder.Configuration);
+        services.Configure<PricingOptions>(builder.Configuration.GetSection("Ordering:Pricing"));
+        services.Configure<SagaOptions>(builder.Configuration.GetSection("Ordering:Saga"));
+        services.AddServiceClient<CartClient>("cart");
+        services.AddServiceClient<CatalogClient>("catalog");
+        services.AddServiceClient<PaymentsClient>("payments");
+        services.AddServiceClient<RiskClient>("risk");
+        services.AddSingleton<SagaFaults>();
+        services.AddSingleton<OrderSaga>();
+        services.AddSingleton<OrderActions>();
+        services.AddSingleton<SagaSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SagaSweeper>());
+        return builder;
+    }
+
+    public static WebApplication MapOrderingApi(this WebApplication app)
+    {
+        app.MapCheckoutApi();
+        app.MapOrdersApi();
+        return app;
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bazaar.Ordering.Orders;
+
+public sealed record Address(
+    [Required, MinLength(1), MaxLength(120)] string Name,
+    [Required, MinLength(1), MaxLength(200)] string Line1,
+    [MaxLength(200)] string? Line2,
+    [Required, MinLength(1), MaxLength(100)] string City,
+    [Required, MinLength(1), MaxLength(20)] string PostalCode,
+    [MaxLength(10)] string? Region,
+    [Required, StringLength(2, MinimumLength = 2)] string Country);
+
+/// <summary>The lines come from the customer's cart and the prices from the catalog: a client sends neither.</summary>
+public sealed record PlaceOrderRequest(
+    [Required] Address ShippingAddress,
+    [Required, MaxLength(40)] string ShippingMethod,
+    [Required, MinLength(4), MaxLength(200)] string PaymentToken,
+    [StringLength(2, MinimumLength = 2)] string? BillingCountry);
+
+public sealed record OrderLineDto(string Sku, Guid ProductId, string Name, IReadOnlyDictionary<string, string> Options, long UnitPrice, int Quantity, long LineTotal);
+
+public sealed record OrderEventDto(string Type, string Detail, string Actor, DateTimeOffset At);
+
+public sealed record OrderDto(
+    Guid Id, long Number, string Status, string Currency, long Subtotal, long Shipping, long Tax, long Total, long Refunded,
+    string ShippingMethod, Address ShippingAddress, string? CardBrand, string? CardLast4, string? FailureReason,
+    string? Carrier, string? TrackingNumber, IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<OrderEventDto> Timeline,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record OrderSummary(Guid Id, long Number, string Status, string Currency, long Total, int ItemCount, DateTimeOffset CreatedAt);
+
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, string? NextCursor);
+
+public sealed record ShipRequest([Required, MinLength(1), MaxLength(60)] string Carrier, [Required, MinLength(3), MaxLength(80)] string TrackingNumber);
+
+public sealed record RefundRequest(long? Amount);
+
+public sealed record NoteRequest([Required, MinLength(1), MaxLength(2000)] string Text);

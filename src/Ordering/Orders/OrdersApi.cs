@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using Bazaar.Ordering.Checkout;
+using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bazaar.Ordering.Orders;
+
+public static class OrdersApi
+{
+    public static void MapOrdersApi(this IEndpointRouteBuilder routes)
+    {
+        var mine = routes.MapGroup("/api/v1/orders").WithTags("Orders").RequireAuthorization(Policies.Customer);
+        mine.MapGet("/", ListMine);
+        mine.MapGet("/{id:guid}", GetMine);
+        mine.MapPost("/{id:guid}/cancel", CancelMine);
+
+        var admin = routes.MapGroup("/api/v1/admin/orders").WithTags("Admin: orders").RequireAuthorization(Policies.Support);
+        admin.MapGet("/", ListAll);
+        admin.MapGet("/{id:guid}", (Guid id, OrderingDb db, CancellationToken ct) => Get(db, id, null, ct));
+        admin.MapPost("/{id:guid}/approve", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
+            Act(id, saga, db, ct, order => actions.ApproveAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/reject", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
+            Act(id, saga, db, ct, order => actions.RejectAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/ship", (Guid id, ShipRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
+            Act(id, saga, db, ct, order => actions.ShipAsync(order, request, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/deliver", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
+            Act(id, saga, db, ct, order => actions.DeliverAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/refund", (Guid id, RefundRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
+            Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/cancel", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
+            Act(id, saga, db, ct, order => actions.CancelAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/notes", async (Guid id, NoteRequest request, ClaimsPrincipal user, OrderingDb db, OrderActions actions, CancellationToken ct) =>
+        {
+            if (!await db.Orders.AnyAsync(o => o.Id == id, ct))
+                return (IResult)Problem.NotFound("There is no such order.");
+            await actions.NoteAsync(id, request.Text.Trim(), OrderActions.Actor(user), ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Policies.Admin);
+        admin.MapGet("/{id:guid}/notes", async (Guid id, OrderingDb db, CancellationToken ct) =>
+            TypedResults.Ok(await db.Events.AsNoTracking().Where(e => e.OrderId == id && e.Type == "note").OrderBy(e => e.Seq)
+                .Select(e => new OrderEventDto(e.Type, e.Detail, e.Actor, e.CreatedAt)).ToListAsync(ct)));
+    }
+
+    static Guid Caller(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+
+    static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMine(Guid id, ClaimsPrincipal user, OrderingDb db, CancellationToken ct) =>
+        await Get(db, id, Caller(user), ct);
+
+    static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Get(OrderingDb db, Guid id, Guid? owner, CancellationToken ct) =>
+        await OrderReader.FindAsync(db, id, owner, ct) is { } order ? TypedResults.Ok(order) : Problem.NotFound("There is no such order.");
+
+    static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListMine(ClaimsPrincipal user, OrderingDb db, CancellationToken ct, string? cursor = null, int limit = 20) =>
+        await ListAsync(db.Orders.Where(o => o.UserId == Caller(user)), cursor, limit, ct);
+
+    static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAll(OrderingDb db, CancellationToken ct, string? status = null, Guid? customer = null,
+        string? email = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? cursor = null, int limit = 50)
+    {
+        if (status is not null && !OrderStatus.All.Contains(status))
+            return Problem.Field("status", $"status must be one of: {string.Join(", ", OrderStatus.All)}.");
+        var query = db.Orders.AsQueryable();
+        if (status is not null)
+            query = query.Where(o => o.Status == status);
+        if (customer is { } c)
+            query = query.Where(o => o.UserId == c);
+        if (!string.IsNullOrWhiteSpace(email))
+            query = query.Where(o => o.Email == email.Trim());
+        if (from is { } f)
+            query = query.Where(o => o.CreatedAt >= f.ToUniversalTime());
+        if (to is { } t)
+            query = query.Where(o => o.CreatedAt < t.ToUniversalTime());
+        return await ListAsync(query, cursor, limit, ct);
+    }
+
+    static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAsync(IQueryable<Order> query, string? cursor, int limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 100)
+            return Problem.Field("limit", "limit must be between 1 and 100.");
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var after))
+                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
+            query = query.Where(o => o.Id.CompareTo(after) < 0);
+        }
+        var rows = await query.AsNoTracking().OrderByDescending(o => o.Id).Take(limit + 1)
+            .Select(o => new OrderSummary(o.Id, o.Number, o.Status, o.Currency, o.Total, o.Lines.Sum(l => l.Quantity), o.CreatedAt)).ToListAsync(ct);
+        var page = rows.Take(limit).ToList();
+        return TypedResults.Ok(new OrderPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+    }
+
+    static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> CancelMine(Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct)
+    {
+        var order = await saga.LoadAsync(id, ct);
+        if (order is null || order.UserId != Caller(user))
+            return Problem.NotFound("There is no such order.");
+        if (await actions.CancelAsync(order, "customer", ct) is { } refused)
+            return refused;
+        return TypedResults.Ok((await OrderReader.FindAsync(db, id, null, ct))!);
+    }
+
+    static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Act(Guid id, OrderSaga saga, OrderingDb db, CancellationToken ct, Func<SagaOrder, Task<ProblemHttpResult?>> action)
+    {
+        var order = await saga.LoadAsync(id, ct);
+        if (order is null)
+            return Problem.NotFound("There is no such order.");
+        if (await action(order) is { } refused)
+            return refused;
+        return TypedResults.Ok((await OrderReader.FindAsync(db, id, null, ct))!);
+    }
+}

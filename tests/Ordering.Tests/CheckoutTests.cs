@@ -1,0 +1,324 @@
+extern alias catalog;
+extern alias ordering;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bazaar.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ordering::Bazaar.Ordering.Checkout;
+using ordering::Bazaar.Ordering.Orders;
+
+namespace Bazaar.Ordering.Tests;
+
+public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<CheckoutPlatform>, IAsyncLifetime
+{
+    public Task InitializeAsync() => platform.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<(HttpClient Client, Guid UserId)> CustomerWithCartAsync(string sku, int quantity)
+    {
+        var userId = Guid.NewGuid();
+        var token = platform.CustomerToken(userId);
+        (await platform.CartAs(token).PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (platform.OrderingAs(token), userId);
+    }
+
+    async Task<T> Scalar<T>(string connectionString, string sql, object? args = null)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        return (await connection.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    Task<(int OnHand, int Reserved)> StockAsync(string sku) => QueryOne<(int, int)>(platform.Catalog.DatabaseConnectionString, "select on_hand, reserved from stock where sku = @sku", new { sku });
+
+    async Task<T> QueryOne<T>(string connectionString, string sql, object? args = null)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<T>(sql, args);
+    }
+
+    [Fact]
+    public async Task A_checkout_reserves_assesses_authorizes_and_confirms_priced_by_the_server()
+    {
+        await platform.ProductAsync("SHOE-42", 8999, 5, weightGrams: 900);
+        var (customer, userId) = await CustomerWithCartAsync("SHOE-42", 2);
+        var token = await platform.CardTokenAsync();
+        // Tampering: prices, totals and currency in the body are not part of the request and change nothing.
+        var body = new
+        {
+            shippingAddress = new { name = "Sam", line1 = "Hauptstr. 1", city = "Berlin", postalCode = "10115", country = "DE" },
+            shippingMethod = "standard", paymentToken = token, total = 1, subtotal = 1, currency = "JPY", lines = new[] { new { sku = "SHOE-42", unitPrice = 1, quantity = 50 } },
+        };
+        var order = await (await platform.PlaceOrderAsync(customer, body)).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+
+        order.Status.ShouldBe("confirmed");
+        (order.Currency, order.Subtotal, order.Shipping).ShouldBe(("EUR", 17998L, 0L)); // free shipping from 50 EUR
+        order.Tax.ShouldBe(3420); // 179.98 × 19 % = 34.1962 → 34.20
+        order.Total.ShouldBe(17998 + 3420);
+        order.Lines.Single().Quantity.ShouldBe(2);
+        order.Timeline.Select(e => e.Type).ShouldBe(["placed", "stock_reserved", "risk_approved", "payment_authorized", "confirmed"]);
+        (await StockAsync("SHOE-42")).ShouldBe((3, 0));
+        (await platform.CartAs(platform.CustomerToken(userId)).GetFromJsonAsync<JsonElement>("/api/v1/cart")).GetProperty("lines").GetArrayLength().ShouldBe(0);
+        var mail = await WaitForMailAsync($"{userId:N}@example.com");
+        mail.ShouldContain($"order {order.Number} is confirmed");
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_checkouts_for_ten_units_confirm_exactly_ten()
+    {
+        await platform.ProductAsync("HOT-1", 1000, 10);
+        var token = await platform.CardTokenAsync();
+        var customers = new List<HttpClient>();
+        for (var i = 0; i < 200; i++)
+            customers.Add((await CustomerWithCartAsync("HOT-1", 1)).Client);
+
+        var responses = await Task.WhenAll(customers.Select(c => platform.PlaceOrderAsync(c, CheckoutPlatform.Checkout(token))));
+        var orders = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<OrderDto>(JsonSerializerOptions.Web)));
+        orders.Count(o => o!.Status == "confirmed").ShouldBe(10);
+        orders.Count(o => o!.Status == "rejected").ShouldBe(190);
+        (await StockAsync("HOT-1")).ShouldBe((0, 0));
+        (await Scalar<long>(platform.Catalog.DatabaseConnectionString, "select count(*) from reservations where status = 'held'")).ShouldBe(0);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(10); // rejected orders were never charged
+    }
+
+    [Fact]
+    public async Task Twenty_parallel_requests_with_one_key_make_one_order_and_one_authorization()
+    {
+        await platform.ProductAsync("ONCE-1", 2500, 50);
+        var (customer, userId) = await CustomerWithCartAsync("ONCE-1", 1);
+        var token = await platform.CardTokenAsync();
+        var key = Guid.NewGuid().ToString();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(token), key)));
+
+        var ids = new HashSet<Guid>();
+        foreach (var response in responses)
+        {
+            response.StatusCode.ShouldBeOneOf(HttpStatusCode.Created, HttpStatusCode.Accepted);
+            ids.Add((await response.Content.ReadFromJsonAsync<OrderDto>(JsonSerializerOptions.Web))!.Id);
+        }
+        ids.Count.ShouldBe(1);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where user_id = @userId", new { userId })).ShouldBe(1);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'authorization'")).ShouldBe(1);
+
+        // The same key with another body is refused, not a second order.
+        await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(token, country: "FR"), key)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task Out_of_stock_rejects_and_holds_nothing()
+    {
+        await platform.ProductAsync("LAST-1", 1000, 1);
+        var (first, _) = await CustomerWithCartAsync("LAST-1", 1);
+        var (second, _) = await CustomerWithCartAsync("LAST-1", 1);
+        var token = await platform.CardTokenAsync();
+        (await (await platform.PlaceOrderAsync(first, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created)).Status.ShouldBe("confirmed");
+        var rejected = await (await platform.PlaceOrderAsync(second, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        rejected.Status.ShouldBe("rejected");
+        rejected.FailureReason!.ShouldStartWith("out_of_stock");
+        (await StockAsync("LAST-1")).ShouldBe((0, 0));
+    }
+
+    [Fact]
+    public async Task A_declined_card_releases_the_stock_and_ends_payment_failed()
+    {
+        await platform.ProductAsync("DECL-1", 1000, 3);
+        var (customer, _) = await CustomerWithCartAsync("DECL-1", 2);
+        var declined = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync("4000000000009995")))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        declined.Status.ShouldBe("payment_failed");
+        declined.FailureReason.ShouldBe("payment_declined: insufficient_funds");
+        (await StockAsync("DECL-1")).ShouldBe((3, 0));
+        (await Scalar<string>(platform.Catalog.DatabaseConnectionString, "select status from reservations")).ShouldBe("released");
+    }
+
+    [Fact]
+    public async Task A_risk_decline_releases_the_stock_and_rejects()
+    {
+        await platform.ProductAsync("BIG-1", 600_000, 3); // 6,000 EUR
+        await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
+        {
+            name = "Too large", kind = "amount_limit", parameters = new { maxAmount = 500_000, currency = "EUR" }, action = "decline", score = 90, enabled = true,
+        });
+        var (customer, _) = await CustomerWithCartAsync("BIG-1", 1);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        order.Status.ShouldBe("rejected");
+        order.FailureReason.ShouldBe("risk_declined");
+        (await StockAsync("BIG-1")).ShouldBe((3, 0));
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_risk_review_holds_the_order_until_an_admin_approves_or_rejects()
+    {
+        await platform.ProductAsync("REVIEW-1", 150_000, 5); // 1,500 EUR
+        await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
+        {
+            name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
+        });
+        var token = await platform.CardTokenAsync();
+        var (first, _) = await CustomerWithCartAsync("REVIEW-1", 1);
+        var held = await (await platform.PlaceOrderAsync(first, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        held.Status.ShouldBe("on_hold");
+        (await StockAsync("REVIEW-1")).ShouldBe((5, 1));
+
+        var admin = platform.OrderingAs(platform.AdminToken);
+        var approved = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeOkAsync<OrderDto>();
+        approved.Status.ShouldBe("confirmed");
+        (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
+
+        var (second, _) = await CustomerWithCartAsync("REVIEW-1", 1);
+        var held2 = await (await platform.PlaceOrderAsync(second, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        (await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/reject", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("rejected");
+        (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
+        await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("reserved")]
+    [InlineData("assessed")]
+    [InlineData("authorized")]
+    [InlineData("confirmed")]
+    public async Task A_saga_killed_after_a_step_is_finished_by_the_sweeper(string step)
+    {
+        await platform.ProductAsync("CRASH-1", 1000, 5);
+        var (customer, userId) = await CustomerWithCartAsync("CRASH-1", 1);
+        var token = await platform.CardTokenAsync();
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = step;
+        (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(token))).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("confirmed");
+        (await Scalar<string>(platform.Catalog.DatabaseConnectionString, "select status from reservations")).ShouldBe("committed");
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("authorized");
+        (await StockAsync("CRASH-1")).ShouldBe((4, 0));
+    }
+
+    [Fact]
+    public async Task A_reservation_that_expired_during_a_crash_ends_with_the_authorization_voided()
+    {
+        await platform.ProductAsync("LATE-1", 1000, 5);
+        var (customer, userId) = await CustomerWithCartAsync("LATE-1", 1);
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "authorized";
+        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+
+        // The process stays down past the reservation's expiry; the catalog gives the stock back on its own.
+        platform.Catalog.Clock.Advance(TimeSpan.FromMinutes(16));
+        await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(16));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("rejected");
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
+        (await StockAsync("LATE-1")).ShouldBe((5, 0));
+    }
+
+    [Fact]
+    public async Task Customers_see_only_their_own_orders_and_staff_routes_need_staff()
+    {
+        await platform.ProductAsync("MINE-1", 1000, 5);
+        var (alice, _) = await CustomerWithCartAsync("MINE-1", 1);
+        var order = await (await platform.PlaceOrderAsync(alice, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var bob = platform.OrderingAs(platform.CustomerToken(Guid.NewGuid()));
+
+        (await alice.GetAsync($"/api/v1/orders/{order.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await bob.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await bob.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await bob.GetFromJsonAsync<OrderPage>("/api/v1/orders"))!.Items.ShouldBeEmpty();
+        await (await alice.GetAsync("/api/v1/admin/orders")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await alice.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "123456" })).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        var support = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "support"));
+        (await support.GetAsync($"/api/v1/admin/orders/{order.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await support.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "123456" })).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Cancelling_before_shipping_voids_the_payment_and_returns_the_stock()
+    {
+        await platform.ProductAsync("CANCEL-1", 1000, 5);
+        var (customer, _) = await CustomerWithCartAsync("CANCEL-1", 2);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        (await StockAsync("CANCEL-1")).ShouldBe((3, 0));
+        (await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("cancelled");
+        (await StockAsync("CANCEL-1")).ShouldBe((5, 0));
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
+        await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Ship_deliver_refund_and_a_verified_review()
+    {
+        var productId = await platform.ProductAsync("LIFE-1", 4000, 5);
+        var (customer, userId) = await CustomerWithCartAsync("LIFE-1", 1);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var admin = platform.OrderingAs(platform.AdminToken);
+
+        await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/deliver", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var shipped = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000123" })).ShouldBeOkAsync<OrderDto>();
+        (shipped.Status, shipped.Carrier, shipped.TrackingNumber).ShouldBe(("shipped", "DHL", "JJD000123"));
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("captured");
+        await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        (await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/deliver", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("delivered");
+        var review = await platform.CatalogAs(platform.CustomerToken(userId)).PostAsJsonAsync($"/api/v1/products/{productId}/reviews", new { rating = 5, title = "Great", body = "Arrived quickly." });
+        (await review.ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("verifiedPurchase").GetBoolean().ShouldBeTrue();
+
+        var partial = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeOkAsync<OrderDto>();
+        (partial.Status, partial.Refunded).ShouldBe(("partially_refunded", 1000L));
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = order.Total })).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeOkAsync<OrderDto>();
+        (full.Status, full.Refunded).ShouldBe(("refunded", order.Total));
+        full.Timeline.Select(e => e.Type).ShouldContain("shipped");
+        await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
+    }
+
+    [Theory]
+    [InlineData("""{"shippingAddress":{"name":"A","line1":"B","city":"C","postalCode":"1","country":"Germany"},"shippingMethod":"standard","paymentToken":"tok_x"}""", "shippingAddress.country")]
+    [InlineData("""{"shippingAddress":{"name":"","line1":"B","city":"C","postalCode":"1","country":"DE"},"shippingMethod":"standard","paymentToken":"tok_x"}""", "shippingAddress.name")]
+    [InlineData("""{"shippingAddress":{"name":"A","line1":"B","city":"C","postalCode":"1","country":"DE"},"shippingMethod":"standard"}""", "paymentToken")]
+    public async Task Bad_checkouts_are_refused_by_field(string json, string field)
+    {
+        var customer = platform.OrderingAs(platform.CustomerToken(Guid.NewGuid()));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        await (await customer.SendAsync(request)).ShouldNameFieldAsync(field);
+    }
+
+    [Fact]
+    public async Task A_checkout_needs_an_idempotency_key_a_cart_a_known_card_and_a_shipping_method()
+    {
+        var customer = platform.OrderingAs(platform.CustomerToken(Guid.NewGuid()));
+        await (await customer.PostAsJsonAsync("/api/v1/orders", CheckoutPlatform.Checkout("tok_anything"))).ShouldNameFieldAsync("Idempotency-Key");
+        await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout("tok_anything"))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity); // empty cart
+
+        await platform.ProductAsync("NEED-1", 1000, 5);
+        var (shopper, _) = await CustomerWithCartAsync("NEED-1", 1);
+        await (await platform.PlaceOrderAsync(shopper, CheckoutPlatform.Checkout("tok_unknown"))).ShouldNameFieldAsync("paymentToken");
+        await (await platform.PlaceOrderAsync(shopper, CheckoutPlatform.Checkout(await platform.CardTokenAsync(), method: "teleport"))).ShouldNameFieldAsync("shippingMethod");
+    }
+
+    async Task<string> WaitForMailAsync(string recipient, string? containing = null)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var mail = Directory.GetFiles(platform.Ordering.Mailbox, "*.eml").Select(File.ReadAllText)
+                .FirstOrDefault(m => m.Contains($"To: {recipient}") && (containing is null || m.Contains(containing) || DecodedSubject(m).Contains(containing)));
+            if (mail is not null)
+                return mail + DecodedSubject(mail);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No e-mail to {recipient}.");
+    }
+
+    static string DecodedSubject(string mail)
+    {
+        var line = mail.Split("\r\n").FirstOrDefault(l => l.StartsWith("Subject: =?utf-8?B?", StringComparison.Ordinal));
+        return line is null ? "" : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(line["Subject: =?utf-8?B?".Length..^2]));
+    }
+}
