@@ -27,7 +27,7 @@ public sealed class CartHost : ServiceFactory<cart::Program>
 public sealed class PaymentsHost : ServiceFactory<payments::Program>
 {
     protected override string ServiceName => "payments";
-    protected override void Configure(IDictionary<string, string?> settings) => settings["Payments:ProviderTimeout"] = "00:00:00.500";
+    protected override void Configure(IDictionary<string, string?> settings) => settings["Payments:ProviderTimeout"] = "00:00:02";
 }
 
 public sealed class RiskHost : ServiceFactory<risk::Program>

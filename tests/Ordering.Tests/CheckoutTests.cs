@@ -77,9 +77,12 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
             customers.Add((await CustomerWithCartAsync("HOT-1", 1)).Client);
 
         var responses = await Task.WhenAll(customers.Select(c => platform.PlaceOrderAsync(c, CheckoutPlatform.Checkout(token))));
-        var orders = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<OrderDto>(JsonSerializerOptions.Web)));
-        orders.Count(o => o!.Status == "confirmed").ShouldBe(10);
-        orders.Count(o => o!.Status == "rejected").ShouldBe(190);
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.Accepted);
+        // On a loaded machine a call may time out; such an order waits for the sweeper, exactly as in production.
+        await SweepUntilSettledAsync();
+        var statuses = await QueryAll<string>(platform.Ordering.DatabaseConnectionString, "select status from orders");
+        statuses.Count(s => s == "confirmed").ShouldBe(10);
+        statuses.Count(s => s == "rejected").ShouldBe(190);
         (await StockAsync("HOT-1")).ShouldBe((0, 0));
         (await Scalar<long>(platform.Catalog.DatabaseConnectionString, "select count(*) from reservations where status = 'held'")).ShouldBe(0);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(10); // rejected orders were never charged
@@ -101,6 +104,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
             ids.Add((await response.Content.ReadFromJsonAsync<OrderDto>(JsonSerializerOptions.Web))!.Id);
         }
         ids.Count.ShouldBe(1);
+        await SweepUntilSettledAsync();
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where user_id = @userId", new { userId })).ShouldBe(1);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'authorization'")).ShouldBe(1);
 
@@ -301,6 +305,28 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var (shopper, _) = await CustomerWithCartAsync("NEED-1", 1);
         await (await platform.PlaceOrderAsync(shopper, CheckoutPlatform.Checkout("tok_unknown"))).ShouldNameFieldAsync("paymentToken");
         await (await platform.PlaceOrderAsync(shopper, CheckoutPlatform.Checkout(await platform.CardTokenAsync(), method: "teleport"))).ShouldNameFieldAsync("shippingMethod");
+    }
+
+    async Task SweepUntilSettledAsync()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var inFlight = await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where status = any(@s)",
+                new { s = new[] { "pending", "reserved", "approved", "authorized" } });
+            if (inFlight == 0)
+                return;
+            await Task.Delay(500);
+            platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+            await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+        }
+        throw new TimeoutException("Orders were still in flight after 20 sweeps.");
+    }
+
+    static async Task<List<T>> QueryAll<T>(string connectionString, string sql)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        return [.. await connection.QueryAsync<T>(sql)];
     }
 
     async Task<string> WaitForMailAsync(string recipient, string? containing = null)

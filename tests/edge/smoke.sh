@@ -302,5 +302,59 @@ check "a customer cannot create categories (403)" t_catalog_admin_forbidden
 check "the demo admin creates a category (201)" t_catalog_admin_create
 check "an unknown sort is a 400 naming the field" t_bad_sort
 
+
+# --- checkout end to end: browse, cart, pay, ship, deliver, verified review -------------------------------------
+
+SKU=""
+PRODUCT_ID=""
+ORDER_ID=""
+auth() { printf 'Authorization: Bearer %s' "$1"; }
+t_pick_product() {
+  request GET '/api/v1/products?inStock=true&sort=price_asc&limit=1' && status_is 200 || return 1
+  local slug
+  slug=$(jq -r '.items[0].slug' "$WORK/body")
+  request GET "/api/v1/products/$slug" && status_is 200 || return 1
+  PRODUCT_ID=$(jq -r '.id' "$WORK/body")
+  SKU=$(jq -r '[.variants[] | select(.availability != "out_of_stock")][0].sku' "$WORK/body")
+  [[ -n $SKU && $SKU != null ]] || { WHY="no purchasable variant"; return 1; }
+}
+t_add_to_cart() {
+  request PUT "/api/v1/cart/items/$SKU" -H "$(auth "$CUSTOMER_TOKEN")" -H 'Content-Type: application/json' -d '{"quantity":1,"price":1}' &&
+    status_is 200 && json_true '.lines | length == 1 and .[0].unitPrice > 1'
+}
+t_checkout() {
+  request POST /api/v1/payments/sandbox/tokens -H 'Content-Type: application/json' \
+    -d '{"number":"4242 4242 4242 4242","expMonth":12,"expYear":2035,"cvc":"123"}' && status_is 201 || return 1
+  local card
+  card=$(jq -r '.token' "$WORK/body")
+  request POST /api/v1/orders -H "$(auth "$CUSTOMER_TOKEN")" -H 'Content-Type: application/json' -H "Idempotency-Key: smoke-$suffix" \
+    -d "{\"shippingAddress\":{\"name\":\"Smoke Test\",\"line1\":\"Hauptstr. 1\",\"city\":\"Berlin\",\"postalCode\":\"10115\",\"country\":\"DE\"},\"shippingMethod\":\"standard\",\"paymentToken\":\"$card\"}" &&
+    status_is 201 && json_true '.status == "confirmed"' || return 1
+  ORDER_ID=$(jq -r '.id' "$WORK/body")
+}
+t_order_history() {
+  # shellcheck disable=SC2016  # $id is jq's variable, not the shell's
+  request GET /api/v1/orders -H "$(auth "$CUSTOMER_TOKEN")" && status_is 200 && json_true 'any(.items[]; .id == $id)' --arg id "$ORDER_ID"
+}
+t_ship_and_deliver() {
+  request POST "/api/v1/admin/orders/$ORDER_ID/ship" -H "$(auth "$ADMIN_TOKEN")" -H 'Content-Type: application/json' \
+    -d '{"carrier":"DHL","trackingNumber":"JJD0099887766"}' && status_is 200 && json_true '.status == "shipped"' || return 1
+  request POST "/api/v1/admin/orders/$ORDER_ID/deliver" -H "$(auth "$ADMIN_TOKEN")" && status_is 200 && json_true '.status == "delivered"'
+}
+t_verified_review() {
+  request POST "/api/v1/products/$PRODUCT_ID/reviews" -H "$(auth "$CUSTOMER_TOKEN")" -H 'Content-Type: application/json' \
+    -d '{"rating":5,"title":"Smoke tested","body":"Arrived and works."}' && status_is 201 && json_true '.verifiedPurchase == true'
+}
+t_other_customer_cannot_see_order() {
+  request GET "/api/v1/orders/$ORDER_ID" -H "$(auth "$ADMIN_TOKEN")" && status_is 404
+}
+check "pick the cheapest product in stock" t_pick_product
+check "add it to the cart (a sent price is ignored)" t_add_to_cart
+check "check out with a sandbox card: confirmed" t_checkout
+check "the order is in the customer's history" t_order_history
+check "the admin ships and delivers it" t_ship_and_deliver
+check "the customer's review is a verified purchase" t_verified_review
+check "another account gets 404 for the order" t_other_customer_cannot_see_order
+
 echo "# $PASSED passed, $FAILED failed"
 ((FAILED == 0))
