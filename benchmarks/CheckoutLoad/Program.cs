@@ -1,0 +1,109 @@
+// Checkout load: concurrent buyers through the edge, each putting one item in the cart and checking out, for a while.
+// Measures orders/s and the latency of POST /api/v1/orders, and the SQL commands all services ran per order.
+//   dotnet run -c Release -- <edge-url> <admin-email> <admin-password> <buyers> <seconds> <metrics-url>...
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+if (args.Length < 6)
+{
+    Console.Error.WriteLine("usage: CheckoutLoad <edge-url> <admin-email> <admin-password> <buyers> <seconds> <metrics-url>...");
+    return 2;
+}
+var edge = new Uri(args[0].TrimEnd('/') + "/");
+var buyers = int.Parse(args[3], CultureInfo.InvariantCulture);
+var duration = TimeSpan.FromSeconds(int.Parse(args[4], CultureInfo.InvariantCulture));
+var metricsUrls = args[5..];
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = buyers * 2 }) { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
+
+async Task<JsonElement> Send(HttpMethod method, string path, string? token = null, object? body = null, string? key = null)
+{
+    using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+    if (token is not null)
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    if (key is not null)
+        request.Headers.Add("Idempotency-Key", key);
+    using var response = await http.SendAsync(request);
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode)
+        throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+    return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
+}
+
+async Task<string> Login(string email, string password) =>
+    (await Send(HttpMethod.Post, "api/v1/auth/login", body: new { email, password })).GetProperty("accessToken").GetString()!;
+
+// Setup: the admin opens the way (risk rules off: one card and one address would trip every velocity rule), a product
+// with plenty of stock, and the buyers' accounts.
+var admin = await Login(args[1], args[2]);
+foreach (var rule in (await Send(HttpMethod.Get, "api/v1/admin/risk/rules", admin)).EnumerateArray())
+    await Send(HttpMethod.Delete, $"api/v1/admin/risk/rules/{rule.GetProperty("id").GetString()}", admin);
+var listing = await Send(HttpMethod.Get, "api/v1/products?sort=price_asc&limit=1&inStock=true");
+var slug = listing.GetProperty("items")[0].GetProperty("slug").GetString()!;
+var sku = (await Send(HttpMethod.Get, $"api/v1/products/{slug}")).GetProperty("variants")[0].GetProperty("sku").GetString()!;
+await Send(HttpMethod.Post, $"api/v1/admin/inventory/{sku}/adjustments", admin, new { delta = 1_000_000, reason = "checkout benchmark" });
+var card = (await Send(HttpMethod.Post, "api/v1/payments/sandbox/tokens", body: new { number = "4242424242424242", expMonth = 12, expYear = 2035, cvc = "123" }))
+    .GetProperty("token").GetString()!;
+var tokens = await Task.WhenAll(Enumerable.Range(0, buyers).Select(async i =>
+{
+    var email = $"bench-{Guid.NewGuid():N}@bazaar.test";
+    await Send(HttpMethod.Post, "api/v1/auth/register", body: new { email, password = "Bench-Mark-2026!", displayName = $"Buyer {i}" });
+    return await Login(email, "Bench-Mark-2026!");
+}));
+
+async Task<double> SqlCommands()
+{
+    double total = 0;
+    foreach (var url in metricsUrls)
+        foreach (var line in (await http.GetStringAsync(url)).Split('\n'))
+            if (line.StartsWith("db_client_operation_duration_seconds_count", StringComparison.Ordinal))
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    return total;
+}
+
+var address = new { name = "Bench Buyer", line1 = "Hauptstr. 1", city = "Berlin", postalCode = "10115", country = "DE" };
+var latencies = new ConcurrentBag<double>();
+var outcomes = new ConcurrentDictionary<string, int>();
+var failures = 0;
+
+async Task Buy(string token, DateTime until)
+{
+    while (DateTime.UtcNow < until)
+    {
+        try
+        {
+            await Send(HttpMethod.Put, $"api/v1/cart/items/{sku}", token, new { quantity = 1 });
+            var watch = Stopwatch.StartNew();
+            var order = await Send(HttpMethod.Post, "api/v1/orders", token, new { shippingAddress = address, shippingMethod = "standard", paymentToken = card }, Guid.NewGuid().ToString());
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            outcomes.AddOrUpdate(order.GetProperty("status").GetString()!, 1, (_, n) => n + 1);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
+        {
+            Interlocked.Increment(ref failures);
+        }
+    }
+}
+
+// Warm up for a few seconds, then measure.
+await Task.WhenAll(tokens.Select(t => Buy(t, DateTime.UtcNow.AddSeconds(5))));
+latencies.Clear();
+outcomes.Clear();
+failures = 0;
+var sqlBefore = await SqlCommands();
+var clock = Stopwatch.StartNew();
+await Task.WhenAll(tokens.Select(t => Buy(t, DateTime.UtcNow + duration)));
+var elapsed = clock.Elapsed.TotalSeconds;
+var sqlAfter = await SqlCommands();
+
+var sorted = latencies.Order().ToArray();
+double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+var orders = sorted.Length;
+Console.WriteLine($"| buyers | orders/s | p50 ms | p95 ms | p99 ms | orders | outcomes | failed requests | SQL commands per order |");
+Console.WriteLine($"|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"| {buyers} | {orders / elapsed:F0} | {Percentile(50):F1} | {Percentile(95):F1} | {Percentile(99):F1} | {orders} | {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))} | {failures} | {(orders == 0 ? 0 : (sqlAfter - sqlBefore) / orders):F1} |"));
+return 0;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Checkout benchmark: concurrent buyers through the edge, cart then checkout, measured by benchmarks/CheckoutLoad.
+#
+#   benchmarks/checkout.sh                 # BENCH_BUYERS (default 16) for BENCH_SECONDS (default 30)
+#
+# Starts its own platform (BAZAAR_HOME=.bazaar-bench-checkout, other ports), deletes the risk rules (one card and one
+# address would trip every velocity rule), and stops everything at the end.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUYERS=${BENCH_BUYERS:-16}
+SECONDS_TO_RUN=${BENCH_SECONDS:-30}
+EDGE_PORT=${BENCH_EDGE_PORT:-18090}
+OFFSET=${BENCH_PORT_OFFSET:-2000}
+export BAZAAR_HOME=${BENCH_HOME:-$PWD/.bazaar-bench-checkout}
+export BAZAAR_EDGE_PORT=$EDGE_PORT BAZAAR_PG_PORT=${BENCH_PG_PORT:-15442} BAZAAR_REDIS_PORT=${BENCH_REDIS_PORT:-16389}
+export BAZAAR_SERVICE_PORT_OFFSET=$OFFSET BAZAAR_SEED_IMAGES=false BAZAAR_ENVIRONMENT=Production
+# shellcheck source=scripts/services.sh source-path=SCRIPTDIR/..
+source scripts/services.sh
+
+cleanup() { ./bazaar down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+echo "==> starting the platform" >&2
+./bazaar up --detach >"${TMPDIR:-/tmp}/bazaar-checkout-bench-up.log" 2>&1 || { tail -30 "${TMPDIR:-/tmp}/bazaar-checkout-bench-up.log" >&2; exit 1; }
+
+metrics=()
+for entry in "${SERVICES[@]}"; do
+  read -r _ port _ <<<"$entry"
+  metrics+=("http://127.0.0.1:$((port + OFFSET))/metrics")
+done
+
+echo "==> $BUYERS buyers for $SECONDS_TO_RUN s" >&2
+dotnet run -c Release --project benchmarks/CheckoutLoad -- "http://127.0.0.1:$EDGE_PORT" admin@bazaar.test "${BAZAAR_ADMIN_PASSWORD:-Bazaar-Admin-2026}" \
+  "$BUYERS" "$SECONDS_TO_RUN" "${metrics[@]}"
