@@ -61,9 +61,11 @@ public sealed class OrderSaga(
     /// <summary>Runs the saga from wherever the order is until it is final, on hold, or waiting on an unknown outcome.</summary>
     public async Task<string> AdvanceAsync(Guid orderId, CancellationToken ct)
     {
+        // Loaded once: each step that moves the order moves this copy too; a step that loses a race re-reads it.
+        var order = await LoadAsync(orderId, ct) ?? throw new InvalidOperationException($"Order {orderId} does not exist.");
         for (var step = 0; step < 8; step++)
         {
-            var order = await LoadAsync(orderId, ct) ?? throw new InvalidOperationException($"Order {orderId} does not exist.");
+            var before = order.Status;
             var moved = order.Status switch
             {
                 OrderStatus.Pending => await ReserveAsync(order, ct),
@@ -73,9 +75,9 @@ public sealed class OrderSaga(
                 _ => false,
             };
             if (!moved)
-                return (await LoadAsync(orderId, ct))!.Status;
+                return order.Status != before ? order.Status : (await LoadAsync(orderId, ct))!.Status;
         }
-        return (await LoadAsync(orderId, ct))!.Status;
+        return order.Status;
     }
 
     async Task<bool> ReserveAsync(SagaOrder order, CancellationToken ct)
@@ -90,35 +92,29 @@ public sealed class OrderSaga(
             var reason = reserved.Problem?.TryGetProperty("skus", out var skus) == true ? "out_of_stock: " + string.Join(", ", skus.EnumerateArray().Select(s => s.GetString())) : "out_of_stock";
             return await FinishAsync(order, OrderStatus.Pending, OrderStatus.Rejected, "rejected", reason, ct);
         }
-        var done = await TransitionAsync(order.Id, OrderStatus.Pending, OrderStatus.Reserved, "stock_reserved", "", ct);
+        var done = await MoveAsync(order, OrderStatus.Reserved, "stock_reserved", "", null, ct);
         faults.After("reserved");
         return done;
     }
 
     async Task<bool> AssessAsync(SagaOrder order, CancellationToken ct)
     {
-        var card = await payments.DescribeCardAsync(order.PaymentToken, ct);
-        if (card.Unknown)
-            return false;
-        if (!card.Ok)
-            return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "invalid_payment_token", voidPayment: false, ct);
-
+        // The card was described at checkout (stored on the order), so payments is not asked again.
         var assessment = await risk.AssessAsync(new
         {
             orderId = order.Id, customerId = order.UserId, accountCreatedAt = order.AccountCreatedAt, amount = order.Total, currency = order.Currency,
-            cardFingerprint = card.Body!.Fingerprint, cardBin = card.Body.Bin, cardCountry = card.Body.Country, billingCountry = order.BillingCountry,
+            cardFingerprint = order.CardFingerprint, cardBin = order.CardBin, cardCountry = order.CardCountry, billingCountry = order.BillingCountry,
             ipAddress = order.ClientIp ?? "0.0.0.0", shippingCountry = order.ShippingCountry,
         }, order.Id, ct);
         if (assessment.Unknown)
             return false;
         var decision = assessment.Ok ? assessment.Body!.Decision : "review"; // a refusal of our own input goes to a human
-        await SetAsync(order.Id, "risk_decision = @decision, risk_assessment_id = @assessmentId, card_brand = @brand, card_last4 = @last4",
-            new { decision, assessmentId = assessment.Body?.AssessmentId, brand = card.Body.Brand, last4 = card.Body.Last4 }, ct);
+        var riskFields = new Changes("risk_decision = @decision, risk_assessment_id = @assessmentId", new { decision, assessmentId = assessment.Body?.AssessmentId });
         bool done;
         switch (decision)
         {
             case "approve":
-                done = await TransitionAsync(order.Id, OrderStatus.Reserved, OrderStatus.Approved, "risk_approved", $"score {assessment.Body?.Score}", ct);
+                done = await MoveAsync(order, OrderStatus.Approved, "risk_approved", $"score {assessment.Body?.Score}", riskFields, ct);
                 break;
             case "decline":
                 return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "risk_declined", voidPayment: false, ct);
@@ -126,7 +122,7 @@ public sealed class OrderSaga(
                 // A person decides: keep the stock for as long as a review may take.
                 if ((await catalog.ExtendAsync(order.Id, options.Value.ReviewHoldTtl, ct)).Unknown)
                     return false;
-                done = await TransitionAsync(order.Id, OrderStatus.Reserved, OrderStatus.OnHold, "on_hold", "waiting for a risk review", ct);
+                done = await MoveAsync(order, OrderStatus.OnHold, "on_hold", "waiting for a risk review", riskFields, ct);
                 if (done)
                     _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "on_hold"));
                 faults.After("assessed");
@@ -143,8 +139,7 @@ public sealed class OrderSaga(
             return false; // the provider's answer is not known yet: ask again later, never guess
         if (!payment.Ok || payment.Body!.Status == "declined")
             return await CompensateAsync(order, OrderStatus.Approved, OrderStatus.PaymentFailed, "payment_declined: " + (payment.Body?.DeclineCode ?? "refused"), voidPayment: false, ct);
-        await SetAsync(order.Id, "payment_id = @paymentId", new { paymentId = payment.Body.Id }, ct);
-        var done = await TransitionAsync(order.Id, OrderStatus.Approved, OrderStatus.Authorized, "payment_authorized", "", ct);
+        var done = await MoveAsync(order, OrderStatus.Authorized, "payment_authorized", "", new Changes("payment_id = @paymentId", new { paymentId = payment.Body.Id }), ct);
         faults.After("authorized");
         return done;
     }
@@ -162,6 +157,7 @@ public sealed class OrderSaga(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await TransitionAsync(connection, transaction, order.Id, OrderStatus.Authorized, OrderStatus.Confirmed, "confirmed", "", "system", now, ct))
             return false;
+        order.Status = OrderStatus.Confirmed;
         var email = OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is confirmed",
             $"""
             Thank you for your order {order.Number}.
@@ -195,8 +191,7 @@ public sealed class OrderSaga(
 
     async Task<bool> FinishAsync(SagaOrder order, string from, string to, string eventType, string reason, CancellationToken ct)
     {
-        await SetAsync(order.Id, "failure_reason = @reason", new { reason }, ct);
-        var done = await TransitionAsync(order.Id, from, to, eventType, reason, ct);
+        var done = from == order.Status && await MoveAsync(order, to, eventType, reason, new Changes("failure_reason = @reason", new { reason }), ct);
         if (done)
             _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", to));
         logger.LogInformation("Order {OrderId} ended {Status}: {Reason}", order.Id, to, reason);
@@ -212,28 +207,40 @@ public sealed class OrderSaga(
         return moved;
     }
 
-    /// <summary>Moves the order only if it is still where the caller saw it, and writes the timeline entry with it.</summary>
-    public static async Task<bool> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, string from, string to,
-        string eventType, string detail, string actor, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Fields a step sets along with the move (fixed SQL fragments, values as parameters).</summary>
+    public sealed record Changes(string Assignments, object Values);
+
+    /// <summary>A saga step's move of <paramref name="order"/>, with its extra fields, in one statement.</summary>
+    async Task<bool> MoveAsync(SagaOrder order, string to, string eventType, string detail, Changes? changes, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var moved = await TransitionAsync(connection, null, order.Id, order.Status, to, eventType, detail, "system", clock.GetUtcNow(), ct, changes);
+        if (moved)
+            order.Status = to;
+        return moved;
+    }
+
+    /// <summary>
+    /// Moves the order only if it is still where the caller saw it, and writes the timeline entry in the same statement
+    /// (one round trip; the event exists exactly when the move happened).
+    /// </summary>
+    public static async Task<bool> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orderId, string from, string to,
+        string eventType, string detail, string actor, DateTimeOffset now, CancellationToken ct, Changes? changes = null)
     {
         if (!OrderStatus.CanMove(from, to))
             throw new IllegalTransitionException(from, to);
-        var moved = await connection.ExecuteAsync(new CommandDefinition(
-            "update orders set status = @to, updated_at = @now, version = version + 1 where id = @orderId and status = @from",
-            new { orderId, from, to, now }, transaction, cancellationToken: ct));
-        if (moved == 1)
-            await connection.ExecuteAsync(new CommandDefinition(
-                "insert into order_events (id, order_id, type, detail, actor, created_at) values (@id, @orderId, @eventType, @detail, @actor, @now)",
-                new { id = Guid.CreateVersion7(now), orderId, eventType, detail, actor, now }, transaction, cancellationToken: ct));
+        var parameters = new DynamicParameters(changes?.Values);
+        parameters.AddDynamicParams(new { orderId, from, to, now, eventId = Guid.CreateVersion7(now), eventType, detail, actor });
+        var extra = changes is null ? "" : ", " + changes.Assignments;
+        var moved = await connection.ExecuteAsync(new CommandDefinition($"""
+            with moved as (
+                update orders set status = @to, updated_at = @now, version = version + 1{extra}
+                where id = @orderId and status = @from
+                returning id)
+            insert into order_events (id, order_id, type, detail, actor, created_at)
+            select @eventId, id, @eventType, @detail, @actor, @now from moved
+            """, parameters, transaction, cancellationToken: ct));
         return moved == 1;
-    }
-
-    async Task SetAsync(Guid orderId, string assignments, object values, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var parameters = new DynamicParameters(values);
-        parameters.Add("orderId", orderId);
-        await connection.ExecuteAsync(new CommandDefinition($"update orders set {assignments} where id = @orderId", parameters, cancellationToken: ct));
     }
 
     async Task<Guid?> PaymentIdAsync(Guid orderId, CancellationToken ct)
@@ -254,7 +261,8 @@ public sealed class OrderSaga(
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<SagaOrder>(new CommandDefinition("""
             select id, number, user_id as userid, email, status, currency, total, payment_token as paymenttoken, billing_country as billingcountry,
-                   shipping_address->>'country' as shippingcountry, client_ip as clientip, account_created_at as accountcreatedat
+                   shipping_address->>'country' as shippingcountry, client_ip as clientip, account_created_at as accountcreatedat,
+                   card_fingerprint as cardfingerprint, card_bin as cardbin, card_country as cardcountry
             from orders where id = @orderId
             """, new { orderId }, cancellationToken: ct));
     }
@@ -273,7 +281,7 @@ public sealed class SagaOrder
     public long Number { get; init; }
     public Guid UserId { get; init; }
     public string Email { get; init; } = "";
-    public string Status { get; init; } = "";
+    public string Status { get; set; } = "";
     public string Currency { get; init; } = "";
     public long Total { get; init; }
     public string PaymentToken { get; init; } = "";
@@ -281,6 +289,9 @@ public sealed class SagaOrder
     public string ShippingCountry { get; init; } = "";
     public string? ClientIp { get; init; }
     public DateTime? AccountCreatedAt { get; init; }
+    public string? CardFingerprint { get; init; }
+    public string? CardBin { get; init; }
+    public string? CardCountry { get; init; }
 }
 
 /// <summary>Finishes or compensates every order a crash or a timeout left in the middle of checkout.</summary>

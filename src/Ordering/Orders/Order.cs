@@ -20,6 +20,9 @@ public sealed class Order
     public Guid? PaymentId { get; set; }
     public string? CardBrand { get; set; }
     public string? CardLast4 { get; set; }
+    public string? CardFingerprint { get; set; }
+    public string? CardBin { get; set; }
+    public string? CardCountry { get; set; }
     public string? RiskDecision { get; set; }
     public Guid? RiskAssessmentId { get; set; }
     public string? FailureReason { get; set; }

@@ -11,7 +11,7 @@ public static class OrderReader
         var query = db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Events).Where(o => o.Id == orderId);
         if (userId is { } owner)
             query = query.Where(o => o.UserId == owner); // another customer's order does not exist for this caller
-        var order = await query.AsSplitQuery().FirstOrDefaultAsync(ct);
+        var order = await query.AsSingleQuery().FirstOrDefaultAsync(ct);
         return order is null ? null : ToDto(order);
     }
 
