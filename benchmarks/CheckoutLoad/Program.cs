@@ -41,10 +41,16 @@ async Task<string> Login(string email, string password) =>
 var admin = await Login(args[1], args[2]);
 foreach (var rule in (await Send(HttpMethod.Get, "api/v1/admin/risk/rules", admin)).EnumerateArray())
     await Send(HttpMethod.Delete, $"api/v1/admin/risk/rules/{rule.GetProperty("id").GetString()}", admin);
-var listing = await Send(HttpMethod.Get, "api/v1/products?sort=price_asc&limit=1&inStock=true");
-var slug = listing.GetProperty("items")[0].GetProperty("slug").GetString()!;
-var sku = (await Send(HttpMethod.Get, $"api/v1/products/{slug}")).GetProperty("variants")[0].GetProperty("sku").GetString()!;
-await Send(HttpMethod.Post, $"api/v1/admin/inventory/{sku}/adjustments", admin, new { delta = 1_000_000, reason = "checkout benchmark" });
+// One hot SKU for everyone (a flash sale: every reservation queues on one stock row), or a SKU per buyer (ordinary traffic).
+var hot = Environment.GetEnvironmentVariable("BENCH_HOT_SKU") == "1";
+var listing = await Send(HttpMethod.Get, $"api/v1/products?sort=price_asc&limit={(hot ? 1 : buyers)}&inStock=true");
+var skus = new List<string>();
+foreach (var item in listing.GetProperty("items").EnumerateArray())
+{
+    var sku = (await Send(HttpMethod.Get, $"api/v1/products/{item.GetProperty("slug").GetString()}")).GetProperty("variants")[0].GetProperty("sku").GetString()!;
+    await Send(HttpMethod.Post, $"api/v1/admin/inventory/{sku}/adjustments", admin, new { delta = 1_000_000, reason = "checkout benchmark" });
+    skus.Add(sku);
+}
 var card = (await Send(HttpMethod.Post, "api/v1/payments/sandbox/tokens", body: new { number = "4242424242424242", expMonth = 12, expYear = 2035, cvc = "123" }))
     .GetProperty("token").GetString()!;
 var tokens = new List<string>();
@@ -73,7 +79,7 @@ var latencies = new ConcurrentBag<double>();
 var outcomes = new ConcurrentDictionary<string, int>();
 var failures = 0;
 
-async Task Buy(string token, DateTime until)
+async Task Buy(string token, string sku, DateTime until)
 {
     while (DateTime.UtcNow < until)
     {
@@ -93,19 +99,20 @@ async Task Buy(string token, DateTime until)
 }
 
 // Warm up for a few seconds, then measure.
-await Task.WhenAll(tokens.Select(t => Buy(t, DateTime.UtcNow.AddSeconds(5))));
+await Task.WhenAll(tokens.Select((t, i) => Buy(t, skus[i % skus.Count], DateTime.UtcNow.AddSeconds(5))));
 latencies.Clear();
 outcomes.Clear();
 failures = 0;
 var sqlBefore = await SqlCommands();
 var clock = Stopwatch.StartNew();
-await Task.WhenAll(tokens.Select(t => Buy(t, DateTime.UtcNow + duration)));
+await Task.WhenAll(tokens.Select((t, i) => Buy(t, skus[i % skus.Count], DateTime.UtcNow + duration)));
 var elapsed = clock.Elapsed.TotalSeconds;
 var sqlAfter = await SqlCommands();
 
 var sorted = latencies.Order().ToArray();
 double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
 var orders = sorted.Length;
+Console.Error.WriteLine(hot ? "one SKU for every buyer" : $"{skus.Count} SKUs, one per buyer");
 Console.WriteLine($"| buyers | orders/s | p50 ms | p95 ms | p99 ms | orders | outcomes | failed requests | SQL commands per order |");
 Console.WriteLine($"|---|---|---|---|---|---|---|---|---|");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
