@@ -12,19 +12,7 @@ namespace Bazaar.Catalog.Tests;
 /// <summary>A catalog whose Redis is its own, so the test can stop it.</summary>
 public sealed class RedisDownFactory : CatalogFactory
 {
-    public TestServers.PrivateRedis Redis { get; } = TestServers.StartPrivateRedis();
-
-    protected override void Configure(IDictionary<string, string?> settings)
-    {
-        base.Configure(settings);
-        settings["ConnectionStrings:Redis"] = Redis.ConnectionString;
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Redis.Dispose();
-    }
+    protected override bool UsePrivateRedis => true;
 }
 
 public sealed class RedisDownTests(RedisDownFactory factory) : IClassFixture<RedisDownFactory>
@@ -37,7 +25,7 @@ public sealed class RedisDownTests(RedisDownFactory factory) : IClassFixture<Red
         var shopper = factory.CreateClient();
         (await shopper.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.MinPrice.ShouldBe(900); // cached now
 
-        factory.Redis.Stop();
+        factory.PrivateRedis!.Stop();
 
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 20; i++)

@@ -22,19 +22,6 @@ public class CatalogFactory : ServiceFactory<Program>
         settings["Media:MaxUploadBytes"] = (2 * 1024 * 1024).ToString();
     }
 
-    public HttpClient Client(string? token = null)
-    {
-        var client = CreateClient();
-        if (token is not null)
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    public HttpClient Admin() => Client(Tokens.ForUser(Guid.NewGuid(), "admin", "customer"));
-    public HttpClient Support() => Client(Tokens.ForUser(Guid.NewGuid(), "support", "customer"));
-    public HttpClient Customer(Guid? id = null) => Client(Tokens.ForUser(id ?? Guid.NewGuid(), "customer"));
-    public HttpClient Service() => Client(Tokens.ForService("ordering"));
-
     public async Task<CategoryNode> CategoryAsync(string name, Guid? parentId = null)
     {
         var response = await Admin().PostAsJsonAsync("/api/v1/admin/categories", new { name, parentId });

@@ -23,19 +23,6 @@ public class PaymentsFactory : ServiceFactory<Program>
         settings["Payments:ProviderTimeout"] = "00:00:02";
     }
 
-    public HttpClient Client(string? token = null)
-    {
-        var client = CreateClient();
-        if (token is not null)
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    public HttpClient Admin() => Client(Tokens.ForUser(Guid.NewGuid(), "admin", "customer"));
-    public HttpClient Support() => Client(Tokens.ForUser(Guid.NewGuid(), "support", "customer"));
-    public HttpClient Customer(Guid? id = null) => Client(Tokens.ForUser(id ?? Guid.NewGuid(), "customer"));
-    public HttpClient Service() => Client(Tokens.ForService("ordering"));
-
     public static object Card(string number, int? expYear = null, int expMonth = 12, string cvc = "123") =>
         new { number, expMonth, expYear = expYear ?? DateTime.UtcNow.Year + 2, cvc };
 

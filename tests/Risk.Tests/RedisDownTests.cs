@@ -8,19 +8,7 @@ namespace Bazaar.Risk.Tests;
 /// <summary>A risk service whose Redis is its own, so the test can stop it.</summary>
 public sealed class RedisDownRiskFactory : RiskFactory
 {
-    public TestServers.PrivateRedis Redis { get; } = TestServers.StartPrivateRedis();
-
-    protected override void Configure(IDictionary<string, string?> settings)
-    {
-        base.Configure(settings);
-        settings["ConnectionStrings:Redis"] = Redis.ConnectionString;
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Redis.Dispose();
-    }
+    protected override bool UsePrivateRedis => true;
 }
 
 public sealed class RedisDownTests(RedisDownRiskFactory factory) : IClassFixture<RedisDownRiskFactory>
@@ -32,7 +20,7 @@ public sealed class RedisDownTests(RedisDownRiskFactory factory) : IClassFixture
         var card = "fp_" + Guid.NewGuid().ToString("N");
         (await factory.AssessAsync(new Order { CardFingerprint = card })).Reasons.ShouldBeEmpty();
 
-        factory.Redis.Stop();
+        factory.PrivateRedis!.Stop();
 
         var ordinary = await factory.AssessAsync(new Order { CardFingerprint = card });
         ordinary.Decision.ShouldBe(Decisions.Approve); // fail open: velocity cannot be counted

@@ -14,19 +14,6 @@ public class RiskFactory : ServiceFactory<Program>
 {
     protected override string ServiceName => "risk";
 
-    public HttpClient Client(string? token = null)
-    {
-        var client = CreateClient();
-        if (token is not null)
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    public HttpClient Admin(Guid? id = null) => Client(Tokens.ForUser(id ?? Guid.NewGuid(), "admin", "customer"));
-    public HttpClient Support() => Client(Tokens.ForUser(Guid.NewGuid(), "support", "customer"));
-    public HttpClient Customer() => Client(Tokens.ForUser(Guid.NewGuid(), "customer"));
-    public HttpClient Service() => Client(Tokens.ForService("ordering"));
-
     /// <summary>Empty tables and Redis, and a replica that forgets the rules it had cached (as after a restart).</summary>
     public new async Task ResetAsync()
     {

@@ -30,6 +30,24 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
 
     /// <summary>Whether tokens are validated against <see cref="Tokens"/> (identity validates its own instead).</summary>
     protected virtual bool UseTestTokens => true;
+
+    /// <summary>A Redis of this factory's own, which a test may stop (<see cref="PrivateRedis"/>).</summary>
+    protected virtual bool UsePrivateRedis => false;
+
+    public TestServers.PrivateRedis? PrivateRedis { get; private set; }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = CreateClient();
+        if (token is not null)
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Admin(Guid? id = null) => Client(Tokens.ForUser(id ?? Guid.NewGuid(), "admin", "customer"));
+    public HttpClient Support() => Client(Tokens.ForUser(Guid.NewGuid(), "support", "customer"));
+    public HttpClient Customer(Guid? id = null) => Client(Tokens.ForUser(id ?? Guid.NewGuid(), "customer"));
+    public HttpClient Service(string clientId = "ordering") => Client(Tokens.ForService(clientId));
     public string RedisConnectionString { get; private set; } = "";
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -55,6 +73,11 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         _settings["Auth:Audience"] = "bazaar";
         _settings["RateLimiting:AuthPermitsPerMinute"] = "100000";
         _settings["RateLimiting:ApiTokensPerSecond"] = "100000";
+        if (UsePrivateRedis)
+        {
+            PrivateRedis = TestServers.StartPrivateRedis();
+            _settings["ConnectionStrings:Redis"] = PrivateRedis.ConnectionString;
+        }
         Configure(_settings);
         await ServiceCommands.MigrateAsync(Services, CancellationToken.None);
         await FlushRedisAsync();
@@ -112,6 +135,8 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
 
     async Task FlushRedisAsync()
     {
+        if (PrivateRedis is not null)
+            return; // its own server, possibly stopped on purpose
         await using var redis = new RedisClient(RedisOptions.Parse(RedisConnectionString));
         await redis.ExecuteAsync(["FLUSHDB"]);
     }
@@ -119,6 +144,7 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        PrivateRedis?.Dispose();
         NpgsqlConnection.ClearAllPools();
         var name = new NpgsqlConnectionStringBuilder(DatabaseConnectionString).Database;
         await using var connection = new NpgsqlConnection(await TestServers.PostgresAsync() + ";Database=postgres;Pooling=false");
