@@ -44,6 +44,85 @@ public static class TestServers
         return $"{server};Database={name}";
     }
 
+    const string PostgresPrefix = "bazaar-test-pg-";
+    const string RedisPrefix = "bazaar-test-redis-";
+    static readonly Lazy<bool> Reaped = new(ReapOrphans);
+
+    /// <summary>
+    /// Servers whose test process died without stopping them (a runner may kill its test host outright) are stopped
+    /// by the next run: each folder names its owner's pid, and a folder whose owner is gone is cleaned up.
+    /// </summary>
+    static bool ReapOrphans()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), PostgresPrefix + "*").Concat(Directory.GetDirectories(Path.GetTempPath(), RedisPrefix + "*")))
+        {
+            try
+            {
+                if (!int.TryParse(File.Exists(Path.Combine(dir, "owner.pid")) ? File.ReadAllText(Path.Combine(dir, "owner.pid")) : "", out var owner) || IsAlive(owner, null))
+                    continue;
+                if (File.Exists(Path.Combine(dir, "redis.pid")) && int.TryParse(File.ReadAllText(Path.Combine(dir, "redis.pid")), out var redisPid) && IsAlive(redisPid, "redis-server"))
+                    Process.GetProcessById(redisPid).Kill();
+                if (Directory.Exists(Path.Combine(dir, "data")) && FindPostgresBinOrNull() is { } bin)
+                {
+                    try
+                    {
+                        RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "stop"], Environment.UserName == "root").Wait(TimeSpan.FromSeconds(30));
+                    }
+                    catch (AggregateException)
+                    {
+                        // usually "no server running": it was stopped already
+                    }
+                }
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or AggregateException or ArgumentException)
+            {
+                // best effort: a folder we cannot clean now is tried again next time
+            }
+        }
+        return true;
+    }
+
+    static bool IsAlive(int pid, string? commandContains)
+    {
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            return commandContains is null || cmdline.Contains(commandContains, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    static string NewServerFolder(string prefix)
+    {
+        _ = Reaped.Value;
+        var dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        File.WriteAllText(Path.Combine(dir, "owner.pid"), Environment.ProcessId.ToString());
+        return dir;
+    }
+
+    /// <summary>Every clean-up step runs even when an earlier one fails (an exception would skip later exit handlers).</summary>
+    static void OnExit(params Action[] steps)
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var step in steps)
+            {
+                try
+                {
+                    step();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or AggregateException or System.ComponentModel.Win32Exception)
+                {
+                    // the reaper of a later run finishes the job
+                }
+            }
+        };
+    }
+
     static async Task<string> StartPostgresAsync()
     {
         var given = Environment.GetEnvironmentVariable("BAZAAR_TEST_POSTGRES");
@@ -51,7 +130,7 @@ public static class TestServers
             return given;
 
         var bin = FindPostgresBin();
-        var dir = Directory.CreateTempSubdirectory("bazaar-test-pg-").FullName;
+        var dir = NewServerFolder(PostgresPrefix);
         var asRoot = Environment.UserName == "root";
         if (asRoot)
             await RunAsync("chown", ["postgres:postgres", dir]);
@@ -60,11 +139,9 @@ public static class TestServers
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", Path.Combine(dir, "data"), "-l", Path.Combine(dir, "log"), "-w", "-o",
              $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=800", "start"], asRoot);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "stop"], asRoot).GetAwaiter().GetResult();
-            Directory.Delete(dir, recursive: true);
-        };
+        // Told to stop without waiting: a runner may kill this process moments after its last test, and the other
+        // servers' clean-up must get its turn. The folder goes with the next run's reaper.
+        OnExit(() => RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "-W", "stop"], asRoot).GetAwaiter().GetResult());
         return $"Host=127.0.0.1;Port={port};Username=postgres";
     }
 
@@ -74,7 +151,7 @@ public static class TestServers
         if (!string.IsNullOrWhiteSpace(given))
             return given;
         var port = FreePort();
-        var dir = Directory.CreateTempSubdirectory("bazaar-test-redis-").FullName;
+        var dir = NewServerFolder(RedisPrefix);
         var process = Process.Start(new ProcessStartInfo("redis-server",
             ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "2000", "--dir", dir])
         {
@@ -83,11 +160,8 @@ public static class TestServers
         }) ?? throw new InvalidOperationException("redis-server did not start; install it (apt-get install redis-server).");
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            process.Kill();
-            Directory.Delete(dir, recursive: true);
-        };
+        File.WriteAllText(Path.Combine(dir, "redis.pid"), process.Id.ToString());
+        OnExit(() => process.Kill(), () => Directory.Delete(dir, recursive: true));
         await WaitForPortAsync(port);
         return $"127.0.0.1:{port}";
     }
@@ -96,18 +170,20 @@ public static class TestServers
     public static PrivateRedis StartPrivateRedis()
     {
         var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        var dir = NewServerFolder(RedisPrefix);
+        var process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
         })!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
+        File.WriteAllText(Path.Combine(dir, "redis.pid"), process.Id.ToString());
         WaitForPortAsync(port).GetAwaiter().GetResult();
-        return new PrivateRedis(process, port);
+        return new PrivateRedis(process, port, dir);
     }
 
-    public sealed class PrivateRedis(Process process, int port) : IDisposable
+    public sealed class PrivateRedis(Process process, int port, string dir) : IDisposable
     {
         public string ConnectionString => $"127.0.0.1:{port},connectTimeout=300,syncTimeout=300";
 
@@ -124,6 +200,14 @@ public static class TestServers
         {
             Stop();
             process.Dispose();
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // the reaper of a later run removes it
+            }
         }
     }
 
@@ -150,6 +234,18 @@ public static class TestServers
             }
         }
         throw new TimeoutException($"Nothing listened on port {port}.");
+    }
+
+    static string? FindPostgresBinOrNull()
+    {
+        try
+        {
+            return FindPostgresBin();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     static string FindPostgresBin()
