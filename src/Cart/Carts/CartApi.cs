@@ -61,12 +61,15 @@ public static class CartApi
         var owner = Owner(http, user, create: true, out var invalid);
         if (invalid is not null)
             return invalid;
-        var priced = await catalog.PriceAsync([sku], ct);
-        if (priced.Items.FirstOrDefault() is not { Purchasable: true })
+        // One pricing call answers both questions: is the new item for sale, and what does the whole cart cost now.
+        var lines = (await store.GetAsync(owner!.Value, ct)).Where(l => l.Sku != sku).Append(new CartLine(sku, request.Quantity))
+            .OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
+        var priced = await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct);
+        if (priced.Items.FirstOrDefault(p => p.Sku == sku) is not { Purchasable: true })
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Not for sale", "This item does not exist or is no longer sold.");
-        if (!await store.SetAsync(owner!.Value, sku, request.Quantity, ct))
+        if (!await store.SetAsync(owner.Value, sku, request.Quantity, ct))
             return Problem.Conflict($"A cart holds at most {CartStore.MaxLines} different items.");
-        return TypedResults.Ok(await PriceAsync(owner.Value, await store.GetAsync(owner.Value, ct), catalog, ct));
+        return TypedResults.Ok(Render(owner.Value, lines, priced));
     }
 
     static async Task<Results<Ok<CartDto>, ValidationProblem>> Remove(string sku, HttpContext http, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
@@ -103,9 +106,12 @@ public static class CartApi
     static async Task<Ok<InternalCartDto>> GetInternal(Guid userId, CartStore store, CancellationToken ct) =>
         TypedResults.Ok(new InternalCartDto(userId, await store.GetAsync(new CartOwner(userId, IsGuest: false), ct)));
 
-    static async Task<CartDto> PriceAsync(CartOwner owner, IReadOnlyList<CartLine> lines, CatalogClient catalog, CancellationToken ct)
+    static async Task<CartDto> PriceAsync(CartOwner owner, IReadOnlyList<CartLine> lines, CatalogClient catalog, CancellationToken ct) =>
+        Render(owner, lines, await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct));
+
+    static CartDto Render(CartOwner owner, IReadOnlyList<CartLine> lines, PricingResponse pricing)
     {
-        var priced = (await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct)).Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var priced = pricing.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var currency = priced.Values.Select(p => p.Currency).FirstOrDefault();
         var dtos = lines.Select(line =>
         {
