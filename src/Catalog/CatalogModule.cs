@@ -20,7 +20,6 @@ public static class CatalogModule
         var services = builder.Services;
         // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
         services.AddValidation();
-        services.AddDbContext<CatalogDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddMediaStore(builder.Configuration);
         services.AddMemoryCache(o => o.SizeLimit = null);
         services.AddSingleton<CatalogCache>();

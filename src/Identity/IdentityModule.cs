@@ -21,7 +21,6 @@ public static class IdentityModule
         // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
         services.AddValidation();
         services.Configure<IdentityServiceOptions>(builder.Configuration.GetSection("Identity"));
-        services.AddDbContext<IdentityDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddEmailOutbox(builder.Configuration);
 
         services.AddSingleton<KeyEncryption>();

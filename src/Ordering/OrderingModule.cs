@@ -18,7 +18,6 @@ public static class OrderingModule
         var services = builder.Services;
         // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
         services.AddValidation();
-        services.AddDbContext<OrderingDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddEmailOutbox(builder.Configuration);
         services.Configure<PricingOptions>(builder.Configuration.GetSection("Ordering:Pricing"));
         services.Configure<SagaOptions>(builder.Configuration.GetSection("Ordering:Saga"));

@@ -20,7 +20,6 @@ public static class PaymentsModule
             .Validate(o => !string.IsNullOrEmpty(o.Sandbox.FingerprintKey) && !string.IsNullOrEmpty(o.Sandbox.WebhookSecret),
                 "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret must not be empty.")
             .ValidateOnStart();
-        services.AddDbContext<PaymentsDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<PaymentsMetrics>();
 
         // The sandbox is the embedded default provider; a real one implements IPaymentProvider and is registered instead.

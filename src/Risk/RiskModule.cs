@@ -16,7 +16,6 @@ public static class RiskModule
         var services = builder.Services;
         // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
         services.AddValidation();
-        services.AddDbContext<RiskDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<RiskMetrics>();
         services.AddSingleton<RuleCache>();
         services.AddSingleton<VelocityCounters>();

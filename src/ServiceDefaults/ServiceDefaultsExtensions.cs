@@ -7,6 +7,7 @@ using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Bazaar.ServiceDefaults.Redis;
 using Bazaar.ServiceDefaults.Telemetry;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
@@ -85,11 +86,16 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>The service's own PostgreSQL database: data source, migrations runner and its health checks.</summary>
-    public static WebApplicationBuilder AddServiceDatabase<TMigrationsMarker>(this WebApplicationBuilder builder, string module)
+    /// <summary>
+    /// The service's own PostgreSQL database: one data source, its EF Core context on that source, the migrations
+    /// embedded next to the context (folder Migrations/) and the database health checks.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDatabase<TDbContext>(this WebApplicationBuilder builder, string module)
+        where TDbContext : Microsoft.EntityFrameworkCore.DbContext
     {
         builder.Services.AddBazaarDatabase(builder.Configuration);
-        builder.Services.AddMigrations<TMigrationsMarker>(module);
+        builder.Services.AddDbContext<TDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        builder.Services.AddMigrations<TDbContext>(module);
         builder.Services.AddBazaarDatabaseHealthChecks();
         return builder;
     }
