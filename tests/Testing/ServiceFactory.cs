@@ -83,8 +83,6 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         await FlushRedisAsync();
     }
 
-    public string? Setting(string key) => _settings.GetValueOrDefault(key);
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -126,7 +126,6 @@ public sealed class PaymentsClient(HttpClient http)
         Calls.PostAsync<PaymentInfo>(http, $"internal/payments/{paymentId}/refund", new { amount }, key, ct);
 }
 
-public sealed record RiskReason(string Code, string Message);
 public sealed record RiskAssessment(Guid AssessmentId, Guid OrderId, string Decision, int Score);
 
 public sealed class RiskClient(HttpClient http)

@@ -40,8 +40,6 @@ public static class OrderStatus
     };
 
     public static bool CanMove(string from, string to) => Moves.TryGetValue(from, out var targets) && targets.Contains(to);
-
-    public static bool IsFinal(string status) => !Moves.ContainsKey(status);
 }
 
 /// <summary>An attempt to move an order somewhere its state machine does not allow.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,10 +76,4 @@ public static class TelemetrySetup
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
-}
-
-/// <summary>The activity source for Bazaar's own spans (saga steps, outbox dispatch, …).</summary>
-public static class BazaarActivity
-{
-    public static readonly ActivitySource Source = new(TelemetrySetup.BazaarPrefix);
 }
