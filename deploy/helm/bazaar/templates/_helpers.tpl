@@ -1,0 +1,89 @@
+{{/* Common labels for a component: bazaar.labels (dict "root" $ "name" "catalog" "component" "api") */}}
+{{- define "bazaar.labels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component | default "api" }}
+app.kubernetes.io/part-of: bazaar
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+bazaar.io/environment: {{ .root.Values.environment }}
+{{- end }}
+
+{{/* Selector labels: stable across upgrades. */}}
+{{- define "bazaar.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component | default "api" }}
+{{- end }}
+
+{{/* A service's merged settings: serviceDefaults overlaid with services.<name>. */}}
+{{- define "bazaar.service" -}}
+{{- $svc := index .root.Values.services .name | default dict -}}
+{{- toYaml (mergeOverwrite (deepCopy .root.Values.serviceDefaults) (deepCopy $svc)) -}}
+{{- end }}
+
+{{/* Image reference for a component: registry/bazaar/<name>@digest, else :tag, else :appVersion. */}}
+{{- define "bazaar.image" -}}
+{{- $images := .root.Values.images -}}
+{{- $repo := printf "bazaar/%s" .name -}}
+{{- if $images.registry }}{{ $repo = printf "%s/%s" $images.registry $repo }}{{ end -}}
+{{- $digest := index ($images.digests | default dict) .name | default "" -}}
+{{- $tag := index ($images.tags | default dict) .name | default .root.Chart.AppVersion -}}
+{{- if $digest }}{{ printf "%s@%s" $repo $digest }}{{ else }}{{ printf "%s:%s" $repo $tag }}{{ end -}}
+{{- end }}
+
+{{/* Pod-level security context (Pod Security Standard "restricted"). */}}
+{{- define "bazaar.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Container-level security context (Pod Security Standard "restricted", read-only root). */}}
+{{- define "bazaar.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Topology spread over zones and nodes for one component. */}}
+{{- define "bazaar.topologySpread" -}}
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: {{ .root.Values.topologySpread.zoneWhenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "bazaar.selectorLabels" . | nindent 6 }}
+  matchLabelKeys: [pod-template-hash]
+- maxSkew: 1
+  topologyKey: kubernetes.io/hostname
+  whenUnsatisfiable: {{ .root.Values.topologySpread.nodeWhenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "bazaar.selectorLabels" . | nindent 6 }}
+  matchLabelKeys: [pod-template-hash]
+{{- end }}
+
+{{/* PriorityClass name for a class key (checkout, batch). */}}
+{{- define "bazaar.priorityClassName" -}}
+{{- printf "bazaar-%s-%s" .root.Values.environment .class -}}
+{{- end }}
+
+{{/* Secrets Manager key for a secret under the environment's prefix. */}}
+{{- define "bazaar.secretKey" -}}
+{{- printf "%s/%s" .root.Values.externalSecrets.keyPrefix .key -}}
+{{- end }}
+
+{{/* Sorted service names (map iteration order is sorted already; this makes it explicit for lists). */}}
+{{- define "bazaar.serviceNames" -}}
+{{- keys .Values.services | sortAlpha | join "," -}}
+{{- end }}
