@@ -1,0 +1,44 @@
+output "zone_id" {
+  description = "Hosted zone id."
+  value       = aws_route53_zone.this.zone_id
+}
+
+output "zone_arn" {
+  description = "Hosted zone ARN (ExternalDNS is limited to it)."
+  value       = aws_route53_zone.this.arn
+}
+
+output "name_servers" {
+  description = "NS records to put in the parent zone."
+  value       = aws_route53_zone.this.name_servers
+}
+
+output "alb_certificate_arn" {
+  description = "Certificate for the Ingress (alb.ingress.kubernetes.io/certificate-arn)."
+  value       = aws_acm_certificate_validation.alb.certificate_arn
+}
+
+output "waf_web_acl_arn" {
+  description = "Web ACL for the Ingress (alb.ingress.kubernetes.io/wafv2-acl-arn)."
+  value       = aws_wafv2_web_acl.alb.arn
+}
+
+output "media_domain" {
+  description = "Public name of the media CDN."
+  value       = local.media_domain
+}
+
+output "media_distribution_id" {
+  description = "Media distribution id (cache invalidations)."
+  value       = aws_cloudfront_distribution.media.id
+}
+
+output "media_bucket_policy_json" {
+  description = "Statements the media bucket's policy must include."
+  value       = data.aws_iam_policy_document.media_bucket.json
+}
+
+output "storefront_health_check_id" {
+  description = "Route 53 health check of the storefront, null until the ALB exists."
+  value       = one(aws_route53_health_check.storefront[*].id)
+}

@@ -1,0 +1,33 @@
+output "cluster_name" {
+  description = "Cluster name."
+  value       = aws_eks_cluster.this.name
+}
+
+output "cluster_endpoint" {
+  description = "Private API endpoint."
+  value       = aws_eks_cluster.this.endpoint
+}
+
+output "cluster_certificate_authority" {
+  description = "Base64 CA bundle of the API server."
+  value       = aws_eks_cluster.this.certificate_authority[0].data
+}
+
+output "cluster_security_group_id" {
+  description = "Security group EKS attaches to the control plane and managed nodes."
+  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+}
+
+output "node_role_arn" {
+  description = "Role of the managed node groups."
+  value       = aws_iam_role.node.arn
+}
+
+output "karpenter" {
+  description = "What the Karpenter Helm values need."
+  value = {
+    controller_role_arn = module.karpenter.iam_role_arn
+    node_role_name      = module.karpenter.node_iam_role_name
+    interruption_queue  = module.karpenter.queue_name
+  }
+}

@@ -1,0 +1,69 @@
+variable "name" {
+  description = "Name prefix, e.g. bazaar-prod."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment (checkout canaries place real orders everywhere except prod)."
+  type        = string
+}
+
+variable "domain_name" {
+  description = "Storefront DNS name the canaries call."
+  type        = string
+}
+
+variable "alert_email" {
+  description = "Subscriber of the alarm topic."
+  type        = string
+}
+
+variable "logs_kms_key_arn" {
+  description = "KMS key of the log groups."
+  type        = string
+}
+
+variable "alerts_kms_key_arn" {
+  description = "KMS key of the SNS topic."
+  type        = string
+}
+
+variable "prometheus_kms_key_arn" {
+  description = "KMS key of the Prometheus workspace."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Application log retention."
+  type        = number
+}
+
+variable "artifacts_bucket_id" {
+  description = "Bucket that keeps canary screenshots and HAR files under canaries/."
+  type        = string
+}
+
+variable "artifacts_bucket_arn" {
+  description = "ARN of that bucket."
+  type        = string
+}
+
+variable "artifacts_kms_key_arn" {
+  description = "KMS key of the artifacts bucket."
+  type        = string
+}
+
+variable "aurora_cluster_identifier" {
+  description = "Aurora cluster watched by the alarms."
+  type        = string
+}
+
+variable "redis_replication_group_id" {
+  description = "Redis replication group watched by the alarms."
+  type        = string
+}
+
+variable "canary_user_secret_arn" {
+  description = "Secret holding the synthetic customer's e-mail and password for the checkout canary."
+  type        = string
+}
