@@ -3,6 +3,7 @@ using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Health;
 using Bazaar.ServiceDefaults.Http;
+using Bazaar.ServiceDefaults.OpenApi;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Bazaar.ServiceDefaults.Redis;
@@ -63,6 +64,7 @@ public static class ServiceDefaultsExtensions
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.Converters.Add(new SafeStringConverter());
+            OpenApi.OpenApiSetup.UseStrictNumbers(o.SerializerOptions);
         });
 
         services.Configure<AuthOptions>(configuration.GetSection("Auth"));
@@ -81,7 +83,7 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton<Caching.CacheAside>();
         services.AddServiceTokens(configuration);
 
-        services.AddOpenApi();
+        services.AddBazaarOpenApi();
         services.AddBazaarHealthChecks(usesRedis: true);
         return builder;
     }

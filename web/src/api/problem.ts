@@ -1,0 +1,83 @@
+// Problem details (RFC 9457) as every Bazaar service writes them, turned into sentences a person can act on.
+
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+}
+
+/** An API call that did not succeed: the status, the service's problem details and the field messages. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: ProblemDetails;
+
+  constructor(status: number, problem: ProblemDetails) {
+    super(describeProblem(status, problem));
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** Messages for one field, matched case-insensitively ("ShippingAddress.PostalCode" and "shippingAddress.postalCode"). */
+  fieldErrors(field: string): string[] {
+    const wanted = field.toLowerCase();
+    const errors = this.problem.errors ?? {};
+    return Object.entries(errors)
+      .filter(([key]) => key.toLowerCase() === wanted)
+      .flatMap(([, messages]) => messages);
+  }
+
+  /** Every field message keyed by field name (lower case), for forms that show them next to their inputs. */
+  get fields(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, messages] of Object.entries(this.problem.errors ?? {})) {
+      if (messages.length) out[key.toLowerCase()] = messages.join(' ');
+    }
+    return out;
+  }
+}
+
+const fallbackByStatus: Record<number, string> = {
+  400: 'Something in the request was not right.',
+  401: 'Please sign in to continue.',
+  403: 'You do not have permission to do that.',
+  404: 'We could not find that.',
+  409: 'Someone else changed this at the same time. Reload and try again.',
+  413: 'That file is too large.',
+  422: 'That could not be done.',
+  429: 'Too many attempts. Please wait a moment and try again.',
+  503: 'The shop is busy right now. Please try again in a moment.',
+};
+
+/** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */
+export function describeProblem(status: number, problem: ProblemDetails): string {
+  const detail = problem.detail?.trim();
+  if (detail) return detail;
+  const fieldMessages = Object.values(problem.errors ?? {}).flat();
+  if (fieldMessages.length === 1 && fieldMessages[0]) return fieldMessages[0];
+  if (fieldMessages.length > 1) return 'Please correct the highlighted fields.';
+  const title = problem.title?.trim();
+  if (title && !/^(Bad Request|One or more validation errors occurred\.?)$/i.test(title)) return title;
+  return fallbackByStatus[status] ?? (status >= 500 ? 'Something went wrong on our side. Please try again.' : 'That did not work.');
+}
+
+/** The message to show for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return 'We could not reach the shop. Check your connection and try again.';
+  return 'Something went wrong. Please try again.';
+}
+
+export async function readProblem(response: Response): Promise<ProblemDetails> {
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      return (await response.json()) as ProblemDetails;
+    } catch {
+      // fall through: a broken body still has a status
+    }
+  }
+  return { status: response.status };
+}

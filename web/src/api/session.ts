@@ -1,0 +1,73 @@
+// The signed-in session as the API client needs it: the access token lives in memory only (never in storage);
+// the refresh token is identity's httpOnly cookie, which JavaScript cannot read.
+import type { components } from './schema/identity';
+
+export type User = components['schemas']['UserDto'];
+export type AuthResponse = components['schemas']['AuthResponse'];
+
+export interface Session {
+  accessToken: string;
+  expiresAt: number; // epoch ms
+  user: User;
+}
+
+type Listener = (session: Session | null) => void;
+
+let current: Session | null = null;
+const listeners = new Set<Listener>();
+let refreshing: Promise<Session | null> | null = null;
+
+export function getSession(): Session | null {
+  return current;
+}
+
+export function setSession(response: AuthResponse | null): Session | null {
+  current = response
+    ? { accessToken: response.accessToken, expiresAt: Date.parse(response.expiresAt), user: response.user }
+    : null;
+  for (const listener of listeners) listener(current);
+  return current;
+}
+
+export function updateUser(user: User): void {
+  if (current) setSession({ ...toResponse(current), user });
+}
+
+function toResponse(session: Session): AuthResponse {
+  return {
+    accessToken: session.accessToken,
+    tokenType: 'Bearer',
+    expiresIn: Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000)),
+    expiresAt: new Date(session.expiresAt).toISOString(),
+    user: session.user,
+    refreshToken: null,
+  };
+}
+
+export function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * Trades the refresh cookie for a new access token. Concurrent callers share one request: identity treats a refresh
+ * token presented twice as stolen and ends the session, so two parallel refreshes would sign the user out.
+ */
+export function refreshSession(): Promise<Session | null> {
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch('/api/v1/auth/refresh', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return setSession(response.ok ? ((await response.json()) as AuthResponse) : null);
+    } catch {
+      return current; // offline: keep what we have; the next call tries again
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}

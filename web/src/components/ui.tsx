@@ -1,0 +1,203 @@
+// Small building blocks every page uses, so loading, empty and error states look and read the same everywhere.
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../api/problem';
+import { formatMoney } from '../format';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  return (
+    <div className="state state-error" role="alert">
+      <p>{errorMessage(error)}</p>
+      {retry && (
+        <button type="button" className="button secondary" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children, action }: { children: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <p>{children}</p>
+      {action}
+    </div>
+  );
+}
+
+/** A form-level message: the problem's sentence, announced to screen readers. */
+export function FormError({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div className="form-error" role="alert">
+      {errorMessage(error)}
+    </div>
+  );
+}
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  error?: string;
+  hint?: string;
+}
+
+/** A labelled input with its hint and its error, wired with aria-describedby / aria-invalid. */
+export function Field({ label, error, hint, id, className, ...input }: FieldProps) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  const described = [hint && `${inputId}-hint`, error && `${inputId}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={inputId}>{label}</label>
+      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+      {hint && (
+        <p className="hint" id={`${inputId}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${inputId}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  label: string;
+  error?: string;
+  children: ReactNode;
+}
+
+export function SelectField({ label, error, id, children, ...select }: SelectFieldProps) {
+  const generated = useId();
+  const selectId = id ?? generated;
+  return (
+    <div className="field">
+      <label htmlFor={selectId}>{label}</label>
+      <select
+        id={selectId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${selectId}-error` : undefined}
+        {...select}
+      >
+        {children}
+      </select>
+      {error && (
+        <p className="field-error" id={`${selectId}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
+  label: string;
+  error?: string;
+}
+
+export function TextAreaField({ label, error, id, ...area }: TextAreaFieldProps) {
+  const generated = useId();
+  const areaId = id ?? generated;
+  return (
+    <div className="field">
+      <label htmlFor={areaId}>{label}</label>
+      <textarea
+        id={areaId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${areaId}-error` : undefined}
+        {...area}
+      />
+      {error && (
+        <p className="field-error" id={`${areaId}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Money({ minor, currency }: { minor: number; currency: string }) {
+  return <span className="money">{formatMoney(minor, currency)}</span>;
+}
+
+export function PriceRange({ min, max, currency }: { min: number; max: number; currency: string }) {
+  return min === max ? (
+    <Money minor={min} currency={currency} />
+  ) : (
+    <span className="money">
+      from <Money minor={min} currency={currency} />
+    </span>
+  );
+}
+
+export function Stars({ average, count }: { average: number; count: number }) {
+  if (!count) return <span className="stars muted">No reviews yet</span>;
+  const rounded = Math.round(average * 2) / 2;
+  return (
+    <span className="stars" aria-label={`Rated ${average.toFixed(1)} out of 5 from ${count} review${count === 1 ? '' : 's'}`}>
+      <span aria-hidden="true">
+        {'★'.repeat(Math.floor(rounded))}
+        {rounded % 1 ? '⯪' : ''}
+        {'☆'.repeat(5 - Math.ceil(rounded))}
+      </span>{' '}
+      <span className="muted" aria-hidden="true">
+        ({count})
+      </span>
+    </span>
+  );
+}
+
+const statusTone: Record<string, string> = {
+  confirmed: 'ok',
+  shipped: 'ok',
+  delivered: 'ok',
+  on_hold: 'warn',
+  pending: 'info',
+  reserved: 'info',
+  approved: 'info',
+  authorized: 'info',
+  rejected: 'bad',
+  payment_failed: 'bad',
+  cancelled: 'muted',
+  refunded: 'muted',
+  partially_refunded: 'warn',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const label = status.replace(/_/g, ' ');
+  return <span className={`badge badge-${statusTone[status] ?? 'info'}`}>{label.charAt(0).toUpperCase() + label.slice(1)}</span>;
+}
+
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="page-title">
+      <h1>{children}</h1>
+      {actions && <div className="page-actions">{actions}</div>}
+    </div>
+  );
+}
+
+export function NotFound() {
+  return (
+    <section className="not-found">
+      <h1>Page not found</h1>
+      <p>The page you asked for does not exist or has moved.</p>
+      <Link className="button" to="/">
+        Back to the shop
+      </Link>
+    </section>
+  );
+}

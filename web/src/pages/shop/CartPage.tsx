@@ -1,0 +1,4 @@
+// Placeholder until the page is written.
+export function CartPage() {
+  return <h1>CartPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function ListingPage({ mode }: { mode: 'category' | 'search' }) {
+  return <h1>{mode}</h1>;
+}

@@ -1,0 +1,4 @@
+// Placeholder until the page is written.
+export function ProductPage() {
+  return <h1>ProductPage</h1>;
+}
