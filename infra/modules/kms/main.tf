@@ -14,10 +14,20 @@ variable "name" {
 }
 
 variable "keys" {
-  description = "Keys by purpose: a description and the AWS service principals allowed to use the key (logs, sns, ...)."
+  description = <<-EOT
+    Keys by purpose: a description; AWS service principals allowed to use the key, with the conditions that tie
+    them to this account (default aws:SourceAccount); and IAM roles that must use it without an IAM policy of their
+    own (service-linked roles, such as Auto Scaling launching encrypted node volumes).
+  EOT
   type = map(object({
     description        = string
     service_principals = optional(list(string), [])
+    service_conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })))
+    role_principals = optional(list(string), [])
   }))
 }
 
@@ -69,10 +79,30 @@ data "aws_iam_policy_document" "key" {
         type        = "Service"
         identifiers = each.value.service_principals
       }
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [data.aws_caller_identity.current.account_id]
+      dynamic "condition" {
+        for_each = coalesce(each.value.service_conditions, [{
+          test     = "StringEquals"
+          variable = "aws:SourceAccount"
+          values   = [data.aws_caller_identity.current.account_id]
+        }])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(each.value.role_principals) > 0 ? [1] : []
+    content {
+      sid       = "ServiceLinkedRolesUseTheKey"
+      actions   = concat(local.key_usage, ["kms:CreateGrant"])
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = each.value.role_principals
       }
     }
   }

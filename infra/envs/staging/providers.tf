@@ -1,0 +1,48 @@
+# Every resource gets the cost tags through default_tags; modules/settings validates them and the organization's
+# tag policy SCP rejects resources created without them.
+locals {
+  account_id = "444444444444" # the staging account (infra/organization output account_ids)
+  tags = {
+    Project     = "bazaar"
+    Environment = "staging"
+    Owner       = "platform"
+    CostCenter  = "bazaar-staging"
+    ManagedBy   = "terraform"
+  }
+}
+
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = [local.account_id]
+  assume_role {
+    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"
+  }
+  default_tags {
+    tags = local.tags
+  }
+}
+
+provider "aws" {
+  alias               = "dr"
+  region              = "eu-central-1"
+  allowed_account_ids = [local.account_id]
+  assume_role {
+    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"
+  }
+  default_tags {
+    tags = local.tags
+  }
+}
+
+# CloudFront only accepts certificates from us-east-1; nothing else is created there.
+provider "aws" {
+  alias               = "us_east_1"
+  region              = "us-east-1"
+  allowed_account_ids = [local.account_id]
+  assume_role {
+    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"
+  }
+  default_tags {
+    tags = local.tags
+  }
+}
