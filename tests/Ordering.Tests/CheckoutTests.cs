@@ -243,6 +243,33 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task The_dashboard_summary_counts_todays_sales_and_every_status()
+    {
+        await platform.ProductAsync("SUMMARY-1", 2500, 5);
+        var support = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "support"));
+        var since = platform.Ordering.Clock.GetUtcNow().AddHours(-1);
+        var url = $"/api/v1/admin/orders/summary?since={Uri.EscapeDataString(since.ToString("O"))}";
+        var before = (await support.GetFromJsonAsync<OrderSummaryDto>(url))!;
+
+        var (customer, _) = await CustomerWithCartAsync("SUMMARY-1", 2);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var (declined, _) = await CustomerWithCartAsync("SUMMARY-1", 1);
+        await platform.PlaceOrderAsync(declined, CheckoutPlatform.Checkout(await platform.CardTokenAsync("4000000000009995")));
+        var after = (await support.GetFromJsonAsync<OrderSummaryDto>(url))!;
+
+        static long Revenue(OrderSummaryDto s, string currency) => s.Revenue.FirstOrDefault(r => r.Currency == currency)?.Amount ?? 0;
+        static int Count(OrderSummaryDto s, string status) => s.ByStatus.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
+        (after.Orders - before.Orders).ShouldBe(1); // the declined payment is not a sale
+        (Revenue(after, order.Currency) - Revenue(before, order.Currency)).ShouldBe(order.Total);
+        (Count(after, "confirmed") - Count(before, "confirmed")).ShouldBe(1);
+        (Count(after, "payment_failed") - Count(before, "payment_failed")).ShouldBe(1);
+
+        var future = Uri.EscapeDataString(platform.Ordering.Clock.GetUtcNow().AddDays(1).ToString("O"));
+        await (await support.GetAsync($"/api/v1/admin/orders/summary?since={future}")).ShouldNameFieldAsync("since");
+        await (await customer.GetAsync("/api/v1/admin/orders/summary")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Cancelling_before_shipping_voids_the_payment_and_returns_the_stock()
     {
         await platform.ProductAsync("CANCEL-1", 1000, 5);

@@ -32,6 +32,13 @@ public sealed record OrderSummary(Guid Id, long Number, string Status, string Cu
 
 public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, string? NextCursor);
 
+public sealed record CurrencyAmount(string Currency, long Amount);
+
+public sealed record StatusCount(string Status, int Count);
+
+/// <summary>Sales since a moment (count and revenue per currency, net of refunds) and today's status counts.</summary>
+public sealed record OrderSummaryDto(DateTimeOffset Since, int Orders, IReadOnlyList<CurrencyAmount> Revenue, IReadOnlyList<StatusCount> ByStatus);
+
 public sealed record ShipRequest([Required, MinLength(1), MaxLength(60)] string Carrier, [Required, MinLength(3), MaxLength(80)] string TrackingNumber);
 
 public sealed record RefundRequest(long? Amount);

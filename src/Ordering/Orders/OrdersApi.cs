@@ -17,6 +17,7 @@ public static class OrdersApi
 
         var admin = routes.MapGroup("/api/v1/admin/orders").WithTags("Admin: orders").RequireAuthorization(Policies.Support);
         admin.MapGet("/", ListAll);
+        admin.MapGet("/summary", Summary);
         admin.MapGet("/{id:guid}", (Guid id, OrderingDb db, CancellationToken ct) => Get(db, id, null, ct));
         admin.MapPost("/{id:guid}/approve", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
             Act(id, saga, db, ct, order => actions.ApproveAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
@@ -70,6 +71,24 @@ public static class OrdersApi
         if (to is { } t)
             query = query.Where(o => o.CreatedAt < t.ToUniversalTime());
         return await ListAsync(query, cursor, limit, ct);
+    }
+
+    /// <summary>
+    /// The back office dashboard's figures: orders and revenue since <paramref name="since"/> (the caller's local
+    /// midnight, typically), counting confirmed sales (net of refunds) only; and how many orders are in each status now.
+    /// </summary>
+    static async Task<Results<Ok<OrderSummaryDto>, ValidationProblem>> Summary(OrderingDb db, DateTimeOffset? since, TimeProvider clock, CancellationToken ct)
+    {
+        var from = (since ?? clock.GetUtcNow().Date).ToUniversalTime();
+        if (from > clock.GetUtcNow())
+            return Problem.Field("since", "since must not be in the future.");
+        var sales = db.Orders.AsNoTracking().Where(o => o.CreatedAt >= from && OrderStatus.Sales.Contains(o.Status));
+        var revenue = await sales.GroupBy(o => o.Currency).OrderBy(g => g.Key)
+            .Select(g => new CurrencyAmount(g.Key, g.Sum(o => o.Total - o.Refunded))).ToListAsync(ct);
+        var count = await sales.CountAsync(ct);
+        var byStatus = await db.Orders.AsNoTracking().GroupBy(o => o.Status).OrderBy(g => g.Key)
+            .Select(g => new StatusCount(g.Key, g.Count())).ToListAsync(ct);
+        return TypedResults.Ok(new OrderSummaryDto(from, count, revenue, byStatus));
     }
 
     static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAsync(IQueryable<Order> query, string? cursor, int limit, CancellationToken ct)
