@@ -381,6 +381,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/orders/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderSummaryDto"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -603,6 +649,11 @@ export interface components {
             postalCode: string;
             region: null | string;
         };
+        CurrencyAmount: {
+            /** Format: int64 */
+            amount: number;
+            currency: string;
+        };
         HttpValidationProblemDetails: {
             detail?: null | string;
             errors?: {
@@ -688,6 +739,14 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        OrderSummaryDto: {
+            byStatus: components["schemas"]["StatusCount"][];
+            /** Format: int32 */
+            orders: number;
+            revenue: components["schemas"]["CurrencyAmount"][];
+            /** Format: date-time */
+            since: string;
+        };
         PlaceOrderRequest: {
             billingCountry: null | string;
             paymentToken: string;
@@ -725,6 +784,11 @@ export interface components {
         ShipRequest: {
             carrier: string;
             trackingNumber: string;
+        };
+        StatusCount: {
+            /** Format: int32 */
+            count: number;
+            status: string;
         };
     };
     responses: never;
