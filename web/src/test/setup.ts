@@ -1,5 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // Nothing carries over between tests: not mockApi's fetch (src/test/api.ts), not a stored guest cart id.
+  vi.unstubAllGlobals();
+  localStorage.clear();
+});
