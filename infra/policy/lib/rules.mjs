@@ -1,0 +1,491 @@
+// Bazaar's infrastructure policy, as plain functions over the parsed HCL (lib/hcl.mjs). Each rule returns the
+// list of violations it finds in a tree of configurations; an empty list means the tree complies.
+//
+// The rules can be exact because of how the code is written: modules hard-code invariants (storage_encrypted =
+// true), environment roots pass literals (multi_az = true), and IAM policies are aws_iam_policy_document data
+// sources. Rule `iam-least-privilege` enforces the last point so no policy escapes the other checks.
+import { blocks } from './hcl.mjs';
+
+export const REQUIRED_TAGS = ['Project', 'Environment', 'Owner', 'CostCenter', 'ManagedBy'];
+const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+const CONTROL_PLANE_LOGS = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+const WAF_MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
+
+// --- helpers -----------------------------------------------------------------------------------------------------
+
+const at = (config, item, kind = 'resource') =>
+  `${config.dir}/${item.file}: ${kind === 'module' ? `module.${item.name}` : `${kind === 'data' ? 'data.' : ''}${item.type}.${item.name}`}`;
+const isExpr = (v) => typeof v === 'string' && v.includes('${');
+const isVarRef = (v) => typeof v === 'string' && /^\$\{var\.[\w.]+\}$/.test(v);
+const text = (v) => JSON.stringify(v ?? null);
+const first = (body, name) => blocks(body, name)[0];
+const list = (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+/** Names of resources of `type` an attribute refers to ("${aws_s3_bucket.this.id}" -> ["this"]). */
+const refs = (value, type) => [...text(value).matchAll(new RegExp(`${type}\\.([\\w-]+)\\b`, 'g'))].map((m) => m[1]);
+/** String literals quoted inside an expression ("${x ? \"AES256\" : \"aws:kms\"}" -> ["AES256", "aws:kms"]). */
+const quoted = (expr) => [...String(expr).matchAll(/\\?"([^"\\]*)\\?"/g)].map((m) => m[1]);
+const resources = (config, type) => config.resources.filter((r) => r.type === type);
+const policyDocs = (config) => config.data.filter((d) => d.type === 'aws_iam_policy_document');
+
+/** Resolves "${local.x}" against the configuration's locals; literals come back as they are. */
+function resolve(config, value) {
+  const m = typeof value === 'string' && value.match(/^\$\{local\.(\w+)\}$/);
+  return m ? config.locals[m[1]] : value;
+}
+
+function* each(tree, kinds = ['env', 'root', 'module']) {
+  for (const config of tree.values()) if (kinds.includes(config.kind)) yield config;
+}
+
+/** Resources of `type` attached to the given bucket resource (by reference) in the same configuration. */
+const attachedTo = (config, type, bucket) => resources(config, type).filter((r) => refs(r.body.bucket, 'aws_s3_bucket').includes(bucket.name));
+
+// --- rules -------------------------------------------------------------------------------------------------------
+
+export const rules = [];
+const rule = (id, title, check) => rules.push({ id, title, check });
+
+rule('encryption-at-rest', 'data at rest is encrypted (S3, Aurora, Redis, logs, secrets, images, volumes, backups, topics)', (tree) => {
+  const problems = [];
+  const need = (ok, config, r, what) => { if (!ok) problems.push(`${at(config, r)}: ${what}`); };
+  for (const config of each(tree)) {
+    for (const r of config.resources) {
+      const b = r.body;
+      switch (r.type) {
+        case 'aws_s3_bucket': {
+          const sse = attachedTo(config, 'aws_s3_bucket_server_side_encryption_configuration', r);
+          const algorithms = sse.flatMap((s) => blocks(s.body, 'rule').flatMap((x) => blocks(x, 'apply_server_side_encryption_by_default')))
+            .flatMap((d) => (isExpr(d.sse_algorithm) ? quoted(d.sse_algorithm) : [d.sse_algorithm]));
+          need(algorithms.length > 0 && algorithms.every((a) => SSE_ALGORITHMS.has(a)), config, r, 'needs default encryption (aws_s3_bucket_server_side_encryption_configuration with SSE-KMS or SSE-S3)');
+          break;
+        }
+        case 'aws_rds_cluster':
+        case 'aws_db_instance':
+          need(b.storage_encrypted === true && b.kms_key_id !== undefined, config, r, 'needs storage_encrypted = true and a customer-managed kms_key_id');
+          break;
+        case 'aws_rds_cluster_instance':
+          need(b.performance_insights_enabled !== true || b.performance_insights_kms_key_id !== undefined, config, r, 'Performance Insights data needs performance_insights_kms_key_id');
+          break;
+        case 'aws_elasticache_replication_group':
+          need(b.at_rest_encryption_enabled === true && b.kms_key_id !== undefined, config, r, 'needs at_rest_encryption_enabled = true and kms_key_id');
+          break;
+        case 'aws_cloudwatch_log_group':
+          need(b.kms_key_id !== undefined, config, r, 'needs kms_key_id');
+          break;
+        case 'aws_eks_cluster': {
+          const enc = first(b, 'encryption_config');
+          need(enc && list(enc.resources).includes('secrets') && first(enc, 'provider')?.key_arn, config, r, 'needs encryption_config of "secrets" with a KMS key');
+          break;
+        }
+        case 'aws_sns_topic':
+          need(b.kms_master_key_id !== undefined, config, r, 'needs kms_master_key_id');
+          break;
+        case 'aws_sqs_queue':
+          need(b.kms_master_key_id !== undefined || b.sqs_managed_sse_enabled === true, config, r, 'needs SSE (kms_master_key_id or sqs_managed_sse_enabled)');
+          break;
+        case 'aws_secretsmanager_secret':
+          need(b.kms_key_id !== undefined, config, r, 'needs a customer-managed kms_key_id');
+          break;
+        case 'aws_ecr_repository':
+          need(first(b, 'encryption_configuration')?.encryption_type === 'KMS', config, r, 'needs encryption_configuration with encryption_type = "KMS"');
+          break;
+        case 'aws_backup_vault':
+          need(b.kms_key_arn !== undefined, config, r, 'needs kms_key_arn');
+          break;
+        case 'aws_launch_template':
+          need(blocks(b, 'block_device_mappings').length > 0 && blocks(b, 'block_device_mappings').every((m) => blocks(m, 'ebs').every((e) => e.encrypted === true)), config, r, 'every EBS block device needs encrypted = true');
+          break;
+        case 'aws_ebs_volume':
+        case 'aws_efs_file_system':
+          need(b.encrypted === true, config, r, 'needs encrypted = true');
+          break;
+        case 'aws_prometheus_workspace':
+          need(b.kms_key_arn !== undefined, config, r, 'needs kms_key_arn');
+          break;
+        case 'aws_cloudtrail':
+          need(b.kms_key_id !== undefined && b.enable_log_file_validation === true, config, r, 'needs kms_key_id and enable_log_file_validation = true');
+          break;
+        case 'aws_synthetics_canary':
+          need(first(first(b, 'artifact_config'), 's3_encryption')?.encryption_mode === 'SSE_KMS', config, r, 'canary artifacts need s3_encryption SSE_KMS');
+          break;
+        case 'aws_kms_key':
+          need(b.enable_key_rotation === true, config, r, 'needs enable_key_rotation = true');
+          break;
+        default:
+      }
+    }
+  }
+  return problems;
+});
+
+rule('tls-in-transit', 'TLS is enforced in transit (rds.force_ssl, Redis TLS, HTTPS-only CloudFront, TLS-only bucket policies)', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    const forceSslGroups = resources(config, 'aws_rds_cluster_parameter_group')
+      .filter((g) => blocks(g.body, 'parameter').some((p) => p.name === 'rds.force_ssl' && String(p.value) === '1'))
+      .map((g) => g.name);
+    for (const r of resources(config, 'aws_rds_cluster')) {
+      if (!refs(r.body.db_cluster_parameter_group_name, 'aws_rds_cluster_parameter_group').some((n) => forceSslGroups.includes(n))) {
+        problems.push(`${at(config, r)}: needs a cluster parameter group with rds.force_ssl = 1`);
+      }
+    }
+    for (const r of resources(config, 'aws_elasticache_replication_group')) {
+      if (r.body.transit_encryption_enabled !== true || r.body.transit_encryption_mode === 'preferred') {
+        problems.push(`${at(config, r)}: needs transit_encryption_enabled = true (mode required)`);
+      }
+    }
+    for (const r of resources(config, 'aws_cloudfront_distribution')) {
+      const behaviors = [...blocks(r.body, 'default_cache_behavior'), ...blocks(r.body, 'ordered_cache_behavior')];
+      if (!behaviors.every((c) => ['redirect-to-https', 'https-only'].includes(c.viewer_protocol_policy))) {
+        problems.push(`${at(config, r)}: every cache behavior needs viewer_protocol_policy redirect-to-https or https-only`);
+      }
+      const cert = first(r.body, 'viewer_certificate');
+      if (!String(cert?.minimum_protocol_version ?? '').startsWith('TLSv1.2')) {
+        problems.push(`${at(config, r)}: viewer_certificate needs minimum_protocol_version TLSv1.2_2021 or later`);
+      }
+    }
+    // Buckets: their policy must come from a policy document that denies aws:SecureTransport = false.
+    const tlsDocs = policyDocs(config)
+      .filter((d) => blocks(d.body, 'statement').some((s) => s.effect === 'Deny' && blocks(s, 'condition').some((c) => c.variable === 'aws:SecureTransport' && list(c.values).map(String).includes('false'))))
+      .map((d) => d.name);
+    for (const bucket of resources(config, 'aws_s3_bucket')) {
+      const policies = attachedTo(config, 'aws_s3_bucket_policy', bucket);
+      if (!policies.some((p) => refs(p.body.policy, 'data.aws_iam_policy_document').some((n) => tlsDocs.includes(n)))) {
+        problems.push(`${at(config, bucket)}: needs a bucket policy denying requests without TLS (aws:SecureTransport = false)`);
+      }
+    }
+  }
+  return problems;
+});
+
+rule('no-public-buckets', 'no bucket can become public (public access blocks, owner-enforced objects, no public grants)', (tree) => {
+  const problems = [];
+  const blockFlags = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+  for (const config of each(tree)) {
+    for (const bucket of resources(config, 'aws_s3_bucket')) {
+      const pab = attachedTo(config, 'aws_s3_bucket_public_access_block', bucket);
+      if (!pab.some((p) => blockFlags.every((f) => p.body[f] === true))) {
+        problems.push(`${at(config, bucket)}: needs a public access block with all four settings true`);
+      }
+      const owner = attachedTo(config, 'aws_s3_bucket_ownership_controls', bucket);
+      if (!owner.some((o) => blocks(o.body, 'rule').some((x) => x.object_ownership === 'BucketOwnerEnforced'))) {
+        problems.push(`${at(config, bucket)}: needs ownership controls BucketOwnerEnforced (no ACLs)`);
+      }
+      if (bucket.body.acl !== undefined) problems.push(`${at(config, bucket)}: must not set an ACL`);
+    }
+    for (const r of resources(config, 'aws_s3_account_public_access_block')) {
+      if (!blockFlags.every((f) => r.body[f] === true)) problems.push(`${at(config, r)}: all four settings must be true`);
+    }
+    for (const r of resources(config, 'aws_s3_bucket_acl')) problems.push(`${at(config, r)}: bucket ACLs are not used (ownership is enforced)`);
+    for (const r of resources(config, 'aws_s3_bucket_website_configuration')) problems.push(`${at(config, r)}: website hosting makes content public; serve through CloudFront with OAC`);
+    // A grant to everyone is only acceptable when a condition narrows it (e.g. aws:PrincipalOrgID).
+    for (const d of policyDocs(config)) {
+      for (const s of blocks(d.body, 'statement')) {
+        const everyone = blocks(s, 'principals').some((p) => list(p.identifiers).includes('*'));
+        if ((s.effect ?? 'Allow') === 'Allow' && everyone && blocks(s, 'condition').length === 0) {
+          problems.push(`${at(config, d, 'data')}: statement ${s.sid ?? '(no sid)'} allows everyone without a condition`);
+        }
+      }
+    }
+    for (const r of resources(config, 'aws_cloudfront_distribution')) {
+      for (const o of blocks(r.body, 'origin')) {
+        if (String(o.domain_name).includes('bucket') && o.origin_access_control_id === undefined) {
+          problems.push(`${at(config, r)}: S3 origin ${o.origin_id} needs origin_access_control_id`);
+        }
+      }
+    }
+  }
+  return problems;
+});
+
+rule('bucket-hygiene', 'every bucket is versioned and has lifecycle rules', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const bucket of resources(config, 'aws_s3_bucket')) {
+      if (!attachedTo(config, 'aws_s3_bucket_versioning', bucket).some((v) => blocks(v.body, 'versioning_configuration').some((c) => c.status === 'Enabled'))) {
+        problems.push(`${at(config, bucket)}: needs versioning Enabled`);
+      }
+      if (attachedTo(config, 'aws_s3_bucket_lifecycle_configuration', bucket).length === 0) {
+        problems.push(`${at(config, bucket)}: needs a lifecycle configuration`);
+      }
+      if (bucket.body.force_destroy === true) problems.push(`${at(config, bucket)}: force_destroy would delete every object with the bucket`);
+    }
+  }
+  return problems;
+});
+
+/** The `module "settings"` block of an environment root. */
+export const settingsOf = (config) => config.modules.find((m) => m.name === 'settings')?.body;
+
+rule('prod-resilience', 'prod is Multi-AZ across three zones with deletion protection, 35-day PITR and cross-region backups', (tree) => {
+  const problems = [];
+  const prod = tree.get('envs/prod');
+  if (!prod) return ['envs/prod is missing'];
+  const s = settingsOf(prod);
+  if (!s) return ['envs/prod: module "settings" is missing'];
+  const expect = (ok, what) => { if (!ok) problems.push(`envs/prod: module.settings: ${what}`); };
+  expect(s.multi_az === true, 'multi_az must be true');
+  expect(s.deletion_protection === true, 'deletion_protection must be true');
+  expect(s.az_count === 3, 'az_count must be 3');
+  expect(s.nat_gateway_per_az === true, 'nat_gateway_per_az must be true');
+  expect(s.aurora?.serverless === false && s.aurora?.reader_count >= 2, 'aurora must be provisioned with at least two readers');
+  expect(s.aurora?.backup_retention_days === 35, 'aurora.backup_retention_days must be 35');
+  expect(s.redis?.num_cache_clusters >= 2, 'redis needs a replica (num_cache_clusters >= 2)');
+  expect(s.backup?.cross_region_copy === true && s.backup?.retention_days >= 35, 'backups must be copied cross-region and kept 35 days');
+  return problems;
+});
+
+rule('settings-reach-resources', 'settings flow into the resources unchanged (no module overrides deletion protection, Multi-AZ, backups)', (tree) => {
+  const problems = [];
+  // The platform passes each guard-railed setting straight through.
+  const platform = tree.get('modules/platform');
+  const wiring = {
+    aurora: { deletion_protection: '${local.s.deletion_protection}', backup_retention_days: '${local.s.aurora.backup_retention_days}', reader_count: '${local.s.aurora.reader_count}' },
+    redis: { multi_az: '${local.s.multi_az}' },
+    network: { nat_gateway_per_az: '${local.s.nat_gateway_per_az}', az_count: '${local.s.az_count}' },
+    backup: { cross_region_copy: '${local.s.backup.cross_region_copy}', retention_days: '${local.s.backup.retention_days}' },
+  };
+  if (!platform) problems.push('modules/platform is missing');
+  for (const [name, args] of Object.entries(platform ? wiring : {})) {
+    const m = platform.modules.find((x) => x.name === name);
+    for (const [arg, expected] of Object.entries(args)) {
+      if (m?.body[arg] !== expected) problems.push(`modules/platform: module.${name}.${arg} must be ${expected}, found ${text(m?.body[arg])}`);
+    }
+  }
+  // Environment roots hand the validated settings over whole.
+  for (const config of each(tree, ['env'])) {
+    const p = config.modules.find((m) => m.name === 'platform')?.body;
+    if (p?.settings !== '${module.settings.settings}') problems.push(`${config.dir}: module.platform.settings must be module.settings.settings`);
+  }
+  // Inside the modules a resource takes the variable or a safe literal, never an unsafe literal.
+  for (const config of each(tree, ['module', 'root'])) {
+    for (const r of config.resources) {
+      const b = r.body;
+      const safe = (attr, good) => b[attr] === undefined || b[attr] === good || isVarRef(b[attr]);
+      if (['aws_rds_cluster', 'aws_db_instance'].includes(r.type)) {
+        if (!safe('deletion_protection', true) || b.deletion_protection === undefined) problems.push(`${at(config, r)}: deletion_protection must be true or come from a variable`);
+        if (b.skip_final_snapshot === true) problems.push(`${at(config, r)}: skip_final_snapshot must not be true`);
+      }
+      if (r.type === 'aws_elasticache_replication_group') {
+        for (const attr of ['multi_az_enabled', 'automatic_failover_enabled']) {
+          if (!safe(attr, true) || b[attr] === undefined) problems.push(`${at(config, r)}: ${attr} must be true or come from a variable`);
+        }
+      }
+    }
+  }
+  return problems;
+});
+
+rule('flow-logs', 'every VPC sends all flow logs to a KMS-encrypted log group', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    const encryptedGroups = resources(config, 'aws_cloudwatch_log_group').filter((g) => g.body.kms_key_id !== undefined).map((g) => g.name);
+    for (const vpc of resources(config, 'aws_vpc')) {
+      const logs = resources(config, 'aws_flow_log').filter((f) => refs(f.body.vpc_id, 'aws_vpc').includes(vpc.name));
+      const good = logs.some((f) => f.body.traffic_type === 'ALL' && refs(f.body.log_destination, 'aws_cloudwatch_log_group').some((n) => encryptedGroups.includes(n)));
+      if (!good) problems.push(`${at(config, vpc)}: needs an aws_flow_log (traffic_type ALL) to a KMS-encrypted log group`);
+    }
+  }
+  return problems;
+});
+
+rule('backups', 'databases, caches and the backup plan keep recovery points', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const r of resources(config, 'aws_rds_cluster')) {
+      const days = r.body.backup_retention_period;
+      if (!(isVarRef(days) || (typeof days === 'number' && days >= 7))) problems.push(`${at(config, r)}: backup_retention_period must be >= 7 or a variable`);
+    }
+    for (const r of resources(config, 'aws_elasticache_replication_group')) {
+      const limit = r.body.snapshot_retention_limit;
+      const numbers = isExpr(limit) ? [...String(limit).matchAll(/\b\d+\b/g)].map((m) => Number(m[0])) : [limit];
+      if (limit === undefined || numbers.some((n) => !(n > 0))) problems.push(`${at(config, r)}: snapshot_retention_limit must be above 0`);
+    }
+    for (const r of resources(config, 'aws_backup_plan')) {
+      for (const x of blocks(r.body, 'rule')) {
+        if (!blocks(x, 'lifecycle').some((l) => l.delete_after !== undefined)) problems.push(`${at(config, r)}: rule ${x.rule_name} needs lifecycle delete_after`);
+      }
+      for (const x of blocks(r.body, 'rule')) {
+        if (blocks(x, 'copy_action').length === 0) problems.push(`${at(config, r)}: rule ${x.rule_name} needs a copy_action to the DR region`);
+      }
+    }
+  }
+  const platform = tree.get('modules/platform');
+  const backup = platform?.modules.find((m) => m.name === 'backup');
+  if (!backup || !text(backup.body.resource_arns).includes('module.aurora.cluster_arn')) {
+    problems.push('modules/platform: module.backup.resource_arns must include module.aurora.cluster_arn');
+  }
+  for (const config of each(tree, ['env'])) {
+    const s = settingsOf(config);
+    if (!(s?.backup?.retention_days >= 7)) problems.push(`${config.dir}: module.settings.backup.retention_days must be >= 7`);
+  }
+  return problems;
+});
+
+rule('required-tags', 'every root tags every resource with the cost tags through the provider default_tags', (tree) => {
+  const problems = [];
+  for (const config of each(tree, ['env', 'root'])) {
+    const aws = config.providers.filter((p) => p.name === 'aws');
+    if (aws.length === 0) problems.push(`${config.dir}: has no aws provider block`);
+    for (const p of aws) {
+      const label = `${config.dir}/${p.file}: provider aws${p.body.alias ? ` (${p.body.alias})` : ''}`;
+      const tags = resolve(config, first(p.body, 'default_tags')?.tags);
+      if (!tags || typeof tags !== 'object') {
+        problems.push(`${label}: needs default_tags with the cost tags`);
+        continue;
+      }
+      const missing = REQUIRED_TAGS.filter((t) => typeof tags[t] !== 'string' || tags[t].trim() === '');
+      if (missing.length) problems.push(`${label}: default_tags lacks ${missing.join(', ')}`);
+      if (config.kind === 'env' && tags.Environment !== config.dir.split('/')[1]) problems.push(`${label}: Environment tag must be ${config.dir.split('/')[1]}`);
+    }
+    if (config.kind === 'env' && settingsOf(config)?.tags !== '${local.tags}') problems.push(`${config.dir}: module.settings.tags must be local.tags (the tags it validates)`);
+  }
+  // Modules take tags from the provider; a module overriding a cost tag with its own value would skew reports.
+  for (const config of each(tree, ['module'])) {
+    for (const r of config.resources) {
+      const own = r.body.tags && typeof r.body.tags === 'object' ? Object.keys(r.body.tags) : [];
+      const clash = own.filter((k) => REQUIRED_TAGS.includes(k));
+      if (clash.length) problems.push(`${at(config, r)}: must not override cost tag(s) ${clash.join(', ')}`);
+    }
+  }
+  return problems;
+});
+
+const DATA_ACTION = /^(s3:(Get|Put|Delete|List|Restore)|secretsmanager:(GetSecretValue|PutSecretValue|UpdateSecret|DeleteSecret)|kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)|rds-db:connect|rds-data:|dynamodb:|ssm:GetParameter|backup:(Delete|Start|Put))/i;
+const BROAD_MANAGED_POLICY = /(AdministratorAccess|PowerUserAccess|FullAccess|SecretsManagerReadWrite|IAMFullAccess)$/;
+
+rule('iam-least-privilege', 'IAM grants name their actions and, for data, their resources (no wildcards)', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const d of policyDocs(config)) {
+      for (const s of blocks(d.body, 'statement')) {
+        if ((s.effect ?? 'Allow') !== 'Allow') continue; // a wildcard in a Deny only widens the guard rail
+        const label = `${at(config, d, 'data')} statement ${s.sid ?? '(no sid)'}`;
+        const actions = list(s.actions);
+        if (s.not_actions !== undefined) problems.push(`${label}: Allow with not_actions grants everything else`);
+        const wild = actions.filter((a) => a === '*' || /^[\w-]+:\*$/.test(a));
+        if (wild.length) problems.push(`${label}: wildcard action(s) ${wild.join(', ')}`);
+        const identityPolicy = blocks(s, 'principals').length === 0;
+        const onEverything = list(s.resources).includes('*');
+        const dataActions = actions.filter((a) => DATA_ACTION.test(a));
+        if (identityPolicy && onEverything && dataActions.length) {
+          problems.push(`${label}: data action(s) ${dataActions.join(', ')} on resources "*"; name the bucket, secret or key`);
+        }
+      }
+    }
+    for (const r of config.resources.filter((x) => ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'].includes(x.type))) {
+      if (!/^\$\{data\.aws_iam_policy_document\.[\w-]+(\[[^\]]+\])?\.json\}$/.test(String(r.body.policy)) && !/^\$\{each\.value\}$/.test(String(r.body.policy))) {
+        problems.push(`${at(config, r)}: policy must come from a data.aws_iam_policy_document, so these tests can read it`);
+      }
+    }
+    for (const r of resources(config, 'aws_iam_role_policy_attachment')) {
+      if (BROAD_MANAGED_POLICY.test(String(r.body.policy_arn))) problems.push(`${at(config, r)}: ${r.body.policy_arn} is too broad for a workload role`);
+    }
+    for (const r of resources(config, 'aws_iam_user')) problems.push(`${at(config, r)}: no IAM users; people use SSO, machines use roles`);
+  }
+  return problems;
+});
+
+rule('module-sources', 'module sources resolve: local paths exist, registry modules are pinned to a major version', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const m of config.modules) {
+      const source = String(m.body.source);
+      if (source.startsWith('./') || source.startsWith('../')) {
+        const target = [...config.dir.split('/'), ...source.split('/')].reduce((acc, part) => {
+          if (part === '..') acc.pop();
+          else if (part !== '.' && part !== '') acc.push(part);
+          return acc;
+        }, []).join('/');
+        if (!tree.has(target)) problems.push(`${at(config, m, 'module')}: source ${source} is not a module in infra/`);
+        if (m.body.version !== undefined) problems.push(`${at(config, m, 'module')}: local modules take no version`);
+      } else if (!/^(~>\s*)?\d+\.\d+(\.\d+)?$/.test(String(m.body.version ?? ''))) {
+        problems.push(`${at(config, m, 'module')}: registry module ${source} needs a pinned version ("~> X.Y" or exact)`);
+      }
+    }
+  }
+  return problems;
+});
+
+rule('eks-hardening', 'EKS has a private endpoint only, all control plane logs, access entries, and IMDSv2 nodes', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const r of resources(config, 'aws_eks_cluster')) {
+      const vpc = first(r.body, 'vpc_config') ?? {};
+      if (vpc.endpoint_public_access !== false || vpc.endpoint_private_access !== true) problems.push(`${at(config, r)}: API endpoint must be private only`);
+      const logs = list(resolve(config, r.body.enabled_cluster_log_types));
+      const missing = CONTROL_PLANE_LOGS.filter((l) => !logs.includes(l));
+      if (missing.length) problems.push(`${at(config, r)}: control plane logs missing: ${missing.join(', ')}`);
+      if (first(r.body, 'access_config')?.authentication_mode !== 'API') problems.push(`${at(config, r)}: authentication_mode must be API (access entries, no aws-auth ConfigMap)`);
+    }
+    for (const r of resources(config, 'aws_launch_template')) {
+      if (first(r.body, 'metadata_options')?.http_tokens !== 'required') problems.push(`${at(config, r)}: needs metadata_options http_tokens = "required" (IMDSv2)`);
+    }
+  }
+  return problems;
+});
+
+rule('database-operations', 'Aurora is private, has Performance Insights and enhanced monitoring, and RDS manages its password', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const r of resources(config, 'aws_rds_cluster_instance')) {
+      if (r.body.publicly_accessible !== false) problems.push(`${at(config, r)}: publicly_accessible must be false`);
+      if (r.body.performance_insights_enabled !== true) problems.push(`${at(config, r)}: performance_insights_enabled must be true`);
+      const interval = r.body.monitoring_interval;
+      if (!(isVarRef(interval) || interval > 0) || r.body.monitoring_role_arn === undefined) problems.push(`${at(config, r)}: needs enhanced monitoring (monitoring_interval and monitoring_role_arn)`);
+    }
+    for (const r of resources(config, 'aws_rds_cluster')) {
+      if (r.body.manage_master_user_password !== true || r.body.master_password !== undefined) problems.push(`${at(config, r)}: master password must be managed by RDS in Secrets Manager (manage_master_user_password = true)`);
+    }
+  }
+  return problems;
+});
+
+rule('edge-protection', 'the storefront web ACL has the managed rule groups, a rate limit and a geo rule; logs keep retention', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    for (const r of resources(config, 'aws_wafv2_web_acl')) {
+      const visible = text(r.body) + text(config.locals);
+      const missing = WAF_MANAGED_GROUPS.filter((g) => !visible.includes(g));
+      if (missing.length) problems.push(`${at(config, r)}: missing managed rule group(s) ${missing.join(', ')}`);
+      if (!visible.includes('rate_based_statement')) problems.push(`${at(config, r)}: needs a rate-based rule`);
+      if (!visible.includes('geo_match_statement')) problems.push(`${at(config, r)}: needs a geo match rule`);
+    }
+    for (const r of resources(config, 'aws_cloudwatch_log_group')) {
+      if (r.body.retention_in_days === undefined || r.body.retention_in_days === 0) problems.push(`${at(config, r)}: needs retention_in_days`);
+    }
+  }
+  return problems;
+});
+
+rule('state-and-environments', 'roots keep state in S3 with KMS and native locking; the environments have the same shape', (tree) => {
+  const problems = [];
+  const shapes = new Map();
+  for (const config of each(tree, ['env', 'root'])) {
+    const backend = config.terraform.map((t) => t.backend?.s3?.[0]).find(Boolean);
+    if (!backend) {
+      problems.push(`${config.dir}: needs an s3 backend`);
+      continue;
+    }
+    if (backend.encrypt !== true || !backend.kms_key_id || backend.use_lockfile !== true) problems.push(`${config.dir}: backend needs encrypt = true, kms_key_id and use_lockfile = true`);
+    if (backend.dynamodb_table !== undefined) problems.push(`${config.dir}: use use_lockfile, not a DynamoDB lock table`);
+    if (config.kind === 'env') {
+      const env = config.dir.split('/')[1];
+      if (backend.key !== `envs/${env}/terraform.tfstate`) problems.push(`${config.dir}: backend key must be envs/${env}/terraform.tfstate`);
+      if (settingsOf(config)?.environment !== env) problems.push(`${config.dir}: module.settings.environment must be "${env}"`);
+      shapes.set(config.dir, text({
+        modules: config.modules.map((m) => `${m.name}=${m.body.source}`).sort(),
+        providers: config.providers.map((p) => `${p.name}.${p.body.alias ?? ''}@${p.body.region}`).sort(),
+        settings: Object.keys(settingsOf(config) ?? {}).sort(),
+      }));
+    }
+  }
+  const distinct = new Set(shapes.values());
+  if (distinct.size > 1) problems.push(`environment roots differ in shape: ${[...shapes.keys()].join(', ')} must declare the same modules, providers and settings`);
+  return problems;
+});
+
+/** Runs every rule; returns { ruleId: violations[] }. */
+export function evaluate(tree) {
+  return Object.fromEntries(rules.map((r) => [r.id, r.check(tree)]));
+}

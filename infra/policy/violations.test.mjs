@@ -1,0 +1,249 @@
+// Proof that the policy fails when it should. Two kinds of test:
+//  - mutations: one mistake planted in an otherwise real copy of infra/ (in memory) must be reported by the rule
+//    that guards it. The planted text must still exist in the real file, so a refactor cannot silently turn a
+//    mutation into a no-op.
+//  - fixtures: small hand-written configurations, bad ones reported, good ones not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadTree, readInfra, treeFromSources } from './lib/hcl.mjs';
+import { rules } from './lib/rules.mjs';
+
+const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
+
+function mutate(file, find, replace) {
+  const original = readInfra(file);
+  assert.ok(original.includes(find), `mutation no longer applies: "${find}" is not in infra/${file}`);
+  return { [file]: original.replace(find, replace) };
+}
+
+const mutations = [
+  // environments
+  ['prod loses Multi-AZ', 'envs/prod/main.tf', 'multi_az            = true', 'multi_az            = false', 'prod-resilience', 'multi_az'],
+  ['prod loses deletion protection', 'envs/prod/main.tf', 'deletion_protection = true', 'deletion_protection = false', 'prod-resilience', 'deletion_protection'],
+  ['prod PITR shortened to 7 days', 'envs/prod/main.tf', 'backup_retention_days = 35', 'backup_retention_days = 7', 'prod-resilience', 'backup_retention_days'],
+  ['prod shrinks to two zones', 'envs/prod/main.tf', 'az_count           = 3', 'az_count           = 2', 'prod-resilience', 'az_count'],
+  ['prod stops copying backups to the DR region', 'envs/prod/main.tf', 'cross_region_copy = true', 'cross_region_copy = false', 'prod-resilience', 'cross-region'],
+  ['dev drops the CostCenter tag', 'envs/dev/providers.tf', '    CostCenter  = "bazaar-dev"\n', '', 'required-tags', 'CostCenter'],
+  ['staging DR provider loses default_tags', 'envs/staging/providers.tf', 'alias               = "dr"\n  region              = "eu-central-1"\n  allowed_account_ids = [local.account_id]\n  assume_role {\n    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"\n  }\n  default_tags {\n    tags = local.tags\n  }', 'alias               = "dr"\n  region              = "eu-central-1"\n  allowed_account_ids = [local.account_id]\n  assume_role {\n    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"\n  }', 'required-tags', '(dr)'],
+  ['staging tags itself as prod', 'envs/staging/providers.tf', 'Environment = "staging"', 'Environment = "prod"', 'required-tags', 'Environment tag'],
+  ['dev keeps backups for 0 days', 'envs/dev/main.tf', 'backup             = { retention_days = 7,', 'backup             = { retention_days = 0,', 'backups', 'retention_days'],
+  ['staging grows an extra module only it has', 'envs/staging/main.tf', 'module "platform" {', 'module "extra" {\n  source = "../../modules/cost"\n}\n\nmodule "platform" {', 'state-and-environments', 'shape'],
+  ['dev locks state with DynamoDB', 'envs/dev/versions.tf', 'use_lockfile = true', 'dynamodb_table = "locks"', 'state-and-environments', 'use_lockfile'],
+  ['prod bypasses the settings module', 'envs/prod/main.tf', 'settings            = module.settings.settings', 'settings            = { multi_az = false }', 'settings-reach-resources', 'module.settings.settings'],
+  // buckets
+  ['the bucket module stops restricting public buckets', 'modules/s3-bucket/main.tf', 'restrict_public_buckets = true', 'restrict_public_buckets = false', 'no-public-buckets', 'public access block'],
+  ['the bucket module allows ACLs', 'modules/s3-bucket/main.tf', 'object_ownership = "BucketOwnerEnforced"', 'object_ownership = "ObjectWriter"', 'no-public-buckets', 'BucketOwnerEnforced'],
+  ['the bucket module accepts plain HTTP', 'modules/s3-bucket/main.tf', 'variable = "aws:SecureTransport"', 'variable = "aws:UserAgent"', 'tls-in-transit', 'TLS'],
+  ['the bucket module suspends versioning', 'modules/s3-bucket/main.tf', 'status = "Enabled"', 'status = "Suspended"', 'bucket-hygiene', 'versioning'],
+  ['the bucket module drops default encryption', 'modules/s3-bucket/main.tf', 'sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"', 'sse_algorithm     = var.kms_key_arn == null ? "none" : "aws:kms"', 'encryption-at-rest', 'default encryption'],
+  // data
+  ['Aurora storage unencrypted', 'modules/aurora/main.tf', 'storage_encrypted = true', 'storage_encrypted = false', 'encryption-at-rest', 'storage_encrypted'],
+  ['Aurora accepts plain-text connections', 'modules/aurora/main.tf', 'value = "1"\n  }', 'value = "0"\n  }', 'tls-in-transit', 'rds.force_ssl'],
+  ['the Aurora module hard-codes deletion protection off', 'modules/aurora/main.tf', 'deletion_protection       = var.deletion_protection', 'deletion_protection       = false', 'settings-reach-resources', 'deletion_protection'],
+  ['Aurora skips the final snapshot', 'modules/aurora/main.tf', 'skip_final_snapshot       = false', 'skip_final_snapshot       = true', 'settings-reach-resources', 'skip_final_snapshot'],
+  ['Aurora loses Performance Insights', 'modules/aurora/main.tf', 'performance_insights_enabled          = true', 'performance_insights_enabled          = false', 'database-operations', 'performance_insights_enabled'],
+  ['Aurora master password set by hand', 'modules/aurora/main.tf', 'manage_master_user_password   = true', 'master_password               = "changeme"', 'database-operations', 'manage_master_user_password'],
+  ['Aurora keeps one day of backups', 'modules/aurora/main.tf', 'backup_retention_period      = var.backup_retention_days', 'backup_retention_period      = 1', 'backups', 'backup_retention_period'],
+  ['Redis without TLS', 'modules/redis/main.tf', 'transit_encryption_enabled = true', 'transit_encryption_enabled = false', 'tls-in-transit', 'transit_encryption_enabled'],
+  ['Redis unencrypted at rest', 'modules/redis/main.tf', 'at_rest_encryption_enabled = true', 'at_rest_encryption_enabled = false', 'encryption-at-rest', 'at_rest_encryption_enabled'],
+  ['Redis never fails over', 'modules/redis/main.tf', 'automatic_failover_enabled = var.multi_az', 'automatic_failover_enabled = false', 'settings-reach-resources', 'automatic_failover_enabled'],
+  ['the platform pins Aurora deletion protection off', 'modules/platform/main.tf', 'deletion_protection                 = local.s.deletion_protection', 'deletion_protection                 = false', 'settings-reach-resources', 'module.aurora.deletion_protection'],
+  ['the platform stops backing up Aurora', 'modules/platform/main.tf', 'resource_arns      = [module.aurora.cluster_arn, module.media_bucket.arn]', 'resource_arns      = [module.media_bucket.arn]', 'backups', 'module.aurora.cluster_arn'],
+  // network, cluster, keys
+  ['flow logs only record rejects', 'modules/network/main.tf', 'traffic_type             = "ALL"', 'traffic_type             = "REJECT"', 'flow-logs', 'aws_flow_log'],
+  ['flow log group loses its key', 'modules/network/main.tf', 'retention_in_days = var.log_retention_days\n  kms_key_id        = var.logs_kms_key_arn\n}', 'retention_in_days = var.log_retention_days\n}', 'encryption-at-rest', 'kms_key_id'],
+  ['EKS API made public', 'modules/eks/main.tf', 'endpoint_public_access  = false', 'endpoint_public_access  = true', 'eks-hardening', 'private'],
+  ['EKS audit logs turned off', 'modules/eks/main.tf', '"api", "audit", "authenticator"', '"api", "authenticator"', 'eks-hardening', 'audit'],
+  ['EKS Secrets not envelope-encrypted', 'modules/eks/main.tf', 'resources = ["secrets"]', 'resources = []', 'encryption-at-rest', 'encryption_config'],
+  ['nodes allow IMDSv1', 'modules/eks/main.tf', 'http_tokens                 = "required"', 'http_tokens                 = "optional"', 'eks-hardening', 'IMDSv2'],
+  ['Karpenter module left unpinned', 'modules/eks/main.tf', '  version = "~> 21.0"\n', '', 'module-sources', 'pinned'],
+  ['KMS rotation turned off', 'modules/kms/main.tf', 'enable_key_rotation     = true', 'enable_key_rotation     = false', 'encryption-at-rest', 'enable_key_rotation'],
+  ['key policy grants kms:*', 'modules/kms/main.tf', 'actions   = concat(local.key_administration, local.key_usage)', 'actions   = ["kms:*"]', 'iam-least-privilege', 'kms:*'],
+  // IAM
+  ['catalog gets s3:* on its bucket', 'modules/workload-identity/main.tf', 'actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]', 'actions   = ["s3:*"]', 'iam-least-privilege', 's3:*'],
+  ['a service reads every secret', 'modules/workload-identity/main.tf', 'sid     = "ReadOwnSecrets"\n    actions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]\n    resources = compact(', 'sid     = "ReadOwnSecrets"\n    actions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]\n    resources = ["*"]\n    not_used = compact(', 'iam-least-privilege', 'resources "*"'],
+  ['CI plan role reads any bucket', 'bootstrap/main.tf', 'actions   = ["s3:GetObject", "s3:ListBucket"]\n    resources = [module.state_bucket.arn, "${module.state_bucket.arn}/*"]', 'actions   = ["s3:GetObject", "s3:ListBucket"]\n    resources = ["*"]', 'iam-least-privilege', 'resources "*"'],
+  ['an inline JSON policy hides from the tests', 'modules/workload-identity/main.tf', 'policy = data.aws_iam_policy_document.adot.json', 'policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })', 'iam-least-privilege', 'aws_iam_policy_document'],
+  ['a workload role gets AdministratorAccess', 'modules/eks/main.tf', 'policy_arn = "${local.aws_policy}/AmazonEKS_CNI_Policy"', 'policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"', 'iam-least-privilege', 'AdministratorAccess'],
+  // edge, observability, images, organization
+  ['WAF loses the SQL injection rules', 'modules/edge/main.tf', '    AWSManagedRulesSQLiRuleSet            = 40\n', '', 'edge-protection', 'AWSManagedRulesSQLiRuleSet'],
+  ['media served over plain HTTP', 'modules/edge/main.tf', 'target_origin_id       = "media"\n    viewer_protocol_policy = "redirect-to-https"', 'target_origin_id       = "media"\n    viewer_protocol_policy = "allow-all"', 'tls-in-transit', 'viewer_protocol_policy'],
+  ['alarm topic unencrypted', 'modules/observability/main.tf', 'kms_master_key_id = var.alerts_kms_key_arn', 'display_name      = "alerts"', 'encryption-at-rest', 'kms_master_key_id'],
+  ['application logs kept forever', 'modules/observability/main.tf', 'name              = "/bazaar/${var.name}/application"\n  retention_in_days = var.log_retention_days', 'name              = "/bazaar/${var.name}/application"', 'edge-protection', 'retention_in_days'],
+  ['images pushed without KMS', 'modules/ecr/main.tf', 'encryption_type = "KMS"', 'encryption_type = "AES256"', 'encryption-at-rest', 'encryption_type'],
+  ['backup plan loses its DR copy', 'modules/backup/main.tf', '    dynamic "copy_action" {', '    dynamic "no_copy_action" {', 'backups', 'copy_action'],
+  ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
+];
+
+for (const [name, file, find, replace, ruleId, mentions] of mutations) {
+  test(`reports a planted violation: ${name} (${ruleId})`, async () => {
+    const tree = await loadTree({ overrides: mutate(file, find, replace) });
+    const violations = byId[ruleId].check(tree);
+    assert.ok(violations.length > 0, `${ruleId} reported nothing after: ${name}`);
+    assert.ok(violations.some((v) => v.includes(mentions)), `${ruleId} did not name "${mentions}":\n  ${violations.join('\n  ')}`);
+  });
+}
+
+// --- fixtures ------------------------------------------------------------------------------------------------
+
+const bareBucket = `
+resource "aws_s3_bucket" "loose" {
+  bucket = "loose"
+}
+`;
+
+test('fixture: a bare bucket fails every bucket rule', async () => {
+  const tree = await treeFromSources({ 'modules/bad': { 'main.tf': bareBucket } });
+  for (const id of ['encryption-at-rest', 'tls-in-transit', 'no-public-buckets', 'bucket-hygiene']) {
+    assert.ok(byId[id].check(tree).some((v) => v.includes('aws_s3_bucket.loose')), `${id} missed the bare bucket`);
+  }
+});
+
+test('fixture: a policy granting everyone without a condition is public', async () => {
+  const tree = await treeFromSources({
+    'modules/bad': {
+      'main.tf': `
+data "aws_iam_policy_document" "open" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::media/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "org_only" {
+  statement {
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-123"]
+    }
+  }
+}
+`,
+    },
+  });
+  const violations = byId['no-public-buckets'].check(tree);
+  assert.equal(violations.length, 1, violations.join('\n'));
+  assert.match(violations[0], /aws_iam_policy_document\.open/);
+});
+
+test('fixture: Allow with not_actions and wildcard data actions are reported; Deny wildcards are not', async () => {
+  const tree = await treeFromSources({
+    'modules/bad': {
+      'main.tf': `
+data "aws_iam_policy_document" "p" {
+  statement {
+    sid         = "Everything"
+    not_actions = ["iam:*"]
+    resources   = ["*"]
+  }
+  statement {
+    sid       = "AllSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Star"
+    actions   = ["*"]
+    resources = ["arn:aws:s3:::x"]
+  }
+  statement {
+    sid       = "DenyIsFine"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+}
+`,
+    },
+  });
+  const violations = byId['iam-least-privilege'].check(tree).join('\n');
+  assert.match(violations, /Everything: Allow with not_actions/);
+  assert.match(violations, /AllSecrets: data action/);
+  assert.match(violations, /Star: wildcard action/);
+  assert.doesNotMatch(violations, /DenyIsFine/);
+});
+
+test('fixture: a compliant database module passes the data rules', async () => {
+  const tree = await treeFromSources({
+    'modules/good': {
+      'main.tf': `
+resource "aws_rds_cluster_parameter_group" "pg" {
+  family = "aurora-postgresql16"
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+}
+resource "aws_rds_cluster" "db" {
+  storage_encrypted               = true
+  kms_key_id                      = var.key
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.pg.name
+  deletion_protection             = var.deletion_protection
+  backup_retention_period         = var.days
+  manage_master_user_password     = true
+}
+resource "aws_rds_cluster_instance" "db" {
+  publicly_accessible             = false
+  performance_insights_enabled    = true
+  performance_insights_kms_key_id = var.key
+  monitoring_interval             = 60
+  monitoring_role_arn             = var.role
+}
+`,
+    },
+  });
+  for (const id of ['encryption-at-rest', 'tls-in-transit', 'settings-reach-resources', 'database-operations']) {
+    assert.deepEqual(byId[id].check(tree).filter((v) => v.startsWith('modules/good')), [], id);
+  }
+});
+
+test('fixture: an unencrypted, public, unlogged database module fails the data rules', async () => {
+  const tree = await treeFromSources({
+    'modules/bad': {
+      'main.tf': `
+resource "aws_db_instance" "db" {
+  storage_encrypted   = false
+  deletion_protection = false
+  skip_final_snapshot = true
+}
+resource "aws_rds_cluster_instance" "db" {
+  publicly_accessible = true
+}
+resource "aws_elasticache_replication_group" "cache" {
+  at_rest_encryption_enabled = false
+  transit_encryption_enabled = false
+  multi_az_enabled           = false
+  snapshot_retention_limit   = 0
+}
+`,
+    },
+  });
+  const all = rules.flatMap((r) => r.check(tree)).join('\n');
+  for (const expected of ['storage_encrypted', 'deletion_protection must be true', 'skip_final_snapshot', 'publicly_accessible', 'at_rest_encryption_enabled', 'transit_encryption_enabled', 'multi_az_enabled', 'snapshot_retention_limit']) {
+    assert.ok(all.includes(expected), `nothing reported ${expected}`);
+  }
+});
+
+test('fixture: a VPC without flow logs is reported', async () => {
+  const tree = await treeFromSources({ 'modules/bad': { 'main.tf': 'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n' } });
+  assert.match(byId['flow-logs'].check(tree).join('\n'), /aws_vpc\.v/);
+});
+
+test('fixture: a registry module without a version and a local module that does not exist are reported', async () => {
+  const tree = await treeFromSources({
+    'modules/bad': { 'main.tf': 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\nmodule "gone" {\n  source = "../missing"\n}\n' },
+  });
+  const violations = byId['module-sources'].check(tree).join('\n');
+  assert.match(violations, /module\.vpc: registry module/);
+  assert.match(violations, /module\.gone: source \.\.\/missing/);
+});
