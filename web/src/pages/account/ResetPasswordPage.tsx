@@ -1,4 +1,102 @@
-// Placeholder until the page is written.
+import type { FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { identityApi, unwrap } from '../../api/client';
+import { ApiError } from '../../api/problem';
+import { Field, PageTitle } from '../../components/ui';
+import { FormAlert, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
+import { checkConfirmation, checkNewPassword, passwordHint } from './rules';
+
+// `token` has no input: identity's complaints about it (invalid, used, expired) are shown above the form.
+const fields = ['newPassword', 'confirmPassword'] as const;
+type ResetField = (typeof fields)[number];
+type ResetValues = Record<ResetField, string>;
+
+function validate(values: ResetValues): FieldErrors<ResetField> {
+  return {
+    newPassword: checkNewPassword(values.newPassword),
+    confirmPassword: checkConfirmation(values.newPassword, values.confirmPassword),
+  };
+}
+
 export function ResetPasswordPage() {
-  return <h1>ResetPasswordPage</h1>;
+  const [params] = useSearchParams();
+  const token = params.get('token')?.trim() ?? '';
+  return (
+    <section>
+      <PageTitle>Choose a new password</PageTitle>
+      {token ? (
+        <ResetForm token={token} />
+      ) : (
+        <div className="state state-error" role="alert">
+          <p>This page needs the link from the password reset e-mail, and the address you opened has no reset code in it.</p>
+          <p>
+            Open the link from the e-mail again, or <Link to="/forgot-password">ask for a new link</Link>.
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ResetForm({ token }: { token: string }) {
+  const { values, bind } = useFormValues<ResetValues>({ newPassword: '', confirmPassword: '' });
+  const form = useAccountForm({
+    fields,
+    validate,
+    send: ({ newPassword }: ResetValues) =>
+      unwrap(identityApi.POST('/api/v1/auth/password/reset', { body: { token, newPassword } })),
+  });
+  const linkDead = form.formError instanceof ApiError && form.formError.fieldErrors('token').length > 0;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    form.submit(values);
+  }
+
+  // identity signs the account out everywhere on a reset (refresh tokens revoked), so the way on is to sign in.
+  return (
+    <>
+      <StatusMessage focus>
+        {form.succeeded && (
+          <>
+            <p>Your password has been changed, and every device signed in to your account has been signed out.</p>
+            <p>
+              <Link to="/sign-in">Sign in with your new password</Link>
+            </p>
+          </>
+        )}
+      </StatusMessage>
+      {!form.succeeded && (
+        <form ref={form.formRef} className="form" noValidate onSubmit={onSubmit}>
+          <FormAlert ref={form.alertRef} error={form.formError}>
+            {linkDead && (
+              <p>
+                <Link to="/forgot-password">Ask for a new link</Link>
+              </p>
+            )}
+          </FormAlert>
+          <Field
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            required
+            hint={passwordHint}
+            {...bind('newPassword')}
+            error={form.fieldError('newPassword')}
+          />
+          <Field
+            label="Confirm new password"
+            type="password"
+            autoComplete="new-password"
+            required
+            {...bind('confirmPassword')}
+            error={form.fieldError('confirmPassword')}
+          />
+          <button type="submit" className="button" disabled={form.sending}>
+            {form.sending ? 'Saving…' : 'Save the new password'}
+          </button>
+        </form>
+      )}
+    </>
+  );
 }
