@@ -1,11 +1,11 @@
 // Renders a page as the app does (React Query, the auth provider, a router) for component tests.
 import type { ReactElement } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render } from '@testing-library/react';
+import { render, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { setSession, type AuthResponse, type User } from '../api/session';
-import { AuthProvider } from '../auth/auth';
+import { AuthProvider, useAuth } from '../auth/auth';
 
 export * from './api';
 
@@ -50,7 +50,12 @@ export function renderWithProviders(ui: ReactElement, { route = '/', session = n
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } },
   });
-  const current = { location: route };
+  const current = { location: route, authReady: false };
+
+  function AuthProbe() {
+    current.authReady = useAuth().ready;
+    return null;
+  }
 
   function LocationProbe() {
     const location = useLocation();
@@ -61,6 +66,7 @@ export function renderWithProviders(ui: ReactElement, { route = '/', session = n
   const view = render(
     <QueryClientProvider client={queryClient}>
       <AuthProvider>
+        <AuthProbe />
         <MemoryRouter initialEntries={[route]}>
           {path ? (
             <Routes>
@@ -82,5 +88,10 @@ export function renderWithProviders(ui: ReactElement, { route = '/', session = n
     queryClient,
     /** where the router is now: path, query and hash */
     location: () => current.location,
+    /**
+     * Waits for the auth provider's session check (a refresh attempt when nobody is signed in). A test that asserts
+     * without awaiting anything else awaits this first, so the check does not land after it, outside act().
+     */
+    settled: () => waitFor(() => expect(current.authReady).toBe(true)),
   };
 }
