@@ -1,0 +1,142 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { catalogApi, unwrap } from '../../api/client';
+import { Money, PageTitle, StatusBadge } from '../../components/ui';
+import { QueryView } from './common';
+import { adminKeys } from './queryKeys';
+import { fetchOrderSummary, localMidnight, type OrderSummaryReport } from './summary';
+
+const lowStockShown = 10;
+
+function TodayCards({ summary }: { summary: OrderSummaryReport }) {
+  const onHold = summary.byStatus.find((s) => s.status === 'on_hold')?.count ?? 0;
+  return (
+    <div className="cards">
+      <div className="card">
+        <h2 className="card-title">Orders today</h2>
+        <p className="figure">{summary.orders}</p>
+      </div>
+      <div className="card">
+        <h2 className="card-title">Revenue today</h2>
+        {summary.revenue.length === 0 ? (
+          <p className="figure">—</p>
+        ) : (
+          <ul className="plain-list figure">
+            {summary.revenue.map((r) => (
+              <li key={r.currency}>
+                <Money minor={r.amount} currency={r.currency} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="card">
+        <h2 className="card-title">Risk review queue</h2>
+        <p className="figure">{onHold}</p>
+        <Link to="/admin/orders?status=on_hold">Orders on hold</Link>
+      </div>
+    </div>
+  );
+}
+
+function OrdersByStatus({ summary }: { summary: OrderSummaryReport }) {
+  if (summary.byStatus.length === 0) return <p className="muted">No orders yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">
+              Orders
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {summary.byStatus.map((s) => (
+            <tr key={s.status}>
+              <td>
+                <Link to={`/admin/orders?status=${s.status}`}>
+                  <StatusBadge status={s.status} />
+                </Link>
+              </td>
+              <td className="num">{s.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function LowStock() {
+  const query = useQuery({
+    queryKey: [...adminKeys.stock, { lowStock: true, limit: lowStockShown }],
+    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/inventory', { params: { query: { lowStock: true, limit: lowStockShown } } })),
+  });
+  return (
+    <QueryView query={query} isEmpty={(page) => page.items.length === 0} empty="No SKU is low on stock.">
+      {(page) => (
+        <>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">SKU</th>
+                  <th scope="col">Product</th>
+                  <th scope="col" className="num">
+                    Available
+                  </th>
+                  <th scope="col" className="num">
+                    Threshold
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((row) => (
+                  <tr key={row.sku}>
+                    <td>{row.sku}</td>
+                    <td>
+                      <Link to={`/admin/products/${row.productId}`}>{row.productName}</Link>
+                    </td>
+                    <td className="num">{row.available}</td>
+                    <td className="num">{row.lowStockThreshold}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <Link to="/admin/inventory?lowStock=on">{page.nextCursor ? 'See all low-stock SKUs' : 'Manage stock'}</Link>
+          </p>
+        </>
+      )}
+    </QueryView>
+  );
+}
+
+export function DashboardPage() {
+  // Fixed for the life of the page, so the query key (and the figures) do not drift while it is open.
+  const [since] = useState(localMidnight);
+  const summary = useQuery({
+    queryKey: [...adminKeys.summary, since.toISOString()],
+    queryFn: () => fetchOrderSummary(since),
+  });
+  return (
+    <>
+      <PageTitle>Dashboard</PageTitle>
+      <QueryView query={summary} loadingLabel="Loading today's figures…">
+        {(report) => (
+          <>
+            <TodayCards summary={report} />
+            <h2>Orders by status</h2>
+            <OrdersByStatus summary={report} />
+          </>
+        )}
+      </QueryView>
+      <h2>Low stock</h2>
+      <LowStock />
+    </>
+  );
+}

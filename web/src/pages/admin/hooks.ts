@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useAuth } from '../../auth/auth';
+
+/** Admins change things; support staff see the same pages read-only (the services enforce it too). */
+export function useCanEdit(): boolean {
+  return useAuth().hasRole('admin');
+}
+
+/**
+ * A list's filters, kept in the address so a filtered view can be linked to and survives a reload. Empty values are
+ * dropped from the address.
+ */
+export function useSearchFilters<Name extends string>(names: readonly Name[]) {
+  const [params, setParams] = useSearchParams();
+  const values = Object.fromEntries(names.map((name) => [name, params.get(name) ?? ''])) as Record<Name, string>;
+  const apply = (changes: Partial<Record<Name, string>>) =>
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        for (const name of names) {
+          const value = changes[name]?.trim() ?? '';
+          if (value) next.set(name, value);
+          else next.delete(name);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  return { values, apply, key: params.toString() };
+}
+
+/**
+ * Cursor paging: the trail of cursors that led to the current page, so "Previous" can go back. The trail starts over
+ * whenever resetKey (the filters) changes.
+ */
+export function useCursorPager(resetKey: string) {
+  const [state, setState] = useState<{ key: string; trail: string[] }>({ key: resetKey, trail: [] });
+  const trail = state.key === resetKey ? state.trail : [];
+  return {
+    cursor: trail.at(-1),
+    page: trail.length + 1,
+    next: (cursor: string) => setState({ key: resetKey, trail: [...trail, cursor] }),
+    previous: () => setState({ key: resetKey, trail: trail.slice(0, -1) }),
+  };
+}
+
+export type CursorPagerState = ReturnType<typeof useCursorPager>;

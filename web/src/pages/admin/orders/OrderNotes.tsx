@@ -1,0 +1,72 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { orderingApi, unwrap } from '../../../api/client';
+import { FormError, TextAreaField } from '../../../components/ui';
+import { formatDateTime } from '../../../format';
+import { QueryView } from '../common';
+import { fieldError } from '../forms';
+import { useCanEdit } from '../hooks';
+import { adminKeys } from '../queryKeys';
+
+function AddNoteForm({ orderId }: { orderId: string }) {
+  const queryClient = useQueryClient();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  const add = useMutation({
+    mutationFn: (note: string) => unwrap(orderingApi.POST('/api/v1/admin/orders/{id}/notes', { params: { path: { id: orderId } }, body: { text: note } })),
+    onSuccess: async () => {
+      setText('');
+      await queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problem = text.trim() ? undefined : 'Write the note first.';
+    setError(problem);
+    if (!problem) add.mutate(text.trim());
+  };
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <FormError error={add.error} />
+      <TextAreaField
+        label="New internal note"
+        rows={3}
+        maxLength={2000}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        error={error ?? fieldError(add.error, 'text')}
+      />
+      <button type="submit" className="button secondary" disabled={add.isPending}>
+        Add note
+      </button>
+    </form>
+  );
+}
+
+/** Staff-only notes on an order; customers never see them. */
+export function OrderNotes({ orderId }: { orderId: string }) {
+  const canEdit = useCanEdit();
+  const notes = useQuery({
+    queryKey: adminKeys.orderNotes(orderId),
+    queryFn: () => unwrap(orderingApi.GET('/api/v1/admin/orders/{id}/notes', { params: { path: { id: orderId } } })),
+  });
+  return (
+    <>
+      <QueryView query={notes} isEmpty={(list) => list.length === 0} empty="No notes yet.">
+        {(list) => (
+          <ul className="admin-notes">
+            {list.map((note, index) => (
+              <li key={`${note.at}-${index}`}>
+                <p>{note.detail}</p>
+                <p className="muted">
+                  {note.actor}, {formatDateTime(note.at)}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
+      {canEdit && <AddNoteForm orderId={orderId} />}
+    </>
+  );
+}

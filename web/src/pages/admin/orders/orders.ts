@@ -1,0 +1,58 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { orderingApi, unwrap } from '../../../api/client';
+import { adminKeys } from '../queryKeys';
+import type { Order } from '../types';
+
+/** Every status an order can have (src/Ordering/Orders/OrderStatus.cs), in the order an order moves through them. */
+export const orderStatuses = [
+  'pending',
+  'reserved',
+  'approved',
+  'on_hold',
+  'authorized',
+  'confirmed',
+  'rejected',
+  'payment_failed',
+  'cancelled',
+  'shipped',
+  'delivered',
+  'refunded',
+  'partially_refunded',
+] as const;
+
+export function useAdminOrder(id: string) {
+  return useQuery({
+    queryKey: adminKeys.order(id),
+    queryFn: () => unwrap(orderingApi.GET('/api/v1/admin/orders/{id}', { params: { path: { id } } })),
+  });
+}
+
+/**
+ * One of the order actions (approve, ship, refund…). They all answer with the order as it now is; its payment, the
+ * lists and the dashboard figures may have changed with it.
+ */
+export function useOrderAction<Variables = void>(orderId: string, run: (variables: Variables) => Promise<Order>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: async (order) => {
+      queryClient.setQueryData(adminKeys.order(orderId), order);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: adminKeys.orders }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.summary }),
+      ]);
+    },
+  });
+}
+
+export type OrderActionPath =
+  | '/api/v1/admin/orders/{id}/approve'
+  | '/api/v1/admin/orders/{id}/reject'
+  | '/api/v1/admin/orders/{id}/deliver'
+  | '/api/v1/admin/orders/{id}/cancel';
+
+/** The actions that take no body. */
+export function postOrderAction(path: OrderActionPath, id: string): Promise<Order> {
+  return unwrap(orderingApi.POST(path, { params: { path: { id } } }));
+}

@@ -1,0 +1,113 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { catalogApi, unwrap } from '../../../api/client';
+import { FormError, PageTitle, SelectField } from '../../../components/ui';
+import { formatDate } from '../../../format';
+import { ActionButton, CursorPager, FilterBar, QueryView } from '../common';
+import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
+import { adminKeys } from '../queryKeys';
+import type { Review } from '../types';
+
+const filterNames = ['hidden'] as const;
+
+function VisibilityButton({ review }: { review: Review }) {
+  const queryClient = useQueryClient();
+  const toggle = useMutation({
+    mutationFn: () =>
+      unwrap(catalogApi.POST(review.hidden ? '/api/v1/admin/reviews/{id}/restore' : '/api/v1/admin/reviews/{id}/hide', { params: { path: { id: review.id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.reviews }),
+  });
+  const verb = review.hidden ? 'Restore' : 'Hide';
+  return (
+    <>
+      <ActionButton
+        className={review.hidden ? 'button secondary small' : 'button danger small'}
+        pending={toggle.isPending}
+        onAction={() => toggle.mutate()}
+        aria-label={`${verb} review by ${review.authorName}`}
+      >
+        {verb}
+      </ActionButton>
+      <FormError error={toggle.error} />
+    </>
+  );
+}
+
+function ReviewTable({ reviews }: { reviews: Review[] }) {
+  const canEdit = useCanEdit();
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Review</th>
+            <th scope="col">Rating</th>
+            <th scope="col">By</th>
+            <th scope="col">Written</th>
+            <th scope="col">Shown</th>
+            {canEdit && <th scope="col">Action</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {reviews.map((review) => (
+            <tr key={review.id}>
+              <td>
+                <strong>{review.title}</strong>
+                <p className="admin-review-body">{review.body}</p>
+                <Link to={`/admin/products/${review.productId}`}>Product</Link>
+              </td>
+              <td>
+                <span aria-label={`${review.rating} out of 5`}>{review.rating}/5</span>
+              </td>
+              <td>
+                {review.authorName}
+                {review.verifiedPurchase && <div className="muted">Verified purchase</div>}
+              </td>
+              <td>{formatDate(review.createdAt)}</td>
+              <td>
+                <span className={`badge ${review.hidden ? 'badge-muted' : 'badge-ok'}`}>{review.hidden ? 'Hidden' : 'Visible'}</span>
+              </td>
+              {canEdit && (
+                <td>
+                  <VisibilityButton review={review} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ReviewsPage() {
+  const filters = useSearchFilters(filterNames);
+  const pager = useCursorPager(filters.key);
+  const hidden = filters.values.hidden;
+  const query = { hidden: hidden ? hidden === 'true' : undefined, cursor: pager.cursor };
+  const reviews = useQuery({
+    queryKey: [...adminKeys.reviews, query],
+    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/reviews', { params: { query } })),
+    placeholderData: keepPreviousData,
+  });
+  return (
+    <>
+      <PageTitle>Reviews</PageTitle>
+      <FilterBar label="Filter reviews" onApply={filters.apply} key={filters.key}>
+        <SelectField label="Shown" name="hidden" defaultValue={hidden}>
+          <option value="">All reviews</option>
+          <option value="false">Visible</option>
+          <option value="true">Hidden</option>
+        </SelectField>
+      </FilterBar>
+      <QueryView query={reviews} isEmpty={(page) => page.items.length === 0} empty="No reviews match.">
+        {(page) => (
+          <>
+            <ReviewTable reviews={page.items} />
+            <CursorPager pager={pager} nextCursor={page.nextCursor} label="Reviews" />
+          </>
+        )}
+      </QueryView>
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { riskApi, unwrap } from '../../../api/client';
+import { Money, PageTitle } from '../../../components/ui';
+import { formatDateTime, humanize } from '../../../format';
+import { Facts, QueryView } from '../common';
+import { adminKeys } from '../queryKeys';
+import type { Assessment, RiskReason } from '../types';
+import { DecisionBadge } from './DecisionBadge';
+
+function Reasons({ reasons }: { reasons: RiskReason[] }) {
+  if (reasons.length === 0) return <p className="muted">No rule triggered.</p>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">Kind</th>
+            <th scope="col">What it found</th>
+            <th scope="col">Action</th>
+            <th scope="col" className="num">
+              Score
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {reasons.map((reason, index) => (
+            <tr key={`${reason.code}-${index}`}>
+              <td>{reason.rule}</td>
+              <td>{humanize(reason.kind)}</td>
+              <td>{reason.message}</td>
+              <td>{humanize(reason.action)}</td>
+              <td className="num">{reason.score}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function AssessmentDetail({ assessment: a }: { assessment: Assessment }) {
+  return (
+    <>
+      <PageTitle>Risk assessment</PageTitle>
+      <Facts
+        items={[
+          ['Decision', <DecisionBadge key="decision" decision={a.decision} />],
+          ['Score', a.score],
+          ['Amount', <Money key="amount" minor={a.amount} currency={a.currency} />],
+          ['Order', <Link key="order" to={`/admin/orders/${a.orderId}`}>Open the order</Link>],
+          ['Customer', a.customerId],
+          ['Assessed', formatDateTime(a.createdAt)],
+        ]}
+      />
+      <h2>Reasons</h2>
+      <Reasons reasons={a.reasons} />
+      <h2>Review</h2>
+      {a.reviewOutcome ? (
+        <Facts
+          items={[
+            ['Outcome', humanize(a.reviewOutcome)],
+            ['By', a.reviewedBy ?? '—'],
+            ['When', a.reviewedAt ? formatDateTime(a.reviewedAt) : '—'],
+            ['Note', a.reviewNote || '—'],
+          ]}
+        />
+      ) : (
+        <p className="muted">{a.decision === 'review' ? 'Not reviewed yet: approve or reject the order on its page.' : 'No review needed.'}</p>
+      )}
+      <details className="admin-panel">
+        <summary>What the risk service was given</summary>
+        <pre className="admin-json">{JSON.stringify(a.input, null, 2)}</pre>
+      </details>
+    </>
+  );
+}
+
+export function AssessmentDetailPage() {
+  const { id = '' } = useParams();
+  const assessment = useQuery({
+    queryKey: adminKeys.assessment(id),
+    queryFn: () => unwrap(riskApi.GET('/api/v1/admin/risk/assessments/{id}', { params: { path: { id } } })),
+  });
+  return <QueryView query={assessment}>{(data) => <AssessmentDetail assessment={data} />}</QueryView>;
+}

@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { riskApi, unwrap } from '../../../api/client';
+import { FormError, PageTitle } from '../../../components/ui';
+import { humanize } from '../../../format';
+import { ActionButton, QueryView } from '../common';
+import { useCanEdit } from '../hooks';
+import { adminKeys } from '../queryKeys';
+import type { RiskRule, SaveRuleRequest } from '../types';
+import { RuleForm } from './RuleForm';
+import { describeParameters, ruleKinds } from './ruleKinds';
+
+function useRulesChanged() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: adminKeys.riskRules });
+}
+
+/** The whole rule as the service wants it on an update, with the version it was loaded at. */
+const toRequest = (rule: RiskRule): SaveRuleRequest => ({
+  name: rule.name,
+  kind: rule.kind,
+  parameters: rule.parameters,
+  action: rule.action,
+  score: rule.score,
+  enabled: rule.enabled,
+  version: rule.version,
+});
+
+function useSaveRule(rule: RiskRule | undefined, onSaved: () => void) {
+  const changed = useRulesChanged();
+  return useMutation({
+    mutationFn: (body: SaveRuleRequest) =>
+      unwrap(rule ? riskApi.PUT('/api/v1/admin/risk/rules/{id}', { params: { path: { id: rule.id } }, body }) : riskApi.POST('/api/v1/admin/risk/rules', { body })),
+    onSuccess: async () => {
+      await changed();
+      onSaved();
+    },
+  });
+}
+
+function RuleEditor({ rule, onClose }: { rule?: RiskRule; onClose: () => void }) {
+  const save = useSaveRule(rule, onClose);
+  return (
+    <section aria-labelledby="rule-editor-heading">
+      <h2 id="rule-editor-heading">{rule ? `Edit rule ${rule.name}` : 'New rule'}</h2>
+      <RuleForm rule={rule} onSubmit={save.mutate} onCancel={onClose} pending={save.isPending} error={save.error} />
+    </section>
+  );
+}
+
+function RuleRowActions({ rule, onEdit }: { rule: RiskRule; onEdit: () => void }) {
+  const changed = useRulesChanged();
+  const toggle = useMutation({
+    mutationFn: () => unwrap(riskApi.PUT('/api/v1/admin/risk/rules/{id}', { params: { path: { id: rule.id } }, body: { ...toRequest(rule), enabled: !rule.enabled } })),
+    onSuccess: changed,
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(riskApi.DELETE('/api/v1/admin/risk/rules/{id}', { params: { path: { id: rule.id } } })),
+    onSuccess: changed,
+  });
+  return (
+    <>
+      <span className="button-row">
+        <button type="button" className="button secondary small" onClick={onEdit} aria-label={`Edit rule ${rule.name}`}>
+          Edit
+        </button>
+        <ActionButton className="button secondary small" pending={toggle.isPending} onAction={() => toggle.mutate()} aria-label={`${rule.enabled ? 'Disable' : 'Enable'} rule ${rule.name}`}>
+          {rule.enabled ? 'Disable' : 'Enable'}
+        </ActionButton>
+        <ActionButton
+          className="button danger small"
+          pending={remove.isPending}
+          confirm={`Delete the rule "${rule.name}"? Disabling keeps it for later.`}
+          onAction={() => remove.mutate()}
+          aria-label={`Delete rule ${rule.name}`}
+        >
+          Delete
+        </ActionButton>
+      </span>
+      <FormError error={toggle.error ?? remove.error} />
+    </>
+  );
+}
+
+function RuleTable({ rules, onEdit }: { rules: RiskRule[]; onEdit: (rule: RiskRule) => void }) {
+  const canEdit = useCanEdit();
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Parameters</th>
+            <th scope="col">Action</th>
+            <th scope="col" className="num">
+              Score
+            </th>
+            <th scope="col">State</th>
+            {canEdit && <th scope="col">Change</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((rule) => (
+            <tr key={rule.id}>
+              <td>{rule.name}</td>
+              <td>{ruleKinds[rule.kind]?.label ?? humanize(rule.kind)}</td>
+              <td className="admin-parameters">{describeParameters(rule.kind, rule.parameters)}</td>
+              <td>{rule.action === 'review' ? 'Hold for review' : 'Decline'}</td>
+              <td className="num">{rule.score}</td>
+              <td>
+                <span className={`badge ${rule.enabled ? 'badge-ok' : 'badge-muted'}`}>{rule.enabled ? 'Enabled' : 'Disabled'}</span>
+              </td>
+              {canEdit && (
+                <td>
+                  <RuleRowActions rule={rule} onEdit={() => onEdit(rule)} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+type Editing = { mode: 'closed' } | { mode: 'new' } | { mode: 'edit'; rule: RiskRule };
+
+export function RiskRulesPage() {
+  const canEdit = useCanEdit();
+  const [editing, setEditing] = useState<Editing>({ mode: 'closed' });
+  const rules = useQuery({
+    queryKey: adminKeys.riskRules,
+    queryFn: () => unwrap(riskApi.GET('/api/v1/admin/risk/rules')),
+  });
+  const close = () => setEditing({ mode: 'closed' });
+  return (
+    <>
+      <PageTitle
+        actions={
+          canEdit &&
+          editing.mode === 'closed' && (
+            <button type="button" className="button" onClick={() => setEditing({ mode: 'new' })}>
+              New rule
+            </button>
+          )
+        }
+      >
+        Risk rules
+      </PageTitle>
+      {editing.mode !== 'closed' && (
+        <RuleEditor key={editing.mode === 'edit' ? editing.rule.id : 'new'} rule={editing.mode === 'edit' ? editing.rule : undefined} onClose={close} />
+      )}
+      <QueryView query={rules} isEmpty={(list) => list.length === 0} empty="There are no rules yet.">
+        {(list) => <RuleTable rules={list} onEdit={(rule) => setEditing({ mode: 'edit', rule })} />}
+      </QueryView>
+    </>
+  );
+}
