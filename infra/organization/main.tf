@@ -188,8 +188,8 @@ resource "aws_cloudformation_stack_set" "workload_roles" {
 }
 
 resource "aws_cloudformation_stack_set_instance" "workload_roles" {
-  stack_set_name = aws_cloudformation_stack_set.workload_roles.name
-  region         = "eu-west-1"
+  stack_set_name            = aws_cloudformation_stack_set.workload_roles.name
+  stack_set_instance_region = "eu-west-1"
   deployment_targets {
     organizational_unit_ids = [aws_organizations_organizational_unit.this["nonprod"].id, aws_organizations_organizational_unit.this["prod"].id]
   }

@@ -313,7 +313,8 @@ data "aws_lb" "ingress" {
   }
 }
 
-# Checks the whole path a customer takes: ALB, edge, and the catalog behind it (a cheap public read).
+# Checks the whole path a customer takes: ALB, edge, and the catalog behind it (a cheap public read). It calls the
+# ALB by its own name: the Bazaar Ingress has no host rule, and Route 53 does not validate the certificate.
 resource "aws_route53_health_check" "storefront" {
   count = var.ingress_alb_ready ? 1 : 0
 

@@ -346,3 +346,18 @@ module "karpenter" {
     ssm = "${local.aws_policy}/AmazonSSMManagedInstanceCore"
   }
 }
+
+# Karpenter launches nodes itself (not through Auto Scaling), so its controller needs the volume key too.
+data "aws_iam_policy_document" "karpenter_ebs_key" {
+  statement {
+    sid       = "EncryptNodeVolumes"
+    actions   = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+    resources = [var.ebs_kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "karpenter_ebs_key" {
+  name   = "use-ebs-key"
+  role   = module.karpenter.iam_role_name
+  policy = data.aws_iam_policy_document.karpenter_ebs_key.json
+}

@@ -4,6 +4,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_elb_service_account" "this" {}
 
 locals {
   s       = var.settings
@@ -84,8 +85,8 @@ data "aws_iam_policy_document" "logs_bucket" {
     actions   = ["s3:PutObject"]
     resources = ["arn:aws:s3:::${local.bucket_prefix}-logs/alb/AWSLogs/${local.account}/*"]
     principals {
-      type        = "Service"
-      identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
+      type        = "AWS"
+      identifiers = [data.aws_elb_service_account.this.arn] # eu-west-1 and eu-central-1 deliver from ELB's account
     }
   }
   statement {
