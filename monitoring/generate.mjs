@@ -237,7 +237,7 @@ function dashboard(uid, title, description, panels, extraVariables = []) {
     links: [{ title: 'Bazaar dashboards', type: 'dashboards', tags: ['bazaar'], asDropdown: true, icon: 'external link', includeVars: false, keepTime: true, targetBlank: false, tooltip: '', url: '' }],
     templating: {
       list: [
-        { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', hide: 0, refresh: 1, options: [], current: {} },
+        { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', hide: 0, refresh: 1, options: [] },
         ...extraVariables,
       ],
     },

@@ -1,0 +1,78 @@
+// The observability assets stay consistent: generated files are up to date, every alert has a runbook it links to,
+// the chart ships every rule file and dashboard, and the edge image renders the one nginx template.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot, loadYamlDocuments, renderedManifests } from './lib.mjs';
+import { generate } from '../../monitoring/generate.mjs';
+
+const ruleFiles = fs.readdirSync(path.join(repoRoot, 'monitoring/rules')).filter((f) => f.endsWith('.yml'));
+const alerts = ruleFiles.flatMap((f) => loadYamlDocuments(path.join(repoRoot, 'monitoring/rules', f))[0].groups
+  .flatMap((g) => g.rules.filter((r) => r.alert).map((r) => ({ file: f, ...r }))));
+
+describe('monitoring assets', () => {
+  it('generated dashboards and rules are up to date with scripts/services.sh and monitoring/generate.mjs', () => {
+    const stale = Object.entries(generate()).filter(([rel, content]) => {
+      const file = path.join(repoRoot, rel);
+      return !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content;
+    }).map(([rel]) => rel);
+    assert.deepEqual(stale, [], 'run: node monitoring/generate.mjs');
+  });
+  it('every alert has a severity, a summary and a runbook_url pointing at docs/runbooks/<alert>.md, which exists', () => {
+    for (const a of alerts) {
+      assert.match(a.labels?.severity ?? '', /^(page|ticket)$/, `${a.alert}: severity`);
+      assert.ok(a.annotations?.summary, `${a.alert}: summary`);
+      assert.ok(String(a.annotations?.runbook_url).endsWith(`/docs/runbooks/${a.alert}.md`), `${a.alert}: runbook_url`);
+      assert.ok(fs.existsSync(path.join(repoRoot, 'docs/runbooks', `${a.alert}.md`)), `docs/runbooks/${a.alert}.md is missing`);
+    }
+  });
+  it('the alerts the issue asks for exist', () => {
+    const names = new Set(alerts.map((a) => a.alert));
+    for (const n of ['CheckoutAvailabilityBudgetBurn', 'CheckoutLatencyBudgetBurn', 'CatalogAvailabilityBudgetBurn', 'CatalogLatencyBudgetBurn',
+      'ServiceHighErrorRate', 'PodRestartLoop', 'HpaAtMaximum', 'ContainerMemoryNearLimit', 'OrdersStuckInCheckout', 'PaymentDeclineSpike', 'RiskDeclineSpike']) {
+      assert.ok(names.has(n), `no alert ${n}`);
+    }
+  });
+  it('every alert has a promtool unit test', () => {
+    const tests = fs.readdirSync(path.join(repoRoot, 'monitoring/tests')).map((f) => fs.readFileSync(path.join(repoRoot, 'monitoring/tests', f), 'utf8')).join('\n');
+    for (const a of new Set(alerts.map((x) => x.alert))) assert.match(tests, new RegExp(`alertname: ${a}\\b`), `no test for ${a}`);
+  });
+  it('the chart ships every rule file as a PrometheusRule and every dashboard as a sidecar ConfigMap', () => {
+    const objs = renderedManifests('prod');
+    const rules = objs.filter((o) => o.kind === 'PrometheusRule').map((o) => o.metadata.name).sort();
+    assert.deepEqual(rules, ruleFiles.map((f) => `bazaar-${f.replace(/\.yml$/, '')}`).sort());
+    const dashboards = fs.readdirSync(path.join(repoRoot, 'monitoring/dashboards')).filter((f) => f.endsWith('.json'));
+    for (const d of dashboards) {
+      const cm = objs.find((o) => o.kind === 'ConfigMap' && o.data?.[d]);
+      assert.ok(cm, `no ConfigMap carries ${d}`);
+      assert.equal(cm.metadata.labels.grafana_dashboard, '1');
+      assert.deepEqual(JSON.parse(cm.data[d]), JSON.parse(fs.readFileSync(path.join(repoRoot, 'monitoring/dashboards', d), 'utf8')));
+    }
+  });
+  it('the edge image renders the one nginx template with scripts/render-edge.sh', () => {
+    const dockerfile = fs.readFileSync(path.join(repoRoot, 'deploy/docker/edge.Dockerfile'), 'utf8');
+    assert.match(dockerfile, /COPY deploy\/edge\/ deploy\/edge\//);
+    assert.match(dockerfile, /RUN scripts\/render-edge\.sh .*--upstream '\{name\}:8080'/s);
+  });
+});
+
+describe('ADOT collector configuration', () => {
+  const config = loadYamlDocuments(path.join(repoRoot, 'monitoring/otel/adot-collector.yaml'))[0];
+  it('every pipeline uses only defined receivers, processors and exporters, and every extension is defined', () => {
+    for (const [pipeline, p] of Object.entries(config.service.pipelines)) {
+      for (const kind of ['receivers', 'processors', 'exporters']) {
+        for (const c of p[kind] ?? []) assert.ok(c in (config[kind] ?? {}), `${pipeline}: ${kind} ${c} is not defined`);
+      }
+    }
+    for (const e of config.service.extensions) assert.ok(e in config.extensions, `extension ${e} is not defined`);
+  });
+  it('metrics go to AMP signed with sigv4, traces to X-Ray, logs to CloudWatch, all from OTLP', () => {
+    const { metrics, traces, logs } = config.service.pipelines;
+    for (const p of [metrics, traces, logs]) assert.deepEqual(p.receivers, ['otlp']);
+    assert.deepEqual(metrics.exporters, ['prometheusremotewrite']);
+    assert.equal(config.exporters.prometheusremotewrite.auth.authenticator, 'sigv4auth');
+    assert.deepEqual(traces.exporters, ['awsxray']);
+    assert.deepEqual(logs.exporters, ['awscloudwatchlogs']);
+  });
+});

