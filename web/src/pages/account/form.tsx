@@ -17,18 +17,22 @@ export interface Failure<F extends string> {
 
 /**
  * Splits an error between the form's inputs and its top. The services name fields as the client sent them
- * (camelCase); ApiError.fields keys them in lower case, so the match ignores case.
+ * (camelCase); ApiError.fields keys them in lower case, so the match ignores case. Field messages without an input
+ * here (a dead reset token, say) become the sentence above the form.
  */
 export function failureFrom<F extends string>(error: unknown, fields: readonly F[]): Failure<F> {
   if (!(error instanceof ApiError)) return { fields: {}, form: error };
-  const messages = error.fields;
   const placed: FieldErrors<F> = {};
-  for (const field of fields) {
-    const message = messages[field.toLowerCase()];
-    if (message) placed[field] = message;
+  const unplaced: string[] = [];
+  const names = new Map(fields.map((field) => [field.toLowerCase(), field]));
+  for (const [key, message] of Object.entries(error.fields)) {
+    const field = names.get(key);
+    if (field) placed[field] = message;
+    else unplaced.push(message);
   }
-  const placedAll = Object.keys(placed).length === Object.keys(messages).length;
-  return { fields: placed, form: Object.keys(placed).length > 0 && placedAll ? null : error };
+  if (unplaced.length === 0) return { fields: placed, form: Object.keys(placed).length ? null : error };
+  const detail = error.problem.detail?.trim() || unplaced.join(' ');
+  return { fields: placed, form: new ApiError(error.status, { ...error.problem, detail }) };
 }
 
 /** A form's text inputs as state; `bind(name)` gives an input its name, value and change handler. */
@@ -73,6 +77,7 @@ export function useAccountForm<F extends string, V, R>({ fields, validate, send,
     if (mutation.isPending) return;
     const invalid = validate?.(values) ?? {};
     if (Object.values(invalid).some(Boolean)) {
+      mutation.reset(); // a success notice from an earlier send no longer describes the form
       setFailure({ fields: invalid, form: null });
       return;
     }
@@ -105,7 +110,7 @@ export function useAccountForm<F extends string, V, R>({ fields, validate, send,
 export function FormAlert({ error, ref, children }: { error: unknown; ref: Ref<HTMLDivElement>; children?: ReactNode }) {
   if (!error) return null;
   return (
-    <div ref={ref} tabIndex={-1} className="form-alert">
+    <div ref={ref} tabIndex={-1}>
       <FormError error={error} />
       {children}
     </div>
