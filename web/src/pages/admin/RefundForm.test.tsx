@@ -1,0 +1,76 @@
+import { screen } from '@testing-library/react';
+import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { RefundForm } from './orders/RefundForm';
+import { testOrder } from './testFixtures';
+
+const order = testOrder({ status: 'delivered', total: 10000, refunded: 2000 });
+const refund = `POST /api/v1/admin/orders/${order.id}/refund`;
+
+function renderForm() {
+  return renderWithProviders(<RefundForm order={order} />, { session: authResponse({ roles: ['admin'] }) });
+}
+
+describe('RefundForm', () => {
+  beforeEach(() => {
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('refunds everything left with amount null, after confirming', async () => {
+    const api = mockApi({ [refund]: () => json({ ...order, status: 'refunded', refunded: 10000 }) });
+    const { user } = renderForm();
+
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    await vi.waitFor(() => expect(api.callsTo(refund)).toHaveLength(1));
+    expect(api.callsTo(refund)[0]?.body).toEqual({ amount: null });
+    expect(window.confirm).toHaveBeenCalledWith(expect.stringContaining('80.00'));
+  });
+
+  it('turns a partial amount typed as decimal text into minor units', async () => {
+    const api = mockApi({ [refund]: () => json({ ...order, status: 'partially_refunded', refunded: 3250 }) });
+    const { user } = renderForm();
+
+    await user.click(screen.getByLabelText('Part of it'));
+    await user.type(screen.getByLabelText('Amount to refund (EUR)'), '12,50');
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    await vi.waitFor(() => expect(api.callsTo(refund)).toHaveLength(1));
+    expect(api.callsTo(refund)[0]?.body).toEqual({ amount: 1250 });
+  });
+
+  it('refuses an amount it cannot read, without asking the service', async () => {
+    const api = mockApi({});
+    const { user } = renderForm();
+
+    await user.click(screen.getByLabelText('Part of it'));
+    await user.type(screen.getByLabelText('Amount to refund (EUR)'), '12.505');
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    expect(screen.getByLabelText('Amount to refund (EUR)')).toHaveAccessibleDescription(/like 12.50/);
+    expect(window.confirm).not.toHaveBeenCalled();
+    expect(api.callsTo(refund)).toHaveLength(0);
+  });
+
+  it('sends nothing when the person does not confirm', async () => {
+    vi.mocked(window.confirm).mockReturnValue(false);
+    const api = mockApi({});
+    const { user } = renderForm();
+
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    expect(api.callsTo(refund)).toHaveLength(0);
+  });
+
+  it("shows the service's sentence when it refuses more than was captured", async () => {
+    mockApi({ [refund]: () => problem(400, { title: 'The request has invalid fields', detail: 'Refund between 1 and 8000 (minor units).' }) });
+    const { user } = renderForm();
+
+    await user.click(screen.getByLabelText('Part of it'));
+    await user.type(screen.getByLabelText('Amount to refund (EUR)'), '95');
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Refund between 1 and 8000 (minor units).');
+    expect(screen.getByRole('button', { name: 'Refund' })).toBeEnabled();
+  });
+});
