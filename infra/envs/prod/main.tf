@@ -43,7 +43,7 @@ module "settings" {
   log_retention_days = 365
   backup             = { retention_days = 35, cross_region_copy = true }
   waf                = { rate_limit_per_5min = 2000, blocked_countries = ["KP", "IR", "SY", "CU"] }
-  monthly_budget_usd = 6500
+  monthly_budget_usd = 5000
 }
 
 module "platform" {

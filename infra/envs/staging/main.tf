@@ -43,7 +43,7 @@ module "settings" {
   log_retention_days = 90
   backup             = { retention_days = 14, cross_region_copy = false }
   waf                = { rate_limit_per_5min = 2000, blocked_countries = ["KP", "IR", "SY", "CU"] }
-  monthly_budget_usd = 2200
+  monthly_budget_usd = 1300
 }
 
 module "platform" {

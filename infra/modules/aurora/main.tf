@@ -158,7 +158,7 @@ resource "random_password" "service" {
 resource "aws_secretsmanager_secret" "service" {
   for_each = toset(var.services)
 
-  name                    = "bazaar/${var.environment}/${each.key}"
+  name                    = "bazaar/${var.environment}/${each.key}/database" # the chart's <keyPrefix>/<service>/database
   description             = "Database credentials of the ${each.key} service"
   kms_key_id              = var.secrets_kms_key_arn
   recovery_window_in_days = var.deletion_protection ? 30 : 7
@@ -172,8 +172,8 @@ resource "aws_secretsmanager_secret_version" "service" {
     host        = aws_rds_cluster.this.endpoint
     reader_host = aws_rds_cluster.this.reader_endpoint
     port        = aws_rds_cluster.this.port
-    database    = each.key
-    username    = each.key
+    database    = "bazaar_${each.key}"
+    username    = "bazaar_${each.key}"
     password    = random_password.service[each.key].result
     sslmode     = "verify-full"
   })

@@ -87,6 +87,13 @@ resource "aws_vpc_security_group_ingress_rule" "api_from_vpc" {
   cidr_ipv4         = var.vpc_cidr
 }
 
+# IRSA: the chart annotates ServiceAccounts with role ARNs, and External Secrets authenticates as a ServiceAccount,
+# so roles also trust the cluster's OIDC issuer (Pod Identity covers the add-ons and controllers).
+resource "aws_iam_openid_connect_provider" "cluster" {
+  url            = aws_eks_cluster.this.identity[0].oidc[0].issuer
+  client_id_list = ["sts.amazonaws.com"]
+}
+
 # --- access ----------------------------------------------------------------------------------------------------
 
 resource "aws_eks_access_entry" "admin" {

@@ -31,3 +31,13 @@ output "karpenter" {
     interruption_queue  = module.karpenter.queue_name
   }
 }
+
+output "oidc_provider_arn" {
+  description = "IAM OIDC provider of the cluster (IRSA)."
+  value       = aws_iam_openid_connect_provider.cluster.arn
+}
+
+output "oidc_issuer" {
+  description = "Issuer host and path, the prefix of the IRSA condition keys."
+  value       = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
+}

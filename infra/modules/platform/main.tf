@@ -234,11 +234,56 @@ module "redis" {
   log_retention_days  = local.s.log_retention_days
 }
 
+# --- application secrets ---------------------------------------------------------------------------------------
+
+# The rest of the chart's secret contract (deploy/helm/bazaar/templates/secrets.yaml): service client credentials,
+# identity's key-encryption key, and the SES SMTP credentials (filled in by hand: SES issues them to an IAM user,
+# which Terraform here does not create).
+resource "random_password" "client_secret" {
+  for_each = toset(local.s.services)
+  length   = 48
+  special  = false
+}
+
+resource "random_bytes" "key_encryption_key" {
+  length = 32
+}
+
+resource "aws_secretsmanager_secret" "app" {
+  for_each = {
+    service-clients               = "Client credentials each service uses to get service tokens from identity"
+    "identity/key-encryption-key" = "Wraps identity's token signing keys at rest"
+    smtp                          = "SES SMTP credentials (set by hand)"
+  }
+
+  name                    = "bazaar/${local.s.environment}/${each.key}"
+  description             = each.value
+  kms_key_id              = module.kms.key_arns["secrets"]
+  recovery_window_in_days = local.s.deletion_protection ? 30 : 7
+}
+
+resource "aws_secretsmanager_secret_version" "service_clients" {
+  secret_id     = aws_secretsmanager_secret.app["service-clients"].id
+  secret_string = jsonencode({ for service, secret in random_password.client_secret : service => secret.result })
+}
+
+resource "aws_secretsmanager_secret_version" "key_encryption_key" {
+  secret_id     = aws_secretsmanager_secret.app["identity/key-encryption-key"].id
+  secret_string = random_bytes.key_encryption_key.base64
+}
+
 module "workload_identity" {
   source = "../workload-identity"
 
-  name                     = local.name
-  cluster_name             = module.eks.cluster_name
+  name              = local.name
+  cluster_name      = module.eks.cluster_name
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  oidc_issuer       = module.eks.oidc_issuer
+  app_secret_arns = concat(
+    values(module.aurora.service_secret_arns),
+    [module.redis.secret_arn],
+    [for secret in aws_secretsmanager_secret.app : secret.arn],
+  )
   service_secret_arns      = module.aurora.service_secret_arns
   redis_secret_arn         = module.redis.secret_arn
   redis_clients            = local.s.redis_clients

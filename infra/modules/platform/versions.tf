@@ -6,5 +6,6 @@ terraform {
       version               = "~> 6.0"
       configuration_aliases = [aws.dr, aws.us_east_1]
     }
+    random = { source = "hashicorp/random", version = "~> 3.6" }
   }
 }

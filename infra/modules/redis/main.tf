@@ -154,11 +154,11 @@ resource "aws_secretsmanager_secret" "redis" {
 
 resource "aws_secretsmanager_secret_version" "redis" {
   secret_id = aws_secretsmanager_secret.redis.id
-  secret_string = jsonencode({
-    host       = aws_elasticache_replication_group.this.primary_endpoint_address
-    port       = 6379
-    auth_token = random_password.auth.result
-    ssl        = true
+  secret_string = jsonencode({ # the chart reads endpoint and authToken
+    endpoint  = aws_elasticache_replication_group.this.primary_endpoint_address
+    authToken = random_password.auth.result
+    port      = 6379
+    ssl       = true
   })
 }
 

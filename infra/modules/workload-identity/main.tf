@@ -1,6 +1,7 @@
-# One IAM role per Bazaar service, bound to the service's Kubernetes ServiceAccount with EKS Pod Identity, each
-# allowed exactly what that service touches: its own secret (and the Redis secret if it uses Redis), and for
-# catalog its media bucket. Plus the roles of the cluster controllers the platform chart installs.
+# One IAM role per Bazaar service, bound to the service's Kubernetes ServiceAccount (the chart's IRSA annotation,
+# and an EKS Pod Identity association), each allowed exactly what that service touches: its own secret (and the
+# Redis secret if it uses Redis), and for catalog its media bucket. Plus the role the chart's External Secrets
+# store uses, and the roles of the cluster controllers.
 
 terraform {
   required_version = ">= 1.11.0"
@@ -23,6 +24,21 @@ variable "namespace" {
   description = "Namespace of the Bazaar services."
   type        = string
   default     = "bazaar"
+}
+
+variable "oidc_provider_arn" {
+  description = "IAM OIDC provider of the cluster, for IRSA."
+  type        = string
+}
+
+variable "oidc_issuer" {
+  description = "Cluster OIDC issuer without https://."
+  type        = string
+}
+
+variable "app_secret_arns" {
+  description = "Every secret of the environment the chart syncs into Kubernetes (bazaar/<env>/*)."
+  type        = list(string)
 }
 
 variable "service_secret_arns" {
@@ -90,15 +106,28 @@ data "aws_iam_policy_document" "pod_identity_assume" {
   }
 }
 
-# Service roles also trust the External Secrets controller, which assumes them one SecretStore per service:
-# the controller itself can read no secret, so a Secret in the cluster can only come from its own service's role.
-data "aws_iam_policy_document" "service_assume" {
+# Trusted by the pods of one ServiceAccount only: through Pod Identity (the association below names it) or
+# through IRSA (the token's subject names it).
+data "aws_iam_policy_document" "workload_assume" {
+  for_each = toset(concat(local.workloads, ["secrets-reader"]))
+
   source_policy_documents = [data.aws_iam_policy_document.pod_identity_assume.json]
+
   statement {
-    actions = ["sts:AssumeRole", "sts:TagSession"]
+    actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
-      type        = "AWS"
-      identifiers = [aws_iam_role.external_secrets.arn]
+      type        = "Federated"
+      identifiers = [var.oidc_provider_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${var.oidc_issuer}:sub"
+      values   = ["system:serviceaccount:${var.namespace}:${each.key}"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${var.oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
     }
   }
 }
@@ -108,7 +137,7 @@ resource "aws_iam_role" "service" {
 
   name               = "${var.name}-${each.key}"
   description        = "Bazaar ${each.key} in ${var.cluster_name}"
-  assume_role_policy = data.aws_iam_policy_document.service_assume.json
+  assume_role_policy = data.aws_iam_policy_document.workload_assume[each.key].json
 }
 
 data "aws_iam_policy_document" "service" {
@@ -191,30 +220,35 @@ resource "aws_eks_pod_identity_association" "service" {
 
 # --- controllers -----------------------------------------------------------------------------------------------
 
+# The chart's SecretStore authenticates as ServiceAccount bazaar/secrets-reader and syncs the environment's
+# secrets into Kubernetes Secrets, one per service; this role reads exactly those secrets, named one by one.
 resource "aws_iam_role" "external_secrets" {
   name               = "${var.name}-external-secrets"
-  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+  assume_role_policy = data.aws_iam_policy_document.workload_assume["secrets-reader"].json
 }
 
 data "aws_iam_policy_document" "external_secrets" {
   statement {
-    sid       = "AssumeServiceRolesOnly"
-    actions   = ["sts:AssumeRole", "sts:TagSession"]
-    resources = [for r in aws_iam_role.service : r.arn]
+    sid       = "ReadEnvironmentSecrets"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = var.app_secret_arns
+  }
+  statement {
+    sid       = "DecryptThroughSecretsManagerOnly"
+    actions   = ["kms:Decrypt"]
+    resources = [var.secrets_kms_key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]
+    }
   }
 }
 
 resource "aws_iam_role_policy" "external_secrets" {
-  name   = "assume-service-roles"
+  name   = "read-environment-secrets"
   role   = aws_iam_role.external_secrets.id
   policy = data.aws_iam_policy_document.external_secrets.json
-}
-
-resource "aws_eks_pod_identity_association" "external_secrets" {
-  cluster_name    = var.cluster_name
-  namespace       = "external-secrets"
-  service_account = "external-secrets"
-  role_arn        = aws_iam_role.external_secrets.arn
 }
 
 resource "aws_iam_role" "adot" {
@@ -289,7 +323,7 @@ output "service_role_arns" {
 }
 
 output "controller_role_arns" {
-  description = "Role ARN by cluster controller."
+  description = "Role ARN by cluster controller (external_secrets is the chart's SecretStore role)."
   value = {
     aws_load_balancer_controller = module.load_balancer_controller.iam_role_arn
     external_dns                 = module.external_dns.iam_role_arn

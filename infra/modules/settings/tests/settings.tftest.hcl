@@ -39,7 +39,7 @@ variables {
   log_retention_days = 365
   backup             = { retention_days = 35, cross_region_copy = true }
   waf                = { rate_limit_per_5min = 2000, blocked_countries = ["KP"] }
-  monthly_budget_usd = 6000
+  monthly_budget_usd = 5000
 }
 
 run "prod_is_accepted" {
