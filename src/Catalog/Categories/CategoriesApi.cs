@@ -28,9 +28,13 @@ public static class CategoriesApi
         admin.MapDelete("/{id:guid}", Delete).RequireAuthorization(Policies.Admin);
     }
 
-    static async Task<Ok<IReadOnlyList<CategoryNode>>> GetTree(CatalogDb db, CatalogCache cache, CancellationToken ct) =>
+    static async Task<Ok<IReadOnlyList<CategoryNode>>> GetTree(IServiceScopeFactory scopes, CatalogCache cache, CancellationToken ct) =>
         TypedResults.Ok(await cache.CategoryTreeAsync(async token =>
         {
+            // The load is shared with concurrent requests and may outlive this one (a shopper who navigates away):
+            // it needs a context of its own, not this request's, which is disposed when the request ends.
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CatalogDb>();
             var all = await db.Categories.AsNoTracking().OrderBy(c => c.Position).ThenBy(c => c.Name).ToListAsync(token);
             return Build(all, null);
         }, ct));

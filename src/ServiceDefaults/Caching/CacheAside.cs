@@ -28,6 +28,8 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
     /// The cached value, or the factory's (cached for <paramref name="ttl"/> unless null). Concurrent misses for one
     /// key share a single load (no stampede on the database). With <paramref name="serveStaleFor"/>, an expired entry
     /// is still answered for that long while one background load refreshes it, so shoppers never wait for a rebuild.
+    /// The factory runs to completion even when its caller goes away, so it must not use the caller's request-scoped
+    /// services (an EF Core context from the request, for example): use singletons or a scope of its own.
     /// </summary>
     public async Task<T?> GetOrCreateAsync<T>(string key, TimeSpan ttl, Func<CancellationToken, Task<T?>> factory, CancellationToken ct,
         TimeSpan? serveStaleFor = null)

@@ -145,13 +145,12 @@ export function PriceRange({ min, max, currency }: { min: number; max: number; c
 
 export function Stars({ average, count }: { average: number; count: number }) {
   if (!count) return <span className="stars muted">No reviews yet</span>;
-  const rounded = Math.round(average * 2) / 2;
+  const filled = Math.round(average);
   return (
-    <span className="stars" aria-label={`Rated ${average.toFixed(1)} out of 5 from ${count} review${count === 1 ? '' : 's'}`}>
+    <span className="stars" role="img" aria-label={`Rated ${average.toFixed(1)} out of 5 from ${count} review${count === 1 ? '' : 's'}`}>
       <span aria-hidden="true">
-        {'★'.repeat(Math.floor(rounded))}
-        {rounded % 1 ? '⯪' : ''}
-        {'☆'.repeat(5 - Math.ceil(rounded))}
+        {'★'.repeat(filled)}
+        {'☆'.repeat(5 - filled)}
       </span>{' '}
       <span className="muted" aria-hidden="true">
         ({count})

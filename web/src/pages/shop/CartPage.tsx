@@ -1,4 +1,136 @@
-// Placeholder until the page is written.
+import { Link, useNavigate } from 'react-router';
+import { useAuth } from '../../auth/auth';
+import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
+import { useCart, useCartActions, type Cart, type CartLine } from '../../shop/cart';
+
 export function CartPage() {
-  return <h1>CartPage</h1>;
+  const cart = useCart();
+  if (cart.isPending) return <Loading label="Loading your cart…" />;
+  if (cart.isError) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
+  if (!cart.data || cart.data.lines.length === 0) {
+    return (
+      <>
+        <PageTitle>Your cart</PageTitle>
+        <Empty action={<Link className="button" to="/">Start shopping</Link>}>Your cart is empty.</Empty>
+      </>
+    );
+  }
+  return <CartView cart={cart.data} />;
+}
+
+export function CartView({ cart }: { cart: Cart }) {
+  const { user } = useAuth();
+  const navigate = useNavigate();
+  const { setQuantity, remove, clear } = useCartActions();
+  const error = setQuantity.error ?? remove.error ?? clear.error;
+  const currency = cart.currency ?? 'EUR';
+
+  return (
+    <>
+      <PageTitle
+        actions={
+          <button type="button" className="button secondary small" onClick={() => clear.mutate()} disabled={clear.isPending}>
+            Empty cart
+          </button>
+        }
+      >
+        Your cart
+      </PageTitle>
+      <FormError error={error} />
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Items in your cart</caption>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col" className="num">
+                Price
+              </th>
+              <th scope="col">Quantity</th>
+              <th scope="col" className="num">
+                Total
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {cart.lines.map((line) => (
+              <Line
+                key={line.sku}
+                line={line}
+                currency={currency}
+                busy={setQuantity.isPending || remove.isPending}
+                onQuantity={(quantity) => setQuantity.mutate({ sku: line.sku, quantity })}
+                onRemove={() => remove.mutate(line.sku)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="totals">
+        <dl>
+          <dt>Items</dt>
+          <dd>{cart.itemCount}</dd>
+          <dt className="grand">Subtotal</dt>
+          <dd className="grand">
+            <Money minor={cart.subtotal} currency={currency} />
+          </dd>
+        </dl>
+        <p className="muted">Shipping and tax are added at checkout.</p>
+        {!cart.readyForCheckout && (
+          <p className="cart-line-problem" role="status">
+            Some items cannot be ordered as they are. Change or remove them to check out.
+          </p>
+        )}
+        <button type="button" className="button" disabled={!cart.readyForCheckout} onClick={() => navigate('/checkout')}>
+          {user ? 'Check out' : 'Sign in and check out'}
+        </button>
+      </div>
+    </>
+  );
+}
+
+interface LineProps {
+  line: CartLine;
+  currency: string;
+  busy: boolean;
+  onQuantity: (quantity: number) => void;
+  onRemove: () => void;
+}
+
+function Line({ line, currency, busy, onQuantity, onRemove }: LineProps) {
+  const name = line.name ?? line.sku;
+  const options = Object.entries(line.options)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join(', ');
+  return (
+    <tr>
+      <td>
+        {line.slug ? <Link to={`/p/${line.slug}`}>{name}</Link> : name}
+        {options && <div className="muted">{options}</div>}
+        {line.problem && <div className="cart-line-problem">{line.problem}</div>}
+      </td>
+      <td className="num">{line.unitPrice !== null ? <Money minor={line.unitPrice} currency={currency} /> : '—'}</td>
+      <td>
+        <label className="visually-hidden" htmlFor={`qty-${line.sku}`}>
+          Quantity of {name}
+        </label>
+        <select id={`qty-${line.sku}`} value={line.quantity} disabled={busy} onChange={(event) => onQuantity(Number(event.target.value))}>
+          {Array.from({ length: Math.max(10, line.quantity) }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td className="num">{line.lineTotal !== null ? <Money minor={line.lineTotal} currency={currency} /> : '—'}</td>
+      <td>
+        <button type="button" className="link-button" onClick={onRemove} disabled={busy} aria-label={`Remove ${name}`}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
 }

@@ -1,4 +1,218 @@
-// Placeholder until the page is written.
+// Checkout in four steps: address, shipping method, payment, review. The order is placed once, however often the
+// button is pressed or the request retried: see shop/checkoutAttempt.ts.
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from 'react-router';
+import { orderingApi, unwrap } from '../../api/client';
+import { ApiError } from '../../api/problem';
+import { useAuth } from '../../auth/auth';
+import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
+import { useCart, useCartKey, type Cart } from '../../shop/cart';
+import { attemptKey, endAttempt } from '../../shop/checkoutAttempt';
+import { estimateTax, failureSentence, type Address, type Order, type Quote } from '../../shop/orders';
+import { AddressStep } from './checkout/AddressStep';
+import { PaymentStep, type CardToken } from './checkout/PaymentStep';
+import { ShippingStep } from './checkout/ShippingStep';
+
+type Step = 'address' | 'shipping' | 'payment' | 'review';
+const stepNames: Record<Step, string> = { address: 'Address', shipping: 'Shipping', payment: 'Payment', review: 'Review' };
+
 export function CheckoutPage() {
-  return <h1>CheckoutPage</h1>;
+  const cart = useCart();
+  if (cart.isPending) return <Loading label="Loading your cart…" />;
+  if (cart.isError) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
+  if (!cart.data || cart.data.lines.length === 0) {
+    return <Empty action={<Link to="/">Continue shopping</Link>}>Your cart is empty, so there is nothing to check out.</Empty>;
+  }
+  if (!cart.data.readyForCheckout) {
+    return <Empty action={<Link to="/cart">Review your cart</Link>}>Some items in your cart cannot be ordered as they are.</Empty>;
+  }
+  return <Checkout cart={cart.data} />;
+}
+
+export function Checkout({ cart }: { cart: Cart }) {
+  const { user } = useAuth();
+  const [step, setStep] = useState<Step>('address');
+  const [address, setAddress] = useState<Address>({ name: user?.displayName ?? '', line1: '', line2: null, city: '', postalCode: '', region: null, country: 'DE' });
+  const [method, setMethod] = useState<string | null>(null);
+  const [card, setCard] = useState<CardToken | null>(null);
+  const [declined, setDeclined] = useState<string>();
+
+  const quote = useQuery({
+    queryKey: ['shipping-quote', address.country, address.region, cart.subtotal, cart.itemCount],
+    enabled: step !== 'address',
+    queryFn: () =>
+      unwrap(orderingApi.GET('/api/v1/shipping/quote', { params: { query: { country: address.country, region: address.region ?? undefined } } })),
+  });
+
+  return (
+    <>
+      <PageTitle>Checkout</PageTitle>
+      <ol className="steps" aria-label="Checkout steps">
+        {(Object.keys(stepNames) as Step[]).map((s) => (
+          <li key={s} aria-current={s === step ? 'step' : undefined}>
+            {stepNames[s]}
+          </li>
+        ))}
+      </ol>
+      <div className="checkout">
+        <div>
+          {step === 'address' && (
+            <AddressStep
+              initial={address}
+              onDone={(next) => {
+                setAddress(next);
+                setStep('shipping');
+              }}
+            />
+          )}
+          {step === 'shipping' && (
+            <ShippingStep
+              quote={quote}
+              initial={method}
+              onBack={() => setStep('address')}
+              onDone={(next) => {
+                setMethod(next);
+                setStep('payment');
+              }}
+            />
+          )}
+          {step === 'payment' && (
+            <PaymentStep
+              declined={declined}
+              onBack={() => setStep('shipping')}
+              onDone={(token) => {
+                setCard(token);
+                setDeclined(undefined);
+                setStep('review');
+              }}
+            />
+          )}
+          {step === 'review' && quote.data && method && card && (
+            <ReviewStep
+              cart={cart}
+              quote={quote.data}
+              address={address}
+              method={method}
+              card={card}
+              onEdit={setStep}
+              onDeclined={(message) => {
+                setDeclined(message);
+                setCard(null);
+                setStep('payment');
+              }}
+            />
+          )}
+        </div>
+        <Summary cart={cart} quote={step === 'address' ? undefined : quote.data} method={method} />
+      </div>
+    </>
+  );
+}
+
+function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: string | null }) {
+  const currency = cart.currency ?? quote?.currency ?? 'EUR';
+  const shipping = quote?.methods.find((m) => m.method === method)?.price;
+  const tax = quote && shipping !== undefined ? estimateTax(quote.subtotal, shipping, quote.taxBasisPoints) : undefined;
+  return (
+    <aside className="summary-box" aria-labelledby="summary-heading">
+      <h2 id="summary-heading">Order summary</h2>
+      <ul className="plain">
+        {cart.lines.map((line) => (
+          <li key={line.sku}>
+            {line.quantity} × {line.name ?? line.sku}
+          </li>
+        ))}
+      </ul>
+      <div className="totals">
+        <dl>
+          <dt>Subtotal</dt>
+          <dd>
+            <Money minor={cart.subtotal} currency={currency} />
+          </dd>
+          <dt>Shipping</dt>
+          <dd>{shipping === undefined ? '—' : <Money minor={shipping} currency={currency} />}</dd>
+          <dt>Tax{quote ? ` (${(quote.taxBasisPoints / 100).toLocaleString()} %)` : ''}</dt>
+          <dd>{tax === undefined ? '—' : <Money minor={tax} currency={currency} />}</dd>
+          {shipping !== undefined && tax !== undefined && (
+            <>
+              <dt className="grand">Total</dt>
+              <dd className="grand">
+                <Money minor={cart.subtotal + shipping + tax} currency={currency} />
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+    </aside>
+  );
+}
+
+interface ReviewProps {
+  cart: Cart;
+  quote: Quote;
+  address: Address;
+  method: string;
+  card: CardToken;
+  onEdit: (step: Step) => void;
+  onDeclined: (message: string) => void;
+}
+
+function ReviewStep({ address, method, card, quote, onEdit, onDeclined }: ReviewProps) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const cartKey = useCartKey();
+  const order = { shippingAddress: address, shippingMethod: method, paymentToken: card.token, billingCountry: null };
+
+  const place = useMutation({
+    mutationFn: () => unwrap(orderingApi.POST('/api/v1/orders', { body: order, headers: { 'Idempotency-Key': attemptKey(order) } })),
+    onSuccess: (placed: Order) => {
+      endAttempt();
+      void queryClient.invalidateQueries({ queryKey: cartKey });
+      if (placed.status === 'payment_failed') onDeclined(failureSentence(placed));
+      else if (placed.status === 'rejected') navigate(`/orders/${placed.id}`, { replace: true });
+      else navigate(`/orders/${placed.id}?placed=1`, { replace: true });
+    },
+    onError: (error) => {
+      // A refusal (4xx other than "still processing") ends the attempt; a lost connection or 5xx keeps the key so
+      // the retry cannot create a second order.
+      if (error instanceof ApiError && error.status < 500 && error.status !== 409) endAttempt();
+    },
+  });
+  const methodName = quote.methods.find((m) => m.method === method)?.name ?? method;
+
+  return (
+    <section aria-labelledby="review-heading">
+      <h2 id="review-heading">Review your order</h2>
+      <dl className="review">
+        <dt>Ship to</dt>
+        <dd>
+          {address.name}, {address.line1}
+          {address.line2 ? `, ${address.line2}` : ''}, {address.postalCode} {address.city}
+          {address.region ? `, ${address.region}` : ''}, {address.country}{' '}
+          <button type="button" className="link-button" onClick={() => onEdit('address')}>
+            Change address
+          </button>
+        </dd>
+        <dt>Shipping</dt>
+        <dd>
+          {methodName}{' '}
+          <button type="button" className="link-button" onClick={() => onEdit('shipping')}>
+            Change shipping
+          </button>
+        </dd>
+        <dt>Payment</dt>
+        <dd>
+          {card.brand} ending in {card.last4}{' '}
+          <button type="button" className="link-button" onClick={() => onEdit('payment')}>
+            Change card
+          </button>
+        </dd>
+      </dl>
+      <FormError error={place.error} />
+      <button type="button" className="button" disabled={place.isPending} onClick={() => place.mutate()}>
+        {place.isPending ? 'Placing your order…' : 'Place order'}
+      </button>
+    </section>
+  );
 }

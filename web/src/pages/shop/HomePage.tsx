@@ -1,4 +1,64 @@
-// Placeholder until the page is written.
+import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { catalogApi, unwrap } from '../../api/client';
+import { ProductGrid } from '../../components/ProductCard';
+import { Empty, ErrorState, Loading } from '../../components/ui';
+import { useCategories, type ProductPage } from '../../shop/catalog';
+
 export function HomePage() {
-  return <h1>HomePage</h1>;
+  const categories = useCategories();
+  const featured = useQuery({
+    queryKey: ['products', 'featured'],
+    queryFn: () => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { sort: 'rating', inStock: true, limit: 8 } } })),
+  });
+  const newest = useQuery({
+    queryKey: ['products', 'newest'],
+    queryFn: () => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { sort: 'newest', inStock: true, limit: 8 } } })),
+  });
+
+  return (
+    <>
+      <section className="hero">
+        <h1>Welcome to Bazaar</h1>
+        <p>Everyday things, well made. Free standard shipping above the threshold shown at checkout.</p>
+      </section>
+
+      <section aria-labelledby="categories-heading">
+        <h2 id="categories-heading">Shop by category</h2>
+        {categories.isPending ? (
+          <Loading />
+        ) : categories.isError ? (
+          <ErrorState error={categories.error} retry={() => void categories.refetch()} />
+        ) : (
+          <ul className="category-tiles">
+            {categories.data.map((category) => (
+              <li key={category.id}>
+                <Link to={`/c/${category.slug}`}>{category.name}</Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <Shelf title="Top rated" query={featured} id="featured-heading" />
+      <Shelf title="New in" query={newest} id="newest-heading" />
+    </>
+  );
+}
+
+function Shelf({ title, query, id }: { title: string; query: UseQueryResult<ProductPage>; id: string }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {query.isPending ? (
+        <Loading />
+      ) : query.isError ? (
+        <ErrorState error={query.error} retry={() => void query.refetch()} />
+      ) : query.data.items.length ? (
+        <ProductGrid products={query.data.items} />
+      ) : (
+        <Empty>Nothing here yet.</Empty>
+      )}
+    </section>
+  );
 }

@@ -1,4 +1,181 @@
-// Placeholder until the page is written.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { orderingApi, unwrap } from '../../api/client';
+import { ApiError } from '../../api/problem';
+import { ErrorState, FormError, Loading, Money, NotFound, PageTitle, StatusBadge } from '../../components/ui';
+import { formatDateTime, humanize } from '../../format';
+import { failureSentence, type Order } from '../../shop/orders';
+
+const cancellable = new Set(['confirmed', 'on_hold']);
+const inFlight = new Set(['pending', 'reserved', 'approved', 'authorized']);
+
 export function OrderDetailPage() {
-  return <h1>OrderDetailPage</h1>;
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const order = useQuery({
+    queryKey: ['order', id],
+    queryFn: () => unwrap(orderingApi.GET('/api/v1/orders/{id}', { params: { path: { id } } })),
+    // An order still moving through checkout (e.g. a slow card network) settles within seconds: watch it.
+    refetchInterval: (query) => (query.state.data && inFlight.has(query.state.data.status) ? 2000 : false),
+  });
+  if (order.isPending) return <Loading label="Loading the order…" />;
+  if (order.isError) {
+    if (order.error instanceof ApiError && (order.error.status === 404 || order.error.status === 400)) return <NotFound />;
+    return <ErrorState error={order.error} retry={() => void order.refetch()} />;
+  }
+  return <OrderView order={order.data} placed={params.get('placed') === '1'} />;
+}
+
+function OrderView({ order, placed }: { order: Order; placed: boolean }) {
+  const queryClient = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: () => unwrap(orderingApi.POST('/api/v1/orders/{id}/cancel', { params: { path: { id: order.id } } })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['order', order.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['orders'] });
+    },
+  });
+  const failed = order.status === 'rejected' || order.status === 'payment_failed';
+
+  return (
+    <>
+      {placed && !failed && (
+        <div className="notice" role="status">
+          <strong>Thank you for your order!</strong>{' '}
+          {order.status === 'on_hold'
+            ? 'We are checking a few details and will confirm it shortly.'
+            : 'A confirmation is on its way to your inbox.'}
+        </div>
+      )}
+      <PageTitle actions={<StatusBadge status={order.status} />}>Order {order.number}</PageTitle>
+      {failed && (
+        <p className="form-error" role="alert">
+          {failureSentence(order)}
+        </p>
+      )}
+      {order.trackingNumber && (
+        <p>
+          Shipped with {order.carrier}, tracking number <strong>{order.trackingNumber}</strong>.
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Items in this order</caption>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col" className="num">
+                Price
+              </th>
+              <th scope="col" className="num">
+                Quantity
+              </th>
+              <th scope="col" className="num">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.lines.map((line) => (
+              <tr key={line.sku}>
+                <td>
+                  {line.name}
+                  <div className="muted">
+                    {Object.entries(line.options)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(', ')}
+                  </div>
+                </td>
+                <td className="num">
+                  <Money minor={line.unitPrice} currency={order.currency} />
+                </td>
+                <td className="num">{line.quantity}</td>
+                <td className="num">
+                  <Money minor={line.lineTotal} currency={order.currency} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="totals">
+        <dl>
+          <dt>Subtotal</dt>
+          <dd>
+            <Money minor={order.subtotal} currency={order.currency} />
+          </dd>
+          <dt>Shipping ({humanize(order.shippingMethod)})</dt>
+          <dd>
+            <Money minor={order.shipping} currency={order.currency} />
+          </dd>
+          <dt>Tax</dt>
+          <dd>
+            <Money minor={order.tax} currency={order.currency} />
+          </dd>
+          <dt className="grand">Total</dt>
+          <dd className="grand">
+            <Money minor={order.total} currency={order.currency} />
+          </dd>
+          {order.refunded > 0 && (
+            <>
+              <dt>Refunded</dt>
+              <dd>
+                <Money minor={order.refunded} currency={order.currency} />
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+      <h2>Delivery</h2>
+      <address>
+        {order.shippingAddress.name}
+        <br />
+        {order.shippingAddress.line1}
+        {order.shippingAddress.line2 && (
+          <>
+            <br />
+            {order.shippingAddress.line2}
+          </>
+        )}
+        <br />
+        {order.shippingAddress.postalCode} {order.shippingAddress.city}
+        {order.shippingAddress.region ? `, ${order.shippingAddress.region}` : ''}
+        <br />
+        {order.shippingAddress.country}
+      </address>
+      {order.cardLast4 && (
+        <p>
+          Paid with {order.cardBrand} ending in {order.cardLast4}
+        </p>
+      )}
+      <h2>Timeline</h2>
+      <ol className="timeline">
+        {order.timeline.map((event, index) => (
+          <li key={index}>
+            <strong>{humanize(event.type)}</strong> <span className="muted">{formatDateTime(event.at)}</span>
+            {event.detail && <div className="muted">{event.detail}</div>}
+          </li>
+        ))}
+      </ol>
+      {cancellable.has(order.status) && (
+        <section aria-labelledby="cancel-heading">
+          <h2 id="cancel-heading">Changed your mind?</h2>
+          <FormError error={cancel.error} />
+          <button
+            type="button"
+            className="button danger"
+            disabled={cancel.isPending}
+            onClick={() => {
+              if (window.confirm('Cancel this order? The payment will be released.')) cancel.mutate();
+            }}
+          >
+            {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
+          </button>
+        </section>
+      )}
+      <p>
+        <Link to="/orders">All your orders</Link>
+      </p>
+    </>
+  );
 }

@@ -1,0 +1,53 @@
+// The Idempotency-Key of a checkout lives with the attempt, not with the click: while the shopper retries the same
+// order (double click, a timeout, a reload of the review step) every request carries the same key, so the server
+// places the order once and answers the repeat with the first answer. A different address, method or card is a new
+// attempt with a new key. The key is kept in sessionStorage so a reload does not start a second order.
+
+const storageKey = 'bazaar.checkoutAttempt';
+
+interface Attempt {
+  key: string;
+  fingerprint: string;
+}
+
+/** A random UUID (v4). crypto.randomUUID exists only in secure contexts; plain-HTTP test setups still need keys. */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function read(): Attempt | null {
+  try {
+    const stored = sessionStorage.getItem(storageKey);
+    return stored ? (JSON.parse(stored) as Attempt) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The key for placing this exact order: the stored one if the order is the same, else a new one (remembered). */
+export function attemptKey(order: unknown): string {
+  const fingerprint = JSON.stringify(order);
+  const stored = read();
+  if (stored?.fingerprint === fingerprint) return stored.key;
+  const attempt = { key: newKey(), fingerprint };
+  try {
+    sessionStorage.setItem(storageKey, JSON.stringify(attempt));
+  } catch {
+    // storage disabled: the key still protects against double clicks within this page
+  }
+  return attempt.key;
+}
+
+/** The attempt got a final answer (an order, or a refusal): the next checkout is a new attempt. */
+export function endAttempt(): void {
+  try {
+    sessionStorage.removeItem(storageKey);
+  } catch {
+    // nothing stored
+  }
+}
