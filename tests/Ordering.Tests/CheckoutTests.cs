@@ -197,6 +197,10 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
         await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
 
+        // The sweep reports what it found stuck: the crashed order, unless it crashed after its last step.
+        var metrics = await platform.Ordering.CreateClient().GetStringAsync("/metrics");
+        var stuck = new[] { "pending", "reserved", "approved", "authorized" }.Sum(s => MetricValue(metrics, $"bazaar_ordering_saga_stuck_orders{{status=\"{s}\"}}"));
+        stuck.ShouldBe(step == "confirmed" ? 0 : 1);
         (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("confirmed");
         (await Scalar<string>(platform.Catalog.DatabaseConnectionString, "select status from reservations")).ShouldBe("committed");
         (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("authorized");
@@ -250,12 +254,16 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var since = platform.Ordering.Clock.GetUtcNow().AddHours(-1);
         var url = $"/api/v1/admin/orders/summary?since={Uri.EscapeDataString(since.ToString("O"))}";
         var before = (await support.GetFromJsonAsync<OrderSummaryDto>(url))!;
+        var metricsBefore = await platform.Ordering.CreateClient().GetStringAsync("/metrics");
 
         var (customer, _) = await CustomerWithCartAsync("SUMMARY-1", 2);
         var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
         var (declined, _) = await CustomerWithCartAsync("SUMMARY-1", 1);
         await platform.PlaceOrderAsync(declined, CheckoutPlatform.Checkout(await platform.CardTokenAsync("4000000000009995")));
         var after = (await support.GetFromJsonAsync<OrderSummaryDto>(url))!;
+        var metricsAfter = await platform.Ordering.CreateClient().GetStringAsync("/metrics");
+        var revenueSeries = $"bazaar_ordering_revenue_total{{currency=\"{order.Currency}\"}}";
+        (MetricValue(metricsAfter, revenueSeries) - MetricValue(metricsBefore, revenueSeries)).ShouldBe(order.Total);
 
         static long Revenue(OrderSummaryDto s, string currency) => s.Revenue.FirstOrDefault(r => r.Currency == currency)?.Amount ?? 0;
         static int Count(OrderSummaryDto s, string status) => s.ByStatus.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
@@ -374,4 +382,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var line = mail.Split("\r\n").FirstOrDefault(l => l.StartsWith("Subject: =?utf-8?B?", StringComparison.Ordinal));
         return line is null ? "" : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(line["Subject: =?utf-8?B?".Length..^2]));
     }
+
+    static double MetricValue(string metrics, string series) =>
+        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
 }

@@ -57,6 +57,8 @@ public sealed class OrderSaga(
     ILogger<OrderSaga> logger)
 {
     readonly Counter<long> _outcomes = meters.Create("Bazaar.Ordering").CreateCounter<long>("bazaar.ordering.checkouts", description: "Checkouts by outcome");
+    readonly Counter<long> _revenue = meters.Create("Bazaar.Ordering").CreateCounter<long>("bazaar.ordering.revenue", unit: "{minor_unit}",
+        description: "Totals of confirmed orders in minor units, by currency");
 
     /// <summary>Runs the saga from wherever the order is until it is final, on hold, or waiting on an unknown outcome.</summary>
     public async Task<string> AdvanceAsync(Guid orderId, CancellationToken ct)
@@ -169,6 +171,7 @@ public sealed class OrderSaga(
             email, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "confirmed"));
+        _revenue.Add(order.Total, new KeyValuePair<string, object?>("currency", order.Currency));
         await cart.ClearAsync(order.UserId, ct); // best effort: a cart left behind is harmless
         faults.After("confirmed");
         return true;
@@ -295,8 +298,25 @@ public sealed class SagaOrder
 }
 
 /// <summary>Finishes or compensates every order a crash or a timeout left in the middle of checkout.</summary>
-public sealed class SagaSweeper(OrderSaga saga, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, ILogger<SagaSweeper> logger) : BackgroundService
+public sealed class SagaSweeper : BackgroundService
 {
+    readonly OrderSaga saga;
+    readonly NpgsqlDataSource db;
+    readonly IOptions<SagaOptions> options;
+    readonly TimeProvider clock;
+    readonly ILogger<SagaSweeper> logger;
+
+    /// <summary>What the last sweep found stuck, by status: the backlog the on-call sees (alert OrdersStuckInCheckout).</summary>
+    volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.ToDictionary(s => s, _ => 0);
+
+    public SagaSweeper(OrderSaga saga, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters, ILogger<SagaSweeper> logger)
+    {
+        (this.saga, this.db, this.options, this.clock, this.logger) = (saga, db, options, clock, logger);
+        meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
+            () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
+            unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status");
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepEvery, clock);
@@ -317,9 +337,14 @@ public sealed class SagaSweeper(OrderSaga saga, NpgsqlDataSource db, IOptions<Sa
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        var parameters = new { inFlight = OrderStatus.InFlight.ToArray(), before = clock.GetUtcNow() - options.Value.StuckAfter };
+        var backlog = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("""
+            select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
+            """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
+        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s));
         var stuck = (await connection.QueryAsync<Guid>(new CommandDefinition("""
             select id from orders where status = any(@inFlight) and updated_at < @before order by updated_at limit 100
-            """, new { inFlight = OrderStatus.InFlight.ToArray(), before = clock.GetUtcNow() - options.Value.StuckAfter }, cancellationToken: ct))).ToList();
+            """, parameters, cancellationToken: ct))).ToList();
         foreach (var orderId in stuck)
         {
             try
