@@ -32,7 +32,12 @@ report() {
     failed=1
     echo "not ok - infra: $description"
     if [[ -n $details && -s $details ]]; then
-      sed -e 's/^/    /' "$details"
+      # Terraform prints its plan before the error; start at the error when there is one.
+      if grep -q 'Error:' "$details"; then
+        sed -n '/Error:/,$p' "$details" | sed -e 's/^/    /'
+      else
+        sed -e 's/^/    /' "$details"
+      fi
     fi
   fi
 }
