@@ -65,7 +65,7 @@ public static class RateLimits
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"Slow down: try again in {RetryAfterSeconds(retryAfter)} seconds.",
+                Detail = SlowDown(retryAfter),
             },
         });
     }
@@ -75,7 +75,13 @@ public static class RateLimits
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-            detail: $"Slow down: try again in {RetryAfterSeconds(retryAfter)} seconds.");
+            detail: SlowDown(retryAfter));
+    }
+
+    static string SlowDown(TimeSpan retryAfter)
+    {
+        var seconds = RetryAfterSeconds(retryAfter);
+        return $"Slow down: try again in {seconds} second{(seconds == "1" ? "" : "s")}.";
     }
 
     static string RetryAfterSeconds(TimeSpan retryAfter) =>

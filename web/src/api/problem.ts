@@ -54,7 +54,8 @@ const fallbackByStatus: Record<number, string> = {
 /** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */
 export function describeProblem(status: number, problem: ProblemDetails): string {
   const detail = problem.detail?.trim();
-  if (detail) return detail;
+  // A 500's detail is for the logs (in development it is the exception); a 503's is written for people.
+  if (detail && status !== 500) return detail;
   const fieldMessages = Object.values(problem.errors ?? {}).flat();
   if (fieldMessages.length === 1 && fieldMessages[0]) return fieldMessages[0];
   if (fieldMessages.length > 1) return 'Please correct the highlighted fields.';

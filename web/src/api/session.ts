@@ -14,6 +14,26 @@ export interface Session {
 type Listener = (session: Session | null) => void;
 
 let current: Session | null = null;
+// Whether this browser was signed in when the page was last left: only then is there a refresh cookie worth
+// trading. Anonymous visitors make no refresh call at all (and so do not use up the sign-in rate limit).
+const hintKey = 'bazaar.signedIn';
+
+function remember(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(hintKey, '1');
+    else localStorage.removeItem(hintKey);
+  } catch {
+    // storage disabled: every page load asks once
+  }
+}
+
+export function mayHaveSession(): boolean {
+  try {
+    return localStorage.getItem(hintKey) === '1';
+  } catch {
+    return true;
+  }
+}
 const listeners = new Set<Listener>();
 let refreshing: Promise<Session | null> | null = null;
 
@@ -25,6 +45,7 @@ export function setSession(response: AuthResponse | null): Session | null {
   current = response
     ? { accessToken: response.accessToken, expiresAt: Date.parse(response.expiresAt), user: response.user }
     : null;
+  remember(current !== null);
   for (const listener of listeners) listener(current);
   return current;
 }

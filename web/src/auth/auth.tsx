@@ -4,7 +4,7 @@ import { createContext, useContext, useEffect, useMemo, useState, useSyncExterna
 import { useQueryClient } from '@tanstack/react-query';
 import { cartApi, identityApi, unwrap } from '../api/client';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
-import { getSession, refreshSession, setSession, subscribe, type Session, type User } from '../api/session';
+import { getSession, mayHaveSession, refreshSession, setSession, subscribe, type Session, type User } from '../api/session';
 
 export type Role = 'customer' | 'support' | 'admin';
 
@@ -43,7 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (ready) return;
-    restoring ??= refreshSession();
+    restoring ??= mayHaveSession() ? refreshSession() : Promise.resolve(null);
     let live = true;
     void restoring.finally(() => {
       if (live) setReady(true);
