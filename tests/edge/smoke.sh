@@ -122,6 +122,23 @@ t_request_id() {
   return 1
 }
 t_storefront() { request GET / && status_is 200 && header_contains Content-Type text/html; }
+t_spa_fallback() {
+  # A deep link to a client-side route is the HTML shell, never cached (a new release must be picked up at once).
+  request GET /c/clothing?sort=newest && status_is 200 && header_contains Content-Type text/html &&
+    header_is Cache-Control no-cache
+}
+t_hashed_assets_cached() {
+  # Whatever the shell references under /assets/ is content-hashed: cached for a year, immutable, gzipped.
+  local asset
+  request GET / || return 1
+  asset=$(grep -o '/assets/[^"]*\.js' "$WORK/body" | head -n1)
+  [[ -n $asset ]] || {
+    WHY="the page at / references no /assets/*.js (is web/dist built?)"
+    return 1
+  }
+  request GET "$asset" -H 'Accept-Encoding: gzip' && status_is 200 &&
+    header_is Cache-Control "public, max-age=31536000, immutable" && header_is Content-Encoding gzip
+}
 t_internal_hidden() { request GET /internal/anything && status_is 404; }
 t_token_endpoint_hidden() {
   request POST /api/v1/auth/token -d 'grant_type=client_credentials&client_id=identity&client_secret=x' && status_is 404
@@ -232,6 +249,8 @@ check "security headers on edge responses" t_security_headers
 check "Server header hides the version" t_server_version_hidden
 check "X-Request-Id is passed through or minted" t_request_id
 check "storefront (or placeholder) at /" t_storefront
+check "client-side routes get the uncached HTML shell" t_spa_fallback
+check "hashed assets are cached for a year and gzipped" t_hashed_assets_cached
 check "/internal/* is not routed" t_internal_hidden
 check "encoded traversal to /internal/* is not routed" t_internal_traversal
 check "the service-token endpoint is not routed" t_token_endpoint_hidden
