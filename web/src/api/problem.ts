@@ -53,9 +53,10 @@ const fallbackByStatus: Record<number, string> = {
 
 /** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */
 export function describeProblem(status: number, problem: ProblemDetails): string {
+  // A 500 says nothing a shopper can act on (in development its detail is the exception); a 503's is written for people.
+  if (status === 500) return 'Something went wrong on our side. Please try again.';
   const detail = problem.detail?.trim();
-  // A 500's detail is for the logs (in development it is the exception); a 503's is written for people.
-  if (detail && status !== 500) return detail;
+  if (detail) return detail;
   const fieldMessages = Object.values(problem.errors ?? {}).flat();
   if (fieldMessages.length === 1 && fieldMessages[0]) return fieldMessages[0];
   if (fieldMessages.length > 1) return 'Please correct the highlighted fields.';

@@ -1,0 +1,73 @@
+import { authResponse, json, mockApi, problem } from '../test/render';
+import { catalogApi, unwrap } from './client';
+import { ApiError } from './problem';
+import { getSession, setSession } from './session';
+
+const me = 'GET /api/v1/products/:id';
+
+describe('authFetch', () => {
+  it('sends the in-memory access token', async () => {
+    setSession(authResponse());
+    const api = mockApi({ [me]: () => json({ id: 'x' }) });
+    await unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: 'x' } } }));
+    expect(api.calls[0]?.request.headers.get('Authorization')).toBe('Bearer test-access-token');
+  });
+
+  it('renews an expired token once and repeats the request once, invisibly', async () => {
+    setSession(authResponse());
+    const api = mockApi({
+      [me]: (call) =>
+        call.request.headers.get('Authorization') === 'Bearer renewed' ? json({ id: 'x' }) : problem(401, { title: 'Unauthorized' }),
+      'POST /api/v1/auth/refresh': () => json({ ...authResponse(), accessToken: 'renewed' }),
+    });
+
+    const product = await unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: 'x' } } }));
+
+    expect(product).toEqual({ id: 'x' });
+    expect(api.callsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
+    expect(api.calls.filter((c) => c.method === 'GET')).toHaveLength(2);
+    expect(getSession()?.accessToken).toBe('renewed');
+  });
+
+  it('gives up after one renewal: a second 401 reaches the caller and the session ends if the cookie is gone', async () => {
+    setSession(authResponse());
+    const api = mockApi({ [me]: () => problem(401, { title: 'Unauthorized' }) });
+
+    const call = unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: 'x' } } }));
+
+    await expect(call).rejects.toBeInstanceOf(ApiError);
+    expect(api.callsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
+    expect(api.calls.filter((c) => c.method === 'GET')).toHaveLength(1);
+    expect(getSession()).toBeNull();
+  });
+
+  it('shares one refresh between requests that fail together (identity revokes a refresh token used twice)', async () => {
+    setSession(authResponse());
+    const api = mockApi({
+      [me]: (call) =>
+        call.request.headers.get('Authorization') === 'Bearer renewed' ? json({ id: 'x' }) : problem(401, { title: 'Unauthorized' }),
+      'POST /api/v1/auth/refresh': async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return json({ ...authResponse(), accessToken: 'renewed' });
+      },
+    });
+
+    await Promise.all(
+      ['a', 'b', 'c'].map((id) => unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: id } } }))),
+    );
+
+    expect(api.callsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
+  });
+
+  it('never shows a 500 detail (in development it is the exception) but does show a 503 sentence', async () => {
+    setSession(null);
+    mockApi({
+      'GET /api/v1/products/boom': () => problem(500, { title: 'Error', detail: 'System.InvalidOperationException: at Foo.Bar()' }),
+      'GET /api/v1/products/busy': () => problem(503, { title: 'Unavailable', detail: 'The cart could not be read; try again.' }),
+    });
+    const get = (idOrSlug: string) => unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug } } }));
+
+    await expect(get('boom')).rejects.toThrow('Something went wrong on our side. Please try again.');
+    await expect(get('busy')).rejects.toThrow('The cart could not be read; try again.');
+  });
+});

@@ -1,0 +1,99 @@
+import { screen, within } from '@testing-library/react';
+import { setGuestCartId } from '../../api/cartId';
+import type { Cart, CartLine } from '../../shop/cart';
+import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { CartPage } from './CartPage';
+
+function line(overrides: Partial<CartLine> = {}): CartLine {
+  return {
+    sku: 'TEE-M-GRY',
+    quantity: 2,
+    productId: '0196a1b2-0000-7000-8000-0000000000aa',
+    name: 'Quill Tee',
+    slug: 'quill-tee',
+    options: { size: 'M', colour: 'Grey' },
+    unitPrice: 1999,
+    lineTotal: 3998,
+    currency: 'EUR',
+    availability: 'in_stock',
+    purchasable: true,
+    problem: null,
+    ...overrides,
+  };
+}
+
+function cart(lines: CartLine[], overrides: Partial<Cart> = {}): Cart {
+  return {
+    cartId: null,
+    lines,
+    currency: 'EUR',
+    subtotal: lines.reduce((sum, l) => sum + (l.lineTotal ?? 0), 0),
+    itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
+    readyForCheckout: lines.every((l) => l.purchasable),
+    ...overrides,
+  };
+}
+
+describe('CartPage', () => {
+  it('shows the lines with the prices the server computed, and the subtotal', async () => {
+    mockApi({ 'GET /api/v1/cart': () => json(cart([line(), line({ sku: 'MUG-1', name: 'Mug', quantity: 1, unitPrice: 850, lineTotal: 850, options: {} })])) });
+    renderWithProviders(<CartPage />, { session: authResponse() });
+
+    const rows = await screen.findAllByRole('row');
+    expect(rows).toHaveLength(3); // header + two lines
+    expect(within(rows[1]!).getByRole('link', { name: 'Quill Tee' })).toHaveAttribute('href', '/p/quill-tee');
+    expect(rows[1]).toHaveTextContent('size: M, colour: Grey');
+    expect(rows[1]).toHaveTextContent('€39.98');
+    expect(screen.getByText('Subtotal').nextElementSibling).toHaveTextContent('€48.48');
+    expect(screen.getByRole('button', { name: 'Check out' })).toBeEnabled();
+  });
+
+  it('changes a quantity and removes a line through the cart service, showing its answer', async () => {
+    const api = mockApi({
+      'GET /api/v1/cart': () => json(cart([line()])),
+      'PUT /api/v1/cart/items/:sku': () => json(cart([line({ quantity: 3, lineTotal: 5997 })])),
+      'DELETE /api/v1/cart/items/:sku': () => json(cart([])),
+    });
+    const { user } = renderWithProviders(<CartPage />, { session: authResponse() });
+
+    await user.selectOptions(await screen.findByLabelText('Quantity of Quill Tee'), '3');
+    expect(api.callsTo('PUT /api/v1/cart/items/TEE-M-GRY')[0]?.body).toEqual({ quantity: 3 });
+    expect(await screen.findByText('€59.97', { selector: 'td *' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Remove Quill Tee' }));
+    expect(await screen.findByText('Your cart is empty.')).toBeInTheDocument();
+  });
+
+  it('explains a line that cannot be ordered and keeps checkout closed', async () => {
+    mockApi({
+      'GET /api/v1/cart': () => json(cart([line({ purchasable: false, availability: 'out_of_stock', problem: 'Only 1 left.' })])),
+    });
+    renderWithProviders(<CartPage />, { session: authResponse() });
+
+    expect(await screen.findByText('Only 1 left.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Check out' })).toBeDisabled();
+    expect(screen.getByText(/Some items cannot be ordered/)).toBeInTheDocument();
+  });
+
+  it("sends a guest's cart id and shows a refused change as a sentence", async () => {
+    setGuestCartId('0196a1b2-0000-7000-8000-00000000cafe');
+    const api = mockApi({
+      'GET /api/v1/cart': () => json(cart([line()], { cartId: '0196a1b2-0000-7000-8000-00000000cafe' })),
+      'PUT /api/v1/cart/items/:sku': () =>
+        problem(400, { title: 'Bad Request', errors: { quantity: ['Only 2 are in stock.'] } }),
+    });
+    const { user } = renderWithProviders(<CartPage />);
+
+    await user.selectOptions(await screen.findByLabelText('Quantity of Quill Tee'), '5');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only 2 are in stock.');
+    expect(api.callsTo('GET /api/v1/cart')[0]?.request.headers.get('Cart-Id')).toBe('0196a1b2-0000-7000-8000-00000000cafe');
+    expect(screen.getByRole('button', { name: 'Sign in and check out' })).toBeInTheDocument();
+  });
+
+  it('says so when there is nothing in the cart', async () => {
+    mockApi({});
+    const view = renderWithProviders(<CartPage />);
+    await view.settled();
+    expect(await screen.findByText('Your cart is empty.')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,152 @@
+import { screen } from '@testing-library/react';
+import type { Cart } from '../../shop/cart';
+import type { Order, Quote } from '../../shop/orders';
+import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall } from '../../test/render';
+import { Checkout } from './CheckoutPage';
+
+const cart: Cart = {
+  cartId: null,
+  currency: 'EUR',
+  subtotal: 4000,
+  itemCount: 2,
+  readyForCheckout: true,
+  lines: [
+    {
+      sku: 'TEE-M-GRY', quantity: 2, productId: '0196a1b2-0000-7000-8000-0000000000aa', name: 'Quill Tee', slug: 'quill-tee',
+      options: { size: 'M' }, unitPrice: 2000, lineTotal: 4000, currency: 'EUR', availability: 'in_stock', purchasable: true, problem: null,
+    },
+  ],
+};
+
+const quote: Quote = {
+  currency: 'EUR',
+  subtotal: 4000,
+  weightGrams: 400,
+  taxBasisPoints: 1900,
+  methods: [
+    { method: 'standard', name: 'Standard (3–5 days)', price: 495 },
+    { method: 'express', name: 'Express (next day)', price: 1290 },
+  ],
+};
+
+function order(overrides: Partial<Order> = {}): Order {
+  return {
+    id: '0196a1b2-0000-7000-8000-00000000beef', number: 1042, status: 'confirmed', currency: 'EUR',
+    subtotal: 4000, shipping: 495, tax: 854, total: 5349, refunded: 0, shippingMethod: 'standard',
+    shippingAddress: { name: 'Ada Lovelace', line1: 'Hauptstraße 1', line2: null, city: 'Berlin', postalCode: '10115', region: null, country: 'DE' },
+    cardBrand: 'visa', cardLast4: '4242', failureReason: null, carrier: null, trackingNumber: null,
+    lines: [], timeline: [], createdAt: '2026-11-21T08:00:00Z', updatedAt: '2026-11-21T08:00:00Z',
+    ...overrides,
+  };
+}
+
+const token = (last4: string) => json({ token: `tok_${last4}_${Math.random()}`, brand: 'visa', last4, expMonth: 12, expYear: 2034 }, 201);
+const keyOf = (call: ApiCall | undefined) => call?.request.headers.get('Idempotency-Key');
+
+beforeEach(() => sessionStorage.clear());
+
+async function toReview(user: ReturnType<typeof renderWithProviders>['user'], card = '4242 4242 4242 4242') {
+  await user.type(screen.getByLabelText('Full name'), 'Ada Lovelace');
+  await user.type(screen.getByLabelText('Address'), 'Hauptstraße 1');
+  await user.type(screen.getByLabelText('Postal code'), '10115');
+  await user.type(screen.getByLabelText('City'), 'Berlin');
+  await user.click(screen.getByRole('button', { name: 'Continue to shipping' }));
+  await user.click(await screen.findByRole('radio', { name: /Standard/ }));
+  await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+  await enterCard(user, card);
+}
+
+async function enterCard(user: ReturnType<typeof renderWithProviders>['user'], card: string) {
+  await user.type(await screen.findByLabelText('Card number'), card);
+  await user.type(screen.getByLabelText('Expiry (MM/YY)'), '12/34');
+  await user.type(screen.getByLabelText('Security code'), '123');
+  await user.click(screen.getByRole('button', { name: 'Review order' }));
+  await screen.findByRole('heading', { name: 'Review your order' });
+}
+
+describe('Checkout', () => {
+  it('names every missing address field before asking for shipping', async () => {
+    const api = mockApi({});
+    const { user } = renderWithProviders(<Checkout cart={cart} />, { session: authResponse({ displayName: '' }) });
+
+    await user.click(screen.getByRole('button', { name: 'Continue to shipping' }));
+
+    expect(screen.getByLabelText('Full name')).toHaveAccessibleDescription('Enter your full name.');
+    expect(screen.getByLabelText('Postal code')).toHaveAccessibleDescription('Enter your postal code.');
+    expect(screen.getByLabelText('City')).toHaveAccessibleDescription('Enter your city.');
+    expect(api.callsTo('GET /api/v1/shipping/quote')).toHaveLength(0);
+  });
+
+  it('refuses a mistyped card without sending it anywhere', async () => {
+    const api = mockApi({ 'GET /api/v1/shipping/quote': () => json(quote) });
+    const { user } = renderWithProviders(<Checkout cart={cart} />, { session: authResponse() });
+    await user.type(screen.getByLabelText('Full name'), 'Ada');
+    await user.type(screen.getByLabelText('Address'), 'Hauptstraße 1');
+    await user.type(screen.getByLabelText('Postal code'), '10115');
+    await user.type(screen.getByLabelText('City'), 'Berlin');
+    await user.click(screen.getByRole('button', { name: 'Continue to shipping' }));
+    await user.click(await screen.findByRole('radio', { name: /Express/ }));
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+
+    await user.type(await screen.findByLabelText('Card number'), '4242 4242 4242 4241');
+    await user.type(screen.getByLabelText('Expiry (MM/YY)'), '13/30');
+    await user.click(screen.getByRole('button', { name: 'Review order' }));
+
+    expect(screen.getByLabelText('Card number')).toHaveAccessibleDescription('Enter a valid card number.');
+    expect(screen.getByLabelText('Expiry (MM/YY)')).toHaveAccessibleDescription('Enter the expiry date as MM/YY.');
+    expect(screen.getByLabelText('Security code')).toHaveAccessibleDescription('Enter the 3 or 4 digit security code.');
+    expect(api.callsTo('POST /api/v1/payments/sandbox/tokens')).toHaveLength(0);
+    expect(api.callsTo('GET /api/v1/shipping/quote')[0]?.url.searchParams.get('country')).toBe('DE');
+  });
+
+  it('shows the totals as ordering computes them and places the order with one key across retries', async () => {
+    let attempts = 0;
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () => (++attempts === 1 ? problem(503, { title: 'Unavailable', detail: 'Payments did not answer; try again.' }) : json(order(), 201)),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+
+    // 40.00 + 4.95 shipping, 19 % tax on both = 8.54 (half away from zero), 53.49 in all.
+    expect(screen.getByText(/^Tax/).nextElementSibling).toHaveTextContent('€8.54');
+    expect(screen.getByText('Total').nextElementSibling).toHaveTextContent('€53.49');
+    expect(screen.getByText(/visa ending in 4242/)).toBeInTheDocument();
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Payments did not answer; try again.');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    const [first, second] = api.callsTo('POST /api/v1/orders');
+    expect(keyOf(first)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keyOf(second)).toBe(keyOf(first));
+    expect(first?.body).toMatchObject({ shippingMethod: 'standard', shippingAddress: { country: 'DE', city: 'Berlin' } });
+    expect(JSON.stringify(first?.body)).not.toContain('4242 4242'); // only the token travels
+  });
+
+  it('sends a declined card back to the payment step with the reason, and the next card is a new attempt', async () => {
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': (call) => token(String((call.body as { number: string }).number).slice(-4)),
+      'POST /api/v1/orders': (call) =>
+        String((call.body as { paymentToken: string }).paymentToken).startsWith('tok_9995')
+          ? json(order({ status: 'payment_failed', failureReason: 'payment_declined: insufficient_funds' }), 201)
+          : json(order(), 201),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user, '4000 0000 0000 9995');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    expect(await screen.findByRole('heading', { name: 'Payment' })).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('the card has insufficient funds. No order was placed and nothing was charged.');
+    expect(view.location()).toBe('/checkout');
+
+    await enterCard(view.user, '4242 4242 4242 4242');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    const [declined, paid] = api.callsTo('POST /api/v1/orders');
+    expect(keyOf(paid)).not.toBe(keyOf(declined));
+  });
+});
