@@ -45,8 +45,10 @@ public static class ServiceCommands
         var sources = services.GetServices<MigrationSource>().ToList();
         if (sources.Count == 0)
             return;
-        var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseSetup.ConnectionStringName)!;
-        await DatabaseSetup.EnsureDatabaseExistsAsync(connectionString, ct);
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var connectionString = configuration.GetConnectionString(DatabaseSetup.ConnectionStringName)!;
+        var admin = configuration.GetConnectionString(DatabaseSetup.AdminConnectionStringName);
+        await DatabaseSetup.EnsureDatabaseExistsAsync(connectionString, ct, string.IsNullOrWhiteSpace(admin) ? null : admin);
         var applied = await services.GetRequiredService<MigrationRunner>().ApplyAsync(sources.SelectMany(s => s.Load()), ct);
         services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServiceCommands))
             .LogInformation("Database is up to date ({Applied} migrations applied now)", applied.Count);
