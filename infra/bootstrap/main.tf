@@ -2,9 +2,9 @@
 # and the image registry every environment pulls from. Applied once by an administrator; CI applies the rest.
 
 variable "github_repository" {
-  description = "owner/name of the repository whose workflows may assume the CI roles."
+  description = "owner/name of the repository whose workflows may assume the CI roles (the one deploy/argocd syncs from)."
   type        = string
-  default     = "example-org/bazaar"
+  default     = "bazaar-shop/bazaar"
 }
 
 variable "organization_id" {
@@ -63,15 +63,19 @@ resource "aws_iam_openid_connect_provider" "github" {
   thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1"]
 }
 
-# A role per job kind, each trusted only from the workflow context that needs it.
+# A role per job kind, each trusted only from the workflow context that needs it (the OIDC token's subject):
+#   terraform-plan   pull requests, and the push to main that saves the plan the apply job applies
+#   terraform-apply  jobs in the GitHub environments terraform-dev, terraform-staging, terraform-prod (reviewers)
+#   deploy           jobs in the GitHub environments dev, staging, prod (.github/workflows/deploy-environment.yml)
+#   image-push       pushes to main and release tags (.github/workflows/images.yml)
+# A job that names an environment gets the subject repo:<repo>:environment:<name> whatever its trigger.
 locals {
+  github_subject = "repo:${var.github_repository}"
   ci_roles = {
-    # Pull requests may plan (read-only) but never apply.
-    terraform-plan = ["repo:${var.github_repository}:pull_request", "repo:${var.github_repository}:ref:refs/heads/main"]
-    # Applies run from main and only through a protected GitHub environment with required reviewers.
-    terraform-apply = ["repo:${var.github_repository}:environment:dev", "repo:${var.github_repository}:environment:staging", "repo:${var.github_repository}:environment:prod"]
-    image-push      = ["repo:${var.github_repository}:ref:refs/heads/main", "repo:${var.github_repository}:ref:refs/tags/v*"]
-    deploy          = ["repo:${var.github_repository}:environment:dev", "repo:${var.github_repository}:environment:staging", "repo:${var.github_repository}:environment:prod"]
+    terraform-plan  = ["${local.github_subject}:pull_request", "${local.github_subject}:ref:refs/heads/main"]
+    terraform-apply = [for env in keys(var.workload_account_ids) : "${local.github_subject}:environment:terraform-${env}"]
+    image-push      = ["${local.github_subject}:ref:refs/heads/main", "${local.github_subject}:ref:refs/tags/v*"]
+    deploy          = [for env in keys(var.workload_account_ids) : "${local.github_subject}:environment:${env}"]
   }
 }
 

@@ -131,6 +131,28 @@ locals {
         Properties = {
           RoleName          = "bazaar-terraform-readonly"
           ManagedPolicyArns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+          # ReadOnlyAccess lists secrets but cannot read them, and a plan refreshes the secret versions Terraform
+          # wrote (the client secrets, the key-encryption key, the Redis AUTH token): values the state it already
+          # reads holds anyway. Only the environment's own bazaar/ secrets, decrypted through Secrets Manager only.
+          Policies = [{
+            PolicyName = "refresh-terraform-secrets"
+            PolicyDocument = {
+              Version = "2012-10-17"
+              Statement = [
+                {
+                  Effect   = "Allow"
+                  Action   = ["secretsmanager:GetSecretValue"]
+                  Resource = { "Fn::Sub" = "arn:aws:secretsmanager:*:$${AWS::AccountId}:secret:bazaar/*" }
+                },
+                {
+                  Effect    = "Allow"
+                  Action    = ["kms:Decrypt"]
+                  Resource  = { "Fn::Sub" = "arn:aws:kms:*:$${AWS::AccountId}:key/*" }
+                  Condition = { StringLike = { "kms:ViaService" = "secretsmanager.*.amazonaws.com" } }
+                },
+              ]
+            }
+          }]
           AssumeRolePolicyDocument = {
             Version = "2012-10-17"
             Statement = [{

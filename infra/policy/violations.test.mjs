@@ -24,7 +24,7 @@ const mutations = [
   ['prod shrinks to two zones', 'envs/prod/main.tf', 'az_count           = 3', 'az_count           = 2', 'prod-resilience', 'az_count'],
   ['prod stops copying backups to the DR region', 'envs/prod/main.tf', 'cross_region_copy = true', 'cross_region_copy = false', 'prod-resilience', 'cross-region'],
   ['dev drops the CostCenter tag', 'envs/dev/providers.tf', '    CostCenter  = "bazaar-dev"\n', '', 'required-tags', 'CostCenter'],
-  ['staging DR provider loses default_tags', 'envs/staging/providers.tf', 'alias               = "dr"\n  region              = "eu-central-1"\n  allowed_account_ids = [local.account_id]\n  assume_role {\n    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"\n  }\n  default_tags {\n    tags = local.tags\n  }', 'alias               = "dr"\n  region              = "eu-central-1"\n  allowed_account_ids = [local.account_id]\n  assume_role {\n    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"\n  }', 'required-tags', '(dr)'],
+  ['staging DR provider loses default_tags', 'envs/staging/providers.tf', 'alias               = "dr"\n  region              = "eu-central-1"\n  allowed_account_ids = [local.account_id]\n  assume_role {\n    role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"\n  }\n  default_tags {\n    tags = local.tags\n  }', 'alias               = "dr"\n  region              = "eu-central-1"\n  allowed_account_ids = [local.account_id]\n  assume_role {\n    role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"\n  }', 'required-tags', '(dr)'],
   ['staging tags itself as prod', 'envs/staging/providers.tf', 'Environment = "staging"', 'Environment = "prod"', 'required-tags', 'Environment tag'],
   ['dev keeps backups for 0 days', 'envs/dev/main.tf', 'backup             = { retention_days = 7,', 'backup             = { retention_days = 0,', 'backups', 'retention_days'],
   ['staging grows an extra module only it has', 'envs/staging/main.tf', 'module "platform" {', 'module "extra" {\n  source = "../../modules/cost"\n}\n\nmodule "platform" {', 'state-and-environments', 'shape'],
@@ -72,6 +72,11 @@ const mutations = [
   ['application logs kept forever', 'modules/observability/main.tf', 'name              = "/bazaar/${var.name}/application"\n  retention_in_days = var.log_retention_days', 'name              = "/bazaar/${var.name}/application"', 'edge-protection', 'retention_in_days'],
   ['images pushed without KMS', 'modules/ecr/main.tf', 'encryption_type = "KMS"', 'encryption_type = "AES256"', 'encryption-at-rest', 'encryption_type'],
   ['backup plan loses its DR copy', 'modules/backup/main.tf', '    dynamic "copy_action" {', '    dynamic "no_copy_action" {', 'backups', 'copy_action'],
+  // versions and CI roles
+  ['one module drifts to another Terraform version', 'modules/redis/main.tf', 'required_version = "~> 1.11.0"', 'required_version = ">= 1.10.0"', 'terraform-version', 'required_version'],
+  ['prod plans and applies with a hard-coded admin role', 'envs/prod/providers.tf', 'role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"', 'role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"', 'ci-role-chain', 'var.terraform_role'],
+  ['the role variable is stored in the saved plan', 'envs/dev/providers.tf', '  ephemeral   = true\n', '', 'ci-role-chain', 'ephemeral'],
+  ['the plan CI role may assume the admin role', 'bootstrap/main.tf', ':role/bazaar-terraform-readonly"]', ':role/bazaar-terraform"]', 'ci-role-chain', 'bazaar-terraform-readonly only'],
   ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
 ];
 

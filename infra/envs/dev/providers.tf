@@ -1,3 +1,17 @@
+# The role Terraform works as in this account. Plans (pull requests, and the saved plan on main) run as the
+# read-only role the plan CI role may assume; applies as the admin role the apply CI role may assume
+# (infra/bootstrap). Ephemeral: it is not stored in the saved plan, so the apply job sets it again
+# (TF_VAR_terraform_role=bazaar-terraform) and applies the reviewed plan with the admin role.
+variable "terraform_role" {
+  description = "Role assumed in the account: bazaar-terraform-readonly to plan, bazaar-terraform to apply."
+  type        = string
+  ephemeral   = true
+  validation {
+    condition     = contains(["bazaar-terraform-readonly", "bazaar-terraform"], var.terraform_role)
+    error_message = "terraform_role must be bazaar-terraform-readonly (plan) or bazaar-terraform (apply)."
+  }
+}
+
 # Every resource gets the cost tags through default_tags; modules/settings validates them and the organization's
 # tag policy SCP rejects resources created without them.
 locals {
@@ -15,7 +29,7 @@ provider "aws" {
   region              = "eu-west-1"
   allowed_account_ids = [local.account_id]
   assume_role {
-    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"
+    role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"
   }
   default_tags {
     tags = local.tags
@@ -27,7 +41,7 @@ provider "aws" {
   region              = "eu-central-1"
   allowed_account_ids = [local.account_id]
   assume_role {
-    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"
+    role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"
   }
   default_tags {
     tags = local.tags
@@ -40,7 +54,7 @@ provider "aws" {
   region              = "us-east-1"
   allowed_account_ids = [local.account_id]
   assume_role {
-    role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"
+    role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"
   }
   default_tags {
     tags = local.tags

@@ -2,7 +2,7 @@
 # bucket in the security (log archive) account, so nobody in a workload account, or with its root, can erase it.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = {
       source                = "hashicorp/aws"

@@ -2,7 +2,7 @@
 # Velero uses to back up the cluster's Kubernetes objects and volumes.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = {
       source                = "hashicorp/aws"

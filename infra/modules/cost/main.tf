@@ -2,7 +2,7 @@
 # anomaly detection that notices a runaway resource within a day.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = { source = "hashicorp/aws", version = "~> 6.0" }
   }

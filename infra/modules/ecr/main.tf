@@ -2,7 +2,7 @@
 # prod by digest, never by re-tagging. Every workload account in the organization may pull.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = { source = "hashicorp/aws", version = "~> 6.0" }
   }

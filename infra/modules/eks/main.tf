@@ -125,6 +125,27 @@ resource "aws_eks_access_policy_association" "deploy" {
   }
 }
 
+# Terraform itself: the apply role installs the cluster add-ons (modules/cluster-addons, Helm), the plan role
+# reads them (AmazonEKSAdminViewPolicy includes Secrets, where Helm keeps its release records). Both are the
+# workload account's StackSet roles (infra/organization), reached only from the CI roles in shared services.
+resource "aws_eks_access_entry" "terraform" {
+  for_each = var.terraform_role_arns
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+}
+
+resource "aws_eks_access_policy_association" "terraform" {
+  for_each = var.terraform_role_arns
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.terraform[each.key].principal_arn
+  policy_arn    = "${local.eks_policy}/${each.key == "apply" ? "AmazonEKSClusterAdminPolicy" : "AmazonEKSAdminViewPolicy"}"
+  access_scope {
+    type = "cluster"
+  }
+}
+
 # --- nodes -----------------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "node_assume" {

@@ -73,3 +73,12 @@ variable "app_namespace" {
   type        = string
   default     = "bazaar"
 }
+
+variable "terraform_role_arns" {
+  description = "Roles Terraform works as in the account: apply (cluster admin, installs the add-ons) and plan (read-only view)."
+  type        = map(string)
+  validation {
+    condition     = sort(keys(var.terraform_role_arns)) == ["apply", "plan"]
+    error_message = "terraform_role_arns needs exactly the keys apply and plan."
+  }
+}

@@ -2,7 +2,7 @@
 # compromised grant on one does not open the others. Rotation is always on.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = { source = "hashicorp/aws", version = "~> 6.0" }
   }

@@ -3,7 +3,7 @@
 # Gateway with no attachments, ready for a hub-and-spoke network when one is needed.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = { source = "hashicorp/aws", version = "~> 6.0" }
   }

@@ -189,6 +189,10 @@ module "eks" {
   log_retention_days  = local.s.log_retention_days
   admin_role_arn      = var.admin_role_arn
   deploy_role_arn     = var.deploy_role_arn
+  terraform_role_arns = {
+    apply = "arn:aws:iam::${local.account}:role/bazaar-terraform"
+    plan  = "arn:aws:iam::${local.account}:role/bazaar-terraform-readonly"
+  }
 }
 
 # --- data ------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 # at rest with our key, clients authenticate with an AUTH token kept in Secrets Manager.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws    = { source = "hashicorp/aws", version = "~> 6.0" }
     random = { source = "hashicorp/random", version = "~> 3.6" }

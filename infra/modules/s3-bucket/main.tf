@@ -2,7 +2,7 @@
 # lifecycle rules. Callers choose the key, retention and object lock, not whether the guard rails apply.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = { source = "hashicorp/aws", version = "~> 6.0" }
   }

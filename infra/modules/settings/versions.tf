@@ -1,4 +1,4 @@
 # Pure configuration: no provider, so `terraform validate` and `terraform test` run offline (scripts/check-infra.sh).
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
 }

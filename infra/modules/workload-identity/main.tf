@@ -4,7 +4,7 @@
 # store uses, and the roles of the cluster controllers.
 
 terraform {
-  required_version = ">= 1.11.0"
+  required_version = "~> 1.11.0"
   required_providers {
     aws = { source = "hashicorp/aws", version = "~> 6.0" }
   }

@@ -485,6 +485,54 @@ rule('state-and-environments', 'roots keep state in S3 with KMS and native locki
   return problems;
 });
 
+rule('terraform-version', 'every root and module pins the same Terraform version (required_version "~> X.Y.Z")', (tree) => {
+  const problems = [];
+  const seen = new Map();
+  for (const config of each(tree)) {
+    const versions = config.terraform.map((t) => t.required_version).filter((v) => v !== undefined);
+    if (versions.length === 0) {
+      if (config.kind !== 'module' || config.terraform.length > 0) problems.push(`${config.dir}: needs required_version in its terraform block`);
+      continue;
+    }
+    for (const v of versions) {
+      if (!/^~> \d+\.\d+\.\d+$/.test(v)) problems.push(`${config.dir}: required_version "${v}" must pin a minor release ("~> X.Y.Z")`);
+      seen.set(v, [...(seen.get(v) ?? []), config.dir]);
+    }
+  }
+  if (seen.size > 1) problems.push(`required_version differs: ${[...seen].map(([v, dirs]) => `"${v}" in ${dirs.join(', ')}`).join('; ')}`);
+  return problems;
+});
+
+rule('ci-role-chain', 'plans run as the read-only role and applies as the admin role: env providers assume var.terraform_role', (tree) => {
+  const problems = [];
+  for (const config of each(tree, ['env'])) {
+    const v = config.variables.terraform_role;
+    if (!v) problems.push(`${config.dir}: needs variable "terraform_role" (bazaar-terraform-readonly to plan, bazaar-terraform to apply)`);
+    else {
+      if (v.ephemeral !== true) problems.push(`${config.dir}: variable terraform_role must be ephemeral, so the saved plan does not fix the apply's role`);
+      if (v.default !== undefined) problems.push(`${config.dir}: variable terraform_role must have no default (CI sets it per job)`);
+      const validation = text(blocks(v, 'validation'));
+      for (const role of ['bazaar-terraform-readonly', 'bazaar-terraform']) {
+        if (!validation.includes(`\\"${role}\\"`)) problems.push(`${config.dir}: variable terraform_role validation must allow "${role}"`);
+      }
+    }
+    for (const p of config.providers.filter((x) => x.name === 'aws')) {
+      const arn = first(p.body, 'assume_role')?.role_arn;
+      if (!String(arn).endsWith(':role/${var.terraform_role}')) {
+        problems.push(`${config.dir}/${p.file}: provider aws${p.body.alias ? ` (${p.body.alias})` : ''} must assume role/\${var.terraform_role}, found ${text(arn)}`);
+      }
+    }
+  }
+  const bootstrap = tree.get('bootstrap');
+  const doc = (name) => bootstrap?.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
+  const assumed = (name) => blocks(doc(name)?.body, 'statement').filter((st) => list(st.actions).includes('sts:AssumeRole')).map((st) => text(st.resources)).join(' ');
+  if (!/role\/bazaar-terraform-readonly\b/.test(assumed('terraform_plan')) || /role\/bazaar-terraform(?!-readonly)\b/.test(assumed('terraform_plan'))) {
+    problems.push('bootstrap: the terraform-plan CI role must assume bazaar-terraform-readonly only');
+  }
+  if (!/role\/bazaar-terraform\\?"/.test(assumed('terraform_apply'))) problems.push('bootstrap: the terraform-apply CI role must assume bazaar-terraform');
+  return problems;
+});
+
 /** Runs every rule; returns { ruleId: violations[] }. */
 export function evaluate(tree) {
   return Object.fromEntries(rules.map((r) => [r.id, r.check(tree)]));
