@@ -77,6 +77,8 @@ const mutations = [
   ['prod plans and applies with a hard-coded admin role', 'envs/prod/providers.tf', 'role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"', 'role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"', 'ci-role-chain', 'var.terraform_role'],
   ['the role variable is stored in the saved plan', 'envs/dev/providers.tf', '  ephemeral   = true\n', '', 'ci-role-chain', 'ephemeral'],
   ['the plan CI role may assume the admin role', 'bootstrap/main.tf', ':role/bazaar-terraform-readonly"]', ':role/bazaar-terraform"]', 'ci-role-chain', 'bazaar-terraform-readonly only'],
+  ['the health check calls the ALB by its own name', 'modules/edge/main.tf', 'fqdn              = local.health_domain', 'fqdn              = data.aws_lb.ingress[0].dns_name', 'storefront-health-check', 'fqdn'],
+  ['the ALB lookup ignores the IngressGroup tags', 'modules/edge/main.tf', '    "ingress.k8s.aws/stack"    = var.ingress_group\n', '', 'storefront-health-check', 'ingress.k8s.aws/stack'],
   ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
 ];
 

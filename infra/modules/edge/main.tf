@@ -6,7 +6,8 @@
 # ACL and certificate by the ARNs this module outputs (alb.ingress.kubernetes.io/wafv2-acl-arn, certificate-arn).
 
 locals {
-  media_domain = "media.${var.domain_name}"
+  media_domain  = "media.${var.domain_name}"
+  health_domain = "health.${var.domain_name}"
   # AWS managed rule groups, in evaluation order after the geo and rate rules.
   managed_rule_groups = {
     AWSManagedRulesAmazonIpReputationList = 10
@@ -305,28 +306,53 @@ resource "aws_route53_record" "media" {
   }
 }
 
+# The AWS Load Balancer Controller tags the ALB of an IngressGroup (alb.ingress.kubernetes.io/group.name) with the
+# cluster, the group name as the stack, and the resource kind; the chart's Ingress sets group.name = var.ingress_group.
 data "aws_lb" "ingress" {
   count = var.ingress_alb_ready ? 1 : 0
   tags = {
-    "elbv2.k8s.aws/cluster" = var.cluster_name
-    "ingress.k8s.aws/stack" = var.ingress_group
+    "elbv2.k8s.aws/cluster"    = var.cluster_name
+    "ingress.k8s.aws/stack"    = var.ingress_group
+    "ingress.k8s.aws/resource" = "LoadBalancer"
   }
 }
 
-# Checks the whole path a customer takes: ALB, edge, and the catalog behind it (a cheap public read). It calls the
-# ALB by its own name: the Bazaar Ingress has no host rule, and Route 53 does not validate the certificate.
+# DNS ownership: Terraform owns every record of this zone that the storefront depends on (the apex failover pair,
+# health.<domain>, media.<domain>, certificate validation). ExternalDNS only writes names whose Ingress or Service
+# opts in with the annotation bazaar.io/external-dns: "true" (modules/cluster-addons), which the Bazaar Ingress
+# does not carry, so the two never fight over the apex.
+#
+# The health check's own name: a plain alias of the ALB that never fails over, so the check keeps probing the ALB
+# while the apex points at the maintenance page. The Ingress routes host health.<domain>, path /healthz (Exact),
+# to the edge; Route 53 sends that name as SNI and Host header, so the ALB's host rule matches instead of
+# answering its default 404. The certificate's *.<domain> covers it.
+resource "aws_route53_record" "health" {
+  count = var.ingress_alb_ready ? 1 : 0
+
+  zone_id = aws_route53_zone.this.zone_id
+  name    = local.health_domain
+  type    = "A"
+  alias {
+    name                   = data.aws_lb.ingress[0].dns_name
+    zone_id                = data.aws_lb.ingress[0].zone_id
+    evaluate_target_health = false
+  }
+}
+
 resource "aws_route53_health_check" "storefront" {
   count = var.ingress_alb_ready ? 1 : 0
 
-  fqdn              = data.aws_lb.ingress[0].dns_name
+  fqdn              = local.health_domain
   type              = "HTTPS"
   port              = 443
-  resource_path     = "/api/v1/products?limit=1"
+  resource_path     = "/healthz"
   request_interval  = 30
   failure_threshold = 3
   measure_latency   = true
   regions           = ["eu-west-1", "us-east-1", "ap-southeast-1"]
   tags              = { Name = "${var.name}-storefront" }
+
+  depends_on = [aws_route53_record.health]
 }
 
 resource "aws_route53_record" "storefront_primary" {

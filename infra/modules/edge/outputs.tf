@@ -42,3 +42,8 @@ output "storefront_health_check_id" {
   description = "Route 53 health check of the storefront, null until the ALB exists."
   value       = one(aws_route53_health_check.storefront[*].id)
 }
+
+output "health_domain" {
+  description = "Host the Route 53 health check calls (the Ingress routes it, path /healthz, to the edge)."
+  value       = local.health_domain
+}

@@ -533,6 +533,29 @@ rule('ci-role-chain', 'plans run as the read-only role and applies as the admin 
   return problems;
 });
 
+rule('storefront-health-check', 'the storefront health check calls a host the Ingress routes, and finds the ALB by the controller tags', (tree) => {
+  const problems = [];
+  const edge = tree.get('modules/edge');
+  if (!edge) return ['modules/edge is missing'];
+  const checks = resources(edge, 'aws_route53_health_check');
+  if (checks.length === 0) problems.push('modules/edge: needs an aws_route53_health_check for the storefront');
+  for (const c of checks) {
+    // Route 53 sends the fqdn as Host and SNI: the ALB's own DNS name matches no Ingress host rule (default 404).
+    if (text(c.body.fqdn).includes('aws_lb.') || c.body.ip_address !== undefined) problems.push(`${at(edge, c)}: fqdn must be a name the Ingress routes (health.<domain>), not the ALB's own DNS name`);
+    if (c.body.type !== 'HTTPS') problems.push(`${at(edge, c)}: type must be HTTPS`);
+    if (c.body.resource_path === undefined) problems.push(`${at(edge, c)}: needs resource_path`);
+  }
+  for (const d of edge.data.filter((x) => x.type === 'aws_lb')) {
+    const tags = d.body.tags ?? {};
+    for (const key of ['elbv2.k8s.aws/cluster', 'ingress.k8s.aws/stack', 'ingress.k8s.aws/resource']) {
+      if (tags[key] === undefined) problems.push(`${at(edge, d, 'data')}: must look the ALB up by the controller's tag ${key}`);
+    }
+    if (tags['ingress.k8s.aws/resource'] !== undefined && tags['ingress.k8s.aws/resource'] !== 'LoadBalancer') problems.push(`${at(edge, d, 'data')}: ingress.k8s.aws/resource must be LoadBalancer`);
+  }
+  if (edge.variables.ingress_group?.default !== 'bazaar') problems.push('modules/edge: variable ingress_group must default to "bazaar" (the chart\'s alb.ingress.kubernetes.io/group.name)');
+  return problems;
+});
+
 /** Runs every rule; returns { ruleId: violations[] }. */
 export function evaluate(tree) {
   return Object.fromEntries(rules.map((r) => [r.id, r.check(tree)]));
