@@ -63,9 +63,34 @@ no_output() {
   [[ -z $output ]] || { printf '%s\n' "$output"; return 1; }
 }
 
+# The values files of an environment, in the order Argo CD loads them (deploy/argocd/applicationset.yaml).
+values_args() { # ENV
+  printf '%s\n' -f "$CHART/values-$1.yaml" -f "$CHART/releases/$1.yaml" -f "$CHART/infra/$1.yaml"
+}
+
 helm_template() { # ENV OUT
-  "$HELM" template bazaar "$CHART" --namespace bazaar --kube-version "$KUBE_VERSION" \
-    -f "$CHART/values-$1.yaml" -f "$CHART/releases/$1.yaml" >"$2"
+  local args
+  mapfile -t args < <(values_args "$1")
+  "$HELM" template bazaar "$CHART" --namespace bazaar --kube-version "$KUBE_VERSION" "${args[@]}" >"$2"
+}
+
+helm_lint() { # ENV [HELM ARGS...]
+  local env=$1 args
+  shift
+  mapfile -t args < <(values_args "$env")
+  "$HELM" lint --strict "$CHART" "${args[@]}" "$@"
+}
+
+# schema_rejects ENV PATTERN HELM_ARGS...: helm lint of an otherwise valid environment fails, and the reason is the
+# values schema (its message matches PATTERN), not some other error that happens to come first.
+schema_rejects() {
+  local env=$1 pattern=$2 output
+  shift 2
+  if output=$(helm_lint "$env" "$@" 2>&1); then
+    echo "helm lint accepted it"
+    return 1
+  fi
+  grep -qE "$pattern" <<<"$output" || { echo "helm lint failed, but not with /$pattern/:"; printf '%s\n' "$output" | grep -v '^walk.go'; return 1; }
 }
 
 actionlint() {
@@ -91,22 +116,25 @@ done
 
 # Helm: lint, render, and the schema rejecting a bad value.
 for env in "${ENVIRONMENTS[@]}"; do
-  check "helm lint --strict ($env)" "$HELM" lint --strict "$CHART" -f "$CHART/values-$env.yaml" -f "$CHART/releases/$env.yaml"
+  check "helm lint --strict ($env)" helm_lint "$env"
   check "helm template ($env)" helm_template "$env" "$BAZAAR_RENDERED_DIR/$env.yaml"
 done
-check_fails "values.schema.json rejects a bad value (environment: qa)" "$HELM" lint --strict "$CHART" --set environment=qa
-check_fails "values.schema.json rejects in-cluster Redis in prod" "$HELM" lint --strict "$CHART" \
-  -f "$CHART/values-prod.yaml" --set redis.mode=inCluster
+check "values.schema.json rejects a bad value (environment: qa)" \
+  schema_rejects dev 'environment must be one of the following: "dev", "staging", "prod"' --set environment=qa
+check "values.schema.json rejects in-cluster Redis in prod" \
+  schema_rejects prod 'redis\.mode: redis\.mode does not match: "external"' --set redis.mode=inCluster
+check "values.schema.json rejects a PDB that is not maxUnavailable" \
+  schema_rejects prod 'Additional property minAvailable is not allowed' --set serviceDefaults.pdb.minAvailable=2
 
 # Rendered manifests: schemas, custom resources, policy, consistency with the start command.
-check "rendered manifests and deploy/argocd match the Kubernetes schemas and the CRD structure checks" \
-  node deploy/checks/k8s-schema.mjs "$BAZAAR_RENDERED_DIR"/*.yaml deploy/argocd/*.yaml
+check "rendered manifests, deploy/argocd and deploy/helm/namespace.yaml match the Kubernetes schemas and the CRD structure checks" \
+  node deploy/checks/k8s-schema.mjs "$BAZAAR_RENDERED_DIR"/*.yaml deploy/argocd/*.yaml deploy/helm/namespace.yaml
 node_tests deploy/checks/policy.test.mjs deploy/checks/compose.test.mjs deploy/checks/monitoring.test.mjs
 
 # Linters.
 check "yamllint" yamllint -s -c .yamllint.yaml docker-compose.yml "$CHART"/Chart.yaml "$CHART"/values*.yaml \
-  "$CHART"/releases deploy/argocd .github monitoring .yamllint.yaml
-check "shellcheck" shellcheck -x scripts/check-deploy.sh scripts/render-prometheus.sh .github/scripts/*.sh
+  "$CHART"/releases "$CHART"/infra deploy/helm/namespace.yaml deploy/argocd .github monitoring .yamllint.yaml
+check "shellcheck" shellcheck -x scripts/check-deploy.sh scripts/render-prometheus.sh scripts/infra-values.sh .github/scripts/*.sh
 check "actionlint (.github/workflows)" actionlint
 for dockerfile in deploy/docker/*.Dockerfile; do
   check "dockerfile-utils lint ($dockerfile)" no_output tools/validate/node_modules/.bin/dockerfile-utils lint "$dockerfile"

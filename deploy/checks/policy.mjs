@@ -8,6 +8,14 @@ const containers = (o) => [...(podSpec(o).initContainers ?? []), ...(podSpec(o).
 const matches = (selector = {}, labels = {}) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
+/** A Kubernetes quantity as a number (cores for CPU, bytes for memory). */
+export function quantity(q) {
+  const m = String(q).match(/^([0-9.]+)(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/);
+  if (!m) throw new Error(`not a quantity: ${q}`);
+  const unit = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 }[m[2]] ?? 1;
+  return Number(m[1]) * unit;
+}
+
 export const rules = {
   'every container has CPU and memory requests and limits'(objs) {
     return objs.filter((o) => WORKLOADS.includes(o.kind)).flatMap((o) => containers(o).flatMap((c) =>
@@ -75,16 +83,53 @@ export const rules = {
     }
     return out;
   },
-  'the namespace enforces Pod Security "restricted" and has a quota and limit range'(objs) {
+  // The chart renders no Namespace (its pre-install hooks run in the namespace before any ordinary resource of the
+  // release exists); context.namespaces holds the definitions that do create it: Argo CD's managedNamespaceMetadata
+  // (with CreateNamespace=true) and deploy/helm/namespace.yaml for a plain helm install.
+  'the namespace enforces Pod Security "restricted" and has a quota and limit range'(objs, { namespaces = [] } = {}) {
     const out = [];
-    const ns = objs.filter((o) => o.kind === 'Namespace');
-    if (!ns.length) out.push('no Namespace');
-    for (const n of ns) for (const mode of ['enforce', 'audit', 'warn']) {
-      if (n.metadata.labels?.[`pod-security.kubernetes.io/${mode}`] !== 'restricted') out.push(`${name(n)}: pod-security.kubernetes.io/${mode} is not restricted`);
+    for (const n of objs.filter((o) => o.kind === 'Namespace')) out.push(`${name(n)}: rendered by the chart, but its hooks run in it before it would exist`);
+    if (!namespaces.length) out.push('nothing creates the namespace (no Argo CD managedNamespaceMetadata, no namespace manifest)');
+    for (const n of namespaces) for (const mode of ['enforce', 'audit', 'warn']) {
+      if (n.metadata?.labels?.[`pod-security.kubernetes.io/${mode}`] !== 'restricted') out.push(`${name(n)}: pod-security.kubernetes.io/${mode} is not restricted`);
     }
     if (!objs.some((o) => o.kind === 'ResourceQuota')) out.push('no ResourceQuota');
     if (!objs.some((o) => o.kind === 'LimitRange')) out.push('no LimitRange');
     return out;
+  },
+  // A budget that allows no eviction when the HPA sits at its minimum blocks every node drain (cluster upgrades,
+  // Karpenter consolidation, spot reclaims).
+  'no PodDisruptionBudget forbids every eviction at the HPA minimum'(objs) {
+    const out = [];
+    for (const pdb of objs.filter((o) => o.kind === 'PodDisruptionBudget')) {
+      const d = objs.find((o) => o.kind === 'Deployment' && matches(pdb.spec?.selector?.matchLabels, o.spec.template.metadata?.labels));
+      const hpa = d && objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.name === d.metadata.name);
+      const min = hpa?.spec.minReplicas ?? d?.spec.replicas ?? 1;
+      const { minAvailable, maxUnavailable } = pdb.spec ?? {};
+      const allowed = (v, total) => (typeof v === 'string' && v.endsWith('%') ? Math.floor((total * parseInt(v, 10)) / 100) : Number(v));
+      if (minAvailable !== undefined) {
+        const needed = typeof minAvailable === 'string' && minAvailable.endsWith('%') ? Math.ceil((min * parseInt(minAvailable, 10)) / 100) : Number(minAvailable);
+        if (needed >= min) out.push(`${name(pdb)}: minAvailable ${minAvailable} with ${min} replicas at the HPA minimum allows no eviction`);
+      } else if (!(allowed(maxUnavailable, min) >= 1)) out.push(`${name(pdb)}: maxUnavailable ${maxUnavailable} with ${min} replicas allows no eviction`);
+    }
+    return out;
+  },
+  // requests and limits of: every Deployment at its HPA maximum plus one surge pod (maxSurge 1), every StatefulSet,
+  // every Job (the migration hooks run while the old pods still serve).
+  'the ResourceQuota fits every HPA at its maximum, a rollout surge and the migration Jobs'(objs) {
+    const quota = objs.find((o) => o.kind === 'ResourceQuota');
+    if (!quota) return [];
+    const need = { 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, pods: 0 };
+    for (const o of objs.filter((x) => WORKLOADS.includes(x.kind))) {
+      const hpa = objs.find((h) => h.kind === 'HorizontalPodAutoscaler' && h.spec?.scaleTargetRef?.kind === o.kind && h.spec.scaleTargetRef.name === o.metadata.name);
+      const pods = o.kind === 'Deployment' ? (hpa?.spec.maxReplicas ?? o.spec.replicas ?? 1) + 1 : o.kind === 'Job' ? (o.spec.parallelism ?? 1) : (o.spec.replicas ?? 1);
+      need.pods += pods;
+      for (const c of containers(o)) for (const kind of ['requests', 'limits']) for (const r of ['cpu', 'memory']) {
+        need[`${kind}.${r}`] += pods * quantity(c.resources?.[kind]?.[r] ?? '0');
+      }
+    }
+    return Object.entries(need).filter(([k, v]) => quota.spec.hard?.[k] !== undefined && v > quantity(quota.spec.hard[k]) + 1e-9)
+      .map(([k, v]) => `${name(quota)}: ${k} is ${quota.spec.hard[k]}, the workloads need ${k.endsWith('memory') ? `${(v / 2 ** 30).toFixed(2)}Gi` : +v.toFixed(3)}`);
   },
   'network policies deny all ingress and egress by default'(objs) {
     const denyAll = objs.some((o) => o.kind === 'NetworkPolicy' && Object.keys(o.spec?.podSelector ?? { x: 1 }).length === 0 &&

@@ -2,12 +2,46 @@
 // Run by scripts/check-deploy.sh (which renders the chart into $BAZAAR_RENDERED_DIR first).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { rules } from './policy.mjs';
-import { renderedManifests, ENVIRONMENTS } from './lib.mjs';
+import { renderedManifests, loadYamlDocuments, repoRoot, ENVIRONMENTS } from './lib.mjs';
 
 const DATABASE_SERVICES = ['catalog', 'identity', 'ordering', 'payments', 'risk'];
-const context = { databaseServices: DATABASE_SERVICES };
 const byKindName = (objs, kind, n) => objs.find((o) => o.kind === kind && o.metadata.name === n);
+const applicationSet = loadYamlDocuments(path.join(repoRoot, 'deploy/argocd/applicationset.yaml'))[0];
+const argoApp = applicationSet.spec.template.spec;
+
+// What creates the namespace: Argo CD (CreateNamespace=true with managedNamespaceMetadata) and the manifest for a
+// plain helm install. Both must carry the Pod Security labels.
+function namespaceDefinitions() {
+  const out = loadYamlDocuments(path.join(repoRoot, 'deploy/helm/namespace.yaml'));
+  if ((argoApp.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true')) {
+    out.push({ kind: 'Namespace', metadata: { name: 'bazaar (Argo CD managedNamespaceMetadata)', labels: argoApp.syncPolicy.managedNamespaceMetadata?.labels } });
+  }
+  return out;
+}
+const context = { databaseServices: DATABASE_SERVICES, namespaces: namespaceDefinitions() };
+
+// infra's subnet plan (infra/modules/settings): private-data = cidrsubnet(vpc_cidr, 6, 36 + i), public =
+// cidrsubnet(vpc_cidr, 4, 6 + i), one per zone; the VPC range, zone count and account come from infra/envs/<env>.
+function cidrsubnet(cidr, newbits, num) {
+  const [ip, len] = cidr.split('/');
+  const base = ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const size = Number(len) + newbits;
+  const n = base + num * 2 ** (32 - size);
+  return `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')}/${size}`;
+}
+function infraEnvironment(env) {
+  const main = fs.readFileSync(path.join(repoRoot, `infra/envs/${env}/main.tf`), 'utf8');
+  const providers = fs.readFileSync(path.join(repoRoot, `infra/envs/${env}/providers.tf`), 'utf8');
+  const vpc = main.match(/vpc_cidr\s*=\s*"([^"]+)"/)[1];
+  const azs = Number(main.match(/az_count\s*=\s*(\d+)/)[1]);
+  const account = providers.match(/account_id\s*=\s*"(\d{12})"/)[1];
+  const zones = [...Array(azs).keys()];
+  return { account, data: zones.map((i) => cidrsubnet(vpc, 6, 36 + i)), public: zones.map((i) => cidrsubnet(vpc, 4, 6 + i)) };
+}
+const ipBlocks = (policy) => (policy.spec.egress ?? []).flatMap((e) => (e.to ?? []).map((t) => t.ipBlock?.cidr).filter(Boolean));
 
 for (const env of ENVIRONMENTS) {
   describe(`policy (${env})`, () => {
@@ -22,8 +56,55 @@ for (const env of ENVIRONMENTS) {
         if (env === 'prod') assert.equal(hpa.spec.maxReplicas, max, `${hpa.metadata.name}: prod maxReplicas`);
       }
     });
+    it("database and Redis egress goes to the private-data subnets of infra's subnet plan, ALB ingress from the public ones", () => {
+      const plan = infraEnvironment(env);
+      const migrations = byKindName(objs, 'NetworkPolicy', 'migrations');
+      assert.deepEqual(ipBlocks(migrations).sort(), [...plan.data].sort(), 'migrations NetworkPolicy');
+      for (const svc of DATABASE_SERVICES) {
+        const blocks = ipBlocks(byKindName(objs, 'NetworkPolicy', svc));
+        for (const cidr of plan.data) assert.ok(blocks.includes(cidr), `${svc}: no egress to ${cidr}`);
+        assert.ok(blocks.every((b) => plan.data.includes(b)), `${svc}: egress to ${blocks} outside ${plan.data}`);
+      }
+      const edge = byKindName(objs, 'NetworkPolicy', 'edge');
+      const from = (edge.spec.ingress ?? []).flatMap((i) => (i.from ?? []).map((f) => f.ipBlock?.cidr).filter(Boolean));
+      assert.deepEqual(from.sort(), [...plan.public].sort(), 'edge ingress from the ALB subnets');
+    });
+    it("IRSA: the roles follow infra's names in the environment's account; only AWS callers carry one", () => {
+      const { account } = infraEnvironment(env);
+      const role = (sa) => byKindName(objs, 'ServiceAccount', sa)?.metadata.annotations?.['eks.amazonaws.com/role-arn'];
+      assert.equal(role('catalog'), `arn:aws:iam::${account}:role/bazaar-${env}-catalog`);
+      assert.equal(role('migrations'), `arn:aws:iam::${account}:role/bazaar-${env}-migrations`);
+      assert.equal(role('secrets-reader'), `arn:aws:iam::${account}:role/bazaar-${env}-external-secrets`);
+      for (const sa of ['identity', 'cart', 'ordering', 'payments', 'risk', 'edge']) assert.equal(role(sa), undefined, `${sa} has an IAM role it does not use`);
+      const images = objs.filter((o) => o.kind === 'Deployment').map((d) => d.spec.template.spec.containers[0].image);
+      for (const image of images) assert.match(image, /^222222222222\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/bazaar\//, 'images come from the shared-services registry');
+    });
+    it('spot: staging and prod Deployments tolerate the spot taint and spread over capacity types; Jobs stay off spot', () => {
+      const tolerates = (o) => (o.spec.template.spec.tolerations ?? []).some((t) => t.key === 'bazaar.io/spot');
+      for (const d of objs.filter((o) => o.kind === 'Deployment')) {
+        const spreads = (d.spec.template.spec.topologySpreadConstraints ?? []).some((t) => t.topologyKey === 'eks.amazonaws.com/capacityType');
+        assert.equal(tolerates(d), env !== 'dev', `${d.metadata.name}: spot toleration`);
+        assert.equal(spreads, env !== 'dev', `${d.metadata.name}: spread over capacity types`);
+      }
+      for (const o of objs.filter((x) => ['Job', 'StatefulSet'].includes(x.kind))) assert.ok(!tolerates(o), `${o.kind}/${o.metadata.name} tolerates spot`);
+    });
+    it('PriorityClasses are ordinary resources, not hooks (a hook is deleted and recreated on every upgrade)', () => {
+      for (const pc of objs.filter((o) => o.kind === 'PriorityClass')) assert.equal(pc.metadata.annotations?.['helm.sh/hook'], undefined, pc.metadata.name);
+      for (const job of objs.filter((o) => o.kind === 'Job')) assert.equal(job.spec.template.spec.priorityClassName, undefined, `${job.metadata.name} names a PriorityClass that does not exist yet on a first install`);
+    });
   });
 }
+
+describe('Argo CD', () => {
+  it('the HPA keeps the replica count: /spec/replicas ignored and RespectIgnoreDifferences=true', () => {
+    assert.ok((argoApp.ignoreDifferences ?? []).some((d) => d.kind === 'Deployment' && (d.jsonPointers ?? []).includes('/spec/replicas')));
+    assert.ok(argoApp.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true'));
+  });
+  it('Argo CD creates the namespace with its labels; values files load in the documented order', () => {
+    assert.ok(argoApp.syncPolicy.syncOptions.includes('CreateNamespace=true'));
+    assert.deepEqual(argoApp.source.helm.valueFiles, ['values-{{ .env }}.yaml', 'releases/{{ .env }}.yaml', 'infra/{{ .env }}.yaml']);
+  });
+});
 
 describe('policy catches violations (mutated prod manifests)', () => {
   const fresh = () => structuredClone(renderedManifests('prod'));
@@ -53,8 +134,26 @@ describe('policy catches violations (mutated prod manifests)', () => {
     (o) => { byKindName(o, 'Deployment', 'edge').spec.strategy.rollingUpdate.maxUnavailable = 1; }, /edge: strategy/));
   it('the default-deny policy removed', () => expectViolation('network policies deny all ingress and egress by default',
     (o) => o.splice(o.indexOf(byKindName(o, 'NetworkPolicy', 'default-deny')), 1), /no NetworkPolicy/));
-  it('a namespace enforcing only "baseline"', () => expectViolation('the namespace enforces Pod Security "restricted" and has a quota and limit range',
-    (o) => { o.find((x) => x.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'; }, /enforce is not restricted/));
+  it('a namespace enforcing only "baseline"', () => {
+    const namespaces = structuredClone(context.namespaces);
+    namespaces[0].metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline';
+    const found = rules['the namespace enforces Pod Security "restricted" and has a quota and limit range'](fresh(), { ...context, namespaces });
+    assert.ok(found.some((v) => /enforce is not restricted/.test(v)), JSON.stringify(found));
+  });
+  it('Argo CD managing the namespace without the labels', () => {
+    const namespaces = structuredClone(context.namespaces);
+    delete namespaces.at(-1).metadata.labels;
+    const found = rules['the namespace enforces Pod Security "restricted" and has a quota and limit range'](fresh(), { ...context, namespaces });
+    assert.ok(found.some((v) => /managedNamespaceMetadata.*enforce is not restricted/.test(v)), JSON.stringify(found));
+  });
+  it('a Namespace rendered by the chart', () => expectViolation('the namespace enforces Pod Security "restricted" and has a quota and limit range',
+    (o) => { o.push({ kind: 'Namespace', metadata: { name: 'bazaar' } }); }, /rendered by the chart/));
+  it('a PDB with minAvailable equal to the HPA minimum', () => expectViolation('no PodDisruptionBudget forbids every eviction at the HPA minimum',
+    (o) => { const p = byKindName(o, 'PodDisruptionBudget', 'ordering').spec; delete p.maxUnavailable; p.minAvailable = 2; }, /ordering: minAvailable 2 with 2 replicas/));
+  it('a PDB with maxUnavailable 0', () => expectViolation('no PodDisruptionBudget forbids every eviction at the HPA minimum',
+    (o) => { byKindName(o, 'PodDisruptionBudget', 'edge').spec.maxUnavailable = 0; }, /edge: maxUnavailable 0/));
+  it('a quota below the HPA maxima', () => expectViolation('the ResourceQuota fits every HPA at its maximum, a rollout surge and the migration Jobs',
+    (o) => { byKindName(o, 'HorizontalPodAutoscaler', 'catalog').spec.maxReplicas = 60; }, /requests\.cpu is 72, the workloads need/));
   it('an image on :latest', () => expectViolation('images are pinned (a digest or a version tag, never latest)',
     (o) => { byKindName(o, 'Deployment', 'catalog').spec.template.spec.containers[0].image = 'bazaar/catalog:latest'; }, /catalog.*not pinned/));
   it('a migration Job that is not a hook', () => expectViolation('every database service has a pre-install/pre-upgrade migration Job running "migrate"',

@@ -73,6 +73,40 @@ seccompProfile:
   matchLabelKeys: [pod-template-hash]
 {{- end }}
 
+{{/*
+Spot placement for a stateless Deployment (values: spot): tolerate the spot node group's taint, prefer spot weakly,
+and spread over capacity types so replicas stay split between on-demand and spot. Nothing when spot is off.
+Call with (dict "root" $ "name" "catalog" "component" "api"); bazaar.spotSpread adds the topology constraint.
+*/}}
+{{- define "bazaar.spotScheduling" -}}
+{{- if .root.Values.spot.enabled }}
+tolerations:
+  - key: bazaar.io/spot
+    operator: Equal
+    value: "true"
+    effect: NoSchedule
+affinity:
+  nodeAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: {{ .root.Values.spot.preferenceWeight }}
+        preference:
+          matchExpressions:
+            - {key: eks.amazonaws.com/capacityType, operator: In, values: [SPOT]}
+{{- end }}
+{{- end }}
+
+{{- define "bazaar.spotSpread" -}}
+{{- if .root.Values.spot.enabled }}
+- maxSkew: 1
+  topologyKey: eks.amazonaws.com/capacityType
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- include "bazaar.selectorLabels" . | nindent 6 }}
+  matchLabelKeys: [pod-template-hash]
+{{- end }}
+{{- end }}
+
 {{/* PriorityClass name for a class key (checkout, batch). */}}
 {{- define "bazaar.priorityClassName" -}}
 {{- printf "bazaar-%s-%s" .root.Values.environment .class -}}
