@@ -12,7 +12,7 @@ test('every expected root and module is present and parses', () => {
     'bootstrap', 'organization', 'envs/dev', 'envs/staging', 'envs/prod',
     'modules/settings', 'modules/platform', 'modules/network', 'modules/eks', 'modules/aurora', 'modules/redis',
     'modules/s3-bucket', 'modules/edge', 'modules/ecr', 'modules/kms', 'modules/security', 'modules/audit-trail',
-    'modules/observability', 'modules/backup', 'modules/cost', 'modules/workload-identity',
+    'modules/observability', 'modules/backup', 'modules/cost', 'modules/workload-identity', 'modules/cluster-addons',
   ];
   assert.deepEqual(expected.filter((dir) => !tree.has(dir)), []);
 });

@@ -79,6 +79,8 @@ const mutations = [
   ['the plan CI role may assume the admin role', 'bootstrap/main.tf', ':role/bazaar-terraform-readonly"]', ':role/bazaar-terraform"]', 'ci-role-chain', 'bazaar-terraform-readonly only'],
   ['the health check calls the ALB by its own name', 'modules/edge/main.tf', 'fqdn              = local.health_domain', 'fqdn              = data.aws_lb.ingress[0].dns_name', 'storefront-health-check', 'fqdn'],
   ['the ALB lookup ignores the IngressGroup tags', 'modules/edge/main.tf', '    "ingress.k8s.aws/stack"    = var.ingress_group\n', '', 'storefront-health-check', 'ingress.k8s.aws/stack'],
+  ['an add-on chart floats to the latest version', 'modules/cluster-addons/main.tf', 'version    = "1.13.3"', 'version    = ">= 1.13"', 'helm-charts-pinned', 'exact chart version'],
+  ['Velero is no longer installed', 'modules/cluster-addons/main.tf', 'chart            = "velero"', 'chart            = "velero-old"', 'helm-charts-pinned', 'velero'],
   ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
 ];
 

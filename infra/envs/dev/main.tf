@@ -35,6 +35,7 @@ module "settings" {
     backup_retention_days = 7
   }
   redis = {
+    mode               = "inCluster" # the chart's Redis (deploy/helm/bazaar, redis.mode); no ElastiCache in dev
     engine_version     = "7.1"
     node_type          = "cache.t4g.micro"
     num_cache_clusters = 1

@@ -1,6 +1,11 @@
 output "helm_values" {
-  description = "Values for the Bazaar chart: terraform output -json helm_values > deploy/values/<env>.generated.json"
+  description = "Values for the Bazaar chart in its own keys: terraform output -json helm_values, written to deploy/helm/bazaar/infra/dev.yaml."
   value       = module.platform.helm_values
+}
+
+output "platform" {
+  description = "Cluster, endpoints, secret names, controller roles and add-on releases, for operators."
+  value       = module.platform.platform
 }
 
 output "name_servers" {

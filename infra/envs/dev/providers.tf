@@ -60,3 +60,21 @@ provider "aws" {
     tags = local.tags
   }
 }
+
+# The cluster add-ons (modules/cluster-addons) are Helm releases. The API endpoint is private: plan and apply run
+# on a runner inside the VPC or reaching it over the Transit Gateway (docs/infrastructure.md). The token is for the
+# same role as the aws provider, whose EKS access entry gives it admin (apply) or a read-only view (plan).
+provider "helm" {
+  kubernetes = {
+    host                   = module.platform.cluster_connection.endpoint
+    cluster_ca_certificate = base64decode(module.platform.cluster_connection.certificate_authority)
+    exec = {
+      api_version = "client.authentication.k8s.io/v1beta1"
+      command     = "aws"
+      args = [
+        "eks", "get-token", "--region", "eu-west-1", "--cluster-name", module.platform.cluster_connection.name,
+        "--role-arn", "arn:aws:iam::${local.account_id}:role/${var.terraform_role}",
+      ]
+    }
+  }
+}

@@ -5,6 +5,7 @@ terraform {
     aws     = { source = "hashicorp/aws", version = "~> 6.0" }
     random  = { source = "hashicorp/random", version = "~> 3.6" }
     archive = { source = "hashicorp/archive", version = "~> 2.7" }
+    helm    = { source = "hashicorp/helm", version = "~> 3.0" }
   }
 
   # State lives in the shared-services account (infra/bootstrap), read and written with the CI role's own

@@ -35,6 +35,7 @@ module "settings" {
     backup_retention_days = 35
   }
   redis = {
+    mode               = "external" # ElastiCache
     engine_version     = "7.1"
     node_type          = "cache.r7g.large"
     num_cache_clusters = 3

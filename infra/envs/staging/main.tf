@@ -35,6 +35,7 @@ module "settings" {
     backup_retention_days = 14
   }
   redis = {
+    mode               = "external" # ElastiCache
     engine_version     = "7.1"
     node_type          = "cache.t4g.small"
     num_cache_clusters = 2

@@ -101,7 +101,7 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 locals {
-  alarms = {
+  alarms = merge({
     aurora-cpu-high = {
       namespace   = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", threshold = 80, comparison = "GreaterThanThreshold"
       dimensions  = { DBClusterIdentifier = var.aurora_cluster_identifier }
@@ -117,6 +117,7 @@ locals {
       dimensions  = { DBClusterIdentifier = var.aurora_cluster_identifier }
       description = "Aurora reader more than a second behind the writer"
     }
+    }, var.redis_alarms ? {
     redis-engine-cpu-high = {
       namespace   = "AWS/ElastiCache", metric = "EngineCPUUtilization", statistic = "Average", threshold = 75, comparison = "GreaterThanThreshold"
       dimensions  = { ReplicationGroupId = var.redis_replication_group_id }
@@ -127,7 +128,7 @@ locals {
       dimensions  = { ReplicationGroupId = var.redis_replication_group_id }
       description = "Redis above 85% of its memory: evictions will drop carts"
     }
-  }
+  } : {})
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {

@@ -22,3 +22,8 @@ output "application_log_group" {
   description = "Log group the services' logs are shipped to."
   value       = aws_cloudwatch_log_group.application.name
 }
+
+output "application_log_group_arn" {
+  description = "ARN of the services' log group (the ADOT collector writes to it)."
+  value       = aws_cloudwatch_log_group.application.arn
+}

@@ -58,9 +58,15 @@ variable "aurora_cluster_identifier" {
   type        = string
 }
 
+variable "redis_alarms" {
+  description = "Whether the environment runs ElastiCache (settings redis.mode = external) and so gets its alarms."
+  type        = bool
+}
+
 variable "redis_replication_group_id" {
   description = "Redis replication group watched by the alarms."
   type        = string
+  default     = null
 }
 
 variable "canary_user_secret_arn" {

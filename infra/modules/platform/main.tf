@@ -15,6 +15,9 @@ locals {
   # Bucket names are global: the account id keeps them unique and unguessable enough.
   bucket_prefix = "${local.name}-${local.account}"
 
+  # dev runs the chart's own Redis (settings redis.mode = inCluster): no ElastiCache, no Redis secret or alarms.
+  redis_external = local.s.redis.mode == "external"
+
   autoscaling_role = "arn:aws:iam::${local.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 }
 
@@ -222,6 +225,7 @@ module "aurora" {
 
 module "redis" {
   source = "../redis"
+  count  = local.redis_external ? 1 : 0
 
   name                = local.name
   environment         = local.s.environment
@@ -285,18 +289,44 @@ module "workload_identity" {
   oidc_issuer       = module.eks.oidc_issuer
   app_secret_arns = concat(
     values(module.aurora.service_secret_arns),
-    [module.redis.secret_arn],
+    module.redis[*].secret_arn,
     [for secret in aws_secretsmanager_secret.app : secret.arn],
   )
-  service_secret_arns      = module.aurora.service_secret_arns
-  redis_secret_arn         = module.redis.secret_arn
-  redis_clients            = local.s.redis_clients
-  master_secret_arn        = module.aurora.master_secret_arn
-  secrets_kms_key_arn      = module.kms.key_arns["secrets"]
-  media_bucket_arn         = module.media_bucket.arn
-  media_kms_key_arn        = module.kms.key_arns["s3"]
-  hosted_zone_arn          = module.edge.zone_arn
-  prometheus_workspace_arn = module.observability.prometheus_workspace_arn
+  service_secret_arns       = module.aurora.service_secret_arns
+  redis_secret_arn          = one(module.redis[*].secret_arn)
+  redis_clients             = local.redis_external ? local.s.redis_clients : []
+  master_secret_arn         = module.aurora.master_secret_arn
+  secrets_kms_key_arn       = module.kms.key_arns["secrets"]
+  media_bucket_arn          = module.media_bucket.arn
+  media_kms_key_arn         = module.kms.key_arns["s3"]
+  hosted_zone_arn           = module.edge.zone_arn
+  prometheus_workspace_arn  = module.observability.prometheus_workspace_arn
+  application_log_group_arn = module.observability.application_log_group_arn
+}
+
+# --- cluster add-ons -------------------------------------------------------------------------------------------
+
+module "cluster_addons" {
+  source = "../cluster-addons"
+
+  name        = module.eks.cluster_name
+  environment = local.s.environment
+  region      = local.region
+  vpc_id      = module.network.vpc_id
+  domain_name = local.s.domain_name
+  roles = {
+    aws_load_balancer_controller = module.workload_identity.controller_role_arns["aws_load_balancer_controller"]
+    external_dns                 = module.workload_identity.controller_role_arns["external_dns"]
+    remote_write                 = module.workload_identity.controller_role_arns["adot_collector"]
+    velero                       = module.backup.velero_role_arn
+  }
+  karpenter                   = module.eks.karpenter
+  velero_bucket               = module.velero_bucket.id
+  prometheus_remote_write_url = module.observability.prometheus_remote_write_url
+  application_log_group       = module.observability.application_log_group
+
+  # Controllers start on the managed node groups, after the add-ons the nodes need and the roles they assume.
+  depends_on = [module.eks, module.workload_identity, module.backup]
 }
 
 # --- edge ------------------------------------------------------------------------------------------------------
@@ -342,7 +372,8 @@ module "observability" {
   artifacts_bucket_arn       = module.artifacts_bucket.arn
   artifacts_kms_key_arn      = module.kms.key_arns["s3"]
   aurora_cluster_identifier  = module.aurora.cluster_identifier
-  redis_replication_group_id = module.redis.replication_group_id
+  redis_alarms               = local.redis_external
+  redis_replication_group_id = one(module.redis[*].replication_group_id)
   canary_user_secret_arn     = aws_secretsmanager_secret.canary_customer.arn
 }
 

@@ -1,65 +1,77 @@
-# Everything the Helm values need, in one object (see docs/infrastructure.md, "How outputs reach the cluster").
-# Names only, never secret values: the pods get values through External Secrets from the named secrets.
-# Values for the Bazaar chart (deploy/helm/bazaar) in its own keys, plus what the platform controllers need.
-# Names and ARNs only, never secret values: pods get those through External Secrets from the named secrets.
-# See docs/infrastructure.md, "How outputs reach the cluster".
+# Values for the Bazaar chart (deploy/helm/bazaar), in exactly the chart's own keys (values.schema.json rejects any
+# other): written to deploy/helm/bazaar/infra/<env>.yaml from `terraform output -json helm_values`. Names and ARNs
+# only, never secret values: pods get those through External Secrets from the named secrets. The platform
+# controllers' values are wired inside Terraform (modules/cluster-addons); `platform` below is for people.
+# See docs/infrastructure.md, "How outputs reach the cluster". The policy test `helm-values-match-chart` holds the
+# keys to the chart's schema.
 output "helm_values" {
-  description = "Values for deploy/helm/bazaar (chart keys) and the platform controllers."
+  description = "Values for deploy/helm/bazaar, in the chart's keys (deploy/helm/bazaar/infra/<env>.yaml)."
   value = {
-    chart = {
-      environment = local.s.environment
-      publicUrl   = "https://${local.s.domain_name}"
-      services = {
-        for service in local.s.services : service => { iamRoleArn = module.workload_identity.service_role_arns[service] }
-      }
-      migrations = { iamRoleArn = module.workload_identity.service_role_arns["migrations"] }
-      database   = { cidrs = local.s.subnets.private_data }
-      redis      = { mode = "external", cidrs = local.s.subnets.private_data }
-      media      = { s3Bucket = module.media_bucket.id, s3Region = local.region }
-      externalSecrets = {
-        region     = local.region
-        keyPrefix  = "bazaar/${local.s.environment}"
-        iamRoleArn = module.workload_identity.controller_role_arns["external_secrets"]
-      }
-      ingress = {
-        host           = local.s.domain_name
-        certificateArn = module.edge.alb_certificate_arn
-        wafAclArn      = module.edge.waf_web_acl_arn
-        sourceCidrs    = local.s.subnets.public
-        loadBalancerAttributes = join(",", [
-          "routing.http.drop_invalid_header_fields.enabled=true",
-          "access_logs.s3.enabled=true",
-          "access_logs.s3.bucket=${module.logs_bucket.id}",
-          "access_logs.s3.prefix=alb",
-        ])
-      }
+    environment = local.s.environment
+    publicUrl   = "https://${local.s.domain_name}"
+    services = {
+      for service in local.s.services : service => { iamRoleArn = module.workload_identity.service_role_arns[service] }
     }
-    platform = {
-      cluster = {
-        name     = module.eks.cluster_name
-        endpoint = module.eks.cluster_endpoint
-        region   = local.region
-      }
-      database = {
-        writer = module.aurora.writer_endpoint
-        reader = module.aurora.reader_endpoint
-      }
-      mediaCdn    = "https://${module.edge.media_domain}"
-      secretNames = merge(module.aurora.service_secret_names, { redis = module.redis.secret_name })
-      controllers = merge(module.workload_identity.controller_role_arns, {
-        karpenter = module.eks.karpenter.controller_role_arn
-        velero    = module.backup.velero_role_arn
-      })
-      karpenter = module.eks.karpenter
-      velero = {
-        bucket = module.backup.velero_bucket
-        region = local.region
-      }
-      observability = {
-        prometheusRemoteWriteUrl = module.observability.prometheus_remote_write_url
-        grafanaUrl               = module.observability.grafana_endpoint
-        logGroup                 = module.observability.application_log_group
-      }
+    # The migration Jobs run as bazaar-<env>-migrations: they read the Aurora master secret (RDS-managed, named
+    # rds!cluster-...) to create each service's login role and database, and each service's secret for its password.
+    migrations = {
+      iamRoleArn   = module.workload_identity.service_role_arns["migrations"]
+      masterSecret = module.aurora.master_secret_arn
+    }
+    database = { cidrs = local.s.subnets.private_data }
+    redis = local.redis_external ? {
+      mode  = "external"
+      cidrs = local.s.subnets.private_data
+      } : {
+      mode  = "inCluster"
+      cidrs = []
+    }
+    media = { s3Bucket = module.media_bucket.id, s3Region = local.region }
+    externalSecrets = {
+      region     = local.region
+      keyPrefix  = "bazaar/${local.s.environment}"
+      iamRoleArn = module.workload_identity.controller_role_arns["external_secrets"]
+    }
+    ingress = {
+      host           = local.s.domain_name
+      certificateArn = module.edge.alb_certificate_arn
+      wafAclArn      = module.edge.waf_web_acl_arn
+      sourceCidrs    = local.s.subnets.public
+      loadBalancerAttributes = join(",", [
+        "routing.http.drop_invalid_header_fields.enabled=true",
+        "access_logs.s3.enabled=true",
+        "access_logs.s3.bucket=${module.logs_bucket.id}",
+        "access_logs.s3.prefix=alb",
+      ])
+    }
+  }
+}
+
+output "platform" {
+  description = "What runs around the chart: cluster, database endpoints, secret names, controller roles, observability."
+  value = {
+    cluster = {
+      name     = module.eks.cluster_name
+      endpoint = module.eks.cluster_endpoint
+      region   = local.region
+    }
+    database = {
+      writer       = module.aurora.writer_endpoint
+      reader       = module.aurora.reader_endpoint
+      masterSecret = module.aurora.master_secret_arn
+    }
+    mediaCdn     = "https://${module.edge.media_domain}"
+    healthDomain = module.edge.health_domain
+    secretNames  = merge(module.aurora.service_secret_names, local.redis_external ? { redis = module.redis[0].secret_name } : {})
+    controllers = merge(module.workload_identity.controller_role_arns, {
+      karpenter = module.eks.karpenter.controller_role_arn
+      velero    = module.backup.velero_role_arn
+    })
+    addons = module.cluster_addons.releases
+    observability = {
+      prometheusRemoteWriteUrl = module.observability.prometheus_remote_write_url
+      grafanaUrl               = module.observability.grafana_endpoint
+      logGroup                 = module.observability.application_log_group
     }
   }
 }
@@ -84,5 +96,14 @@ output "backup_vaults" {
   value = {
     primary = module.backup.vault_arn
     dr      = module.backup.dr_vault_arn
+  }
+}
+
+output "cluster_connection" {
+  description = "API endpoint, CA and name of the cluster, for the Helm provider of the environment root."
+  value = {
+    name                  = module.eks.cluster_name
+    endpoint              = module.eks.cluster_endpoint
+    certificate_authority = module.eks.cluster_certificate_authority
   }
 }

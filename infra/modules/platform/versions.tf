@@ -7,5 +7,6 @@ terraform {
       configuration_aliases = [aws.dr, aws.us_east_1]
     }
     random = { source = "hashicorp/random", version = "~> 3.6" }
+    helm   = { source = "hashicorp/helm", version = "~> 3.0" }
   }
 }

@@ -227,12 +227,28 @@ variable "aurora" {
 }
 
 variable "redis" {
-  description = "ElastiCache Redis replication group."
+  description = "Redis: mode external is an ElastiCache replication group; inCluster (dev only) is the chart's own Redis and creates no ElastiCache (node_type and num_cache_clusters are then unused)."
   type = object({
+    mode               = optional(string, "external")
     engine_version     = string
     node_type          = string
     num_cache_clusters = number
   })
+
+  validation {
+    condition     = contains(["external", "inCluster"], var.redis.mode)
+    error_message = "redis.mode must be external (ElastiCache) or inCluster (the chart's Redis), as the chart names them."
+  }
+
+  validation {
+    condition     = var.redis.mode == "external" || var.environment == "dev"
+    error_message = "Only dev may run Redis in the cluster; staging and prod use ElastiCache (redis.mode = external)."
+  }
+
+  validation {
+    condition     = var.redis.mode == "external" || !var.multi_az
+    error_message = "multi_az needs ElastiCache with a replica (redis.mode = external)."
+  }
 
   validation {
     condition     = startswith(var.redis.engine_version, "7.")

@@ -86,6 +86,11 @@ variable "prometheus_workspace_arn" {
   type        = string
 }
 
+variable "application_log_group_arn" {
+  description = "Log group the ADOT collector ships the services' logs to."
+  type        = string
+}
+
 data "aws_region" "current" {}
 
 locals {
@@ -263,6 +268,11 @@ data "aws_iam_policy_document" "adot" {
     resources = [var.prometheus_workspace_arn]
   }
   statement {
+    sid       = "ApplicationLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = [var.application_log_group_arn, "${var.application_log_group_arn}:log-stream:*"]
+  }
+  statement {
     sid       = "Traces"
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
     resources = ["*"] # X-Ray has no resource-level permissions for these
@@ -275,10 +285,17 @@ resource "aws_iam_role_policy" "adot" {
   policy = data.aws_iam_policy_document.adot.json
 }
 
+# The collector (observability/adot-collector, modules/cluster-addons) and the Prometheus agent
+# (monitoring/kube-prometheus-stack-prometheus) both remote-write to the workspace with this role.
 resource "aws_eks_pod_identity_association" "adot" {
+  for_each = {
+    observability = "adot-collector"
+    monitoring    = "kube-prometheus-stack-prometheus"
+  }
+
   cluster_name    = var.cluster_name
-  namespace       = "opentelemetry"
-  service_account = "adot-collector"
+  namespace       = each.key
+  service_account = each.value
   role_arn        = aws_iam_role.adot.arn
 }
 

@@ -556,6 +556,25 @@ rule('storefront-health-check', 'the storefront health check calls a host the In
   return problems;
 });
 
+const REQUIRED_ADDONS = ['aws-load-balancer-controller', 'external-secrets', 'external-dns', 'karpenter', 'opentelemetry-collector', 'velero', 'kube-prometheus-stack'];
+
+rule('helm-charts-pinned', 'the cluster add-ons are installed, each Helm chart from a named repository at an exact version', (tree) => {
+  const problems = [];
+  const charts = [];
+  for (const config of each(tree)) {
+    for (const r of resources(config, 'helm_release')) {
+      charts.push(r.body.chart);
+      if (typeof r.body.repository !== 'string' || !/^(https|oci):\/\//.test(r.body.repository)) problems.push(`${at(config, r)}: needs a repository (https:// or oci://)`);
+      if (typeof r.body.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(r.body.version)) problems.push(`${at(config, r)}: version must be an exact chart version (X.Y.Z), found ${text(r.body.version)}`);
+    }
+  }
+  const missing = REQUIRED_ADDONS.filter((c) => !charts.includes(c));
+  if (missing.length) problems.push(`cluster add-ons not installed: ${missing.join(', ')}`);
+  const platform = tree.get('modules/platform');
+  if (!platform?.modules.some((m) => m.name === 'cluster_addons' && m.body.source === '../cluster-addons')) problems.push('modules/platform: must call module "cluster_addons" (../cluster-addons)');
+  return problems;
+});
+
 /** Runs every rule; returns { ruleId: violations[] }. */
 export function evaluate(tree) {
   return Object.fromEntries(rules.map((r) => [r.id, r.check(tree)]));

@@ -261,3 +261,11 @@ run "unapproved_region_is_rejected" {
   }
   expect_failures = [var.region]
 }
+
+run "in_cluster_redis_is_dev_only" {
+  command = plan
+  variables {
+    redis = { mode = "inCluster", engine_version = "7.1", node_type = "cache.r7g.large", num_cache_clusters = 3 }
+  }
+  expect_failures = [var.redis]
+}
