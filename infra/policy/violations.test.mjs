@@ -81,6 +81,10 @@ const mutations = [
   ['the ALB lookup ignores the IngressGroup tags', 'modules/edge/main.tf', '    "ingress.k8s.aws/stack"    = var.ingress_group\n', '', 'storefront-health-check', 'ingress.k8s.aws/stack'],
   ['an add-on chart floats to the latest version', 'modules/cluster-addons/main.tf', 'version    = "1.13.3"', 'version    = ">= 1.13"', 'helm-charts-pinned', 'exact chart version'],
   ['Velero is no longer installed', 'modules/cluster-addons/main.tf', 'chart            = "velero"', 'chart            = "velero-old"', 'helm-charts-pinned', 'velero'],
+  ['the alert rules are read from a folder that does not exist', 'modules/observability/main.tf', 'rules_dir   = "${path.module}/../../../monitoring/rules"', 'rules_dir   = "${path.module}/../../monitoring/rules"', 'monitoring-in-amp', 'monitoring/rules'],
+  ['only one alert rule file reaches AMP', 'modules/observability/main.tf', 'rules_files = fileset(local.rules_dir, "*.yml")', 'rules_files = ["slo.yml"]', 'monitoring-in-amp', 'every file'],
+  ['dev is checked for RDS Multi-AZ it never has', 'modules/security/main.tf', 'var.multi_az ? ["RDS_CLUSTER_MULTI_AZ_ENABLED"] : [],', '["RDS_CLUSTER_MULTI_AZ_ENABLED"],', 'conformance-pack-scope', 'RDS_CLUSTER_MULTI_AZ_ENABLED'],
+  ['the pack demands KMS on the SSE-S3 logs bucket', 'modules/security/main.tf', '"S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"', '"S3_DEFAULT_ENCRYPTION_KMS"', 'conformance-pack-scope', 'S3_DEFAULT_ENCRYPTION_KMS'],
   ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
 ];
 

@@ -24,6 +24,82 @@ resource "aws_prometheus_workspace" "this" {
   }
 }
 
+# The alert rules of monitoring/rules (plain Prometheus rule files, unit-tested with promtool in
+# monitoring/tests), one rule group namespace per file, evaluated by the workspace's ruler over what the Prometheus
+# agent and the ADOT collector write. Firing alerts go to the workspace's Alertmanager, which notifies the alarm
+# topic (the same SNS topic as the CloudWatch alarms).
+locals {
+  rules_dir   = "${path.module}/../../../monitoring/rules"
+  rules_files = fileset(local.rules_dir, "*.yml")
+}
+
+resource "aws_prometheus_rule_group_namespace" "this" {
+  for_each = local.rules_files
+
+  name         = trimsuffix(each.value, ".yml")
+  workspace_id = aws_prometheus_workspace.this.id
+  data         = file("${local.rules_dir}/${each.value}")
+}
+
+resource "aws_prometheus_alert_manager_definition" "this" {
+  workspace_id = aws_prometheus_workspace.this.id
+  definition = yamlencode({
+    alertmanager_config = yamlencode({
+      route = {
+        receiver        = "alerts-topic"
+        group_by        = ["alertname", "service"]
+        group_wait      = "30s"
+        group_interval  = "5m"
+        repeat_interval = "4h"
+      }
+      receivers = [{
+        name = "alerts-topic"
+        sns_configs = [{
+          topic_arn  = aws_sns_topic.alerts.arn
+          sigv4      = { region = data.aws_region.current.region }
+          attributes = { environment = var.environment }
+        }]
+      }]
+    })
+  })
+}
+
+data "aws_iam_policy_document" "alerts_topic" {
+  statement {
+    sid       = "ManagedPrometheusAlerts"
+    actions   = ["sns:Publish", "sns:GetTopicAttributes"]
+    resources = [aws_sns_topic.alerts.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["aps.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_prometheus_workspace.this.arn]
+    }
+  }
+  statement {
+    sid       = "AccountAlarmsAndBudgets"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alerts" {
+  arn    = aws_sns_topic.alerts.arn
+  policy = data.aws_iam_policy_document.alerts_topic.json
+}
+
 resource "aws_cloudwatch_log_group" "prometheus" {
   name              = "/bazaar/${var.name}/prometheus"
   retention_in_days = var.log_retention_days

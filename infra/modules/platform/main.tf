@@ -31,7 +31,7 @@ module "kms" {
     secrets     = { description = "Secrets Manager secrets" }
     s3          = { description = "media, artifacts and Velero buckets", service_principals = ["cloudfront.amazonaws.com"] }
     prometheus  = { description = "Amazon Managed Prometheus workspace" }
-    alerts      = { description = "alarm topic", service_principals = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }
+    alerts      = { description = "alarm topic", service_principals = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"] }
     logs = {
       description        = "CloudWatch log groups"
       service_principals = ["logs.${local.region}.amazonaws.com"]
@@ -380,9 +380,11 @@ module "observability" {
 module "security" {
   source = "../security"
 
-  name               = local.name
-  config_bucket_id   = module.logs_bucket.id
-  config_kms_key_arn = null # the logs bucket is SSE-S3 (see above)
+  name                = local.name
+  config_bucket_id    = module.logs_bucket.id
+  config_kms_key_arn  = null # the logs bucket is SSE-S3 (see above)
+  multi_az            = local.s.multi_az
+  deletion_protection = local.s.deletion_protection
 }
 
 module "backup" {

@@ -18,6 +18,16 @@ variable "config_bucket_id" {
   type        = string
 }
 
+variable "multi_az" {
+  description = "The environment runs Multi-AZ (settings multi_az): then Config checks RDS Multi-AZ."
+  type        = bool
+}
+
+variable "deletion_protection" {
+  description = "The environment protects its databases (settings deletion_protection): then Config checks it."
+  type        = bool
+}
+
 variable "config_kms_key_arn" {
   description = "KMS key for Config deliveries."
   type        = string
@@ -105,19 +115,33 @@ resource "aws_config_configuration_recorder_status" "this" {
   depends_on = [aws_config_delivery_channel.this]
 }
 
-# The invariants the policy tests hold the code to, checked again against what actually runs.
+# The invariants the policy tests hold the code to, checked again against what actually runs. Only rules the
+# environment can pass, so a finding always means something:
+#   - S3: any default encryption (S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED), not S3_DEFAULT_ENCRYPTION_KMS. The
+#     logs bucket is SSE-S3 because ALB access logs can only be delivered to SSE-S3 buckets; every other bucket is
+#     SSE-KMS, which the policy test encryption-at-rest checks in the code.
+#   - RDS Multi-AZ and deletion protection only where the settings ask for them (prod): dev and staging are
+#     single-writer and disposable by design (modules/settings), and would be non-compliant forever.
+locals {
+  conformance_rules = concat(
+    [
+      "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", "S3_BUCKET_SSL_REQUESTS_ONLY", "S3_BUCKET_VERSIONING_ENABLED",
+      "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "RDS_STORAGE_ENCRYPTED", "ELASTICACHE_REPL_GRP_ENCRYPTED_AT_REST",
+      "ELASTICACHE_REPL_GRP_ENCRYPTED_IN_TRANSIT", "EKS_ENDPOINT_NO_PUBLIC_ACCESS", "EKS_SECRETS_ENCRYPTED",
+      "VPC_FLOW_LOGS_ENABLED", "CLOUDWATCH_LOG_GROUP_ENCRYPTED", "CMK_BACKING_KEY_ROTATION_ENABLED",
+      "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS", "ROOT_ACCOUNT_MFA_ENABLED",
+    ],
+    var.multi_az ? ["RDS_CLUSTER_MULTI_AZ_ENABLED"] : [],
+    var.deletion_protection ? ["RDS_CLUSTER_DELETION_PROTECTION_ENABLED"] : [],
+  )
+}
+
 resource "aws_config_conformance_pack" "bazaar" {
   name = "${var.name}-guardrails"
 
   template_body = yamlencode({
     Resources = {
-      for rule in [
-        "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", "S3_BUCKET_SSL_REQUESTS_ONLY", "S3_BUCKET_VERSIONING_ENABLED",
-        "S3_DEFAULT_ENCRYPTION_KMS", "RDS_STORAGE_ENCRYPTED", "RDS_CLUSTER_DELETION_PROTECTION_ENABLED",
-        "RDS_CLUSTER_MULTI_AZ_ENABLED", "ELASTICACHE_REPL_GRP_ENCRYPTED_AT_REST", "ELASTICACHE_REPL_GRP_ENCRYPTED_IN_TRANSIT",
-        "EKS_ENDPOINT_NO_PUBLIC_ACCESS", "EKS_SECRETS_ENCRYPTED", "VPC_FLOW_LOGS_ENABLED", "CLOUDWATCH_LOG_GROUP_ENCRYPTED",
-        "CMK_BACKING_KEY_ROTATION_ENABLED", "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS", "ROOT_ACCOUNT_MFA_ENABLED",
-        ] : replace(title(lower(replace(rule, "_", " "))), " ", "") => {
+      for rule in local.conformance_rules : replace(title(lower(replace(rule, "_", " "))), " ", "") => {
         Type = "AWS::Config::ConfigRule"
         Properties = {
           ConfigRuleName = lower(replace(rule, "_", "-"))

@@ -4,7 +4,9 @@
 // The rules can be exact because of how the code is written: modules hard-code invariants (storage_encrypted =
 // true), environment roots pass literals (multi_az = true), and IAM policies are aws_iam_policy_document data
 // sources. Rule `iam-least-privilege` enforces the last point so no policy escapes the other checks.
-import { blocks } from './hcl.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { blocks, infraRoot } from './hcl.mjs';
 
 export const REQUIRED_TAGS = ['Project', 'Environment', 'Owner', 'CostCenter', 'ManagedBy'];
 const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
@@ -572,6 +574,42 @@ rule('helm-charts-pinned', 'the cluster add-ons are installed, each Helm chart f
   if (missing.length) problems.push(`cluster add-ons not installed: ${missing.join(', ')}`);
   const platform = tree.get('modules/platform');
   if (!platform?.modules.some((m) => m.name === 'cluster_addons' && m.body.source === '../cluster-addons')) problems.push('modules/platform: must call module "cluster_addons" (../cluster-addons)');
+  return problems;
+});
+
+rule('monitoring-in-amp', 'every alert rule file of monitoring/rules is loaded into Amazon Managed Prometheus', (tree) => {
+  const problems = [];
+  const obs = tree.get('modules/observability');
+  if (!obs) return ['modules/observability is missing'];
+  const groups = resources(obs, 'aws_prometheus_rule_group_namespace');
+  if (groups.length === 0) problems.push('modules/observability: needs aws_prometheus_rule_group_namespace for monitoring/rules');
+  const dir = String(obs.locals.rules_dir ?? '').replace('${path.module}', path.join(infraRoot, obs.dir));
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yml')) : [];
+  if (files.length === 0) problems.push(`modules/observability: local.rules_dir (${obs.locals.rules_dir}) must be the repository's monitoring/rules, with .yml rule files`);
+  if (!groups.some((g) => text(g.body.for_each).includes('local.rules_files')) || !text(obs.locals.rules_files).includes('fileset(local.rules_dir, \\"*.yml\\")')) {
+    problems.push('modules/observability: the rule group namespaces must cover every file: for_each = fileset(local.rules_dir, "*.yml")');
+  }
+  if (resources(obs, 'aws_prometheus_alert_manager_definition').length === 0) problems.push('modules/observability: needs an aws_prometheus_alert_manager_definition, or firing alerts reach nobody');
+  return problems;
+});
+
+const ALWAYS_NONCOMPLIANT_IN_DEV = ['S3_DEFAULT_ENCRYPTION_KMS'];
+const SETTINGS_SCOPED = { RDS_CLUSTER_MULTI_AZ_ENABLED: 'var.multi_az', RDS_CLUSTER_DELETION_PROTECTION_ENABLED: 'var.deletion_protection' };
+
+rule('conformance-pack-scope', 'the Config conformance pack only holds rules the environment can pass (no permanent findings)', (tree) => {
+  const problems = [];
+  const sec = tree.get('modules/security');
+  if (!sec) return ['modules/security is missing'];
+  const rulesText = text(sec.locals.conformance_rules);
+  if (!resources(sec, 'aws_config_conformance_pack').some((p) => text(p.body.template_body).includes('local.conformance_rules'))) {
+    problems.push('modules/security: the conformance pack must be built from local.conformance_rules');
+  }
+  for (const r of ALWAYS_NONCOMPLIANT_IN_DEV) if (rulesText.includes(r)) problems.push(`modules/security: ${r} can never pass (the logs bucket must be SSE-S3 for ALB access logs)`);
+  for (const [r, flag] of Object.entries(SETTINGS_SCOPED)) {
+    if (!new RegExp(`${flag.replace('.', '\\.')} \\? \\[\\\\"${r}\\\\"\\]`).test(rulesText)) problems.push(`modules/security: ${r} must be included only when ${flag} (settings), e.g. ${flag} ? ["${r}"] : []`);
+  }
+  const call = tree.get('modules/platform')?.modules.find((m) => m.name === 'security')?.body;
+  if (call?.multi_az !== '${local.s.multi_az}' || call?.deletion_protection !== '${local.s.deletion_protection}') problems.push('modules/platform: module.security must get multi_az and deletion_protection from the settings');
   return problems;
 });
 
