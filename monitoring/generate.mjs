@@ -314,8 +314,8 @@ function checkoutDashboard() {
       { type: 'stat', title: 'Payment decline ratio (1h)', unit: 'percentunit', w: 6, h: 5, targets: [['sum(rate(bazaar_payments_operations_total{kind="authorization",status="failed"}[1h])) / sum(rate(bazaar_payments_operations_total{kind="authorization"}[1h]))', 'declined']] },
       {
         type: 'stat', title: 'Revenue (24h, minor units)', unit: 'short', w: 6, h: 5,
-        description: 'Needs the counter bazaar.ordering.revenue (minor units, label currency), not emitted yet; see docs/deployment.md.',
-        targets: [['sum by (currency) (increase(bazaar_ordering_revenue_total[24h]))', '{{currency}}']],
+        description: 'Totals of the orders confirmed in the last 24 hours, per currency, in minor units (cents): the counter bazaar.ordering.revenue.',
+        targets: [['sum by (currency) (increase(bazaar_ordering_revenue_total{job="ordering"}[24h]))', '{{currency}}']],
       },
       { title: 'Checkouts placed per second', unit: 'reqps', description: 'POST /api/v1/orders by status code (a replayed idempotency key counts again).', targets: [[rate(orders, 'http_response_status_code'), '{{http_response_status_code}}']] },
       { title: 'Checkout outcomes per second', unit: 'short', description: 'confirmed, on_hold (risk review), rejected (stock or risk), payment_failed.', targets: [[rate('bazaar_ordering_checkouts_total', 'outcome'), '{{outcome}}']] },
@@ -327,6 +327,7 @@ function checkoutDashboard() {
       { title: 'Risk decisions per second', unit: 'short', targets: [[rate('bazaar_risk_decisions_total', 'decision'), '{{decision}}']] },
       { title: 'Payment operations per second', unit: 'short', targets: [[rate('bazaar_payments_operations_total', 'kind, status'), '{{kind}} {{status}}']] },
       { title: 'Payment provider errors per second', unit: 'short', targets: [[rate('bazaar_payments_provider_errors_total', 'operation, reason'), '{{operation}} {{reason}}']] },
+      { title: 'Orders stuck in checkout (last sweep)', unit: 'short', description: 'Orders the saga sweeper found stuck at its last sweep, by status (alert OrdersStuckInCheckout). Every ordering replica reports the same backlog, hence max.', targets: [['max by (status) (bazaar_ordering_saga_stuck_orders{job="ordering"})', '{{status}}']] },
       { title: 'Reservations expired per second', unit: 'short', targets: [[`sum(rate(bazaar_catalog_reservations_expired_total[$__rate_interval]))`, 'expired']] },
       { title: 'Risk assessed without velocity (Redis down)', unit: 'short', targets: [[`sum(rate(bazaar_risk_velocity_unavailable_total[$__rate_interval]))`, 'without velocity']] },
       { title: 'Registrations and sign-ins', unit: 'short', targets: [

@@ -69,10 +69,28 @@ describe('ADOT collector configuration', () => {
   });
   it('metrics go to AMP signed with sigv4, traces to X-Ray, logs to CloudWatch, all from OTLP', () => {
     const { metrics, traces, logs } = config.service.pipelines;
-    for (const p of [metrics, traces, logs]) assert.deepEqual(p.receivers, ['otlp']);
+    for (const p of [metrics, traces, logs]) assert.ok(p.receivers.includes('otlp'));
     assert.deepEqual(metrics.exporters, ['prometheusremotewrite']);
     assert.equal(config.exporters.prometheusremotewrite.auth.authenticator, 'sigv4auth');
     assert.deepEqual(traces.exporters, ['awsxray']);
     assert.deepEqual(logs.exporters, ['awscloudwatchlogs']);
+  });
+  it('AMP series carry job="<service>" like the rules: service.namespace is dropped before prometheusremotewrite', () => {
+    const { metrics } = config.service.pipelines;
+    const deletes = metrics.processors.filter((p) => p.startsWith('resource')).flatMap((p) => config.processors[p].attributes ?? [])
+      .some((a) => a.key === 'service.namespace' && a.action === 'delete');
+    assert.ok(deletes, 'the metrics pipeline keeps service.namespace: AMP would get job="bazaar/<service>"');
+    assert.equal(config.exporters.prometheusremotewrite.resource_to_telemetry_conversion?.enabled, false);
+  });
+  it('up{job="<service>"} comes from a scrape that keeps nothing else (no double series next to OTLP)', () => {
+    const scrape = config.receivers['prometheus/up'].config.scrape_configs[0];
+    assert.ok(config.service.pipelines.metrics.receivers.includes('prometheus/up'));
+    assert.ok(scrape.relabel_configs.some((r) => r.target_label === 'job' && r.source_labels[0] === '__meta_kubernetes_pod_label_app_kubernetes_io_name'));
+    assert.ok(scrape.metric_relabel_configs.some((r) => r.action === 'drop' && r.regex === '.+'));
+  });
+  it('the EKS environments leave service scraping to the collector (no ServiceMonitors next to OTLP)', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      assert.equal(renderedManifests(env).filter((o) => o.kind === 'ServiceMonitor').length, 0, env);
+    }
   });
 });
