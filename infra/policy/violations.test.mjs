@@ -85,6 +85,8 @@ const mutations = [
   ['only one alert rule file reaches AMP', 'modules/observability/main.tf', 'rules_files = fileset(local.rules_dir, "*.yml")', 'rules_files = ["slo.yml"]', 'monitoring-in-amp', 'every file'],
   ['dev is checked for RDS Multi-AZ it never has', 'modules/security/main.tf', 'var.multi_az ? ["RDS_CLUSTER_MULTI_AZ_ENABLED"] : [],', '["RDS_CLUSTER_MULTI_AZ_ENABLED"],', 'conformance-pack-scope', 'RDS_CLUSTER_MULTI_AZ_ENABLED'],
   ['the pack demands KMS on the SSE-S3 logs bucket', 'modules/security/main.tf', '"S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"', '"S3_DEFAULT_ENCRYPTION_KMS"', 'conformance-pack-scope', 'S3_DEFAULT_ENCRYPTION_KMS'],
+  ['helm_values grows a key the chart rejects', 'modules/platform/outputs.tf', '    publicUrl   = "https://${local.s.domain_name}"', '    publicUrl   = "https://${local.s.domain_name}"\n    cdnUrl      = "https://media"', 'helm-values-match-chart', 'cdnUrl'],
+  ['helm_values wraps the chart keys', 'modules/platform/outputs.tf', '      masterSecret = module.aurora.master_secret_arn\n    }\n    database', '      masterSecretName = module.aurora.master_secret_arn\n    }\n    database', 'helm-values-match-chart', 'masterSecretName'],
   ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
 ];
 

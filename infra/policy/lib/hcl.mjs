@@ -57,7 +57,7 @@ export function kindOf(dir) {
  *     providers: [{name, body, file}], locals: {name: value}, variables: {name: body}, terraform: [body] }
  */
 export async function parseConfig(dir, files) {
-  const config = { dir, kind: kindOf(dir), resources: [], data: [], modules: [], providers: [], locals: {}, variables: {}, terraform: [], files };
+  const config = { dir, kind: kindOf(dir), resources: [], data: [], modules: [], providers: [], locals: {}, variables: {}, outputs: {}, terraform: [], files };
   for (const [file, text] of Object.entries(files)) {
     let json;
     try {
@@ -75,6 +75,7 @@ export async function parseConfig(dir, files) {
     for (const [name, list] of Object.entries(json.provider ?? {})) for (const body of list) config.providers.push({ name, body, file });
     for (const body of json.locals ?? []) Object.assign(config.locals, body);
     for (const [name, list] of Object.entries(json.variable ?? {})) config.variables[name] = list[0];
+    for (const [name, list] of Object.entries(json.output ?? {})) config.outputs[name] = list[0];
     config.terraform.push(...(json.terraform ?? []));
   }
   return config;

@@ -613,6 +613,48 @@ rule('conformance-pack-scope', 'the Config conformance pack only holds rules the
   return problems;
 });
 
+const CHART_SCHEMA = path.join(infraRoot, '..', 'deploy', 'helm', 'bazaar', 'values.schema.json');
+
+/** Keys written in an HCL object expression that Terraform renders as a string ("{ mode = ..., cidrs = ... }"). */
+const exprKeys = (expr) => [...String(expr).matchAll(/(?:^|[{,\s])([A-Za-z_][\w]*)\s*=(?![=>])/g)].map((m) => m[1]);
+
+rule('helm-values-match-chart', 'helm_values holds exactly keys the chart schema accepts, and every required infra value', (tree) => {
+  const problems = [];
+  if (!fs.existsSync(CHART_SCHEMA)) return [`${CHART_SCHEMA} is missing`];
+  const schema = JSON.parse(fs.readFileSync(CHART_SCHEMA, 'utf8'));
+  const platform = tree.get('modules/platform');
+  const value = platform?.outputs.helm_values?.value;
+  if (!value || typeof value !== 'object') return ['modules/platform: output helm_values must be an object of chart keys'];
+  const allowed = (node) => {
+    if (!node) return null;
+    if (node.properties) return node.properties;
+    const child = node.additionalProperties && typeof node.additionalProperties === 'object' ? node.additionalProperties : null;
+    return child?.properties ?? null;
+  };
+  const walk = (val, node, where) => {
+    const props = allowed(node);
+    if (val && typeof val === 'object' && !Array.isArray(val)) {
+      for (const [k, v] of Object.entries(val)) {
+        if (!props || !(k in props)) { problems.push(`modules/platform: helm_values.${where}${k} is not a key of the chart (values.schema.json)`); continue; }
+        walk(v, props[k], `${where}${k}.`);
+      }
+    } else if (typeof val === 'string' && props && /[{]/.test(val.replace(/\$\{/g, ''))) {
+      // An object built by an expression (for, conditional): check the keys it writes against the schema, or
+      // for a map of objects (services) against any entry's schema.
+      const entrySchemas = Object.values(props).map((p) => p.properties ?? {});
+      for (const k of exprKeys(val.replace(/^\$\{|\}$/g, ''))) {
+        if (['for', 'in', 'if'].includes(k)) continue;
+        if (!(k in props) && !entrySchemas.some((p) => k in p)) problems.push(`modules/platform: helm_values.${where}${k} (in an expression) is not a key of the chart`);
+      }
+    }
+  };
+  walk(value, schema, '');
+  const need = ['environment', 'publicUrl', 'services', 'migrations', 'database', 'redis', 'media', 'externalSecrets', 'ingress'];
+  for (const k of need) if (!(k in value)) problems.push(`modules/platform: helm_values needs ${k}`);
+  if (!text(value.redis).includes('inCluster') || !text(value.redis).includes('local.redis_external')) problems.push('modules/platform: helm_values.redis.mode must follow the settings (inCluster without ElastiCache)');
+  return problems;
+});
+
 /** Runs every rule; returns { ruleId: violations[] }. */
 export function evaluate(tree) {
   return Object.fromEntries(rules.map((r) => [r.id, r.check(tree)]));
