@@ -12,7 +12,11 @@ ARG NGINX_VERSION=1.28
 FROM --platform=$BUILDPLATFORM node:${NODE_VERSION}-bookworm-slim AS web
 WORKDIR /web
 COPY web/package.json web/package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Not "npm ci": the lock file is written where the registry serves only that platform's optional binaries (rollup's,
+# esbuild's), so it lacks the other platforms' entries and npm ci rejects it as out of sync with package.json.
+# npm install --no-save installs exactly the locked versions, adds this build platform's optional binary, and leaves
+# the lock file alone (the same as build_web in ./bazaar).
+RUN npm install --no-save --no-audit --no-fund
 COPY web/ ./
 RUN npm run build
 
