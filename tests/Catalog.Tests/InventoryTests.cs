@@ -175,6 +175,21 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
     }
 
     [Fact]
+    public async Task Stock_is_found_by_sku_prefix_or_product_name_with_wildcards_taken_literally()
+    {
+        var (_, sku) = await StockedAsync(3);
+        var (_, other) = await StockedAsync(3);
+        var admin = Factory.Admin();
+        static string Url(string q) => "/api/v1/admin/inventory?q=" + Uri.EscapeDataString(q);
+
+        (await admin.GetFromJsonAsync<StockPage>(Url(sku[..9].ToLowerInvariant())))!.Items.Select(i => i.Sku).ShouldBe([sku]);
+        (await admin.GetFromJsonAsync<StockPage>(Url("stocked " + other)))!.Items.Select(i => i.Sku).ShouldBe([other]);
+        (await admin.GetFromJsonAsync<StockPage>(Url("%")))!.Items.ShouldBeEmpty();
+        (await admin.GetFromJsonAsync<StockPage>(Url("INV-" + new string('_', 10))))!.Items.ShouldBeEmpty();
+        await (await admin.GetAsync(Url(new string('x', 101)))).ShouldNameFieldAsync("q");
+    }
+
+    [Fact]
     public async Task Pricing_gives_current_prices_and_names_unknown_skus()
     {
         var (productId, sku) = await StockedAsync(7, price: 4550);

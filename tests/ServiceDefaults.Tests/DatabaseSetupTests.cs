@@ -42,6 +42,8 @@ public sealed class DatabaseSetupTests
         await ScalarAsync<object>(service, "create table owned_here (id int)"); // the owner can run its migrations
         (await ScalarAsync<bool>(server + ";Database=postgres", "select rolcanlogin and not rolsuper and not rolcreatedb from pg_roles where rolname = @name",
             ("name", $"svc_{suffix}"))).ShouldBeTrue();
+        (await ScalarAsync<bool>(server + ";Database=postgres", "select has_database_privilege('public', @db, 'CONNECT')",
+            ("db", $"bazaar_{suffix}"))).ShouldBeFalse(); // another service's role cannot connect
     }
 
     [Fact]

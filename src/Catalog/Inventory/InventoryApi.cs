@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Bazaar.Catalog.Caching;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Problems;
 using Dapper;
 using Npgsql;
@@ -72,11 +73,15 @@ public static class InventoryApi
             staff ? r.OnHand : null, staff ? r.Reserved : null, staff ? r.OnHand - r.Reserved : null, staff ? r.Threshold : null))]);
     }
 
+    /// <summary>Stock by SKU; <paramref name="q"/> finds SKUs starting with it or products whose name contains it.</summary>
     static async Task<Results<Ok<StockPage>, ValidationProblem>> ListStock(NpgsqlDataSource db, CancellationToken ct,
-        bool lowStock = false, string? cursor = null, int limit = 50)
+        bool lowStock = false, string? q = null, string? cursor = null, int limit = 50)
     {
         if (limit is < 1 or > MaxPage)
             return Problem.Field("limit", $"limit must be between 1 and {MaxPage}.");
+        var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        if (text is { Length: > 100 })
+            return Problem.Field("q", "Search for at most 100 characters.");
         if (cursor is { Length: > 64 })
             return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -85,8 +90,10 @@ public static class InventoryApi
                    s.low_stock_threshold as lowstockthreshold, s.updated_at as updatedat
             from stock s join products p on p.id = s.product_id
             where (@cursor::text is null or s.sku > @cursor) {(lowStock ? "and s.on_hand - s.reserved <= s.low_stock_threshold" : "")}
+              and (@text::text is null or s.sku ilike @prefix escape '\' or p.name ilike @contains escape '\')
             order by s.sku limit @take
-            """, new { cursor, take = limit + 1 }, cancellationToken: ct))).ToList();
+            """, new { cursor, text, prefix = SqlLike.Escape(text ?? "") + "%", contains = SqlLike.Contains(text ?? ""), take = limit + 1 },
+            cancellationToken: ct))).ToList();
         var page = rows.Take(limit).Select(r => new StockRow(r.Sku, r.ProductId, r.ProductName, r.OnHand, r.Reserved, r.Available, r.LowStockThreshold,
             new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))).ToList();
         return TypedResults.Ok(new StockPage(page, rows.Count > limit ? page[^1].Sku : null));

@@ -52,17 +52,24 @@ public static class DatabaseSetup
         }
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
         exists.Parameters.AddWithValue("name", name);
-        if (await exists.ExecuteScalarAsync(ct) is not null)
-            return;
-        try
+        if (await exists.ExecuteScalarAsync(ct) is null)
         {
-            var create = $"create database {Identifier(name)}" + (owner is null ? "" : $" owner {Identifier(owner)}");
-            await using var command = new NpgsqlCommand(create, connection);
-            await command.ExecuteNonQueryAsync(ct);
+            try
+            {
+                var create = $"create database {Identifier(name)}" + (owner is null ? "" : $" owner {Identifier(owner)}");
+                await using var command = new NpgsqlCommand(create, connection);
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                // another process created it first
+            }
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        if (owner is not null)
         {
-            // another process created it first
+            // Each service's database is its own: other services' roles may not even connect to it.
+            await using var revoke = new NpgsqlCommand($"revoke connect, temporary on database {Identifier(name)} from public", connection);
+            await revoke.ExecuteNonQueryAsync(ct);
         }
     }
 

@@ -151,6 +151,7 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                     lowStock?: boolean;
+                    q?: string;
                 };
                 header?: never;
                 path?: never;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../../api/client';
-import { PageTitle } from '../../../components/ui';
+import { Field, PageTitle } from '../../../components/ui';
 import { formatDateTime } from '../../../format';
 import { CursorPager, FilterBar, QueryView } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
@@ -12,7 +12,7 @@ import { AdjustmentHistory } from './AdjustmentHistory';
 import { StockAdjustForm } from './StockAdjustForm';
 import { ThresholdForm } from './ThresholdForm';
 
-const filterNames = ['lowStock'] as const;
+const filterNames = ['q', 'lowStock'] as const;
 
 function StockTable({ rows, selected, onSelect }: { rows: StockRow[]; selected: string | null; onSelect: (sku: string) => void }) {
   const canEdit = useCanEdit();
@@ -100,7 +100,7 @@ export function InventoryPage() {
   const filters = useSearchFilters(filterNames);
   const pager = useCursorPager(filters.key);
   const [selected, setSelected] = useState<string | null>(null);
-  const query = { lowStock: filters.values.lowStock ? true : undefined, cursor: pager.cursor };
+  const query = { q: filters.values.q || undefined, lowStock: filters.values.lowStock ? true : undefined, cursor: pager.cursor };
   const stock = useQuery({
     queryKey: [...adminKeys.stock, query],
     queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/inventory', { params: { query } })),
@@ -112,6 +112,7 @@ export function InventoryPage() {
     <>
       <PageTitle>Inventory</PageTitle>
       <FilterBar label="Filter stock" onApply={filters.apply} key={filters.key}>
+        <Field label="SKU or product" name="q" type="search" defaultValue={filters.values.q ?? ''} hint="The start of a SKU, or part of a product name." />
         <div className="field checkbox-field">
           <label>
             <input type="checkbox" name="lowStock" defaultChecked={Boolean(filters.values.lowStock)} /> Low stock only
@@ -121,7 +122,13 @@ export function InventoryPage() {
       <QueryView
         query={stock}
         isEmpty={(page) => page.items.length === 0}
-        empty={filters.values.lowStock ? 'No SKU is low on stock.' : 'There are no stock records yet.'}
+        empty={
+          filters.values.q
+            ? 'No SKU or product matches.'
+            : filters.values.lowStock
+              ? 'No SKU is low on stock.'
+              : 'There are no stock records yet.'
+        }
       >
         {(page) => (
           <>

@@ -68,6 +68,11 @@ function ProductEditor({ product }: { product: ProductDetail }) {
       />
       <FormError error={archive.error} />
       <h2>Details</h2>
+      {save.isSuccess && (
+        <p className="notice" role="status">
+          Saved: version {save.data.version}.
+        </p>
+      )}
       {/* Keyed by version: a save or a reload starts the form over from what the service holds. */}
       <ProductForm
         key={product.version}
