@@ -149,4 +149,19 @@ describe('Checkout', () => {
     const [declined, paid] = api.callsTo('POST /api/v1/orders');
     expect(keyOf(paid)).not.toBe(keyOf(declined));
   });
+  it("takes the shopper back to the address with ordering's message next to the field it concerns", async () => {
+    mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () =>
+        problem(400, { title: 'One or more validation errors occurred.', errors: { 'shippingAddress.postalCode': ['A German postal code has five digits.'] } }),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    expect(await screen.findByRole('heading', { name: 'Shipping address' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Postal code')).toHaveAccessibleDescription('A German postal code has five digits.');
+    expect(screen.getByLabelText('Postal code')).toHaveValue('10115');
+  });
 });

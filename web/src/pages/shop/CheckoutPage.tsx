@@ -15,6 +15,16 @@ import { PaymentStep, type CardToken } from './checkout/PaymentStep';
 import { ShippingStep } from './checkout/ShippingStep';
 
 type Step = 'address' | 'shipping' | 'payment' | 'review';
+
+/** "shippingAddress.postalCode" → "postalCode": ordering's field names for the address form's fields. */
+function addressErrorsOf(error: ApiError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, messages] of Object.entries(error.problem.errors ?? {})) {
+    const match = /^shippingaddress\.(\w+)$/i.exec(key);
+    if (match && messages.length) out[match[1]!.charAt(0).toLowerCase() + match[1]!.slice(1)] = messages.join(' ');
+  }
+  return out;
+}
 const stepNames: Record<Step, string> = { address: 'Address', shipping: 'Shipping', payment: 'Payment', review: 'Review' };
 
 export function CheckoutPage() {
@@ -37,6 +47,7 @@ export function Checkout({ cart }: { cart: Cart }) {
   const [method, setMethod] = useState<string | null>(null);
   const [card, setCard] = useState<CardToken | null>(null);
   const [declined, setDeclined] = useState<string>();
+  const [addressErrors, setAddressErrors] = useState<Record<string, string>>({});
 
   const quote = useQuery({
     queryKey: ['shipping-quote', address.country, address.region, cart.subtotal, cart.itemCount],
@@ -60,8 +71,10 @@ export function Checkout({ cart }: { cart: Cart }) {
           {step === 'address' && (
             <AddressStep
               initial={address}
+              serverErrors={addressErrors}
               onDone={(next) => {
                 setAddress(next);
+                setAddressErrors({});
                 setStep('shipping');
               }}
             />
@@ -96,6 +109,10 @@ export function Checkout({ cart }: { cart: Cart }) {
               method={method}
               card={card}
               onEdit={setStep}
+              onAddressRefused={(errors) => {
+                setAddressErrors(errors);
+                setStep('address');
+              }}
               onDeclined={(message) => {
                 setDeclined(message);
                 setCard(null);
@@ -155,10 +172,12 @@ interface ReviewProps {
   method: string;
   card: CardToken;
   onEdit: (step: Step) => void;
+  /** ordering refused the address: its field messages, keyed like the address form's fields */
+  onAddressRefused: (errors: Record<string, string>) => void;
   onDeclined: (message: string) => void;
 }
 
-function ReviewStep({ address, method, card, quote, onEdit, onDeclined }: ReviewProps) {
+function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, onDeclined }: ReviewProps) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const cartKey = useCartKey();
@@ -177,6 +196,9 @@ function ReviewStep({ address, method, card, quote, onEdit, onDeclined }: Review
       // A refusal (4xx other than "still processing") ends the attempt; a lost connection or 5xx keeps the key so
       // the retry cannot create a second order.
       if (error instanceof ApiError && error.status < 500 && error.status !== 409) endAttempt();
+      // The address is on the first step: take the shopper there, with each message next to its field.
+      const addressFields = error instanceof ApiError ? addressErrorsOf(error) : {};
+      if (Object.keys(addressFields).length) onAddressRefused(addressFields);
     },
   });
   const methodName = quote.methods.find((m) => m.method === method)?.name ?? method;

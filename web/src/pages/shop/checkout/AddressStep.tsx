@@ -14,9 +14,16 @@ export function validateAddress(address: Address): Record<string, string> {
   return errors;
 }
 
-export function AddressStep({ initial, onDone }: { initial: Address; onDone: (address: Address) => void }) {
+interface Props {
+  initial: Address;
+  /** messages ordering gave for fields of this address, shown until the shopper continues again */
+  serverErrors?: Record<string, string>;
+  onDone: (address: Address) => void;
+}
+
+export function AddressStep({ initial, serverErrors = {}, onDone }: Props) {
   const [address, setAddress] = useState<Address>(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>(serverErrors);
   const set = (field: keyof Address) => (event: { target: { value: string } }) => setAddress({ ...address, [field]: event.target.value });
 
   const submit = (event: FormEvent) => {
@@ -29,6 +36,11 @@ export function AddressStep({ initial, onDone }: { initial: Address; onDone: (ad
   return (
     <form onSubmit={submit} noValidate aria-labelledby="address-heading">
       <h2 id="address-heading">Shipping address</h2>
+      {Object.keys(serverErrors).length > 0 && (
+        <div className="form-error" role="alert">
+          We cannot ship to this address as it is. Please check the highlighted fields.
+        </div>
+      )}
       <Field label="Full name" autoComplete="name" value={address.name} onChange={set('name')} error={errors.name} />
       <Field label="Address" autoComplete="address-line1" value={address.line1} onChange={set('line1')} error={errors.line1} />
       <Field label="Address line 2 (optional)" autoComplete="address-line2" value={address.line2 ?? ''} onChange={set('line2')} />
