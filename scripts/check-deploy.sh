@@ -68,10 +68,11 @@ values_args() { # ENV
   printf '%s\n' -f "$CHART/values-$1.yaml" -f "$CHART/releases/$1.yaml" -f "$CHART/infra/$1.yaml"
 }
 
-helm_template() { # ENV OUT
-  local args
-  mapfile -t args < <(values_args "$1")
-  "$HELM" template bazaar "$CHART" --namespace bazaar --kube-version "$KUBE_VERSION" "${args[@]}" >"$2"
+helm_template() { # ENV OUT [HELM ARGS...]
+  local env=$1 out=$2 args
+  shift 2
+  mapfile -t args < <(values_args "$env")
+  "$HELM" template bazaar "$CHART" --namespace bazaar --kube-version "$KUBE_VERSION" "${args[@]}" "$@" >"$out"
 }
 
 helm_lint() { # ENV [HELM ARGS...]
@@ -119,6 +120,12 @@ for env in "${ENVIRONMENTS[@]}"; do
   check "helm lint --strict ($env)" helm_lint "$env"
   check "helm template ($env)" helm_template "$env" "$BAZAAR_RENDERED_DIR/$env.yaml"
 done
+# The migration Jobs without the Aurora master secret (a cluster whose service users may create databases).
+check "helm template (dev without migrations.masterSecret)" helm_template dev "$BAZAAR_RENDERED_DIR/dev-no-master-secret.yaml" \
+  --set migrations.masterSecret=
+# The chart for a cluster with its own Prometheus Operator (the EKS environments use AMP and ADOT instead).
+check "helm template (dev with the cluster's own Prometheus: PrometheusRules and ServiceMonitors)" \
+  helm_template dev "$BAZAAR_RENDERED_DIR/dev-own-prometheus.yaml" --set monitoring.prometheusRules=true,monitoring.serviceMonitors=true
 check "values.schema.json rejects a bad value (environment: qa)" \
   schema_rejects dev 'environment must be one of the following: "dev", "staging", "prod"' --set environment=qa
 check "values.schema.json rejects in-cluster Redis in prod" \

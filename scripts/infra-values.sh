@@ -2,9 +2,10 @@
 # infra-values.sh ENV [--json FILE]: writes deploy/helm/bazaar/infra/ENV.yaml, the chart values of what Terraform
 # created in infra/envs/ENV (role ARNs, buckets, certificate, WAF ACL, subnet ranges), from
 #   terraform -chdir=infra/envs/ENV output -json helm_values
-# (or from FILE, that output saved earlier). Only the chart's part is written: the output's "chart" object when it has
-# one, else the whole output. The file's leading comment block is kept; the values are validated by the chart's
-# values.schema.json when the chart is linted (scripts/check-deploy.sh). Needs terraform (unless --json), node and
+# (or from FILE, that output saved earlier). helm_values is in the chart's own keys (infra/modules/platform) and is
+# written as it is. The file's leading comment block is kept; the values are validated by the chart's
+# values.schema.json when the chart is linted (scripts/check-deploy.sh), and the committed files' keys are held to
+# helm_values in the HCL by scripts/check-infra.sh (policy helm-values-placeholders). Needs terraform (unless --json), node and
 # the yaml package of tools/validate (scripts/validation-tools.sh). The terraform workflow runs it after an apply.
 set -euo pipefail
 
@@ -48,8 +49,7 @@ ENVIRONMENT=$env YAML_MODULE=$yaml_module node --input-type=module -e '
   import { createRequire } from "node:module";
   const require = createRequire(process.env.YAML_MODULE + "/");
   const YAML = require(process.env.YAML_MODULE);
-  const output = JSON.parse(fs.readFileSync(0, "utf8"));
-  const values = output !== null && typeof output === "object" && "chart" in output ? output.chart : output;
+  const values = JSON.parse(fs.readFileSync(0, "utf8"));
   if (values === null || typeof values !== "object" || Array.isArray(values)) throw new Error("helm_values is not an object");
   if (values.environment !== process.env.ENVIRONMENT) {
     throw new Error(`helm_values.environment is ${JSON.stringify(values.environment)}, not ${process.env.ENVIRONMENT}`);

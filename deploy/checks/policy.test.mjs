@@ -39,8 +39,35 @@ function infraEnvironment(env) {
   const azs = Number(main.match(/az_count\s*=\s*(\d+)/)[1]);
   const account = providers.match(/account_id\s*=\s*"(\d{12})"/)[1];
   const zones = [...Array(azs).keys()];
-  return { account, data: zones.map((i) => cidrsubnet(vpc, 6, 36 + i)), public: zones.map((i) => cidrsubnet(vpc, 4, 6 + i)) };
+  const deletionProtection = main.match(/deletion_protection\s*=\s*(true|false)/)[1] === 'true';
+  return { account, deletionProtection, data: zones.map((i) => cidrsubnet(vpc, 6, 36 + i)), public: zones.map((i) => cidrsubnet(vpc, 4, 6 + i)) };
 }
+// The IngressGroup infra looks the ALB up by (infra/modules/edge, variable ingress_group).
+const INFRA_INGRESS_GROUP = fs.readFileSync(path.join(repoRoot, 'infra/modules/edge/variables.tf'), 'utf8')
+  .match(/variable "ingress_group" \{[\s\S]*?default\s*=\s*"([^"]+)"/)[1];
+// What infra relies on in the Ingress: modules/edge finds the ALB by the IngressGroup tag and points health.<host>
+// (its Route 53 health check, https://health.<host>/healthz) at it; Terraform owns the DNS names; the ALB's
+// attributes come from infra/<env>.yaml with deletion protection from the settings (on in prod).
+function ingressProblems(objs, env) {
+  const ingress = byKindName(objs, 'Ingress', 'edge');
+  if (!ingress) return ['no Ingress edge'];
+  const out = [];
+  const annotations = ingress.metadata.annotations ?? {};
+  if (annotations['alb.ingress.kubernetes.io/group.name'] !== INFRA_INGRESS_GROUP) out.push(`group.name is ${annotations['alb.ingress.kubernetes.io/group.name']}, infra looks for ${INFRA_INGRESS_GROUP}`);
+  if ('bazaar.io/external-dns' in annotations) out.push('bazaar.io/external-dns: Terraform owns the apex and health.<host>');
+  const host = ingress.spec.rules[0].host;
+  const health = ingress.spec.rules.find((r) => r.host === `health.${host}`);
+  const paths = (health?.http.paths ?? []).map((p) => [p.path, p.pathType, p.backend.service?.name, p.backend.service?.port?.name].join(' '));
+  if (paths.join() !== '/healthz Exact edge http') out.push(`health.${host}: paths ${JSON.stringify(paths)}, want /healthz Exact to edge:http`);
+  if (!ingress.spec.tls?.[0]?.hosts?.includes(`health.${host}`)) out.push(`tls hosts lack health.${host}`);
+  const attributes = lbAttributes(ingress);
+  const want = env === 'prod' ? 'true' : String(infraEnvironment(env).deletionProtection);
+  if (attributes['deletion_protection.enabled'] !== want) out.push(`deletion_protection.enabled is ${attributes['deletion_protection.enabled']}, want ${want}`);
+  if (attributes['access_logs.s3.enabled'] !== 'true') out.push('ALB access logs are off');
+  return out;
+}
+const lbAttributes = (ingress) => Object.fromEntries((ingress.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes'] ?? '')
+  .split(',').filter(Boolean).map((kv) => kv.split('=')));
 const ipBlocks = (policy) => (policy.spec.egress ?? []).flatMap((e) => (e.to ?? []).map((t) => t.ipBlock?.cidr).filter(Boolean));
 
 for (const env of ENVIRONMENTS) {
@@ -88,12 +115,60 @@ for (const env of ENVIRONMENTS) {
       }
       for (const o of objs.filter((x) => ['Job', 'StatefulSet'].includes(x.kind))) assert.ok(!tolerates(o), `${o.kind}/${o.metadata.name} tolerates spot`);
     });
+    it("Ingress: in infra's IngressGroup, health.<host>/healthz (Exact) to the edge, no ExternalDNS opt-in, deletion protection as infra's settings say", () => {
+      assert.deepEqual(ingressProblems(objs, env), []);
+    });
+    it('no PrometheusRule: the EKS environments evaluate the rules in AMP (infra loads monitoring/rules)', () => {
+      assert.deepEqual(objs.filter((o) => o.kind === 'PrometheusRule').map((o) => o.metadata.name), []);
+    });
+    it('migrations: DatabaseAdmin from the master secret (username, password) with host and port of the service secret, database postgres, TLS', () => {
+      const { account } = infraEnvironment(env);
+      const masterSecret = new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:${account}:secret:rds!cluster-`);
+      const store = byKindName(objs, 'SecretStore', 'aws-secrets-manager-migrations');
+      assert.ok(store, 'no SecretStore for the migrations');
+      assert.equal(store.spec.provider.aws.auth.jwt.serviceAccountRef.name, 'migrations');
+      assert.equal(byKindName(objs, 'ServiceAccount', 'migrations').metadata.annotations['eks.amazonaws.com/role-arn'], `arn:aws:iam::${account}:role/bazaar-${env}-migrations`);
+      for (const svc of DATABASE_SERVICES) {
+        const es = byKindName(objs, 'ExternalSecret', `${svc}-migration`);
+        const admin = es.spec.target.template.data.ConnectionStrings__DatabaseAdmin;
+        const parts = Object.fromEntries(admin.split(';').map((kv) => kv.split('=')));
+        assert.deepEqual(parts, {
+          Host: '{{ .db_host }}', Port: '{{ .db_port }}', Username: '{{ .admin_username }}', Password: '{{ .admin_password }}',
+          Database: 'postgres', Pooling: 'false', 'SSL Mode': 'Require',
+        }, `${svc}: ConnectionStrings__DatabaseAdmin`);
+        const byKey = Object.fromEntries(es.spec.data.map((d) => [d.secretKey, d]));
+        for (const field of ['host', 'port']) assert.deepEqual(byKey[`db_${field}`].remoteRef, { key: `bazaar/${env}/${svc}/database`, property: field });
+        for (const field of ['username', 'password']) {
+          const d = byKey[`admin_${field}`];
+          assert.match(d.remoteRef.key, masterSecret, `${svc}: admin_${field} from the master secret`);
+          assert.equal(d.remoteRef.property, field);
+          assert.deepEqual(d.sourceRef?.storeRef, { kind: 'SecretStore', name: 'aws-secrets-manager-migrations' }, `${svc}: admin_${field} read as the migrations ServiceAccount`);
+        }
+        assert.ok(!es.spec.data.some((d) => /^admin_/.test(d.secretKey) && d.sourceRef?.storeRef?.name !== 'aws-secrets-manager-migrations'));
+        const env_ = byKindName(objs, 'Job', `${svc}-migrate`).spec.template.spec.containers[0].env;
+        assert.deepEqual(env_.find((e) => e.name === 'ConnectionStrings__DatabaseAdmin')?.valueFrom.secretKeyRef, { name: `${svc}-migration`, key: 'ConnectionStrings__DatabaseAdmin' });
+      }
+    });
     it('PriorityClasses are ordinary resources, not hooks (a hook is deleted and recreated on every upgrade)', () => {
       for (const pc of objs.filter((o) => o.kind === 'PriorityClass')) assert.equal(pc.metadata.annotations?.['helm.sh/hook'], undefined, pc.metadata.name);
       for (const job of objs.filter((o) => o.kind === 'Job')) assert.equal(job.spec.template.spec.priorityClassName, undefined, `${job.metadata.name} names a PriorityClass that does not exist yet on a first install`);
     });
   });
 }
+
+describe('migrations without a master secret (migrations.masterSecret empty)', () => {
+  it('no DatabaseAdmin, no migrations SecretStore: the service user creates its own database', () => {
+    const objs = renderedManifests('dev-no-master-secret');
+    assert.equal(byKindName(objs, 'SecretStore', 'aws-secrets-manager-migrations'), undefined);
+    for (const svc of DATABASE_SERVICES) {
+      const es = byKindName(objs, 'ExternalSecret', `${svc}-migration`);
+      assert.deepEqual(Object.keys(es.spec.target.template.data), ['ConnectionStrings__Database']);
+      assert.ok(!es.spec.data.some((d) => d.secretKey.startsWith('admin_')));
+      const job = byKindName(objs, 'Job', `${svc}-migrate`);
+      assert.ok(!job.spec.template.spec.containers[0].env.some((e) => e.name === 'ConnectionStrings__DatabaseAdmin'));
+    }
+  });
+});
 
 describe('Argo CD', () => {
   it('the HPA keeps the replica count: /spec/replicas ignored and RespectIgnoreDifferences=true', () => {
@@ -158,6 +233,20 @@ describe('policy catches violations (mutated prod manifests)', () => {
     (o) => { byKindName(o, 'Deployment', 'catalog').spec.template.spec.containers[0].image = 'bazaar/catalog:latest'; }, /catalog.*not pinned/));
   it('a migration Job that is not a hook', () => expectViolation('every database service has a pre-install/pre-upgrade migration Job running "migrate"',
     (o) => { delete byKindName(o, 'Job', 'risk-migrate').metadata.annotations['helm.sh/hook']; }, /risk-migrate: not a pre-install/));
+  const ingressViolation = (mutate, pattern) => {
+    const objs = fresh();
+    mutate(byKindName(objs, 'Ingress', 'edge'));
+    const found = ingressProblems(objs, 'prod');
+    assert.ok(found.some((v) => pattern.test(v)), `expected a violation matching ${pattern}, got ${JSON.stringify(found)}`);
+  };
+  it('prod ALB without deletion protection', () => ingressViolation((i) => {
+    const key = 'alb.ingress.kubernetes.io/load-balancer-attributes';
+    i.metadata.annotations[key] = i.metadata.annotations[key].replace('deletion_protection.enabled=true', 'deletion_protection.enabled=false');
+  }, /deletion_protection\.enabled is false/));
+  it('an Ingress outside the IngressGroup infra looks up', () => ingressViolation((i) => { delete i.metadata.annotations['alb.ingress.kubernetes.io/group.name']; }, /group\.name/));
+  it('an Ingress without the health host rule', () => ingressViolation((i) => { i.spec.rules.pop(); }, /health\..*paths \[\]/));
+  it('a health rule matching by prefix', () => ingressViolation((i) => { i.spec.rules.at(-1).http.paths[0].pathType = 'Prefix'; }, /health\./));
+  it('an Ingress opting in to ExternalDNS', () => ingressViolation((i) => { i.metadata.annotations['bazaar.io/external-dns'] = 'true'; }, /external-dns/));
   it('an Ingress without the WAF ACL', () => expectViolation('the ALB Ingress has a certificate, the WAF ACL, the HTTPS redirect and a health check path',
     (o) => { delete byKindName(o, 'Ingress', 'edge').metadata.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']; }, /wafv2-acl-arn/));
 });

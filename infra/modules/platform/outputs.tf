@@ -37,9 +37,11 @@ output "helm_values" {
       certificateArn = module.edge.alb_certificate_arn
       wafAclArn      = module.edge.waf_web_acl_arn
       sourceCidrs    = local.s.subnets.public
+      # The chart's Ingress annotation alb.ingress.kubernetes.io/load-balancer-attributes: the ALB is the
+      # controller's, so its attributes live here; deletion protection follows the settings (true in prod).
       loadBalancerAttributes = join(",", [
         "routing.http.drop_invalid_header_fields.enabled=true",
-        "access_logs.s3.enabled=true",
+        "deletion_protection.enabled=${local.s.deletion_protection}",
         "access_logs.s3.bucket=${module.logs_bucket.id}",
         "access_logs.s3.prefix=alb",
       ])
