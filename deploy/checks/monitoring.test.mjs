@@ -84,6 +84,21 @@ describe('ADOT collector configuration', () => {
     assert.ok(deletes, 'the metrics pipeline keeps service.namespace: AMP would get job="bazaar/<service>"');
     assert.equal(config.exporters.prometheusremotewrite.resource_to_telemetry_conversion?.enabled, false);
   });
+  it("every ${env:...} the collector reads is set by infra's Helm release; logs go to infra's log group", () => {
+    const addons = fs.readFileSync(path.join(repoRoot, 'infra/modules/cluster-addons/main.tf'), 'utf8');
+    const release = addons.slice(addons.indexOf('resource "helm_release" "adot_collector"'));
+    const block = release.slice(0, release.indexOf('\n}\n'));
+    const set = new Set([...block.matchAll(/\{\s*name\s*=\s*"([A-Z_][A-Z0-9_]*)"/g)].map((m) => m[1]));
+    const text = fs.readFileSync(path.join(repoRoot, 'monitoring/otel/adot-collector.yaml'), 'utf8').replace(/^\s*#.*$/gm, '');
+    const read = [...new Set([...text.matchAll(/\$\{env:([A-Z_][A-Z0-9_]*)\}/g)].map((m) => m[1]))];
+    assert.deepEqual(read.filter((v) => !set.has(v)), [], 'read by the collector, not set in extraEnvs');
+    assert.match(block, /name = "BAZAAR_LOG_GROUP", value = var\.application_log_group/);
+    assert.equal(config.exporters.awscloudwatchlogs.log_group_name, '${env:BAZAAR_LOG_GROUP}');
+    assert.match(block, /namespace\s*=\s*"observability"/);
+    assert.match(block, /clusterRole = \{\s*create = true/, 'the prometheus/up receiver needs a ClusterRole to discover pods');
+    const identity = fs.readFileSync(path.join(repoRoot, 'infra/modules/workload-identity/main.tf'), 'utf8');
+    assert.match(identity, /resource "aws_eks_pod_identity_association" "adot" \{\s*for_each = \{\s*observability = "adot-collector"/, 'Pod Identity for observability/adot-collector');
+  });
   it('up{job="<service>"} comes from a scrape that keeps nothing else (no double series next to OTLP)', () => {
     const scrape = config.receivers['prometheus/up'].config.scrape_configs[0];
     assert.ok(config.service.pipelines.metrics.receivers.includes('prometheus/up'));

@@ -98,7 +98,10 @@ resource "helm_release" "karpenter" {
 
 # AWS Distro for OpenTelemetry: the services' OTLP (deploy/helm/bazaar telemetry.otlpEndpoint,
 # http://adot-collector.observability.svc.cluster.local:4317) to AMP, X-Ray and CloudWatch Logs, with the
-# configuration in monitoring/otel/adot-collector.yaml, the same file the local stack runs.
+# configuration in monitoring/otel/adot-collector.yaml; every ${env:...} it reads is set in extraEnvs (the check
+# deploy/checks/monitoring.test.mjs holds the two together). Its AWS role comes through Pod Identity
+# (observability/adot-collector, modules/workload-identity). The prometheus/up receiver discovers the Bazaar pods
+# (kubernetes_sd, role pod), so the collector's ClusterRole may get, list and watch pods, nothing else.
 resource "helm_release" "adot_collector" {
   name             = "adot-collector"
   namespace        = "observability"
@@ -114,6 +117,11 @@ resource "helm_release" "adot_collector" {
     image            = { repository = "public.ecr.aws/aws-observability/aws-otel-collector", tag = "v0.43.3" }
     command          = { name = "awscollector" }
     serviceAccount   = { create = true, name = "adot-collector" }
+    clusterRole = {
+      create = true
+      name   = "adot-collector"
+      rules  = [{ apiGroups = [""], resources = ["pods"], verbs = ["get", "list", "watch"] }]
+    }
     extraEnvs = [
       { name = "AWS_REGION", value = var.region },
       { name = "AMP_REMOTE_WRITE_URL", value = var.prometheus_remote_write_url },
