@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
+import { useNavigate } from 'react-router';
 import { mockApi, noContent, problem, renderWithProviders } from '../../test/render';
 import { ResetPasswordPage } from './ResetPasswordPage';
 
@@ -7,6 +8,16 @@ async function choose(user: UserEvent, password: string, confirmation = password
   await user.type(screen.getByLabelText('New password'), password);
   await user.type(screen.getByLabelText('Confirm new password'), confirmation);
   await user.click(screen.getByRole('button', { name: 'Save the new password' }));
+}
+
+/** The browser's back button, to tell a replaced history entry from a pushed one. */
+function BackButton() {
+  const navigate = useNavigate();
+  return (
+    <button type="button" onClick={() => void navigate(-1)}>
+      Back
+    </button>
+  );
 }
 
 describe('ResetPasswordPage', () => {
@@ -32,6 +43,29 @@ describe('ResetPasswordPage', () => {
       token: 'abc+123',
       newPassword: 'a much better passphrase',
     });
+  });
+
+  it('takes the used token out of the address and the history, keeping the notice', async () => {
+    mockApi({ 'POST /api/v1/auth/password/reset': () => noContent() });
+    const view = renderWithProviders(
+      <>
+        <ResetPasswordPage />
+        <BackButton />
+      </>,
+      { route: '/reset-password?token=abc123' },
+    );
+
+    await choose(view.user, 'a much better passphrase');
+
+    expect(await screen.findByRole('status')).toHaveTextContent('Your password has been changed');
+    expect(view.location()).toBe('/reset-password');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('New password')).not.toBeInTheDocument();
+
+    // Replaced, not pushed: going back does not return to the address with the token.
+    await view.user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(view.location()).toBe('/reset-password');
+    expect(screen.getByRole('status')).toHaveTextContent('Your password has been changed');
   });
 
   it('checks the new password before sending', async () => {

@@ -1,5 +1,5 @@
-import type { FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { identityApi, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { Field, PageTitle } from '../../components/ui';
@@ -21,11 +21,32 @@ function validate(values: ResetValues): FieldErrors<ResetField> {
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get('token')?.trim() ?? '';
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const [changed, setChanged] = useState(false);
+
+  // A used token has no business in the address bar or the history: the page stays, the query goes.
+  function onChanged() {
+    setChanged(true);
+    void navigate({ pathname }, { replace: true });
+  }
+
+  // identity signs the account out everywhere on a reset (refresh tokens revoked), so the way on is to sign in.
   return (
     <section>
       <PageTitle>Choose a new password</PageTitle>
-      {token ? (
-        <ResetForm token={token} />
+      <StatusMessage focus>
+        {changed && (
+          <>
+            <p>Your password has been changed, and every device signed in to your account has been signed out.</p>
+            <p>
+              <Link to="/sign-in">Sign in with your new password</Link>
+            </p>
+          </>
+        )}
+      </StatusMessage>
+      {changed ? null : token ? (
+        <ResetForm token={token} onChanged={onChanged} />
       ) : (
         <div className="state state-error" role="alert">
           <p>This page needs the link from the password reset e-mail, and the address you opened has no reset code in it.</p>
@@ -38,13 +59,14 @@ export function ResetPasswordPage() {
   );
 }
 
-function ResetForm({ token }: { token: string }) {
+function ResetForm({ token, onChanged }: { token: string; onChanged: () => void }) {
   const { values, bind } = useFormValues<ResetValues>({ newPassword: '', confirmPassword: '' });
   const form = useAccountForm({
     fields,
     validate,
     send: ({ newPassword }: ResetValues) =>
       unwrap(identityApi.POST('/api/v1/auth/password/reset', { body: { token, newPassword } })),
+    onSuccess: onChanged,
   });
   const linkDead = form.formError instanceof ApiError && form.formError.fieldErrors('token').length > 0;
 
@@ -53,50 +75,35 @@ function ResetForm({ token }: { token: string }) {
     form.submit(values);
   }
 
-  // identity signs the account out everywhere on a reset (refresh tokens revoked), so the way on is to sign in.
   return (
-    <>
-      <StatusMessage focus>
-        {form.succeeded && (
-          <>
-            <p>Your password has been changed, and every device signed in to your account has been signed out.</p>
-            <p>
-              <Link to="/sign-in">Sign in with your new password</Link>
-            </p>
-          </>
+    <form ref={form.formRef} className="form" noValidate onSubmit={onSubmit}>
+      <FormAlert ref={form.alertRef} error={form.formError}>
+        {linkDead && (
+          <p>
+            <Link to="/forgot-password">Ask for a new link</Link>
+          </p>
         )}
-      </StatusMessage>
-      {!form.succeeded && (
-        <form ref={form.formRef} className="form" noValidate onSubmit={onSubmit}>
-          <FormAlert ref={form.alertRef} error={form.formError}>
-            {linkDead && (
-              <p>
-                <Link to="/forgot-password">Ask for a new link</Link>
-              </p>
-            )}
-          </FormAlert>
-          <Field
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            required
-            hint={passwordHint}
-            {...bind('newPassword')}
-            error={form.fieldError('newPassword')}
-          />
-          <Field
-            label="Confirm new password"
-            type="password"
-            autoComplete="new-password"
-            required
-            {...bind('confirmPassword')}
-            error={form.fieldError('confirmPassword')}
-          />
-          <button type="submit" className="button" disabled={form.sending}>
-            {form.sending ? 'Saving…' : 'Save the new password'}
-          </button>
-        </form>
-      )}
-    </>
+      </FormAlert>
+      <Field
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint={passwordHint}
+        {...bind('newPassword')}
+        error={form.fieldError('newPassword')}
+      />
+      <Field
+        label="Confirm new password"
+        type="password"
+        autoComplete="new-password"
+        required
+        {...bind('confirmPassword')}
+        error={form.fieldError('confirmPassword')}
+      />
+      <button type="submit" className="button" disabled={form.sending}>
+        {form.sending ? 'Saving…' : 'Save the new password'}
+      </button>
+    </form>
   );
 }
