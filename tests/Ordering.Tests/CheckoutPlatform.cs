@@ -58,12 +58,21 @@ public sealed class CheckoutPlatform : IAsyncLifetime
     public RiskHost Risk { get; } = new();
     public OrderingHost Ordering { get; } = new();
 
+    /// <summary>While true, ordering's calls to the cart fail as if the cart service were down.</summary>
+    public bool CartDown { get; set; }
+
+    sealed class Outage(HttpMessageHandler inner, Func<bool> down) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            down() ? throw new HttpRequestException("connection refused (test outage)") : base.SendAsync(request, ct);
+    }
+
     public async Task InitializeAsync()
     {
         (Catalog.Tokens, Cart.Tokens, Payments.Tokens, Risk.Tokens, Ordering.Tokens) = (Tokens, Tokens, Tokens, Tokens, Tokens);
         Cart.Peers["catalog"] = () => Catalog.Server.CreateHandler();
         Ordering.Peers["catalog"] = () => Catalog.Server.CreateHandler();
-        Ordering.Peers["cart"] = () => Cart.Server.CreateHandler();
+        Ordering.Peers["cart"] = () => new Outage(Cart.Server.CreateHandler(), () => CartDown);
         Ordering.Peers["payments"] = () => Payments.Server.CreateHandler();
         Ordering.Peers["risk"] = () => Risk.Server.CreateHandler();
         await Catalog.InitializeAsync();

@@ -278,6 +278,29 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task A_service_outage_before_the_order_exists_releases_the_key_so_the_same_retry_succeeds()
+    {
+        await platform.ProductAsync("OUTAGE-1", 1500, 5);
+        var (customer, userId) = await CustomerWithCartAsync("OUTAGE-1", 1);
+        var body = CheckoutPlatform.Checkout(await platform.CardTokenAsync());
+        platform.CartDown = true;
+        try
+        {
+            await (await platform.PlaceOrderAsync(customer, body, key: "retry-me")).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        }
+        finally
+        {
+            platform.CartDown = false;
+        }
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where user_id = @userId", new { userId })).ShouldBe(0);
+
+        var order = await (await platform.PlaceOrderAsync(customer, body, key: "retry-me")).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        order.Status.ShouldBe("confirmed");
+        var replay = await (await platform.PlaceOrderAsync(customer, body, key: "retry-me")).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        replay.Id.ShouldBe(order.Id); // from here on the key is bound to this order
+    }
+
+    [Fact]
     public async Task Cancelling_before_shipping_voids_the_payment_and_returns_the_stock()
     {
         await platform.ProductAsync("CANCEL-1", 1000, 5);

@@ -56,8 +56,17 @@ public static class CheckoutApi
 
         var (status, body) = await CreateAndRunAsync(request, http, user, userId, db, cart, catalog, payments, saga, pricing.Value, now, ct);
         var record = await db.IdempotencyKeys.SingleAsync(r => r.UserId == userId && r.Key == key, ct);
-        record.ResponseStatus = status;
-        record.ResponseBody = body;
+        if (status == StatusCodes.Status503ServiceUnavailable && record.OrderId is null)
+        {
+            // A peer did not answer before any order existed: nothing happened, so the key is released and the
+            // shopper's retry with it runs the checkout again instead of replaying "unavailable" for ever.
+            db.IdempotencyKeys.Remove(record);
+        }
+        else
+        {
+            record.ResponseStatus = status;
+            record.ResponseBody = body;
+        }
         await db.SaveChangesAsync(ct);
         return Results.Content(body, status < 300 ? "application/json" : "application/problem+json", Encoding.UTF8, status);
     }
@@ -134,7 +143,9 @@ public static class CheckoutApi
         // The first request may still be running: wait for its answer for a little while.
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var record = await db.IdempotencyKeys.AsNoTracking().SingleAsync(r => r.UserId == userId && r.Key == key, ct);
+            var record = await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
+            if (record is null) // the first attempt found a service unavailable and released the key
+                return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "Checkout could not reach a service; try again in a moment.");
             if (record.RequestHash != hash)
                 return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
                     "This Idempotency-Key was already used for a different checkout; use a new key for a new attempt.");

@@ -100,6 +100,7 @@ describe('Checkout', () => {
   });
 
   it('shows the totals as ordering computes them and places the order with one key across retries', async () => {
+    // Ordering releases a key whose first attempt ended in a 503 before any order existed, so the retry runs anew.
     let attempts = 0;
     const api = mockApi({
       'GET /api/v1/shipping/quote': () => json(quote),
