@@ -1,7 +1,7 @@
 import { FormError } from '../../../components/ui';
 import { ActionButton } from '../common';
 import type { Order } from '../types';
-import { postOrderAction, useOrderAction, type OrderActionPath } from './orders';
+import { hasOrderActions, postOrderAction, refundableStatuses, useOrderAction, type OrderActionPath } from './orders';
 import { RefundForm } from './RefundForm';
 import { ShipForm } from './ShipForm';
 
@@ -32,9 +32,10 @@ function SimpleAction({ order, path, label, pendingLabel, confirm, danger }: Sim
   );
 }
 
-const refundable = new Set(['shipped', 'delivered', 'partially_refunded']);
-
-/** What can be done to the order in its current status (the state machine in OrderStatus.cs); null when nothing. */
+/**
+ * What can be done to the order in its current status (the state machine in OrderStatus.cs); null when nothing, which
+ * is exactly when hasOrderActions(order.status) is false.
+ */
 export function OrderActions({ order }: { order: Order }) {
   const n = order.number;
   const cancel = (
@@ -47,6 +48,7 @@ export function OrderActions({ order }: { order: Order }) {
       danger
     />
   );
+  if (!hasOrderActions(order.status)) return null;
   switch (order.status) {
     case 'on_hold':
       return (
@@ -71,7 +73,7 @@ export function OrderActions({ order }: { order: Order }) {
         </>
       );
     default:
-      if (!refundable.has(order.status)) return null;
+      if (!refundableStatuses.has(order.status)) return null;
       return (
         <>
           {order.status === 'shipped' && (

@@ -7,7 +7,7 @@ import { useCanEdit } from '../hooks';
 import type { Order } from '../types';
 import { OrderActions } from './OrderActions';
 import { OrderNotes } from './OrderNotes';
-import { useAdminOrder } from './orders';
+import { hasOrderActions, useAdminOrder } from './orders';
 import { PaymentLedger } from './PaymentLedger';
 
 function Lines({ order }: { order: Order }) {
@@ -118,7 +118,8 @@ function Timeline({ order }: { order: Order }) {
 
 function OrderDetail({ order }: { order: Order }) {
   const canEdit = useCanEdit();
-  const actions = canEdit ? <OrderActions order={order} /> : null;
+  // OrderActions renders nothing for a cancelled or refunded order: decide on the status, not on the element.
+  const showActions = canEdit && hasOrderActions(order.status);
   return (
     <>
       <PageTitle>Order {order.number}</PageTitle>
@@ -131,10 +132,10 @@ function OrderDetail({ order }: { order: Order }) {
           ...(order.failureReason ? [['Why it failed', order.failureReason] as [string, string]] : []),
         ]}
       />
-      {actions && (
+      {showActions && (
         <section aria-labelledby="actions-heading">
           <h2 id="actions-heading">Actions</h2>
-          {actions}
+          <OrderActions order={order} />
         </section>
       )}
       <h2>Items</h2>

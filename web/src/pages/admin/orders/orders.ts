@@ -20,6 +20,17 @@ export const orderStatuses = [
   'partially_refunded',
 ] as const;
 
+/** Statuses an order can still be refunded from. */
+export const refundableStatuses: ReadonlySet<string> = new Set(['shipped', 'delivered', 'partially_refunded']);
+
+/**
+ * Whether OrderActions has anything to offer for an order in this status (the state machine in OrderStatus.cs): a
+ * cancelled, rejected or fully refunded order has none, and the page then shows no Actions section at all.
+ */
+export function hasOrderActions(status: string): boolean {
+  return status === 'on_hold' || status === 'confirmed' || refundableStatuses.has(status);
+}
+
 export function useAdminOrder(id: string) {
   return useQuery({
     queryKey: adminKeys.order(id),

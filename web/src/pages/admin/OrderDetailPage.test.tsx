@@ -1,0 +1,47 @@
+// The Actions section shows only when there is something to do to the order and the person may do it.
+import { screen } from '@testing-library/react';
+import type { Role } from '../../auth/auth';
+import { authResponse, json, mockApi, renderWithProviders } from '../../test/render';
+import AdminRoutes from './AdminRoutes';
+import type { Order } from './types';
+import { testOrder, testPayment } from './testFixtures';
+
+function renderOrder(order: Order, role: Role = 'admin') {
+  mockApi({
+    'GET /api/v1/admin/orders/:id/notes': () => json([]),
+    'GET /api/v1/admin/orders/:id': () => json(order),
+    'GET /api/v1/payments': () => json(testPayment(order.id)),
+  });
+  return renderWithProviders(<AdminRoutes />, { session: authResponse({ roles: [role] }), route: `/admin/orders/${order.id}`, path: '/admin/*' });
+}
+
+describe('order detail actions', () => {
+  it.each(['cancelled', 'refunded', 'rejected', 'payment_failed', 'pending'])('shows no Actions section for a %s order', async (status) => {
+    renderOrder(testOrder({ status }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order 1042' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Items' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Actions' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Actions' })).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['on_hold', 'Approve order'],
+    ['confirmed', 'Mark as shipped'],
+    ['shipped', 'Mark as delivered'],
+    ['delivered', 'Refund'],
+    ['partially_refunded', 'Refund'],
+  ])('shows the Actions section for a %s order', async (status, button) => {
+    renderOrder(testOrder({ status, refunded: status === 'partially_refunded' ? 2000 : 0 }));
+
+    const section = await screen.findByRole('region', { name: 'Actions' });
+    expect(section).toContainElement(screen.getByRole('button', { name: button }));
+  });
+
+  it('shows no Actions section to support staff, whatever the status', async () => {
+    renderOrder(testOrder({ status: 'confirmed' }), 'support');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order 1042' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Actions' })).not.toBeInTheDocument();
+  });
+});
