@@ -5,7 +5,8 @@ import { catalogApi, unwrap } from '../../api/client';
 import { Money, PageTitle, StatusBadge } from '../../components/ui';
 import { QueryView } from './common';
 import { adminKeys } from './queryKeys';
-import { fetchOrderSummary, localMidnight, type OrderSummaryReport } from './summary';
+import { fetchOrderSummary, localMidnight } from './summary';
+import type { OrderSummaryReport } from './types';
 
 const lowStockShown = 10;
 

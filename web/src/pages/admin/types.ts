@@ -21,6 +21,8 @@ export type Review = Catalog['ReviewDto'];
 export type Order = Ordering['OrderDto'];
 export type OrderSummary = Ordering['OrderSummary'];
 export type OrderEvent = Ordering['OrderEventDto'];
+/** the dashboard's figures (GET /api/v1/admin/orders/summary); not OrderSummary, which is one row of the order list */
+export type OrderSummaryReport = Ordering['OrderSummaryDto'];
 
 export type Payment = PaymentsSchema['schemas']['PaymentDto'];
 
