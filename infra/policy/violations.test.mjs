@@ -5,7 +5,9 @@
 //  - fixtures: small hand-written configurations, bad ones reported, good ones not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadTree, readInfra, treeFromSources } from './lib/hcl.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadTree, readInfra, repoRoot, treeFromSources } from './lib/hcl.mjs';
 import { rules } from './lib/rules.mjs';
 
 const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
@@ -87,6 +89,11 @@ const mutations = [
   ['the pack demands KMS on the SSE-S3 logs bucket', 'modules/security/main.tf', '"S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"', '"S3_DEFAULT_ENCRYPTION_KMS"', 'conformance-pack-scope', 'S3_DEFAULT_ENCRYPTION_KMS'],
   ['helm_values grows a key the chart rejects', 'modules/platform/outputs.tf', '    publicUrl   = "https://${local.s.domain_name}"', '    publicUrl   = "https://${local.s.domain_name}"\n    cdnUrl      = "https://media"', 'helm-values-match-chart', 'cdnUrl'],
   ['helm_values wraps the chart keys', 'modules/platform/outputs.tf', '      masterSecret = module.aurora.master_secret_arn\n    }\n    database', '      masterSecretName = module.aurora.master_secret_arn\n    }\n    database', 'helm-values-match-chart', 'masterSecretName'],
+  ['helm_values stops passing the master secret', 'modules/platform/outputs.tf', '      masterSecret = module.aurora.master_secret_arn\n', '', 'helm-values-placeholders', 'has migrations.masterSecret, which helm_values does not'],
+  ['helm_values grows a key the placeholders lack', 'modules/platform/outputs.tf', '    publicUrl   = "https://${local.s.domain_name}"', '    publicUrl   = "https://${local.s.domain_name}"\n    features    = { newCheckout = true }', 'helm-values-placeholders', 'lacks features.newCheckout'],
+  ['helm_values drops the ALB access logs switch', 'modules/platform/outputs.tf', '        "access_logs.s3.enabled=true",\n', '', 'helm-values-placeholders', 'loadBalancerAttributes names'],
+  ['ALB deletion protection no longer follows the settings', 'modules/platform/outputs.tf', '"deletion_protection.enabled=${local.s.deletion_protection}"', '"deletion_protection.enabled=false"', 'helm-values-placeholders', 'deletion_protection.enabled=${local.s.deletion_protection}'],
+  ['dev settings move Redis to ElastiCache, its placeholder still says inCluster', 'envs/dev/main.tf', 'mode               = "inCluster"', 'mode               = "external"', 'helm-values-placeholders', 'redis.mode'],
   ['organization untagged', 'organization/versions.tf', '    CostCenter  = "bazaar-shared"\n', '', 'required-tags', 'CostCenter'],
 ];
 
@@ -262,3 +269,23 @@ test('fixture: a registry module without a version and a local module that does 
   assert.match(violations, /module\.vpc: registry module/);
   assert.match(violations, /module\.gone: source \.\.\/missing/);
 });
+
+// The placeholders deploy/helm/bazaar/infra/<env>.yaml against helm_values and infra's names.
+const placeholder = (env) => fs.readFileSync(path.join(repoRoot, 'deploy/helm/bazaar/infra', `${env}.yaml`), 'utf8');
+const placeholderCases = [
+  ['dev loses redis.mode', 'dev', '  mode: inCluster\n', '', /dev\.yaml: lacks redis\.mode/],
+  ['prod names the staging account', 'prod', 'arn:aws:iam::555555555555:role/bazaar-prod-catalog', 'arn:aws:iam::444444444444:role/bazaar-prod-catalog', /services\.catalog\.iamRoleArn/],
+  ['staging grows a key infra does not write', 'staging', 'media:\n', 'media:\n  cdnUrl: https://media.staging.shop.example.com\n', /has media\.cdnUrl/],
+  ['prod ALB without deletion protection', 'prod', 'deletion_protection.enabled=true', 'deletion_protection.enabled=false', /prod\.yaml: deletion_protection\.enabled is false/],
+  ['dev media bucket named the old way', 'dev', 's3Bucket: bazaar-dev-333333333333-media', 's3Bucket: bazaar-dev-media', /media\.s3Bucket/],
+];
+for (const [name, env, find, replace, pattern] of placeholderCases) {
+  test(`reports a planted placeholder mistake: ${name} (helm-values-placeholders)`, async () => {
+    const original = placeholder(env);
+    assert.ok(original.includes(find), `mutation no longer applies: "${find}" is not in deploy/helm/bazaar/infra/${env}.yaml`);
+    const tree = await loadTree();
+    tree.placeholderOverrides = { [env]: original.replace(find, replace) };
+    const violations = byId['helm-values-placeholders'].check(tree);
+    assert.ok(violations.some((v) => pattern.test(v)), `nothing matched ${pattern}:\n  ${violations.join('\n  ')}`);
+  });
+}

@@ -42,6 +42,7 @@ output "helm_values" {
       loadBalancerAttributes = join(",", [
         "routing.http.drop_invalid_header_fields.enabled=true",
         "deletion_protection.enabled=${local.s.deletion_protection}",
+        "access_logs.s3.enabled=true",
         "access_logs.s3.bucket=${module.logs_bucket.id}",
         "access_logs.s3.prefix=alb",
       ])

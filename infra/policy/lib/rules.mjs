@@ -6,7 +6,10 @@
 // sources. Rule `iam-least-privilege` enforces the last point so no policy escapes the other checks.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { blocks, infraRoot } from './hcl.mjs';
+
+const YAML = createRequire(new URL('../../../tools/validate/package.json', import.meta.url))('yaml');
 
 export const REQUIRED_TAGS = ['Project', 'Environment', 'Owner', 'CostCenter', 'ManagedBy'];
 const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
@@ -652,6 +655,109 @@ rule('helm-values-match-chart', 'helm_values holds exactly keys the chart schema
   const need = ['environment', 'publicUrl', 'services', 'migrations', 'database', 'redis', 'media', 'externalSecrets', 'ingress'];
   for (const k of need) if (!(k in value)) problems.push(`modules/platform: helm_values needs ${k}`);
   if (!text(value.redis).includes('inCluster') || !text(value.redis).includes('local.redis_external')) problems.push('modules/platform: helm_values.redis.mode must follow the settings (inCluster without ElastiCache)');
+  return problems;
+});
+
+const PLACEHOLDERS = path.join(infraRoot, '..', 'deploy', 'helm', 'bazaar', 'infra');
+const ENVS = ['dev', 'staging', 'prod'];
+
+/**
+ * What helm_values writes, from the HCL: { paths: Set of dotted key paths down to the leaves, attributes: the ALB
+ * attribute names of ingress.loadBalancerAttributes }. Objects built by expressions count: the services `for`
+ * expression gives one key per service of modules/settings, a conditional of objects the keys of its branches.
+ */
+function helmValuesShape(value, services) {
+  const paths = new Set();
+  let attributes = null;
+  const walk = (val, where) => {
+    if (val && typeof val === 'object' && !Array.isArray(val)) {
+      for (const [k, v] of Object.entries(val)) walk(v, [...where, k]);
+      return;
+    }
+    const whole = typeof val === 'string' ? val.match(/^\$\{([\s\S]*)\}$/) : null;
+    const inner = whole ? whole[1].trim() : '';
+    const forMap = inner.match(/^\{\s*for\s+\w+\s+in\s+[\w.]+\s*:\s*\w+\s*=>\s*\{([\s\S]*)\}\s*\}$/);
+    if (forMap) {
+      for (const svc of services) for (const k of exprKeys(forMap[1])) paths.add([...where, svc, k].join('.'));
+    } else if (/\?\s*\{/.test(inner)) {
+      for (const k of new Set(exprKeys(inner))) paths.add([...where, k].join('.'));
+    } else {
+      paths.add(where.join('.'));
+      if (where.join('.') === 'ingress.loadBalancerAttributes') {
+        attributes = quoted(inner).map((q) => q.match(/^([\w.]+)=/)?.[1]).filter(Boolean);
+      }
+    }
+  };
+  walk(value, []);
+  return { paths, attributes };
+}
+
+/** Dotted key paths of a values file, down to scalars and lists. */
+function valuePaths(val, where = [], out = new Set()) {
+  if (val && typeof val === 'object' && !Array.isArray(val)) for (const [k, v] of Object.entries(val)) valuePaths(v, [...where, k], out);
+  else out.add(where.join('.'));
+  return out;
+}
+
+const lbAttributes = (text) => Object.fromEntries(String(text ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+
+// The committed deploy/helm/bazaar/infra/<env>.yaml stand in for `terraform output helm_values` until the first
+// apply: same keys as the HCL declares, and infra's names for that environment (account, roles, buckets, secrets).
+// `tree.placeholderOverrides` ({ env: yaml text }) lets the violation tests plant a mistake.
+rule('helm-values-placeholders', "deploy/helm/bazaar/infra/<env>.yaml has helm_values' keys and infra's names for the environment", (tree) => {
+  const problems = [];
+  const value = tree.get('modules/platform')?.outputs.helm_values?.value;
+  const services = tree.get('modules/settings')?.locals.services;
+  if (!value || !Array.isArray(services)) return ['modules/platform output helm_values and modules/settings local services are needed'];
+  const shape = helmValuesShape(value, services);
+  if (!shape.attributes?.includes('deletion_protection.enabled') || !text(value.ingress?.loadBalancerAttributes).includes('deletion_protection.enabled=${local.s.deletion_protection}')) {
+    problems.push('modules/platform: helm_values.ingress.loadBalancerAttributes must set deletion_protection.enabled=${local.s.deletion_protection}');
+  }
+  for (const env of ENVS) {
+    const file = `deploy/helm/bazaar/infra/${env}.yaml`;
+    const root = tree.get(`envs/${env}`);
+    const settings = root?.modules.find((m) => m.name === 'settings')?.body;
+    const account = root?.locals.account_id;
+    if (!settings || !account) { problems.push(`envs/${env}: settings module or local account_id missing`); continue; }
+    let placeholder;
+    try {
+      placeholder = YAML.parse(tree.placeholderOverrides?.[env] ?? fs.readFileSync(path.join(PLACEHOLDERS, `${env}.yaml`), 'utf8'));
+    } catch (error) {
+      problems.push(`${file}: ${error.message}`);
+      continue;
+    }
+    const have = valuePaths(placeholder ?? {});
+    for (const p of shape.paths) if (!have.has(p)) problems.push(`${file}: lacks ${p} (helm_values has it)`);
+    for (const p of have) if (!shape.paths.has(p)) problems.push(`${file}: has ${p}, which helm_values does not`);
+    const attrs = lbAttributes(placeholder?.ingress?.loadBalancerAttributes);
+    if (shape.attributes && JSON.stringify(Object.keys(attrs)) !== JSON.stringify(shape.attributes)) {
+      problems.push(`${file}: loadBalancerAttributes names ${Object.keys(attrs)}, helm_values writes ${shape.attributes}`);
+    }
+    // Names and values infra derives for this environment.
+    const region = settings.region;
+    const role = (name) => `arn:aws:iam::${account}:role/bazaar-${env}-${name}`;
+    const expect = {
+      environment: env,
+      publicUrl: `https://${settings.domain_name}`,
+      'ingress.host': settings.domain_name,
+      'migrations.iamRoleArn': role('migrations'),
+      'externalSecrets.iamRoleArn': role('external-secrets'),
+      'externalSecrets.keyPrefix': `bazaar/${env}`,
+      'externalSecrets.region': region,
+      'media.s3Bucket': `bazaar-${env}-${account}-media`,
+      'media.s3Region': region,
+      'redis.mode': settings.redis?.mode,
+      ...Object.fromEntries(services.map((svc) => [`services.${svc}.iamRoleArn`, role(svc)])),
+    };
+    const get = (p) => p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), placeholder);
+    for (const [p, want] of Object.entries(expect)) if (get(p) !== want) problems.push(`${file}: ${p} is ${JSON.stringify(get(p))}, infra writes ${JSON.stringify(want)}`);
+    const arnIn = (service) => new RegExp(`^arn:aws:${service}:${region}:${account}:`);
+    if (!/secret:rds!cluster-/.test(get('migrations.masterSecret') ?? '') || !arnIn('secretsmanager').test(get('migrations.masterSecret'))) problems.push(`${file}: migrations.masterSecret is not an RDS-managed secret of ${account} in ${region}`);
+    if (!arnIn('acm').test(get('ingress.certificateArn') ?? '')) problems.push(`${file}: ingress.certificateArn is not a certificate of ${account} in ${region}`);
+    if (!new RegExp(`^arn:aws:wafv2:${region}:${account}:regional/webacl/bazaar-${env}-`).test(get('ingress.wafAclArn') ?? '')) problems.push(`${file}: ingress.wafAclArn is not bazaar-${env}'s web ACL in ${account}`);
+    if (attrs['deletion_protection.enabled'] !== String(settings.deletion_protection)) problems.push(`${file}: deletion_protection.enabled is ${attrs['deletion_protection.enabled']}, the settings say ${settings.deletion_protection}`);
+    if (attrs['access_logs.s3.bucket'] !== `bazaar-${env}-${account}-logs`) problems.push(`${file}: ALB access logs go to ${attrs['access_logs.s3.bucket']}, not bazaar-${env}-${account}-logs`);
+  }
   return problems;
 });
 
