@@ -289,3 +289,21 @@ for (const [name, env, find, replace, pattern] of placeholderCases) {
     assert.ok(violations.some((v) => pattern.test(v)), `nothing matched ${pattern}:\n  ${violations.join('\n  ')}`);
   });
 }
+
+// The terraform workflow against the roots.
+const workflow = fs.readFileSync(path.join(repoRoot, '.github/workflows/terraform.yml'), 'utf8');
+const workflowCases = [
+  ['an older Terraform in CI', /terraform_version: 1\.11\.4/, 'terraform_version: 1.10.5', /sets up Terraform "1\.10\.5"/],
+  ['the apply job plans with the read-only role', /TF_VAR_terraform_role: bazaar-terraform$/m, 'TF_VAR_terraform_role: bazaar-terraform-readonly', /apply job must set TF_VAR_terraform_role=bazaar-terraform,/],
+  ['the plan job on a GitHub-hosted runner', /runs-on: \[self-hosted, "bazaar-\$\{\{ matrix\.env \}\}"\]/, 'runs-on: ubuntu-24.04', /plan job runs on/],
+  ['the saved plan kept one day', /retention-days: 7/, 'retention-days: 1', /retention-days 7/],
+];
+for (const [name, find, replace, pattern] of workflowCases) {
+  test(`reports a planted workflow mistake: ${name} (terraform-workflow)`, async () => {
+    assert.ok(find.test(workflow), `mutation no longer applies: ${find} is not in .github/workflows/terraform.yml`);
+    const tree = await loadTree();
+    tree.workflowOverride = workflow.replace(find, replace);
+    const violations = byId['terraform-workflow'].check(tree);
+    assert.ok(violations.some((v) => pattern.test(v)), `nothing matched ${pattern}:\n  ${violations.join('\n  ')}`);
+  });
+}

@@ -658,6 +658,42 @@ rule('helm-values-match-chart', 'helm_values holds exactly keys the chart schema
   return problems;
 });
 
+const TERRAFORM_WORKFLOW = path.join(infraRoot, '..', '.github', 'workflows', 'terraform.yml');
+
+// The workflow that plans and applies these roots: the Terraform they require, the role each job works as
+// (var.terraform_role is ephemeral, so the apply sets it again), and a runner that reaches the private EKS endpoint
+// (the Helm provider). `tree.workflowOverride` (yaml text) lets the violation tests plant a mistake.
+rule('terraform-workflow', 'the terraform workflow runs the required Terraform, as the read-only role to plan and the admin role to apply, on self-hosted runners', (tree) => {
+  const problems = [];
+  const where = '.github/workflows/terraform.yml';
+  let wf;
+  try {
+    wf = YAML.parse(tree.workflowOverride ?? fs.readFileSync(TERRAFORM_WORKFLOW, 'utf8'));
+  } catch (error) {
+    return [`${where}: ${error.message}`];
+  }
+  const required = [...each(tree)].flatMap((c) => c.terraform.map((t) => t.required_version)).find(Boolean);
+  const minor = required?.match(/^~> (\d+\.\d+)\.\d+$/)?.[1];
+  const jobs = wf?.jobs ?? {};
+  for (const [name, job] of Object.entries(jobs)) {
+    for (const step of job.steps ?? []) {
+      if (!String(step.uses ?? '').startsWith('hashicorp/setup-terraform@')) continue;
+      const v = String(step.with?.terraform_version ?? '');
+      if (!minor || !new RegExp(`^${minor.replace('.', '\\.')}\\.\\d+$`).test(v)) problems.push(`${where}: job ${name} sets up Terraform "${v}", the roots require "${required}"`);
+    }
+  }
+  const roleOf = (job) => [job?.env, ...(job?.steps ?? []).map((st) => st.env)].map((e) => e?.TF_VAR_terraform_role).find(Boolean);
+  for (const [name, role] of [['plan', 'bazaar-terraform-readonly'], ['apply', 'bazaar-terraform']]) {
+    const job = jobs[name];
+    if (!job) { problems.push(`${where}: no ${name} job`); continue; }
+    if (roleOf(job) !== role) problems.push(`${where}: the ${name} job must set TF_VAR_terraform_role=${role}, not ${roleOf(job)}`);
+    if (!list(job['runs-on']).includes('self-hosted')) problems.push(`${where}: the ${name} job runs on ${JSON.stringify(job['runs-on'])}, which cannot reach the private EKS endpoint`);
+  }
+  const upload = (jobs.plan?.steps ?? []).find((st) => String(st.uses ?? '').startsWith('actions/upload-artifact@'));
+  if (!(upload?.with?.['retention-days'] >= 7)) problems.push(`${where}: keep the saved plan as long as an approval may take (retention-days 7), not ${upload?.with?.['retention-days']}`);
+  return problems;
+});
+
 const PLACEHOLDERS = path.join(infraRoot, '..', 'deploy', 'helm', 'bazaar', 'infra');
 const ENVS = ['dev', 'staging', 'prod'];
 
