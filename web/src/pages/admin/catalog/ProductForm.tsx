@@ -51,13 +51,38 @@ interface ProductFormProps {
   readOnly?: boolean;
   /** shown under the form-level error, e.g. a way to reload after a conflict */
   errorAction?: ReactNode;
+  /** told after each change whether the inputs still match `initial` (false) or hold unsaved edits (true) */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
-export function ProductForm({ initial, mode, onSubmit, pending, error, readOnly = false, errorAction }: ProductFormProps) {
+type FormText = Omit<ProductFormValues, 'attributes'> & { attributes: string };
+
+function formText(values: ProductFormValues): FormText {
+  return { ...values, attributes: formatKeyValues(values.attributes) };
+}
+
+/**
+ * The product's details. The inputs start from `initial` and start over whenever the parent passes a different
+ * `initial` object (memoize it): the parent decides when newer values may replace what is being typed.
+ */
+export function ProductForm({ initial, mode, onSubmit, pending, error, readOnly = false, errorAction, onDirtyChange }: ProductFormProps) {
   const categories = useAdminCategories();
-  const [values, setValues] = useState({ ...initial, attributes: formatKeyValues(initial.attributes) });
+  const [values, setValues] = useState(() => formText(initial));
   const [attributesError, setAttributesError] = useState<string>();
-  const set = (name: keyof typeof values) => (event: { target: { value: string } }) => setValues({ ...values, [name]: event.target.value });
+  const [startedFrom, setStartedFrom] = useState(initial);
+  if (startedFrom !== initial) {
+    setStartedFrom(initial);
+    setValues(formText(initial));
+    setAttributesError(undefined);
+  }
+  const set = (name: keyof FormText) => (event: { target: { value: string } }) => {
+    const next = { ...values, [name]: event.target.value };
+    setValues(next);
+    if (onDirtyChange) {
+      const start = formText(initial);
+      onDirtyChange((Object.keys(start) as (keyof FormText)[]).some((key) => next[key] !== start[key]));
+    }
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
