@@ -83,7 +83,10 @@ export function refreshSession(): Promise<Session | null> {
         headers: { 'Content-Type': 'application/json' },
         body: '{}',
       });
-      return setSession(response.ok ? ((await response.json()) as AuthResponse) : null);
+      if (response.ok) return setSession((await response.json()) as AuthResponse);
+      // Only identity's 401 says the session is over; a 429 or a 5xx says nothing about the cookie, which may well
+      // still be good: keep what we have (and the hint, so the next page load asks again).
+      return response.status === 401 ? setSession(null) : current;
     } catch {
       return current; // offline: keep what we have; the next call tries again
     } finally {

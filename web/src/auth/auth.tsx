@@ -1,8 +1,9 @@
 // Who is signed in, for components: the session store (src/api/session.ts) as React state, plus the account actions
 // that change it. A reload restores the session from identity's refresh cookie before protected pages decide.
-import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { cartApi, identityApi, unwrap } from '../api/client';
+import { ApiError } from '../api/problem';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
 import { getSession, mayHaveSession, refreshSession, setSession, subscribe, type Session, type User } from '../api/session';
 
@@ -23,16 +24,31 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 
 let restoring: Promise<unknown> | null = null;
 
-/** Folds the guest cart into the customer's; the guest id is forgotten only once the merge has succeeded. */
-async function mergeGuestCart(): Promise<void> {
+/**
+ * Folds the guest cart into the customer's. The guest id is forgotten once merged, or when the cart service says
+ * there is nothing to merge (expired: 404, not a cart id: 400); after a lost answer or a 5xx it is kept, and the
+ * merge is tried again at the next page load. Signing in succeeds either way.
+ */
+function mergeGuestCart(): Promise<boolean> {
+  // One merge at a time: sign-in and the page-load retry can both ask, and the guest cart must be folded in once.
+  merging ??= mergeOnce().finally(() => {
+    merging = null;
+  });
+  return merging;
+}
+
+let merging: Promise<boolean> | null = null;
+
+async function mergeOnce(): Promise<boolean> {
   const cartId = getGuestCartId();
-  if (!cartId) return;
+  if (!cartId) return false;
   try {
     await unwrap(cartApi.POST('/api/v1/cart/merge', { body: { cartId } }));
     setGuestCartId(null);
-  } catch {
-    // The guest cart may have expired (404) or the cart service is away: signing in still succeeds.
-    setGuestCartId(null);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 400 || error.status === 404)) setGuestCartId(null);
+    return false;
   }
 }
 
@@ -40,6 +56,27 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const session = useSyncExternalStore(subscribe, getSession, getSession);
   const [ready, setReady] = useState(session !== null);
   const queryClient = useQueryClient();
+  const userId = session?.user.id ?? null;
+
+  // Whenever the signed-in user changes (sign-in, sign-out, a session that ended on its own), nothing cached for the
+  // previous one may show: orders, cart, account.
+  const previousUser = useRef(userId);
+  useEffect(() => {
+    const previous = previousUser.current;
+    previousUser.current = userId;
+    // Signing in (nobody → someone) keeps what a guest saw; a change away from a signed-in user resets everything
+    // but the public catalog (pages on screen fetch again, as the new user or as a guest).
+    if (previous === null || previous === userId) return;
+    void queryClient.resetQueries({ predicate: (query) => !['categories', 'products', 'product', 'reviews', 'suggest'].includes(String(query.queryKey[0])) });
+  }, [userId, queryClient]);
+
+  // A merge that failed earlier (the cart service was away) is retried once the user is known.
+  useEffect(() => {
+    if (!ready || !userId) return;
+    void mergeGuestCart().then((merged) => {
+      if (merged) void queryClient.invalidateQueries({ queryKey: ['cart'] });
+    });
+  }, [ready, userId, queryClient]);
 
   useEffect(() => {
     if (ready) return;

@@ -1,8 +1,10 @@
-import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { useAuth } from '../auth/auth';
 import { useCart } from '../shop/cart';
 import { useCategories } from '../shop/catalog';
 import { SearchBox } from './SearchBox';
+import { SignOutButton } from './SignOutButton';
 
 function CartLink() {
   const cart = useCart();
@@ -15,8 +17,7 @@ function CartLink() {
 }
 
 function AccountMenu() {
-  const { user, ready, hasRole, signOut } = useAuth();
-  const navigate = useNavigate();
+  const { user, ready, hasRole } = useAuth();
   if (!ready) return null;
   if (!user) {
     return (
@@ -33,22 +34,31 @@ function AccountMenu() {
       </Link>
       <Link to="/orders">Orders</Link>
       {hasRole('support') && <Link to="/admin">Back office</Link>}
-      <button
-        type="button"
-        className="link-button"
-        onClick={async () => {
-          await signOut();
-          navigate('/');
-        }}
-      >
-        Sign out
-      </button>
+      <SignOutButton className="link-button" />
     </nav>
   );
 }
 
+/**
+ * After a client-side navigation focus moves to the main content, as a page load would put it at the top: keyboard
+ * users continue from there and screen readers read the new page. Not on the first render, and not when only the
+ * query changes (filters and paging keep focus where the shopper is).
+ */
+function useFocusMainOnNavigation() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
+}
+
 export function Layout() {
   const categories = useCategories();
+  useFocusMainOnNavigation();
   return (
     <>
       <a className="skip-link" href="#main">

@@ -16,7 +16,10 @@ function useDebounced<T>(value: T, ms: number): T {
 
 export function SearchBox() {
   const [params] = useSearchParams();
-  const [text, setText] = useState(params.get('q') ?? '');
+  const urlText = params.get('q') ?? '';
+  const [text, setText] = useState(urlText);
+  // Back and forward between searches: the box shows the search on screen.
+  useEffect(() => setText(urlText), [urlText]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const navigate = useNavigate();

@@ -1,8 +1,19 @@
 // Small building blocks every page uses, so loading, empty and error states look and read the same everywhere.
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/problem';
-import { formatMoney } from '../format';
+import { formatMoney, humanize } from '../format';
+
+/**
+ * After a submit that found errors, focus the first invalid field (it reads out its own message). Call it with the
+ * errors object; it acts when that object changes and is not empty.
+ */
+export function useFocusFirstInvalid(form: { current: HTMLElement | null }, errors: Record<string, unknown>) {
+  useEffect(() => {
+    if (Object.keys(errors).length === 0) return;
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [form, errors]);
+}
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -176,14 +187,19 @@ const statusTone: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  const label = status.replace(/_/g, ' ');
-  return <span className={`badge badge-${statusTone[status] ?? 'info'}`}>{label.charAt(0).toUpperCase() + label.slice(1)}</span>;
+  return <span className={`badge badge-${statusTone[status] ?? 'info'}`}>{humanize(status)}</span>;
 }
 
+/** The page's one h1; its text also becomes the document title ("… · Bazaar"), which screen readers announce. */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const text = heading.current?.textContent?.trim();
+    document.title = text ? `${text} · Bazaar` : 'Bazaar';
+  });
   return (
     <div className="page-title">
-      <h1>{children}</h1>
+      <h1 ref={heading}>{children}</h1>
       {actions && <div className="page-actions">{actions}</div>}
     </div>
   );

@@ -27,8 +27,9 @@ export function useCartKey() {
 export function useCart() {
   const { user, ready } = useAuth();
   const signedIn = user !== null;
+  const queryKey = useCartKey();
   return useQuery({
-    queryKey: ['cart', user?.id ?? 'guest'],
+    queryKey,
     enabled: ready,
     queryFn: async () => {
       if (!signedIn && !getGuestCartId()) return null; // no cart yet: nothing to ask for
@@ -50,7 +51,7 @@ export function useCartActions() {
   const { user } = useAuth();
   const signedIn = user !== null;
   const queryClient = useQueryClient();
-  const key = ['cart', user?.id ?? 'guest'];
+  const key = useCartKey();
   const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
 
   const setQuantity = useMutation({

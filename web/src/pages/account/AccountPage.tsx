@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { identityApi, unwrap } from '../../api/client';
 import { updateUser, type User } from '../../api/session';
+import { SignOutButton } from '../../components/SignOutButton';
 import { useAuth } from '../../auth/auth';
 import { Field, PageTitle } from '../../components/ui';
 import { FormAlert, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
@@ -191,27 +192,5 @@ function PasswordForm({ email }: { email: string }) {
         </button>
       </form>
     </section>
-  );
-}
-
-function SignOutButton() {
-  const { signOut } = useAuth();
-  const navigate = useNavigate();
-  const [signingOut, setSigningOut] = useState(false);
-
-  async function onClick() {
-    setSigningOut(true);
-    try {
-      await signOut();
-    } finally {
-      // replace: Back must not lead to a page that needs the session just ended
-      navigate('/', { replace: true });
-    }
-  }
-
-  return (
-    <button type="button" className="button secondary" disabled={signingOut} onClick={onClick}>
-      {signingOut ? 'Signing out…' : 'Sign out'}
-    </button>
   );
 }

@@ -1,6 +1,6 @@
 // Checkout in four steps: address, shipping method, payment, review. The order is placed once, however often the
 // button is pressed or the request retried: see shop/checkoutAttempt.ts.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
@@ -49,6 +49,19 @@ export function Checkout({ cart }: { cart: Cart }) {
   const [declined, setDeclined] = useState<string>();
   const [addressErrors, setAddressErrors] = useState<Record<string, string>>({});
 
+  // Each step replaces the form: put focus on the new step's heading so keyboard and screen reader users follow.
+  const stepArea = useRef<HTMLDivElement>(null);
+  const firstStep = useRef(true);
+  useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
+    const heading = stepArea.current?.querySelector('h2');
+    heading?.setAttribute('tabindex', '-1');
+    heading?.focus();
+  }, [step]);
+
   const quote = useQuery({
     queryKey: ['shipping-quote', address.country, address.region, cart.subtotal, cart.itemCount],
     enabled: step !== 'address',
@@ -67,7 +80,7 @@ export function Checkout({ cart }: { cart: Cart }) {
         ))}
       </ol>
       <div className="checkout">
-        <div>
+        <div ref={stepArea}>
           {step === 'address' && (
             <AddressStep
               initial={address}
@@ -130,6 +143,8 @@ export function Checkout({ cart }: { cart: Cart }) {
 function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: string | null }) {
   const currency = cart.currency ?? quote?.currency ?? 'EUR';
   const shipping = quote?.methods.find((m) => m.method === method)?.price;
+  // Once quoted, every figure is the quote's: prices as ordering will charge them now, not as the cart last showed.
+  const subtotal = quote?.subtotal ?? cart.subtotal;
   const tax = quote && shipping !== undefined ? estimateTax(quote.subtotal, shipping, quote.taxBasisPoints) : undefined;
   return (
     <aside className="summary-box" aria-labelledby="summary-heading">
@@ -145,7 +160,7 @@ function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: s
         <dl>
           <dt>Subtotal</dt>
           <dd>
-            <Money minor={cart.subtotal} currency={currency} />
+            <Money minor={subtotal} currency={currency} />
           </dd>
           <dt>Shipping</dt>
           <dd>{shipping === undefined ? '—' : <Money minor={shipping} currency={currency} />}</dd>
@@ -155,7 +170,7 @@ function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: s
             <>
               <dt className="grand">Total</dt>
               <dd className="grand">
-                <Money minor={cart.subtotal + shipping + tax} currency={currency} />
+                <Money minor={subtotal + shipping + tax} currency={currency} />
               </dd>
             </>
           )}
@@ -188,6 +203,7 @@ function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, on
     onSuccess: (placed: Order) => {
       endAttempt();
       void queryClient.invalidateQueries({ queryKey: cartKey });
+      void queryClient.invalidateQueries({ queryKey: ['orders'] });
       if (placed.status === 'payment_failed') onDeclined(failureSentence(placed));
       else if (placed.status === 'rejected') navigate(`/orders/${placed.id}`, { replace: true });
       else navigate(`/orders/${placed.id}?placed=1`, { replace: true });

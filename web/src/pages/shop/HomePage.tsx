@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../api/client';
@@ -6,6 +7,9 @@ import { Empty, ErrorState, Loading } from '../../components/ui';
 import { useCategories, type ProductPage } from '../../shop/catalog';
 
 export function HomePage() {
+  useEffect(() => {
+    document.title = 'Bazaar: everyday things, well made';
+  }, []);
   const categories = useCategories();
   const featured = useQuery({
     queryKey: ['products', 'featured'],

@@ -1,5 +1,6 @@
 // Category pages and search results: filters, sort and paging all live in the URL, so a listing can be shared,
 // bookmarked and restored with the back button.
+import { useEffect, useState } from 'react';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { catalogApi, unwrap } from '../../api/client';
@@ -66,7 +67,10 @@ export function ListingPage({ mode }: { mode: 'category' | 'search' }) {
       ) : (
         <div className="listing">
           <Facets page={listing.data} params={params} update={update} mode={mode} />
-          <section aria-label="Products" aria-busy={listing.isFetching}>
+          <section aria-labelledby="products-heading" aria-busy={listing.isFetching}>
+            <h2 id="products-heading" className="visually-hidden">
+              Products
+            </h2>
             <div className="listing-bar">
               <p className="muted" role="status">
                 {listing.data.total} product{listing.data.total === 1 ? '' : 's'}
@@ -87,7 +91,7 @@ export function ListingPage({ mode }: { mode: 'category' | 'search' }) {
             {listing.data.items.length ? (
               <ProductGrid products={listing.data.items} />
             ) : (
-              <Empty action={<Link to={mode === 'search' ? '/' : '?'}>Clear the filters</Link>}>
+              <Empty action={<Link to={mode === 'search' ? `?q=${encodeURIComponent(q)}` : '?'}>Clear the filters</Link>}>
                 No products match. Try fewer filters or another word.
               </Empty>
             )}
@@ -136,12 +140,26 @@ function Facets({ page, params, update, mode }: FacetsProps) {
       for (const b of brands.includes(brand) ? brands.filter((x) => x !== brand) : [...brands, brand]) next.append('brand', b);
     });
 
+  // On a phone the filters fold away below a "Filters" switch, so the products come first; from tablet width up
+  // they are always open beside the grid.
+  const wide = useMediaQuery('(min-width: 900px)');
+  const [open, setOpen] = useState(false);
   return (
-    <aside className="facets" aria-label="Filters">
+    <details className="facets" open={wide || open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary className="facets-toggle">Filters</summary>
+      <div role="group" aria-label="Filters">
       {page.facets.categories.length > 0 && (
         <fieldset>
           <legend>Category</legend>
           <ul className="plain">
+            {mode === 'search' && params.has('category') && (
+              <li>
+                <label>
+                  <input type="radio" name="category" checked={false} onChange={() => update((next) => next.delete('category'))} />
+                  Any category
+                </label>
+              </li>
+            )}
             {page.facets.categories.map((c) => (
               <li key={c.id}>
                 {mode === 'search' ? (
@@ -244,6 +262,19 @@ function Facets({ page, params, update, mode }: FacetsProps) {
           In stock only
         </label>
       </fieldset>
-    </aside>
+      </div>
+    </details>
   );
+}
+
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia?.(query).matches ?? true);
+  useEffect(() => {
+    const list = window.matchMedia?.(query);
+    if (!list) return;
+    const onChange = () => setMatches(list.matches);
+    list.addEventListener('change', onChange);
+    return () => list.removeEventListener('change', onChange);
+  }, [query]);
+  return matches;
 }

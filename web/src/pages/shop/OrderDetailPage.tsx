@@ -44,7 +44,9 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
           <strong>Thank you for your order!</strong>{' '}
           {order.status === 'on_hold'
             ? 'We are checking a few details and will confirm it shortly.'
-            : 'A confirmation is on its way to your inbox.'}
+            : inFlight.has(order.status)
+              ? 'We are confirming your payment; this page updates by itself.'
+              : 'A confirmation is on its way to your inbox.'}
         </div>
       )}
       <PageTitle actions={<StatusBadge status={order.status} />}>Order {order.number}</PageTitle>

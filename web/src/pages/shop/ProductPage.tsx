@@ -29,7 +29,8 @@ export function ProductPage() {
     if (product.error instanceof ApiError && product.error.status === 404) return <NotFound />;
     return <ErrorState error={product.error} retry={() => void product.refetch()} />;
   }
-  return <ProductView product={product.data} />;
+  // Keyed by product: moving to another product starts its choices, gallery and review draft afresh.
+  return <ProductView key={product.data.id} product={product.data} />;
 }
 
 function ProductView({ product }: { product: ProductDetail }) {
@@ -111,7 +112,8 @@ function optionAxes(variants: Variant[]): [string, string[]][] {
 function Purchase({ product }: { product: ProductDetail }) {
   const firstAvailable = product.variants.find((v) => v.availability !== 'out_of_stock') ?? product.variants[0];
   const [chosen, setChosen] = useState<Record<string, string>>(firstAvailable?.options ?? {});
-  const [quantity, setQuantity] = useState(1);
+  const [quantityText, setQuantityText] = useState('1');
+  const quantity = Math.min(99, Math.max(1, Number.parseInt(quantityText, 10) || 1));
   const [added, setAdded] = useState(false);
   const cart = useCart();
   const { setQuantity: saveQuantity } = useCartActions();
@@ -128,8 +130,11 @@ function Purchase({ product }: { product: ProductDetail }) {
     event.preventDefault();
     if (!variant) return;
     setAdded(false);
-    // The cart keeps one line per SKU and PUT sets its quantity: adding again adds to what is there (at most 99).
-    const inCart = cart.data?.lines.find((line) => line.sku === variant.sku)?.quantity ?? 0;
+    // The cart keeps one line per SKU and PUT sets its quantity: adding again adds to what is there (at most 99),
+    // read afresh (another tab may have changed the cart since this page loaded it).
+    const fresh = await cart.refetch();
+    if (fresh.isError) return;
+    const inCart = fresh.data?.lines.find((line) => line.sku === variant.sku)?.quantity ?? 0;
     try {
       await saveQuantity.mutateAsync({ sku: variant.sku, quantity: Math.min(99, inCart + quantity) });
       setAdded(true);
@@ -167,7 +172,8 @@ function Purchase({ product }: { product: ProductDetail }) {
           <p className="price">
             <Money minor={variant.price} currency={product.currency} />{' '}
             {variant.compareAtPrice && variant.compareAtPrice > variant.price && (
-              <s className="muted" aria-label="Was">
+              <s className="muted">
+                <span className="visually-hidden">Was </span>
                 <Money minor={variant.compareAtPrice} currency={product.currency} />
               </s>
             )}
@@ -181,14 +187,15 @@ function Purchase({ product }: { product: ProductDetail }) {
               type="number"
               min={1}
               max={99}
-              value={quantity}
-              onChange={(event) => setQuantity(Math.min(99, Math.max(1, Number(event.target.value) || 1)))}
+              value={quantityText}
+              onChange={(event) => setQuantityText(event.target.value)}
+              onBlur={() => setQuantityText(String(quantity))}
             />
-            <button type="submit" className="button" disabled={variant.availability === 'out_of_stock' || saveQuantity.isPending}>
+            <button type="submit" className="button" disabled={variant.availability === 'out_of_stock' || saveQuantity.isPending || cart.isPending}>
               {saveQuantity.isPending ? 'Adding…' : 'Add to cart'}
             </button>
           </div>
-          <FormError error={saveQuantity.error} />
+          <FormError error={saveQuantity.error ?? cart.error} />
           {added && (
             <p className="notice" role="status">
               Added to your cart. <Link to="/cart">View cart</Link>

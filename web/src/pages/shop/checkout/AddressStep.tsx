@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { Field, SelectField } from '../../../components/ui';
+import { useRef, useState, type FormEvent } from 'react';
+import { Field, SelectField, useFocusFirstInvalid } from '../../../components/ui';
 import { countries, type Address } from '../../../shop/orders';
 
 const required: (keyof Address)[] = ['name', 'line1', 'city', 'postalCode', 'country'];
@@ -24,6 +24,8 @@ interface Props {
 export function AddressStep({ initial, serverErrors = {}, onDone }: Props) {
   const [address, setAddress] = useState<Address>(initial);
   const [errors, setErrors] = useState<Record<string, string>>(serverErrors);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(form, errors);
   const set = (field: keyof Address) => (event: { target: { value: string } }) => setAddress({ ...address, [field]: event.target.value });
 
   const submit = (event: FormEvent) => {
@@ -34,7 +36,7 @@ export function AddressStep({ initial, serverErrors = {}, onDone }: Props) {
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="address-heading">
+    <form ref={form} onSubmit={submit} noValidate aria-labelledby="address-heading">
       <h2 id="address-heading">Shipping address</h2>
       {Object.keys(serverErrors).length > 0 && (
         <div className="form-error" role="alert">

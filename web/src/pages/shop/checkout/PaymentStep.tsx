@@ -1,10 +1,10 @@
 // The card goes only to the sandbox provider's tokenisation endpoint; the order carries the token, never the number.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { paymentsApi, unwrap } from '../../../api/client';
 import { ApiError } from '../../../api/problem';
 import type { components } from '../../../api/schema/payments';
-import { Field, FormError } from '../../../components/ui';
+import { Field, FormError, useFocusFirstInvalid } from '../../../components/ui';
 
 export type CardToken = components['schemas']['SandboxToken'];
 
@@ -59,6 +59,8 @@ export function PaymentStep({ declined, onBack, onDone }: Props) {
     onSuccess: onDone,
   });
   const server = tokenize.error instanceof ApiError ? tokenize.error.fields : {};
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(form, errors);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -69,7 +71,7 @@ export function PaymentStep({ declined, onBack, onDone }: Props) {
   const set = (field: keyof CardInput) => (event: { target: { value: string } }) => setCard({ ...card, [field]: event.target.value });
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="payment-heading">
+    <form ref={form} onSubmit={submit} noValidate aria-labelledby="payment-heading">
       <h2 id="payment-heading">Payment</h2>
       {declined && (
         <div className="form-error" role="alert">

@@ -35,12 +35,22 @@ export function ShippingStep({ quote, initial, onBack, onDone }: Props) {
           <legend>Delivery</legend>
           {methods.map((m) => (
             <label key={m.method} className="choice">
-              <input type="radio" name="method" value={m.method} checked={method === m.method} onChange={() => setMethod(m.method)} />
+              <input
+                type="radio"
+                name="method"
+                value={m.method}
+                checked={method === m.method}
+                aria-invalid={error ? true : undefined}
+                onChange={() => {
+                  setMethod(m.method);
+                  setError(undefined);
+                }}
+              />
               <span>{m.name}</span> <span>{m.price === 0 ? 'Free' : <Money minor={m.price} currency={currency} />}</span>
             </label>
           ))}
           {error && (
-            <p className="field-error" id="method-error">
+            <p className="field-error" id="method-error" role="alert">
               {error}
             </p>
           )}
