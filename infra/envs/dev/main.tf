@@ -22,6 +22,12 @@ module "settings" {
     general = { instance_types = ["m7i.large"], min_size = 1, desired_size = 1, max_size = 3 }
     spot    = { instance_types = ["m7i.large", "m6i.large", "c7i.large"], min_size = 0, desired_size = 1, max_size = 4 }
   }
+  karpenter = {
+    instance_families = ["m7i", "m6i", "c7i"]
+    limits            = { general = { cpu = 16, memory_gi = 64 }, spot = { cpu = 32, memory_gi = 128 } }
+    consolidate_after = "1m"
+    disruption_budget = "20%"
+  }
 
   multi_az            = false
   deletion_protection = false

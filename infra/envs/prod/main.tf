@@ -22,6 +22,12 @@ module "settings" {
     general = { instance_types = ["m7g.xlarge"], min_size = 3, desired_size = 3, max_size = 9 }
     spot    = { instance_types = ["m7g.xlarge", "c7g.xlarge", "m8g.xlarge"], min_size = 0, desired_size = 2, max_size = 12 }
   }
+  karpenter = {
+    instance_families = ["m7g", "m8g", "c7g", "r7g", "m7i", "c7i"]
+    limits            = { general = { cpu = 96, memory_gi = 384 }, spot = { cpu = 192, memory_gi = 768 } }
+    consolidate_after = "10m"
+    disruption_budget = "10%"
+  }
 
   multi_az            = true
   deletion_protection = true

@@ -22,6 +22,12 @@ module "settings" {
     general = { instance_types = ["m7g.large"], min_size = 2, desired_size = 2, max_size = 6 }
     spot    = { instance_types = ["m7g.large", "c7g.large"], min_size = 0, desired_size = 1, max_size = 6 }
   }
+  karpenter = {
+    instance_families = ["m7g", "c7g", "m7i", "c7i"]
+    limits            = { general = { cpu = 32, memory_gi = 128 }, spot = { cpu = 48, memory_gi = 192 } }
+    consolidate_after = "5m"
+    disruption_budget = "20%"
+  }
 
   multi_az            = true
   deletion_protection = false

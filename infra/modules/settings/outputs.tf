@@ -17,6 +17,7 @@ output "settings" {
     graviton            = var.graviton
     node_groups         = var.node_groups
     node_ami_types      = local.node_ami_types
+    karpenter           = var.karpenter
     multi_az            = var.multi_az
     deletion_protection = var.deletion_protection
     aurora              = var.aurora

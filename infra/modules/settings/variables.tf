@@ -166,6 +166,41 @@ variable "node_groups" {
   }
 }
 
+variable "karpenter" {
+  description = "Karpenter's NodePools general (on-demand) and spot: the instance families it may launch, the most vCPU and memory each pool may hold, how long a node must be empty or underused before it is consolidated, and how many nodes of a pool may be disrupted at once."
+  type = object({
+    instance_families = list(string)
+    limits = map(object({
+      cpu       = number
+      memory_gi = number
+    }))
+    consolidate_after = string
+    disruption_budget = string
+  })
+
+  validation {
+    # The same families as the organization SCP (approved-sizes); burstable t3/t4g are left to the system group.
+    condition     = length(var.karpenter.instance_families) > 0 && alltrue([for f in var.karpenter.instance_families : contains(["m6i", "m7i", "m7g", "m8g", "c7i", "c7g", "r7i", "r7g"], f)])
+    error_message = "karpenter.instance_families must be approved, non-burstable families (m6i, m7i, m7g, m8g, c7i, c7g, r7i, r7g)."
+  }
+
+  validation {
+    # arm64 families only where images run on Graviton; with graviton on, x86 families may widen the spot pool.
+    condition     = var.graviton || alltrue([for f in var.karpenter.instance_families : !can(regex("^[a-z]+[0-9]+g$", f))])
+    error_message = "karpenter.instance_families may include Graviton (arm64) families only when graviton is true."
+  }
+
+  validation {
+    condition     = toset(keys(var.karpenter.limits)) == toset(["general", "spot"]) && alltrue([for l in values(var.karpenter.limits) : l.cpu > 0 && l.memory_gi > 0])
+    error_message = "karpenter.limits needs positive cpu and memory_gi for exactly general and spot."
+  }
+
+  validation {
+    condition     = can(regex("^[0-9]+(s|m|h)$", var.karpenter.consolidate_after)) && can(regex("^([0-9]|[1-9][0-9]|100)%$|^[0-9]+$", var.karpenter.disruption_budget))
+    error_message = "karpenter.consolidate_after must be a duration such as 5m, disruption_budget a node count or a percentage such as 10%."
+  }
+}
+
 # --- data ------------------------------------------------------------------------------------------------------
 
 variable "multi_az" {

@@ -24,6 +24,12 @@ variables {
     general = { instance_types = ["m7g.xlarge"], min_size = 3, desired_size = 3, max_size = 9 }
     spot    = { instance_types = ["m7g.xlarge", "c7g.xlarge"], min_size = 0, desired_size = 2, max_size = 12 }
   }
+  karpenter = {
+    instance_families = ["m7g", "c7g", "m7i"]
+    limits            = { general = { cpu = 96, memory_gi = 384 }, spot = { cpu = 192, memory_gi = 768 } }
+    consolidate_after = "10m"
+    disruption_budget = "10%"
+  }
   multi_az            = true
   deletion_protection = true
   aurora = {
@@ -91,6 +97,12 @@ run "dev_may_use_two_zones_serverless_and_one_nat" {
       system  = { instance_types = ["t3.medium"], min_size = 1, desired_size = 2, max_size = 2 }
       general = { instance_types = ["m7i.large"], min_size = 1, desired_size = 1, max_size = 3 }
       spot    = { instance_types = ["m7i.large", "m6i.large"], min_size = 0, desired_size = 1, max_size = 4 }
+    }
+    karpenter = {
+      instance_families = ["m7i", "m6i", "c7i"]
+      limits            = { general = { cpu = 16, memory_gi = 64 }, spot = { cpu = 32, memory_gi = 128 } }
+      consolidate_after = "1m"
+      disruption_budget = "20%"
     }
     multi_az            = false
     deletion_protection = false
@@ -244,6 +256,45 @@ run "mixed_architectures_are_rejected" {
     }
   }
   expect_failures = [var.node_groups]
+}
+
+run "karpenter_family_outside_the_scp_is_rejected" {
+  command = plan
+  variables {
+    karpenter = {
+      instance_families = ["m7g", "p5"]
+      limits            = { general = { cpu = 96, memory_gi = 384 }, spot = { cpu = 192, memory_gi = 768 } }
+      consolidate_after = "10m"
+      disruption_budget = "10%"
+    }
+  }
+  expect_failures = [var.karpenter]
+}
+
+run "karpenter_graviton_families_need_graviton" {
+  command = plan
+  variables {
+    graviton = false
+    node_groups = {
+      system  = { instance_types = ["m7i.large"], min_size = 3, desired_size = 3, max_size = 4 }
+      general = { instance_types = ["m7i.xlarge"], min_size = 3, desired_size = 3, max_size = 9 }
+      spot    = { instance_types = ["m7i.xlarge"], min_size = 0, desired_size = 2, max_size = 12 }
+    }
+  }
+  expect_failures = [var.karpenter]
+}
+
+run "karpenter_without_a_spot_limit_is_rejected" {
+  command = plan
+  variables {
+    karpenter = {
+      instance_families = ["m7g"]
+      limits            = { general = { cpu = 96, memory_gi = 384 } }
+      consolidate_after = "10m"
+      disruption_budget = "10%"
+    }
+  }
+  expect_failures = [var.karpenter]
 }
 
 run "vpc_must_be_a_slash_16" {
