@@ -83,6 +83,20 @@ const mutations = [
   ['the ALB lookup ignores the IngressGroup tags', 'modules/edge/main.tf', '    "ingress.k8s.aws/stack"    = var.ingress_group\n', '', 'storefront-health-check', 'ingress.k8s.aws/stack'],
   ['an add-on chart floats to the latest version', 'modules/cluster-addons/main.tf', 'version    = "1.13.3"', 'version    = ">= 1.13"', 'helm-charts-pinned', 'exact chart version'],
   ['Velero is no longer installed', 'modules/cluster-addons/main.tf', 'chart            = "velero"', 'chart            = "velero-old"', 'helm-charts-pinned', 'velero'],
+  ['the spot NodePool loses its taint', 'modules/cluster-addons/main.tf', '          taints       = [{ key = "bazaar.io/spot", value = "true", effect = "NoSchedule" }]\n', '', 'karpenter-capacity', 'bazaar.io/spot=true:NoSchedule'],
+  ['the spot NodePool taints PreferNoSchedule', 'modules/cluster-addons/main.tf', 'value = "true", effect = "NoSchedule" }]', 'value = "true", effect = "PreferNoSchedule" }]', 'karpenter-capacity', 'the chart tolerates'],
+  ['no on-demand NodePool', 'modules/cluster-addons/main.tf', 'values = ["on-demand"]', 'values = ["spot"]', 'karpenter-capacity', 'capacity type on-demand'],
+  ['Karpenter nodes allow IMDSv1', 'modules/cluster-addons/main.tf', 'httpTokens              = "required"', 'httpTokens              = "optional"', 'karpenter-capacity', 'httpTokens'],
+  ['Karpenter root volumes unencrypted', 'modules/cluster-addons/main.tf', 'encrypted           = true', 'encrypted           = false', 'karpenter-capacity', 'encrypted = true'],
+  ['Karpenter nodes launched without the cost tags', 'modules/cluster-addons/main.tf', '    tags = var.tags # the SCP', '    labels = var.tags # the SCP', 'karpenter-capacity', 'cost tags'],
+  ['the general NodePool hard-codes a family the SCP denies', 'modules/cluster-addons/main.tf', 'values = ["on-demand"] },\n            { key = "karpenter.k8s.aws/instance-family", operator = "In", values = var.karpenter_capacity.instance_families }', 'values = ["on-demand"] },\n            { key = "karpenter.k8s.aws/instance-family", operator = "In", values = ["m7g", "p5"] }', 'karpenter-capacity', 'p5'],
+  ['prod lets Karpenter launch a family the SCP denies', 'envs/prod/main.tf', 'instance_families = ["m7g", "m8g", "c7g", "r7g", "m7i", "c7i"]', 'instance_families = ["m7g", "x2iedn"]', 'karpenter-capacity', 'x2iedn'],
+  ['arm64 allowed whatever the graviton setting', 'modules/cluster-addons/main.tf', 'karpenter_architectures = var.karpenter_capacity.graviton ? ["arm64", "amd64"] : ["amd64"]', 'karpenter_architectures = ["arm64", "amd64"]', 'karpenter-capacity', 'graviton'],
+  ['Karpenter consolidates only empty nodes', 'modules/cluster-addons/main.tf', 'consolidationPolicy = "WhenEmptyOrUnderutilized"', 'consolidationPolicy = "WhenEmpty"', 'karpenter-capacity', 'consolidationPolicy'],
+  ['a NodePool without disruption budgets', 'modules/cluster-addons/main.tf', '        budgets             = [{ nodes = var.karpenter_capacity.disruption_budget }]\n', '', 'karpenter-capacity', 'budgets'],
+  ['the capacity chart installed before the Karpenter CRDs', 'modules/cluster-addons/main.tf', '  depends_on = [helm_release.karpenter] # its CRDs', '  # its CRDs', 'karpenter-capacity', 'depends_on'],
+  ['the platform hard-codes the NodePool settings', 'modules/platform/main.tf', 'karpenter_capacity          = merge(local.s.karpenter, { graviton = local.s.graviton })', 'karpenter_capacity          = { instance_families = ["m7g"], graviton = true }', 'karpenter-capacity', 'local.s.karpenter'],
+  ['the capacity release names another version than its Chart.yaml', 'modules/cluster-addons/main.tf', 'version   = "1.0.0" # charts/karpenter-capacity/Chart.yaml', 'version   = "1.0.1" # charts/karpenter-capacity/Chart.yaml', 'helm-charts-pinned', 'Chart.yaml'],
   ['the alert rules are read from a folder that does not exist', 'modules/observability/main.tf', 'rules_dir   = "${path.module}/../../../monitoring/rules"', 'rules_dir   = "${path.module}/../../monitoring/rules"', 'monitoring-in-amp', 'monitoring/rules'],
   ['only one alert rule file reaches AMP', 'modules/observability/main.tf', 'rules_files = fileset(local.rules_dir, "*.yml")', 'rules_files = ["slo.yml"]', 'monitoring-in-amp', 'every file'],
   ['dev is checked for RDS Multi-AZ it never has', 'modules/security/main.tf', 'var.multi_az ? ["RDS_CLUSTER_MULTI_AZ_ENABLED"] : [],', '["RDS_CLUSTER_MULTI_AZ_ENABLED"],', 'conformance-pack-scope', 'RDS_CLUSTER_MULTI_AZ_ENABLED'],
@@ -289,6 +303,15 @@ for (const [name, env, find, replace, pattern] of placeholderCases) {
     assert.ok(violations.some((v) => pattern.test(v)), `nothing matched ${pattern}:\n  ${violations.join('\n  ')}`);
   });
 }
+
+// The chart's spot toleration against the spot NodePool's taint.
+test('reports a planted mismatch: the chart tolerates another spot taint key (karpenter-capacity)', async () => {
+  const tree = await loadTree();
+  assert.deepEqual(byId['karpenter-capacity'].check(tree), []);
+  tree.spotTolerationOverride = { key: 'bazaar.io/capacity-spot', value: 'true', effect: 'NoSchedule' };
+  const violations = byId['karpenter-capacity'].check(tree);
+  assert.ok(violations.some((v) => v.includes('NodePool spot') && v.includes('bazaar.io/capacity-spot')), violations.join('\n  '));
+});
 
 // The terraform workflow against the roots.
 const workflow = fs.readFileSync(path.join(repoRoot, '.github/workflows/terraform.yml'), 'utf8');

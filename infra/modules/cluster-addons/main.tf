@@ -1,7 +1,7 @@
 # The cluster's platform controllers, installed with Helm by Terraform right after the cluster and the IAM roles
 # they use exist: AWS Load Balancer Controller, External Secrets, ExternalDNS, Karpenter, the ADOT collector,
-# Velero and the Prometheus stack. Every chart is pinned to an exact version (policy test `helm-charts-pinned`);
-# upgrades are a reviewed change of that version. AWS credentials come from EKS Pod Identity associations created
+# Velero and the Prometheus stack, and Karpenter's EC2NodeClass and NodePools from a local chart. Every chart is
+# pinned to an exact version (policy test `helm-charts-pinned`); upgrades are a reviewed change of that version. AWS credentials come from EKS Pod Identity associations created
 # next to each role (modules/workload-identity, modules/eks, modules/backup), so no ServiceAccount carries a role
 # annotation here. Everything runs on the `system` node group (taint CriticalAddonsOnly), never on Karpenter's nodes.
 
@@ -94,6 +94,112 @@ resource "helm_release" "karpenter" {
     }
     controller = { resources = { requests = { cpu = "250m", memory = "512Mi" }, limits = { memory = "512Mi" } } }
   }))]
+}
+
+# --- Karpenter's capacity ----------------------------------------------------------------------------------------
+
+# What Karpenter may launch: one EC2NodeClass and two NodePools, general (on-demand) and spot, in the same shape as
+# the managed node groups (modules/eks): label bazaar.io/node-group, the spot taint the chart tolerates
+# (deploy/helm/bazaar spot.enabled), IMDSv2 with one hop, encrypted gp3 root volumes with the EBS key, the cluster
+# security group. eks.amazonaws.com/capacityType is set too, because the chart spreads and prefers by that label.
+# The objects are written out here, literally, so the policy test `karpenter-capacity` can read them; the local chart
+# charts/karpenter-capacity only renders them, after the Karpenter release has installed the CRDs.
+locals {
+  karpenter_node_class = {
+    role                       = var.karpenter.node_role_name                         # Karpenter manages the instance profile of this role
+    amiSelectorTerms           = [{ alias = "al2023@latest" }]                        # new AMIs roll out as drift, paced by the budgets
+    subnetSelectorTerms        = [{ tags = { "karpenter.sh/discovery" = var.name } }] # private-app subnets (modules/network)
+    securityGroupSelectorTerms = [{ id = var.karpenter.node_security_group_id }]
+    metadataOptions = {
+      httpEndpoint            = "enabled"
+      httpProtocolIPv6        = "disabled"
+      httpTokens              = "required"
+      httpPutResponseHopLimit = 1
+    }
+    blockDeviceMappings = [{
+      deviceName = "/dev/xvda"
+      ebs = {
+        volumeSize          = "50Gi"
+        volumeType          = "gp3"
+        encrypted           = true
+        kmsKeyID            = var.karpenter.ebs_kms_key_arn
+        deleteOnTermination = true
+      }
+    }]
+    tags = var.tags # the SCP denies ec2:RunInstances without the cost tags
+  }
+
+  karpenter_architectures = var.karpenter_capacity.graviton ? ["arm64", "amd64"] : ["amd64"]
+
+  karpenter_node_pools = {
+    general = {
+      template = {
+        metadata = { labels = { "bazaar.io/node-group" = "general", "eks.amazonaws.com/capacityType" = "ON_DEMAND" } }
+        spec = {
+          nodeClassRef = { group = "karpenter.k8s.aws", kind = "EC2NodeClass", name = "default" }
+          requirements = [
+            { key = "karpenter.sh/capacity-type", operator = "In", values = ["on-demand"] },
+            { key = "karpenter.k8s.aws/instance-family", operator = "In", values = var.karpenter_capacity.instance_families },
+            { key = "kubernetes.io/arch", operator = "In", values = local.karpenter_architectures },
+            { key = "kubernetes.io/os", operator = "In", values = ["linux"] },
+            { key = "karpenter.k8s.aws/instance-cpu", operator = "Lt", values = ["33"] },
+          ]
+          expireAfter = "720h"
+        }
+      }
+      limits = {
+        cpu    = tostring(var.karpenter_capacity.limits["general"].cpu)
+        memory = "${var.karpenter_capacity.limits["general"].memory_gi}Gi"
+      }
+      disruption = {
+        consolidationPolicy = "WhenEmptyOrUnderutilized"
+        consolidateAfter    = var.karpenter_capacity.consolidate_after
+        budgets             = [{ nodes = var.karpenter_capacity.disruption_budget }]
+      }
+    }
+    # Higher weight: pods that tolerate spot get spot first; general takes them when spot is short or at its limit.
+    spot = {
+      weight = 50
+      template = {
+        metadata = { labels = { "bazaar.io/node-group" = "spot", "eks.amazonaws.com/capacityType" = "SPOT" } }
+        spec = {
+          nodeClassRef = { group = "karpenter.k8s.aws", kind = "EC2NodeClass", name = "default" }
+          taints       = [{ key = "bazaar.io/spot", value = "true", effect = "NoSchedule" }]
+          requirements = [
+            { key = "karpenter.sh/capacity-type", operator = "In", values = ["spot"] },
+            { key = "karpenter.k8s.aws/instance-family", operator = "In", values = var.karpenter_capacity.instance_families },
+            { key = "kubernetes.io/arch", operator = "In", values = local.karpenter_architectures },
+            { key = "kubernetes.io/os", operator = "In", values = ["linux"] },
+            { key = "karpenter.k8s.aws/instance-cpu", operator = "Lt", values = ["33"] },
+          ]
+          expireAfter = "720h"
+        }
+      }
+      limits = {
+        cpu    = tostring(var.karpenter_capacity.limits["spot"].cpu)
+        memory = "${var.karpenter_capacity.limits["spot"].memory_gi}Gi"
+      }
+      disruption = {
+        consolidationPolicy = "WhenEmptyOrUnderutilized"
+        consolidateAfter    = var.karpenter_capacity.consolidate_after
+        budgets             = [{ nodes = var.karpenter_capacity.disruption_budget }]
+      }
+    }
+  }
+}
+
+resource "helm_release" "karpenter_capacity" {
+  name      = "karpenter-capacity"
+  namespace = "kube-system"
+  chart     = "${path.module}/charts/karpenter-capacity"
+  version   = "1.0.0" # charts/karpenter-capacity/Chart.yaml
+
+  values = [yamlencode({
+    nodeClasses = { default = local.karpenter_node_class }
+    nodePools   = local.karpenter_node_pools
+  })]
+
+  depends_on = [helm_release.karpenter] # its CRDs (EC2NodeClass, NodePool) and webhooks first
 }
 
 # AWS Distro for OpenTelemetry: the services' OTLP (deploy/helm/bazaar telemetry.otlpEndpoint,
@@ -197,7 +303,7 @@ output "releases" {
   value = {
     for r in [
       helm_release.aws_load_balancer_controller, helm_release.external_secrets, helm_release.external_dns,
-      helm_release.karpenter, helm_release.adot_collector, helm_release.velero, helm_release.prometheus_stack,
+      helm_release.karpenter, helm_release.karpenter_capacity, helm_release.adot_collector, helm_release.velero, helm_release.prometheus_stack,
     ] : r.name => "${r.chart}-${r.version}"
   }
 }

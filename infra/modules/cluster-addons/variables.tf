@@ -29,12 +29,33 @@ variable "roles" {
 }
 
 variable "karpenter" {
-  description = "Karpenter controller role, node role and interruption queue (modules/eks output karpenter)."
+  description = "Karpenter controller role, node role, interruption queue, node security group and volume key (modules/eks output karpenter)."
   type = object({
-    controller_role_arn = string
-    node_role_name      = string
-    interruption_queue  = string
+    controller_role_arn    = string
+    node_role_name         = string
+    interruption_queue     = string
+    node_security_group_id = string
+    ebs_kms_key_arn        = string
   })
+}
+
+variable "karpenter_capacity" {
+  description = "The environment's settings for Karpenter's NodePools (modules/settings karpenter) and whether arm64 is allowed (settings graviton)."
+  type = object({
+    instance_families = list(string)
+    limits = map(object({
+      cpu       = number
+      memory_gi = number
+    }))
+    consolidate_after = string
+    disruption_budget = string
+    graviton          = bool
+  })
+}
+
+variable "tags" {
+  description = "Cost tags for what Karpenter launches (the organization SCP denies ec2:RunInstances without them)."
+  type        = map(string)
 }
 
 variable "velero_bucket" {

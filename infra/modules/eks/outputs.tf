@@ -24,11 +24,15 @@ output "node_role_arn" {
 }
 
 output "karpenter" {
-  description = "What the Karpenter Helm values need."
+  description = "What the Karpenter Helm values and its EC2NodeClass need."
   value = {
     controller_role_arn = module.karpenter.iam_role_arn
     node_role_name      = module.karpenter.node_iam_role_name
     interruption_queue  = module.karpenter.queue_name
+    # Karpenter's nodes get what the managed groups get: the cluster security group and root volumes encrypted
+    # with the EBS key (the controller may use it: aws_iam_role_policy.karpenter_ebs_key).
+    node_security_group_id = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+    ebs_kms_key_arn        = var.ebs_kms_key_arn
   }
 }
 

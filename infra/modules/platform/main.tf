@@ -321,6 +321,8 @@ module "cluster_addons" {
     velero                       = module.backup.velero_role_arn
   }
   karpenter                   = module.eks.karpenter
+  karpenter_capacity          = merge(local.s.karpenter, { graviton = local.s.graviton })
+  tags                        = local.s.tags
   velero_bucket               = module.velero_bucket.id
   prometheus_remote_write_url = module.observability.prometheus_remote_write_url
   application_log_group       = module.observability.application_log_group

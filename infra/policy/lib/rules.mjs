@@ -569,14 +569,117 @@ rule('helm-charts-pinned', 'the cluster add-ons are installed, each Helm chart f
   for (const config of each(tree)) {
     for (const r of resources(config, 'helm_release')) {
       charts.push(r.body.chart);
-      if (typeof r.body.repository !== 'string' || !/^(https|oci):\/\//.test(r.body.repository)) problems.push(`${at(config, r)}: needs a repository (https:// or oci://)`);
       if (typeof r.body.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(r.body.version)) problems.push(`${at(config, r)}: version must be an exact chart version (X.Y.Z), found ${text(r.body.version)}`);
+      const local = String(r.body.chart).match(/^\$\{path\.module\}\/(charts\/[\w-]+)$/);
+      if (local) {
+        // A chart kept in the module: no repository, and the release names the version its Chart.yaml declares.
+        const chartFile = path.join(infraRoot, config.dir, local[1], 'Chart.yaml');
+        const declared = fs.existsSync(chartFile) ? YAML.parse(fs.readFileSync(chartFile, 'utf8'))?.version : undefined;
+        if (r.body.repository !== undefined) problems.push(`${at(config, r)}: a local chart (${local[1]}) takes no repository`);
+        if (declared === undefined) problems.push(`${at(config, r)}: ${config.dir}/${local[1]}/Chart.yaml is missing`);
+        else if (String(declared) !== r.body.version) problems.push(`${at(config, r)}: version ${r.body.version} is not the version of ${config.dir}/${local[1]}/Chart.yaml (${declared})`);
+      } else if (typeof r.body.repository !== 'string' || !/^(https|oci):\/\//.test(r.body.repository)) {
+        problems.push(`${at(config, r)}: needs a repository (https:// or oci://), or a chart under \${path.module}/charts`);
+      }
     }
   }
   const missing = REQUIRED_ADDONS.filter((c) => !charts.includes(c));
   if (missing.length) problems.push(`cluster add-ons not installed: ${missing.join(', ')}`);
   const platform = tree.get('modules/platform');
   if (!platform?.modules.some((m) => m.name === 'cluster_addons' && m.body.source === '../cluster-addons')) problems.push('modules/platform: must call module "cluster_addons" (../cluster-addons)');
+  return problems;
+});
+
+const CAPACITY_CHART = 'charts/karpenter-capacity';
+const CHART_HELPERS = path.join(infraRoot, '..', 'deploy', 'helm', 'bazaar', 'templates', '_helpers.tpl');
+
+/** The spot toleration of the Bazaar chart (bazaar.spotScheduling): { key, value, effect }. */
+function chartSpotToleration() {
+  const helpers = fs.existsSync(CHART_HELPERS) ? fs.readFileSync(CHART_HELPERS, 'utf8') : '';
+  const m = helpers.match(/define "bazaar\.spotScheduling"[\s\S]*?tolerations:\s*\n\s*- key: (\S+)\s*\n\s*operator: Equal\s*\n\s*value: "?([^"\n]+)"?\s*\n\s*effect: (\w+)/);
+  return m ? { key: m[1], value: m[2], effect: m[3] } : null;
+}
+
+// Karpenter's capacity (modules/cluster-addons): an EC2NodeClass and a NodePool per capacity type, written out as
+// locals the chart charts/karpenter-capacity renders after the Karpenter release. `tree.spotTolerationOverride`
+// lets the violation tests change the chart's toleration.
+rule('karpenter-capacity', 'Karpenter has an on-demand and a spot NodePool (spot tainted as the chart tolerates), an IMDSv2, encrypted EC2NodeClass, and SCP-approved instance families', (tree) => {
+  const problems = [];
+  const addons = tree.get('modules/cluster-addons');
+  if (!addons) return ['modules/cluster-addons is missing'];
+  const where = 'modules/cluster-addons';
+  const nodeClass = addons.locals.karpenter_node_class;
+  const pools = addons.locals.karpenter_node_pools;
+  if (!nodeClass || typeof nodeClass !== 'object') problems.push(`${where}: needs local karpenter_node_class (the EC2NodeClass spec)`);
+  if (!pools || typeof pools !== 'object') return [...problems, `${where}: needs local karpenter_node_pools (the NodePool specs by name)`];
+
+  // Installed by a local chart, after the Karpenter release, with exactly these objects.
+  const release = resources(addons, 'helm_release').find((r) => r.body.chart === `\${path.module}/${CAPACITY_CHART}`);
+  if (!release) problems.push(`${where}: needs a helm_release of \${path.module}/${CAPACITY_CHART}`);
+  else {
+    if (!list(release.body.depends_on).includes('${helm_release.karpenter}')) problems.push(`${at(addons, release)}: must have depends_on = [helm_release.karpenter] (the CRDs come with it)`);
+    const values = text(release.body.values);
+    if (!values.includes('local.karpenter_node_class') || !values.includes('nodePools   = local.karpenter_node_pools')) problems.push(`${at(addons, release)}: values must pass nodeClasses from local.karpenter_node_class and nodePools = local.karpenter_node_pools`);
+  }
+  const templates = path.join(infraRoot, addons.dir, CAPACITY_CHART, 'templates');
+  const rendered = fs.existsSync(templates) ? fs.readdirSync(templates).map((f) => fs.readFileSync(path.join(templates, f), 'utf8')).join('\n') : '';
+  if (!/apiVersion: karpenter\.k8s\.aws\/v1\s*\nkind: EC2NodeClass/.test(rendered) || !rendered.includes('.Values.nodeClasses')) problems.push(`${where}/${CAPACITY_CHART}: a template must render every .Values.nodeClasses entry as karpenter.k8s.aws/v1 EC2NodeClass`);
+  if (!/apiVersion: karpenter\.sh\/v1\s*\nkind: NodePool/.test(rendered) || !rendered.includes('.Values.nodePools')) problems.push(`${where}/${CAPACITY_CHART}: a template must render every .Values.nodePools entry as karpenter.sh/v1 NodePool`);
+
+  // The EC2NodeClass: IMDSv2 only, encrypted root volumes with a customer key, the cost tags the SCP requires.
+  if (nodeClass && typeof nodeClass === 'object') {
+    const md = nodeClass.metadataOptions ?? {};
+    if (md.httpTokens !== 'required') problems.push(`${where}: karpenter_node_class.metadataOptions.httpTokens must be "required" (IMDSv2), found ${text(md.httpTokens)}`);
+    if (md.httpPutResponseHopLimit !== 1) problems.push(`${where}: karpenter_node_class.metadataOptions.httpPutResponseHopLimit must be 1 (pods cannot reach node credentials)`);
+    const devices = list(nodeClass.blockDeviceMappings);
+    if (devices.length === 0 || !devices.every((d) => d.ebs?.encrypted === true && d.ebs?.kmsKeyID !== undefined)) problems.push(`${where}: every karpenter_node_class.blockDeviceMappings ebs needs encrypted = true and a kmsKeyID`);
+    if (nodeClass.tags !== '${var.tags}') problems.push(`${where}: karpenter_node_class.tags must be var.tags (the SCP denies RunInstances without the cost tags)`);
+    if (!list(nodeClass.subnetSelectorTerms).some((t) => t.tags?.['karpenter.sh/discovery'] === '${var.name}')) problems.push(`${where}: karpenter_node_class.subnetSelectorTerms must select the karpenter.sh/discovery = <cluster> subnets (modules/network)`);
+  }
+
+  // One NodePool per capacity type; the spot ones carry the chart's taint.
+  const toleration = tree.spotTolerationOverride ?? chartSpotToleration();
+  if (!toleration) problems.push('deploy/helm/bazaar/templates/_helpers.tpl: no spot toleration found in bazaar.spotScheduling');
+  const reqs = (pool) => list(pool?.template?.spec?.requirements);
+  const capacityOf = (pool) => reqs(pool).find((r) => r.key === 'karpenter.sh/capacity-type' && r.operator === 'In')?.values;
+  for (const type of ['on-demand', 'spot']) {
+    const matching = Object.entries(pools).filter(([, p]) => Array.isArray(capacityOf(p)) && capacityOf(p).length === 1 && capacityOf(p)[0] === type);
+    if (matching.length === 0) problems.push(`${where}: no NodePool for capacity type ${type} (a requirement karpenter.sh/capacity-type In ["${type}"])`);
+  }
+  const scpFamilies = list(tree.get('organization')?.locals.instance_families).map((f) => String(f).replace(/\.\*$/, ''));
+  for (const [name, pool] of Object.entries(pools)) {
+    const label = `${where}: NodePool ${name}`;
+    const capacity = capacityOf(pool);
+    if (!Array.isArray(capacity)) problems.push(`${label}: needs a literal karpenter.sh/capacity-type In requirement`);
+    const taints = list(pool?.template?.spec?.taints);
+    if (list(capacity).includes('spot') && toleration && !taints.some((t) => t.key === toleration.key && String(t.value) === toleration.value && t.effect === toleration.effect)) {
+      problems.push(`${label}: spot capacity needs the taint ${toleration.key}=${toleration.value}:${toleration.effect} the chart tolerates`);
+    }
+    if (pool?.template?.spec?.nodeClassRef?.name !== 'default' || pool?.template?.spec?.nodeClassRef?.kind !== 'EC2NodeClass') problems.push(`${label}: nodeClassRef must be the EC2NodeClass default`);
+    const family = reqs(pool).find((r) => r.key === 'karpenter.k8s.aws/instance-family');
+    if (!family || family.operator !== 'In') problems.push(`${label}: needs a karpenter.k8s.aws/instance-family In requirement (the SCP denies other families)`);
+    else if (Array.isArray(family.values)) {
+      const outside = family.values.filter((f) => !scpFamilies.includes(f));
+      if (outside.length) problems.push(`${label}: instance families ${outside.join(', ')} are not approved by the organization SCP`);
+    } else if (family.values !== '${var.karpenter_capacity.instance_families}') problems.push(`${label}: instance families must be var.karpenter_capacity.instance_families (settings) or a literal list, found ${text(family.values)}`);
+    const arch = reqs(pool).find((r) => r.key === 'kubernetes.io/arch');
+    const archValues = Array.isArray(arch?.values) ? arch.values : text(resolve(addons, arch?.values));
+    if (!arch || (Array.isArray(archValues) ? archValues.includes('arm64') : !archValues.includes('var.karpenter_capacity.graviton ?'))) problems.push(`${label}: kubernetes.io/arch may include arm64 only when the settings' graviton is on`);
+    const d = pool?.disruption ?? {};
+    if (d.consolidationPolicy !== 'WhenEmptyOrUnderutilized') problems.push(`${label}: disruption.consolidationPolicy must be WhenEmptyOrUnderutilized, found ${text(d.consolidationPolicy)}`);
+    if (d.consolidateAfter === undefined || list(d.budgets).length === 0) problems.push(`${label}: disruption needs consolidateAfter and budgets`);
+    if (pool?.limits?.cpu === undefined || pool?.limits?.memory === undefined) problems.push(`${label}: needs limits on cpu and memory`);
+  }
+
+  // The families come from the validated settings, and each environment's are approved by the SCP.
+  const call = tree.get('modules/platform')?.modules.find((m) => m.name === 'cluster_addons')?.body;
+  if (!text(call?.karpenter_capacity).includes('local.s.karpenter') || !text(call?.karpenter_capacity).includes('local.s.graviton')) problems.push('modules/platform: module.cluster_addons.karpenter_capacity must come from the settings (local.s.karpenter and local.s.graviton)');
+  for (const config of each(tree, ['env'])) {
+    const families = settingsOf(config)?.karpenter?.instance_families;
+    if (!Array.isArray(families) || families.length === 0) { problems.push(`${config.dir}: module.settings.karpenter.instance_families must be a literal list`); continue; }
+    const outside = families.filter((f) => !scpFamilies.includes(f));
+    if (outside.length) problems.push(`${config.dir}: karpenter instance families ${outside.join(', ')} are not approved by the organization SCP (${scpFamilies.join(', ')})`);
+  }
   return problems;
 });
 
