@@ -78,3 +78,10 @@ provider "helm" {
     }
   }
 }
+
+# The dashboards and the AMP data source (modules/observability) go through the Managed Grafana workspace's API with
+# a service account token Terraform creates; it lasts 30 days (docs/infrastructure.md, "Grafana dashboards").
+provider "grafana" {
+  url  = module.platform.grafana_connection.url
+  auth = module.platform.grafana_connection.token
+}

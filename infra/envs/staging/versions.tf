@@ -6,6 +6,7 @@ terraform {
     random  = { source = "hashicorp/random", version = "~> 3.6" }
     archive = { source = "hashicorp/archive", version = "~> 2.7" }
     helm    = { source = "hashicorp/helm", version = "~> 3.0" }
+    grafana = { source = "grafana/grafana", version = "~> 3.25" }
   }
 
   # State lives in the shared-services account (infra/bootstrap), read and written with the CI role's own

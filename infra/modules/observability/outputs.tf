@@ -27,3 +27,12 @@ output "application_log_group_arn" {
   description = "ARN of the services' log group (the ADOT collector writes to it)."
   value       = aws_cloudwatch_log_group.application.arn
 }
+
+output "grafana_connection" {
+  description = "URL and service account token for the grafana provider of the environment roots."
+  sensitive   = true
+  value = {
+    url   = "https://${aws_grafana_workspace.this.endpoint}"
+    token = aws_grafana_workspace_service_account_token.terraform.key
+  }
+}

@@ -3,5 +3,6 @@ terraform {
   required_providers {
     aws     = { source = "hashicorp/aws", version = "~> 6.0" }
     archive = { source = "hashicorp/archive", version = "~> 2.7" }
+    grafana = { source = "grafana/grafana", version = "~> 3.25" }
   }
 }

@@ -110,3 +110,9 @@ output "cluster_connection" {
     certificate_authority = module.eks.cluster_certificate_authority
   }
 }
+
+output "grafana_connection" {
+  description = "Managed Grafana URL and Terraform's service account token (the environment roots' grafana provider)."
+  sensitive   = true
+  value       = module.observability.grafana_connection
+}

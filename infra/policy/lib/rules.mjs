@@ -699,6 +699,45 @@ rule('monitoring-in-amp', 'every alert rule file of monitoring/rules is loaded i
   return problems;
 });
 
+rule('dashboards-in-grafana', 'every dashboard of monitoring/dashboards is loaded into Managed Grafana, with AMP as its default data source and a pinned grafana provider', (tree) => {
+  const problems = [];
+  const obs = tree.get('modules/observability');
+  if (!obs) return ['modules/observability is missing'];
+  const where = 'modules/observability';
+  const dir = String(obs.locals.dashboards_dir ?? '').replace('${path.module}', path.join(infraRoot, obs.dir));
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  if (files.length === 0) problems.push(`${where}: local.dashboards_dir (${obs.locals.dashboards_dir}) must be the repository's monitoring/dashboards, with .json dashboards`);
+  const dashboards = resources(obs, 'grafana_dashboard');
+  if (!dashboards.some((d) => text(d.body.for_each).includes('local.dashboard_files') && text(d.body.config_json).includes('local.dashboards_dir')) || !text(obs.locals.dashboard_files).includes('fileset(local.dashboards_dir, \\"*.json\\")')) {
+    problems.push(`${where}: grafana_dashboard must load every file: for_each = fileset(local.dashboards_dir, "*.json"), config_json from that file`);
+  }
+  // The dashboards query through their ${datasource} variable of type prometheus, i.e. the default data source.
+  const amp = resources(obs, 'grafana_data_source').filter((d) => d.body.type === 'prometheus' && refs(d.body.url, 'aws_prometheus_workspace').length > 0);
+  if (amp.length === 0) problems.push(`${where}: needs a grafana_data_source of type prometheus whose url is the AMP workspace`);
+  for (const d of amp) {
+    if (d.body.is_default !== true) problems.push(`${at(obs, d)}: must be is_default = true (the dashboards' \${datasource} variable picks the default)`);
+    if (!/sigV4Auth\s*=\s*true/.test(String(d.body.json_data_encoded))) problems.push(`${at(obs, d)}: AMP needs SigV4 (json_data_encoded sigV4Auth = true)`);
+  }
+  for (const file of files) {
+    let uses = [];
+    try { uses = [...JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))).matchAll(/"datasource":\{"type":"(\w+)"/g)].map((m) => m[1]); } catch { problems.push(`monitoring/dashboards/${file}: not JSON`); }
+    const other = uses.filter((t) => t !== 'prometheus');
+    if (other.length) problems.push(`monitoring/dashboards/${file}: queries data source type(s) ${[...new Set(other)].join(', ')}, which the workspace is not given`);
+  }
+  // The grafana provider is pinned wherever it is required, and the roots configure it from the workspace.
+  for (const config of each(tree)) {
+    for (const t of config.terraform) {
+      const grafana = (Array.isArray(t.required_providers) ? t.required_providers : [t.required_providers]).map((rp) => rp?.grafana).find(Boolean);
+      if (grafana && (grafana.source !== 'grafana/grafana' || !/^~>\s*\d+\.\d+$/.test(String(grafana.version ?? '')))) problems.push(`${config.dir}: required_providers grafana must be grafana/grafana pinned "~> X.Y", found ${text(grafana)}`);
+    }
+  }
+  for (const config of each(tree, ['env'])) {
+    const p = config.providers.find((x) => x.name === 'grafana');
+    if (p?.body.url !== '${module.platform.grafana_connection.url}' || p?.body.auth !== '${module.platform.grafana_connection.token}') problems.push(`${config.dir}: provider grafana must use module.platform.grafana_connection url and token`);
+  }
+  return problems;
+});
+
 const ALWAYS_NONCOMPLIANT_IN_DEV = ['S3_DEFAULT_ENCRYPTION_KMS'];
 const SETTINGS_SCOPED = { RDS_CLUSTER_MULTI_AZ_ENABLED: 'var.multi_az', RDS_CLUSTER_DELETION_PROTECTION_ENABLED: 'var.deletion_protection' };
 
