@@ -5,14 +5,13 @@ import { updateUser, type User } from '../../api/session';
 import { SignOutButton } from '../../components/SignOutButton';
 import { useAuth } from '../../auth/auth';
 import { Field, PageTitle } from '../../components/ui';
-import { FormAlert, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
+import { FormAlert, NewPasswordFields, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
 import {
   checkConfirmation,
   checkDisplayName,
   checkEmail,
   checkNewPassword,
   displayNameMaxLength,
-  passwordHint,
   sameEmail,
 } from './rules';
 
@@ -170,23 +169,7 @@ function PasswordForm({ email }: { email: string }) {
           {...bind('currentPassword')}
           error={form.fieldError('currentPassword')}
         />
-        <Field
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint={passwordHint}
-          {...bind('newPassword')}
-          error={form.fieldError('newPassword')}
-        />
-        <Field
-          label="Confirm new password"
-          type="password"
-          autoComplete="new-password"
-          required
-          {...bind('confirmPassword')}
-          error={form.fieldError('confirmPassword')}
-        />
+        <NewPasswordFields field="newPassword" label="New password" bind={bind} fieldError={form.fieldError} />
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? 'Changing the password…' : 'Change password'}
         </button>

@@ -3,9 +3,9 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 import { Field, PageTitle } from '../../components/ui';
-import { FormAlert, useAccountForm, useFormValues, type FieldErrors } from './form';
+import { FormAlert, NewPasswordFields, useAccountForm, useFormValues, type FieldErrors } from './form';
 import { nextQuery, useNextPath } from './redirect';
-import { checkConfirmation, checkDisplayName, checkEmail, checkNewPassword, displayNameMaxLength, passwordHint } from './rules';
+import { checkConfirmation, checkDisplayName, checkEmail, checkNewPassword, displayNameMaxLength } from './rules';
 
 const fields = ['displayName', 'email', 'password', 'confirmPassword'] as const;
 type RegisterField = (typeof fields)[number];
@@ -67,23 +67,7 @@ export function RegisterPage() {
           {...bind('email')}
           error={form.fieldError('email')}
         />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint={passwordHint}
-          {...bind('password')}
-          error={form.fieldError('password')}
-        />
-        <Field
-          label="Confirm password"
-          type="password"
-          autoComplete="new-password"
-          required
-          {...bind('confirmPassword')}
-          error={form.fieldError('confirmPassword')}
-        />
+        <NewPasswordFields field="password" label="Password" bind={bind} fieldError={form.fieldError} />
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? 'Creating your account…' : 'Create account'}
         </button>

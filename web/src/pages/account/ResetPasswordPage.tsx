@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { identityApi, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
-import { Field, PageTitle } from '../../components/ui';
-import { FormAlert, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
-import { checkConfirmation, checkNewPassword, passwordHint } from './rules';
+import { PageTitle } from '../../components/ui';
+import { FormAlert, NewPasswordFields, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
+import { checkConfirmation, checkNewPassword } from './rules';
 
 // `token` has no input: identity's complaints about it (invalid, used, expired) are shown above the form.
 const fields = ['newPassword', 'confirmPassword'] as const;
@@ -84,23 +84,7 @@ function ResetForm({ token, onChanged }: { token: string; onChanged: () => void 
           </p>
         )}
       </FormAlert>
-      <Field
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint={passwordHint}
-        {...bind('newPassword')}
-        error={form.fieldError('newPassword')}
-      />
-      <Field
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        required
-        {...bind('confirmPassword')}
-        error={form.fieldError('confirmPassword')}
-      />
+      <NewPasswordFields field="newPassword" label="New password" bind={bind} fieldError={form.fieldError} />
       <button type="submit" className="button" disabled={form.sending}>
         {form.sending ? 'Saving…' : 'Save the new password'}
       </button>

@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState, type ChangeEvent, type ReactNode, type Ref } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { ApiError } from '../../api/problem';
-import { FormError } from '../../components/ui';
+import { Field, FormError } from '../../components/ui';
+import { passwordHint } from './rules';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
@@ -131,5 +132,31 @@ export function StatusMessage({ children, focus = false }: { children?: ReactNod
     <div ref={ref} role="status" className={shown ? 'notice' : undefined} tabIndex={focus ? -1 : undefined}>
       {children}
     </div>
+  );
+}
+
+interface NewPasswordFieldsProps<F extends string> {
+  /** the request's name for the new password ("password" on register, "newPassword" elsewhere) */
+  field: F;
+  /** "Password" on register, "New password" where one is replaced */
+  label: string;
+  bind: (name: F | 'confirmPassword') => { name: string; value: string; onChange: (event: ChangeEvent<HTMLInputElement>) => void };
+  fieldError: (name: F | 'confirmPassword') => string | undefined;
+}
+
+/** A new password and its confirmation, with the password rule as the hint: register, reset and change share it. */
+export function NewPasswordFields<F extends string>({ field, label, bind, fieldError }: NewPasswordFieldsProps<F>) {
+  return (
+    <>
+      <Field label={label} type="password" autoComplete="new-password" required hint={passwordHint} {...bind(field)} error={fieldError(field)} />
+      <Field
+        label={`Confirm ${label.toLowerCase()}`}
+        type="password"
+        autoComplete="new-password"
+        required
+        {...bind('confirmPassword')}
+        error={fieldError('confirmPassword')}
+      />
+    </>
   );
 }
