@@ -12,7 +12,8 @@ import { getSession, refreshSession, type Session } from './session';
 
 function withToken(request: Request, session: Session | null): Request {
   const copy = new Request(request);
-  if (session) copy.headers.set('Authorization', `Bearer ${session.accessToken}`);
+  // A caller that names its own token (sign-in merging the guest cart before the session is published) keeps it.
+  if (session && !request.headers.has('Authorization')) copy.headers.set('Authorization', `Bearer ${session.accessToken}`);
   return copy;
 }
 

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { cartApi, identityApi, unwrap } from '../api/client';
 import { ApiError } from '../api/problem';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
-import { getSession, mayHaveSession, refreshSession, setSession, subscribe, type Session, type User } from '../api/session';
+import { getSession, mayHaveSession, refreshSession, setSession, subscribe, type AuthResponse, type Session, type User } from '../api/session';
 
 export type Role = 'customer' | 'support' | 'admin';
 
@@ -29,9 +29,9 @@ let restoring: Promise<unknown> | null = null;
  * there is nothing to merge (expired: 404, not a cart id: 400); after a lost answer or a 5xx it is kept, and the
  * merge is tried again at the next page load. Signing in succeeds either way.
  */
-function mergeGuestCart(): Promise<boolean> {
+function mergeGuestCart(accessToken?: string): Promise<boolean> {
   // One merge at a time: sign-in and the page-load retry can both ask, and the guest cart must be folded in once.
-  merging ??= mergeOnce().finally(() => {
+  merging ??= mergeOnce(accessToken).finally(() => {
     merging = null;
   });
   return merging;
@@ -39,11 +39,12 @@ function mergeGuestCart(): Promise<boolean> {
 
 let merging: Promise<boolean> | null = null;
 
-async function mergeOnce(): Promise<boolean> {
+async function mergeOnce(accessToken?: string): Promise<boolean> {
   const cartId = getGuestCartId();
   if (!cartId) return false;
   try {
-    await unwrap(cartApi.POST('/api/v1/cart/merge', { body: { cartId } }));
+    const headers = accessToken ? { Authorization: `Bearer ${accessToken}` } : undefined;
+    await unwrap(cartApi.POST('/api/v1/cart/merge', { body: { cartId }, headers }));
     setGuestCartId(null);
     return true;
   } catch (error) {
@@ -73,8 +74,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // A merge that failed earlier (the cart service was away) is retried once the user is known.
   useEffect(() => {
     if (!ready || !userId) return;
-    void mergeGuestCart().then((merged) => {
-      if (merged) void queryClient.invalidateQueries({ queryKey: ['cart'] });
+    void mergeGuestCart().then(async (merged) => {
+      if (!merged) return;
+      // A cart read already in flight started before the merge: drop it, or the refetch would reuse it.
+      await queryClient.cancelQueries({ queryKey: ['cart'] });
+      await queryClient.invalidateQueries({ queryKey: ['cart'] });
     });
   }, [ready, userId, queryClient]);
 
@@ -92,10 +96,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<AuthContextValue>(() => {
     const roles = new Set(session?.user.roles ?? []);
-    const afterSignIn = async (user: User) => {
-      await mergeGuestCart();
+    // The guest cart is merged with the new token before the session is published: were the session set first,
+    // the header would already ask for the customer's cart and could read it before the merge lands.
+    const startSession = async (response: AuthResponse) => {
+      await mergeGuestCart(response.accessToken);
+      setSession(response);
       await queryClient.invalidateQueries();
-      return user;
+      return response.user;
     };
     return {
       ready,
@@ -104,14 +111,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       hasRole: (role) => roles.has(role) || (role === 'support' && roles.has('admin')),
       signIn: async (email, password) => {
         const response = await unwrap(identityApi.POST('/api/v1/auth/login', { body: { email, password } }));
-        setSession(response);
-        return afterSignIn(response.user);
+        return startSession(response);
       },
       register: async (email, password, displayName) => {
         await unwrap(identityApi.POST('/api/v1/auth/register', { body: { email, password, displayName } }));
         const response = await unwrap(identityApi.POST('/api/v1/auth/login', { body: { email, password } }));
-        setSession(response);
-        return afterSignIn(response.user);
+        return startSession(response);
       },
       signOut: async () => {
         try {

@@ -1,0 +1,64 @@
+import { screen } from '@testing-library/react';
+import { getGuestCartId, setGuestCartId } from '../api/cartId';
+import { authResponse, json, mockApi, renderWithProviders } from '../test/render';
+import { useCart } from '../shop/cart';
+import { useAuth } from './auth';
+
+function CartCount() {
+  const { signIn } = useAuth();
+  const cart = useCart();
+  return (
+    <>
+      <p>items: {cart.data?.itemCount ?? 0}</p>
+      <button type="button" onClick={() => void signIn('ada@example.com', 'correct horse battery')}>
+        sign in
+      </button>
+    </>
+  );
+}
+
+const emptyCart = { cartId: null, lines: [], currency: 'EUR', subtotal: 0, itemCount: 0, readyForCheckout: false };
+
+describe('signing in', () => {
+  it('merges the guest cart with the new token before anything reads the customer cart', async () => {
+    setGuestCartId('0196a1b2-0000-7000-8000-00000000cafe');
+    let merged = false;
+    const api = mockApi({
+      'POST /api/v1/auth/login': () => json(authResponse()),
+      'POST /api/v1/cart/merge': () => {
+        merged = true;
+        return json({ ...emptyCart, itemCount: 1 });
+      },
+      // The customer's cart holds the guest's item only once the merge has landed.
+      'GET /api/v1/cart': (call) =>
+        json(call.request.headers.get('Authorization') ? { ...emptyCart, itemCount: merged ? 1 : 0 } : { ...emptyCart, itemCount: 1, cartId: getGuestCartId() }),
+    });
+    const view = renderWithProviders(<CartCount />);
+    await view.settled();
+
+    await view.user.click(screen.getByRole('button', { name: 'sign in' }));
+
+    expect(await screen.findByText('items: 1')).toBeInTheDocument();
+    const merge = api.calls.findIndex((c) => c.path === '/api/v1/cart/merge');
+    const firstCustomerRead = api.calls.findIndex((c) => c.method === 'GET' && c.path === '/api/v1/cart' && c.request.headers.get('Authorization'));
+    expect(api.calls[merge]?.request.headers.get('Authorization')).toBe('Bearer test-access-token');
+    expect(firstCustomerRead).toBeGreaterThan(merge);
+    expect(getGuestCartId()).toBeNull();
+  });
+
+  it('keeps the guest cart id when the cart service does not answer, to merge it later', async () => {
+    setGuestCartId('0196a1b2-0000-7000-8000-00000000cafe');
+    mockApi({
+      'POST /api/v1/auth/login': () => json(authResponse()),
+      'POST /api/v1/cart/merge': () => json({ status: 503, title: 'Unavailable' }, 503),
+      'GET /api/v1/cart': () => json(emptyCart),
+    });
+    const view = renderWithProviders(<CartCount />);
+    await view.settled();
+
+    await view.user.click(screen.getByRole('button', { name: 'sign in' }));
+
+    await vi.waitFor(() => expect(screen.getByText('items: 0')).toBeInTheDocument());
+    expect(getGuestCartId()).toBe('0196a1b2-0000-7000-8000-00000000cafe');
+  });
+});
