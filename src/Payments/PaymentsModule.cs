@@ -23,6 +23,7 @@ public static class PaymentsModule
         services.AddSingleton<PaymentsMetrics>();
 
         // The sandbox is the embedded default provider; a real one implements IPaymentProvider and is registered instead.
+        services.AddMemoryCache(o => o.SizeLimit = 100_000); // sandbox card details by token
         services.AddSingleton<SandboxProvider>();
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
         services.AddSingleton<SandboxTokenizer>();

@@ -89,19 +89,26 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             }
             if (card is null)
                 return new PaymentOutcome.Unprocessable("Unknown card token", "unknown card token");
-            await InsertAsync(orderId, amount, currency, token, card, ct);
+            var inserted = await InsertAsync(orderId, amount, currency, token, card, ct);
             payment = (await LoadByOrderAsync(orderId, ct))!;
+            if (inserted is not null && inserted.PaymentId == payment.Id)
+            {
+                // Ours: the authorization row was written just now and nobody else has seen it yet.
+                await SubmitAsync(inserted, payment, ct);
+                return new PaymentOutcome.Done((await FindAsync(payment.Id, ct))!);
+            }
         }
         if (payment.Amount != amount || payment.Currency != currency || payment.CardToken != token)
             return new PaymentOutcome.Unprocessable("Payment mismatch",
                 "This order already has a payment for another amount, currency or card; an order is charged once.");
 
         if (await EntryAsync(AuthorizationKey(orderId), ct) is { Status: LedgerStatus.Unknown } authorization)
-            await SubmitAsync(authorization, ct);
+            await SubmitAsync(authorization, payment, ct);
         return new PaymentOutcome.Done((await FindAsync(payment.Id, ct))!);
     }
 
-    async Task InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, CancellationToken ct)
+    /// <returns>The authorization's ledger row when this call created the payment; null when a concurrent first attempt did.</returns>
+    async Task<LedgerRow?> InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var paymentId = Guid.CreateVersion7(now);
@@ -115,9 +122,11 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             on conflict (order_id) do nothing
             """, new { paymentId, orderId, amount, currency, token, card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, provider = provider.Name, now },
             transaction, cancellationToken: ct));
-        if (inserted == 1)
-            await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Authorization, amount, AuthorizationKey(orderId), null, now, ct);
+        var entry = inserted == 1
+            ? await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Authorization, amount, AuthorizationKey(orderId), null, now, ct)
+            : null;
         await transaction.CommitAsync(ct);
+        return entry;
     }
 
     /// <summary>
@@ -303,9 +312,11 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     }
 
     /// <summary>Sends the ledger row's call to the provider (again, if it was sent before: same key) and settles what it says.</summary>
-    async Task SubmitAsync(LedgerRow entry, CancellationToken ct)
+    async Task SubmitAsync(LedgerRow entry, CancellationToken ct) => await SubmitAsync(entry, (await LoadAsync(entry.PaymentId, ct))!, ct);
+
+    /// <param name="payment">the entry's payment as the caller just read it (its card, currency and provider reference)</param>
+    async Task SubmitAsync(LedgerRow entry, PaymentRow payment, CancellationToken ct)
     {
-        var payment = (await LoadAsync(entry.PaymentId, ct))!;
         var reference = payment.ProviderReference ?? "";
         Func<CancellationToken, Task<ProviderResult>> call = entry.Kind switch
         {

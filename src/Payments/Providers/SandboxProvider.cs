@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Bazaar.ServiceDefaults.Auth;
 using Dapper;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace Bazaar.Payments.Providers;
 /// checked against what the authorization allows; and the slow test card answers late and completes later, so unknown
 /// outcomes can be exercised end to end. See <see cref="SandboxCards"/> for the test cards.
 /// </summary>
-public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOptions<PaymentsOptions> options) : IPaymentProvider
+public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOptions<PaymentsOptions> options, IMemoryCache cards) : IPaymentProvider
 {
     public const string ProviderName = "sandbox";
 
@@ -75,12 +76,24 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
             : ProviderResult.Failed(ProviderResult.NoSuchOperation);
     }
 
+    /// <summary>
+    /// What a token stands for never changes, and a checkout asks twice (ordering before it prices the order, payments
+    /// when it authorizes): known tokens are kept in memory for a while. Unknown ones are not, so a token issued on
+    /// another replica a moment later is found.
+    /// </summary>
     public async Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct)
     {
+        if (cards.TryGetValue(CardKey(token), out CardDetails? known))
+            return known;
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<CardDetails>(new CommandDefinition(
+        var card = await connection.QuerySingleOrDefaultAsync<CardDetails>(new CommandDefinition(
             "select brand, last4, fingerprint, bin, country from sandbox_cards where token = @token", new { token }, cancellationToken: ct));
+        if (card is not null)
+            cards.Set(CardKey(token), card, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10), Size = 1 });
+        return card;
     }
+
+    static string CardKey(string token) => "sandbox-card:" + token;
 
     /// <summary>A capture, void or refund of an authorization, checked against everything already done to it.</summary>
     async Task<ProviderResult> FollowUpAsync(string kind, string reference, long amount, string idempotencyKey, CancellationToken ct)
