@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
 import { ApiError } from './api/problem';
@@ -10,17 +10,23 @@ import { HomePage } from './pages/shop/HomePage';
 import { ListingPage } from './pages/shop/ListingPage';
 import { ProductPage } from './pages/shop/ProductPage';
 import { CartPage } from './pages/shop/CartPage';
-import { CheckoutPage } from './pages/shop/CheckoutPage';
-import { OrdersPage } from './pages/shop/OrdersPage';
-import { OrderDetailPage } from './pages/shop/OrderDetailPage';
-import { SignInPage } from './pages/account/SignInPage';
-import { RegisterPage } from './pages/account/RegisterPage';
-import { ForgotPasswordPage } from './pages/account/ForgotPasswordPage';
-import { ResetPasswordPage } from './pages/account/ResetPasswordPage';
-import { AccountPage } from './pages/account/AccountPage';
 
-// The back office is its own bundle: shoppers never download it.
+// Browsing pages are in the first bundle; checkout, orders, account pages and the back office load when first
+// visited, so a shopper landing on a product or category page downloads only what it needs.
+const CheckoutPage = lazy(() => import('./pages/shop/CheckoutPage').then((m) => ({ default: m.CheckoutPage })));
+const OrdersPage = lazy(() => import('./pages/shop/OrdersPage').then((m) => ({ default: m.OrdersPage })));
+const OrderDetailPage = lazy(() => import('./pages/shop/OrderDetailPage').then((m) => ({ default: m.OrderDetailPage })));
+const SignInPage = lazy(() => import('./pages/account/SignInPage').then((m) => ({ default: m.SignInPage })));
+const RegisterPage = lazy(() => import('./pages/account/RegisterPage').then((m) => ({ default: m.RegisterPage })));
+const ForgotPasswordPage = lazy(() => import('./pages/account/ForgotPasswordPage').then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import('./pages/account/ResetPasswordPage').then((m) => ({ default: m.ResetPasswordPage })));
+const AccountPage = lazy(() => import('./pages/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 const AdminRoutes = lazy(() => import('./pages/admin/AdminRoutes'));
+
+/** A lazily loaded page, with the loading state every page uses while its code arrives. */
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -44,14 +50,14 @@ export const routes: RouteObject[] = [
       { path: 'search', element: <ListingPage mode="search" /> },
       { path: 'p/:slug', element: <ProductPage /> },
       { path: 'cart', element: <CartPage /> },
-      { path: 'checkout', element: <RequireRole role="customer"><CheckoutPage /></RequireRole> },
-      { path: 'orders', element: <RequireRole role="customer"><OrdersPage /></RequireRole> },
-      { path: 'orders/:id', element: <RequireRole role="customer"><OrderDetailPage /></RequireRole> },
-      { path: 'account', element: <RequireRole role="customer"><AccountPage /></RequireRole> },
-      { path: 'sign-in', element: <SignInPage /> },
-      { path: 'register', element: <RegisterPage /> },
-      { path: 'forgot-password', element: <ForgotPasswordPage /> },
-      { path: 'reset-password', element: <ResetPasswordPage /> },
+      { path: 'checkout', element: <RequireRole role="customer"><Page><CheckoutPage /></Page></RequireRole> },
+      { path: 'orders', element: <RequireRole role="customer"><Page><OrdersPage /></Page></RequireRole> },
+      { path: 'orders/:id', element: <RequireRole role="customer"><Page><OrderDetailPage /></Page></RequireRole> },
+      { path: 'account', element: <RequireRole role="customer"><Page><AccountPage /></Page></RequireRole> },
+      { path: 'sign-in', element: <Page><SignInPage /></Page> },
+      { path: 'register', element: <Page><RegisterPage /></Page> },
+      { path: 'forgot-password', element: <Page><ForgotPasswordPage /></Page> },
+      { path: 'reset-password', element: <Page><ResetPasswordPage /></Page> },
       {
         path: 'admin/*',
         element: (
