@@ -1,7 +1,7 @@
 // Who is signed in, for components: the session store (src/api/session.ts) as React state, plus the account actions
 // that change it. A reload restores the session from identity's refresh cookie before protected pages decide.
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type Query } from '@tanstack/react-query';
 import { cartApi, identityApi, unwrap } from '../api/client';
 import { ApiError } from '../api/problem';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
@@ -53,6 +53,11 @@ async function mergeOnce(accessToken?: string): Promise<boolean> {
   }
 }
 
+/** Everything cached but the public catalog, which reads the same for every visitor and signed-in user. */
+function isPrivateQuery(query: Query): boolean {
+  return !['categories', 'products', 'product', 'reviews', 'suggest'].includes(String(query.queryKey[0]));
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const session = useSyncExternalStore(subscribe, getSession, getSession);
   const [ready, setReady] = useState(session !== null);
@@ -68,7 +73,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // Signing in (nobody → someone) keeps what a guest saw; a change away from a signed-in user resets everything
     // but the public catalog (pages on screen fetch again, as the new user or as a guest).
     if (previous === null || previous === userId) return;
-    void queryClient.resetQueries({ predicate: (query) => !['categories', 'products', 'product', 'reviews', 'suggest'].includes(String(query.queryKey[0])) });
+    void queryClient.resetQueries({ predicate: isPrivateQuery });
   }, [userId, queryClient]);
 
   // A merge that failed earlier (the cart service was away) is retried once the user is known.
@@ -101,7 +106,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const startSession = async (response: AuthResponse) => {
       await mergeGuestCart(response.accessToken);
       setSession(response);
-      await queryClient.invalidateQueries();
+      await queryClient.invalidateQueries({ predicate: isPrivateQuery });
       return response.user;
     };
     return {

@@ -59,6 +59,7 @@ describe('RefundForm', () => {
 
     await user.click(screen.getByRole('button', { name: 'Refund' }));
 
+    expect(window.confirm).toHaveBeenCalled();
     expect(api.callsTo(refund)).toHaveLength(0);
   });
 

@@ -18,10 +18,13 @@ const availabilityText: Record<string, string> = {
   out_of_stock: 'Out of stock',
 };
 
+/** The product page's query: keyed by the id or slug in the address. */
+const productKey = (idOrSlug: string) => ['product', idOrSlug] as const;
+
 export function ProductPage() {
   const { slug = '' } = useParams();
   const product = useQuery({
-    queryKey: ['product', slug],
+    queryKey: productKey(slug),
     queryFn: () => unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: slug } } })),
   });
   if (product.isPending) return <Loading />;
@@ -258,6 +261,7 @@ function Reviews({ product }: { product: ProductDetail }) {
 
 function WriteReview({ product }: { product: ProductDetail }) {
   const { user } = useAuth();
+  const { slug = '' } = useParams();
   const queryClient = useQueryClient();
   const [rating, setRating] = useState('5');
   const [title, setTitle] = useState('');
@@ -271,8 +275,9 @@ function WriteReview({ product }: { product: ProductDetail }) {
         }),
       ),
     onSuccess: () => {
+      // The rating at the top changes with the new review: refresh this product as the page asked for it, not every one.
       void queryClient.invalidateQueries({ queryKey: ['reviews', product.id] });
-      void queryClient.invalidateQueries({ queryKey: ['product'] });
+      void queryClient.invalidateQueries({ queryKey: productKey(slug) });
     },
   });
 

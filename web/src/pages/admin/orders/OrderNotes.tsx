@@ -16,7 +16,7 @@ function AddNoteForm({ orderId }: { orderId: string }) {
     mutationFn: (note: string) => unwrap(orderingApi.POST('/api/v1/admin/orders/{id}/notes', { params: { path: { id: orderId } }, body: { text: note } })),
     onSuccess: async () => {
       setText('');
-      await queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) });
+      await queryClient.invalidateQueries({ queryKey: adminKeys.orderNotes(orderId) });
     },
   });
   const submit = (event: FormEvent) => {
