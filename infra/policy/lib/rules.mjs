@@ -357,6 +357,7 @@ rule('required-tags', 'every root tags every resource with the cost tags through
 });
 
 const DATA_ACTION = /^(s3:(Get|Put|Delete|List|Restore)|secretsmanager:(GetSecretValue|PutSecretValue|UpdateSecret|DeleteSecret)|kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)|rds-db:connect|rds-data:|dynamodb:|ssm:GetParameter|backup:(Delete|Start|Put))/i;
+const POLICY_DOCUMENT_JSON = /^\$\{data\.aws_iam_policy_document\.[\w-]+(\[[^\]]+\])?\.json\}$/;
 const BROAD_MANAGED_POLICY = /(AdministratorAccess|PowerUserAccess|FullAccess|SecretsManagerReadWrite|IAMFullAccess)$/;
 
 rule('iam-least-privilege', 'IAM grants name their actions and, for data, their resources (no wildcards)', (tree) => {
@@ -379,8 +380,13 @@ rule('iam-least-privilege', 'IAM grants name their actions and, for data, their 
       }
     }
     for (const r of config.resources.filter((x) => ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'].includes(x.type))) {
-      if (!/^\$\{data\.aws_iam_policy_document\.[\w-]+(\[[^\]]+\])?\.json\}$/.test(String(r.body.policy)) && !/^\$\{each\.value\}$/.test(String(r.body.policy))) {
-        problems.push(`${at(config, r)}: policy must come from a data.aws_iam_policy_document, so these tests can read it`);
+      // policy = each.value only over a literal map (or a local holding one) whose every value is a document.
+      const perKey = /^\$\{each\.value\}$/.test(String(r.body.policy)) ? resolve(config, r.body.for_each) : undefined;
+      const documents = perKey && typeof perKey === 'object' && !Array.isArray(perKey) ? Object.entries(perKey) : [['', r.body.policy]];
+      for (const [key, policy] of documents) {
+        if (!POLICY_DOCUMENT_JSON.test(String(policy))) {
+          problems.push(`${at(config, r)}${key ? ` (for_each ${key})` : ''}: policy must come from a data.aws_iam_policy_document, so these tests can read it, found ${text(policy)}`);
+        }
       }
     }
     for (const r of resources(config, 'aws_iam_role_policy_attachment')) {
