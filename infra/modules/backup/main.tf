@@ -263,8 +263,3 @@ output "velero_role_arn" {
   description = "Role of the Velero server."
   value       = aws_iam_role.velero.arn
 }
-
-output "velero_bucket" {
-  description = "Bucket for the Velero BackupStorageLocation."
-  value       = var.velero_bucket_id
-}

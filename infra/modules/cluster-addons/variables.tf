@@ -18,16 +18,6 @@ variable "domain_name" {
   type        = string
 }
 
-variable "roles" {
-  description = "IAM roles of the controllers (Pod Identity associations name their ServiceAccounts; see workload-identity, eks, backup)."
-  type = object({
-    aws_load_balancer_controller = string
-    external_dns                 = string
-    remote_write                 = string # ADOT collector and the Prometheus agent
-    velero                       = string
-  })
-}
-
 variable "karpenter" {
   description = "Karpenter controller role, node role, interruption queue, node security group and volume key (modules/eks output karpenter)."
   type = object({

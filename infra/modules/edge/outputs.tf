@@ -1,8 +1,3 @@
-output "zone_id" {
-  description = "Hosted zone id."
-  value       = aws_route53_zone.this.zone_id
-}
-
 output "zone_arn" {
   description = "Hosted zone ARN (ExternalDNS is limited to it)."
   value       = aws_route53_zone.this.arn
@@ -28,19 +23,9 @@ output "media_domain" {
   value       = local.media_domain
 }
 
-output "media_distribution_id" {
-  description = "Media distribution id (cache invalidations)."
-  value       = aws_cloudfront_distribution.media.id
-}
-
 output "media_bucket_policy_json" {
   description = "Statements the media bucket's policy must include."
   value       = data.aws_iam_policy_document.media_bucket.json
-}
-
-output "storefront_health_check_id" {
-  description = "Route 53 health check of the storefront, null until the ALB exists."
-  value       = one(aws_route53_health_check.storefront[*].id)
 }
 
 output "health_domain" {

@@ -13,16 +13,6 @@ output "cluster_certificate_authority" {
   value       = aws_eks_cluster.this.certificate_authority[0].data
 }
 
-output "cluster_security_group_id" {
-  description = "Security group EKS attaches to the control plane and managed nodes."
-  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
-}
-
-output "node_role_arn" {
-  description = "Role of the managed node groups."
-  value       = aws_iam_role.node.arn
-}
-
 output "karpenter" {
   description = "What the Karpenter Helm values and its EC2NodeClass need."
   value = {

@@ -8,11 +8,6 @@ variable "kubernetes_version" {
   type        = string
 }
 
-variable "vpc_id" {
-  description = "VPC of the cluster."
-  type        = string
-}
-
 variable "vpc_cidr" {
   description = "VPC CIDR, allowed to reach the private API endpoint (runners and bastions live in the VPC or come over the Transit Gateway)."
   type        = string

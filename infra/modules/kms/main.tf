@@ -38,7 +38,6 @@ variable "deletion_window_in_days" {
 }
 
 data "aws_caller_identity" "current" {}
-data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
@@ -128,9 +127,4 @@ resource "aws_kms_alias" "this" {
 output "key_arns" {
   description = "Key ARN by purpose."
   value       = { for purpose, key in aws_kms_key.this : purpose => key.arn }
-}
-
-output "region" {
-  description = "Region the keys live in."
-  value       = data.aws_region.current.region
 }

@@ -8,11 +8,6 @@ output "vpc_cidr" {
   value       = aws_vpc.this.cidr_block
 }
 
-output "public_subnet_ids" {
-  description = "Public subnets (ALB, NAT)."
-  value       = aws_subnet.public[*].id
-}
-
 output "private_app_subnet_ids" {
   description = "Private subnets for nodes and pods."
   value       = aws_subnet.private_app[*].id
@@ -31,9 +26,4 @@ output "private_app_cidrs" {
 output "transit_gateway_id" {
   description = "Transit Gateway id."
   value       = aws_ec2_transit_gateway.this.id
-}
-
-output "flow_log_group" {
-  description = "Log group holding the VPC flow logs."
-  value       = aws_cloudwatch_log_group.flow_logs.name
 }

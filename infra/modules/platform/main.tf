@@ -181,7 +181,6 @@ module "eks" {
 
   name                = local.name
   kubernetes_version  = local.s.kubernetes_version
-  vpc_id              = module.network.vpc_id
   vpc_cidr            = module.network.vpc_cidr
   subnet_ids          = module.network.private_app_subnet_ids
   node_groups         = local.s.node_groups
@@ -309,17 +308,11 @@ module "workload_identity" {
 module "cluster_addons" {
   source = "../cluster-addons"
 
-  name        = module.eks.cluster_name
-  environment = local.s.environment
-  region      = local.region
-  vpc_id      = module.network.vpc_id
-  domain_name = local.s.domain_name
-  roles = {
-    aws_load_balancer_controller = module.workload_identity.controller_role_arns["aws_load_balancer_controller"]
-    external_dns                 = module.workload_identity.controller_role_arns["external_dns"]
-    remote_write                 = module.workload_identity.controller_role_arns["adot_collector"]
-    velero                       = module.backup.velero_role_arn
-  }
+  name                        = module.eks.cluster_name
+  environment                 = local.s.environment
+  region                      = local.region
+  vpc_id                      = module.network.vpc_id
+  domain_name                 = local.s.domain_name
   karpenter                   = module.eks.karpenter
   karpenter_capacity          = merge(local.s.karpenter, { graviton = local.s.graviton })
   tags                        = local.s.tags

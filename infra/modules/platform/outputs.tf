@@ -84,11 +84,6 @@ output "name_servers" {
   value       = module.edge.name_servers
 }
 
-output "vpc_id" {
-  description = "VPC id."
-  value       = module.network.vpc_id
-}
-
 output "transit_gateway_id" {
   description = "Transit Gateway id, for later attachments."
   value       = module.network.transit_gateway_id

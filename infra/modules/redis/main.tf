@@ -162,11 +162,6 @@ resource "aws_secretsmanager_secret_version" "redis" {
   })
 }
 
-output "primary_endpoint" {
-  description = "Primary endpoint."
-  value       = aws_elasticache_replication_group.this.primary_endpoint_address
-}
-
 output "replication_group_id" {
   description = "Replication group id (alarms)."
   value       = aws_elasticache_replication_group.this.id

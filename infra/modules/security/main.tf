@@ -171,8 +171,3 @@ resource "aws_accessanalyzer_analyzer" "unused" {
     }
   }
 }
-
-output "guardduty_detector_id" {
-  description = "GuardDuty detector id."
-  value       = aws_guardduty_detector.this.id
-}

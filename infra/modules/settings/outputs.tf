@@ -30,13 +30,3 @@ output "settings" {
     redis_clients       = local.redis_clients
   }
 }
-
-output "subnets" {
-  description = "Subnet CIDRs per tier, one per availability zone."
-  value       = local.subnets
-}
-
-output "node_ami_types" {
-  description = "EKS AMI type per node group, derived from its instance family."
-  value       = local.node_ami_types
-}

@@ -61,15 +61,15 @@ run "subnet_plan_matches_the_documented_layout" {
   command = plan
 
   assert {
-    condition     = output.subnets.private_app == ["10.30.0.0/19", "10.30.32.0/19", "10.30.64.0/19"]
+    condition     = output.settings.subnets.private_app == ["10.30.0.0/19", "10.30.32.0/19", "10.30.64.0/19"]
     error_message = "private-app subnets should be three /19s at the start of the VPC"
   }
   assert {
-    condition     = output.subnets.public == ["10.30.96.0/20", "10.30.112.0/20", "10.30.128.0/20"]
+    condition     = output.settings.subnets.public == ["10.30.96.0/20", "10.30.112.0/20", "10.30.128.0/20"]
     error_message = "public subnets should be three /20s after the app tier"
   }
   assert {
-    condition     = output.subnets.private_data == ["10.30.144.0/22", "10.30.148.0/22", "10.30.152.0/22"]
+    condition     = output.settings.subnets.private_data == ["10.30.144.0/22", "10.30.148.0/22", "10.30.152.0/22"]
     error_message = "private-data subnets should be three /22s after the public tier"
   }
 }
@@ -78,7 +78,7 @@ run "graviton_node_groups_use_the_arm64_image" {
   command = plan
 
   assert {
-    condition     = output.node_ami_types["general"] == "AL2023_ARM_64_STANDARD" && output.node_ami_types["spot"] == "AL2023_ARM_64_STANDARD"
+    condition     = output.settings.node_ami_types["general"] == "AL2023_ARM_64_STANDARD" && output.settings.node_ami_types["spot"] == "AL2023_ARM_64_STANDARD"
     error_message = "Graviton node groups need the arm64 AMI type"
   }
 }
@@ -121,11 +121,11 @@ run "dev_may_use_two_zones_serverless_and_one_nat" {
   }
 
   assert {
-    condition     = length(output.subnets.public) == 2 && output.subnets.private_data == ["10.10.144.0/22", "10.10.148.0/22"]
+    condition     = length(output.settings.subnets.public) == 2 && output.settings.subnets.private_data == ["10.10.144.0/22", "10.10.148.0/22"]
     error_message = "two zones should give two subnets per tier"
   }
   assert {
-    condition     = output.node_ami_types["general"] == "AL2023_x86_64_STANDARD"
+    condition     = output.settings.node_ami_types["general"] == "AL2023_x86_64_STANDARD"
     error_message = "x86 node groups need the x86_64 AMI type"
   }
 }
