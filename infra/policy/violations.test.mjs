@@ -74,6 +74,7 @@ const mutations = [
   ['alarm topic unencrypted', 'modules/observability/main.tf', 'kms_master_key_id = var.alerts_kms_key_arn', 'display_name      = "alerts"', 'encryption-at-rest', 'kms_master_key_id'],
   ['application logs kept forever', 'modules/observability/main.tf', 'name              = "/bazaar/${var.name}/application"\n  retention_in_days = var.log_retention_days', 'name              = "/bazaar/${var.name}/application"', 'edge-protection', 'retention_in_days'],
   ['images pushed without KMS', 'modules/ecr/main.tf', 'encryption_type = "KMS"', 'encryption_type = "AES256"', 'encryption-at-rest', 'encryption_type'],
+  ['the backup module makes its DR key by hand', 'modules/backup/main.tf', 'module "dr_kms" {', 'resource "aws_kms_key" "dr" {\n  enable_key_rotation = true\n}\n\nmodule "dr_kms" {', 'kms-keys-from-module', 'aws_kms_key.dr'],
   ['backup plan loses its DR copy', 'modules/backup/main.tf', '    dynamic "copy_action" {', '    dynamic "no_copy_action" {', 'backups', 'copy_action'],
   // versions and CI roles
   ['one module drifts to another Terraform version', 'modules/redis/main.tf', 'required_version = "~> 1.11.0"', 'required_version = ">= 1.10.0"', 'terraform-version', 'required_version'],

@@ -30,9 +30,6 @@ variable "retention_days" {
 }
 
 data "aws_caller_identity" "management" {}
-data "aws_caller_identity" "log_archive" {
-  provider = aws.log_archive
-}
 data "aws_region" "current" {}
 data "aws_organizations_organization" "this" {}
 
@@ -40,44 +37,25 @@ locals {
   trail_arn = "arn:aws:cloudtrail:${data.aws_region.current.region}:${data.aws_caller_identity.management.account_id}:trail/${var.name}"
 }
 
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid = "LogArchiveAdministers"
-    actions = [
-      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DescribeKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-      "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion",
-      "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:Decrypt",
-    ]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:aws:iam::${data.aws_caller_identity.log_archive.account_id}:root"]
-    }
-  }
-  statement {
-    sid       = "CloudTrailEncryptsForThisTrail"
-    actions   = ["kms:GenerateDataKey*", "kms:DescribeKey"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudtrail.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceArn"
-      values   = [local.trail_arn]
+# The trail's key lives with the logs in the log archive account (alias/<name>-trail): that account administers
+# it, CloudTrail uses it for this trail only.
+module "kms" {
+  source    = "../kms"
+  providers = { aws = aws.log_archive }
+
+  name = var.name
+  keys = {
+    trail = {
+      description        = "organization CloudTrail"
+      service_principals = ["cloudtrail.amazonaws.com"]
+      service_conditions = [{ test = "StringEquals", variable = "aws:SourceArn", values = [local.trail_arn] }]
     }
   }
 }
 
-resource "aws_kms_key" "trail" {
-  provider = aws.log_archive
-
-  description             = "Organization CloudTrail"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
+moved {
+  from = aws_kms_key.trail
+  to   = module.kms.aws_kms_key.this["trail"]
 }
 
 data "aws_iam_policy_document" "bucket" {
@@ -116,7 +94,7 @@ module "bucket" {
   providers = { aws = aws.log_archive }
 
   name        = var.bucket_name
-  kms_key_arn = aws_kms_key.trail.arn
+  kms_key_arn = module.kms.key_arns["trail"]
   object_lock = { mode = "COMPLIANCE", days = var.retention_days }
   lifecycle_rules = {
     transition_to_glacier_days = 90
@@ -129,7 +107,7 @@ module "bucket" {
 resource "aws_cloudtrail" "organization" {
   name                          = var.name
   s3_bucket_name                = module.bucket.id
-  kms_key_id                    = aws_kms_key.trail.arn
+  kms_key_id                    = module.kms.key_arns["trail"]
   is_organization_trail         = true
   is_multi_region_trail         = true
   include_global_service_events = true

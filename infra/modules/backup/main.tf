@@ -70,26 +70,32 @@ resource "aws_backup_vault" "primary" {
 }
 
 # The DR copy is encrypted with a key that lives in the DR region, so a regional KMS outage cannot lock it away.
-resource "aws_kms_key" "dr" {
-  provider = aws.dr
+# Only when copies are made (alias/<name>-backup-dr).
+module "dr_kms" {
+  source    = "../kms"
+  count     = var.cross_region_copy ? 1 : 0
+  providers = { aws = aws.dr }
 
-  description             = "${var.name} backup copies"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
-  deletion_window_in_days = 30
+  name = var.name
+  keys = { backup-dr = { description = "backup copies" } }
 }
 
-resource "aws_kms_alias" "dr" {
-  provider      = aws.dr
-  name          = "alias/${var.name}-backup-dr"
-  target_key_id = aws_kms_key.dr.key_id
+# The key and alias this module used to declare itself; without copies they are no longer wanted.
+moved {
+  from = aws_kms_key.dr
+  to   = module.dr_kms[0].aws_kms_key.this["backup-dr"]
+}
+
+moved {
+  from = aws_kms_alias.dr
+  to   = module.dr_kms[0].aws_kms_alias.this["backup-dr"]
 }
 
 resource "aws_backup_vault" "dr" {
   provider    = aws.dr
   count       = var.cross_region_copy ? 1 : 0
   name        = "${var.name}-dr"
-  kms_key_arn = aws_kms_key.dr.arn
+  kms_key_arn = module.dr_kms[0].key_arns["backup-dr"]
 }
 
 resource "aws_backup_vault_lock_configuration" "primary" {

@@ -281,6 +281,17 @@ rule('settings-reach-resources', 'settings flow into the resources unchanged (no
   return problems;
 });
 
+// One way to make a key: modules/kms (rotation, a key policy naming its services, an alias), so no module writes
+// a key policy of its own or leaves the default one.
+rule('kms-keys-from-module', 'customer-managed KMS keys are made by modules/kms only', (tree) => {
+  const problems = [];
+  for (const config of each(tree)) {
+    if (config.dir === 'modules/kms') continue;
+    for (const r of resources(config, 'aws_kms_key')) problems.push(`${at(config, r)}: create keys with module "../kms" (modules/kms), not aws_kms_key`);
+  }
+  return problems;
+});
+
 rule('flow-logs', 'every VPC sends all flow logs to a KMS-encrypted log group', (tree) => {
   const problems = [];
   for (const config of each(tree)) {
