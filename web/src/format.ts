@@ -44,3 +44,10 @@ export function humanize(value: string): string {
   const spaced = value.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+/** A variant's options, { size: 'M', colour: 'Grey' } → "size: M, colour: Grey"; "" when there are none. */
+export function formatOptions(options: Record<string, string>): string {
+  return Object.entries(options)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join(', ');
+}

@@ -20,15 +20,6 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** Messages for one field, matched case-insensitively ("ShippingAddress.PostalCode" and "shippingAddress.postalCode"). */
-  fieldErrors(field: string): string[] {
-    const wanted = field.toLowerCase();
-    const errors = this.problem.errors ?? {};
-    return Object.entries(errors)
-      .filter(([key]) => key.toLowerCase() === wanted)
-      .flatMap(([, messages]) => messages);
-  }
-
   /** Every field message keyed by field name (lower case), for forms that show them next to their inputs. */
   get fields(): Record<string, string> {
     const out: Record<string, string> = {};
@@ -37,6 +28,11 @@ export class ApiError extends Error {
     }
     return out;
   }
+}
+
+/** The server's message for one field (the problem's errors keys are matched case-insensitively), if any. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError ? error.fields[field.toLowerCase()] : undefined;
 }
 
 const fallbackByStatus: Record<number, string> = {

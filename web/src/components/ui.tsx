@@ -1,5 +1,6 @@
 // Small building blocks every page uses, so loading, empty and error states look and read the same everywhere.
-import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/problem';
 import { formatMoney, humanize } from '../format';
@@ -44,6 +45,25 @@ export function Empty({ children, action }: { children: ReactNode; action?: Reac
       {action}
     </div>
   );
+}
+
+interface QueryViewProps<T> {
+  query: UseQueryResult<T>;
+  children: (data: T) => ReactNode;
+  /** when it says true, the empty message shows instead of the children */
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  /** a way on from the empty state, e.g. a link to the shop */
+  emptyAction?: ReactNode;
+  loadingLabel?: string;
+}
+
+/** The loading, error and empty states of one query, so every page shows them the same way. */
+export function QueryView<T>({ query, children, isEmpty, empty, emptyAction, loadingLabel }: QueryViewProps<T>) {
+  if (query.isPending) return <Loading label={loadingLabel} />;
+  if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  if (isEmpty?.(query.data)) return <Empty action={emptyAction}>{empty ?? 'Nothing here yet.'}</Empty>;
+  return <>{children(query.data)}</>;
 }
 
 /** A form-level message: the problem's sentence, announced to screen readers. */
@@ -140,6 +160,31 @@ export function TextAreaField({ label, error, id, ...area }: TextAreaFieldProps)
   );
 }
 
+interface ActionButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'type'> {
+  onAction: () => void;
+  pending?: boolean;
+  /** asked with window.confirm before a destructive action; nothing happens unless the person agrees */
+  confirm?: string;
+}
+
+/** A button that runs one mutation: disabled while it is pending, and asking first when it cannot be undone. */
+export function ActionButton({ onAction, pending = false, confirm, disabled, className = 'button', children, ...rest }: ActionButtonProps) {
+  return (
+    <button
+      type="button"
+      className={className}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      onClick={() => {
+        if (!confirm || window.confirm(confirm)) onAction();
+      }}
+      {...rest}
+    >
+      {children}
+    </button>
+  );
+}
+
 export function Money({ minor, currency }: { minor: number; currency: string }) {
   return <span className="money">{formatMoney(minor, currency)}</span>;
 }
@@ -184,6 +229,10 @@ const statusTone: Record<string, string> = {
   cancelled: 'muted',
   refunded: 'muted',
   partially_refunded: 'warn',
+  // risk decisions
+  approve: 'ok',
+  review: 'warn',
+  decline: 'bad',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { cartApi, unwrap } from '../api/client';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
+import { ApiError } from '../api/problem';
 import type { components } from '../api/schema/cart';
 import { useAuth } from '../auth/auth';
 
@@ -37,7 +38,7 @@ export function useCart() {
         return remember(await unwrap(cartApi.GET('/api/v1/cart', { headers: cartHeaders(signedIn) })), signedIn);
       } catch (error) {
         // A guest cart that expired or was merged elsewhere: start afresh rather than show an error.
-        if (!signedIn && error instanceof Error && 'status' in error && (error.status === 404 || error.status === 400)) {
+        if (!signedIn && error instanceof ApiError && (error.status === 404 || error.status === 400)) {
           setGuestCartId(null);
           return null;
         }

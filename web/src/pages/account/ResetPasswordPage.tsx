@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { identityApi, unwrap } from '../../api/client';
-import { ApiError } from '../../api/problem';
+import { fieldError } from '../../api/problem';
 import { PageTitle } from '../../components/ui';
 import { FormAlert, NewPasswordFields, StatusMessage, useAccountForm, useFormValues, type FieldErrors } from './form';
 import { checkConfirmation, checkNewPassword } from './rules';
@@ -68,7 +68,7 @@ function ResetForm({ token, onChanged }: { token: string; onChanged: () => void 
       unwrap(identityApi.POST('/api/v1/auth/password/reset', { body: { token, newPassword } })),
     onSuccess: onChanged,
   });
-  const linkDead = form.formError instanceof ApiError && form.formError.fieldErrors('token').length > 0;
+  const linkDead = fieldError(form.formError, 'token') !== undefined;
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();

@@ -1,25 +1,6 @@
 // Building blocks the back office pages share, on top of components/ui.tsx.
-import type { ButtonHTMLAttributes, FormEvent, ReactNode } from 'react';
-import type { UseQueryResult } from '@tanstack/react-query';
-import { Empty, ErrorState, Loading } from '../../components/ui';
+import type { FormEvent, ReactNode } from 'react';
 import type { CursorPagerState } from './hooks';
-
-interface QueryViewProps<T> {
-  query: UseQueryResult<T>;
-  children: (data: T) => ReactNode;
-  /** when it says true, the empty message shows instead of the children */
-  isEmpty?: (data: T) => boolean;
-  empty?: ReactNode;
-  loadingLabel?: string;
-}
-
-/** The loading, error and empty states of one query, so every list shows them the same way. */
-export function QueryView<T>({ query, children, isEmpty, empty, loadingLabel }: QueryViewProps<T>) {
-  if (query.isPending) return <Loading label={loadingLabel} />;
-  if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
-  if (isEmpty?.(query.data)) return <Empty>{empty ?? 'Nothing here yet.'}</Empty>;
-  return <>{children(query.data)}</>;
-}
 
 interface CursorPagerProps {
   pager: CursorPagerState;
@@ -67,31 +48,6 @@ export function FilterBar({ label, onApply, children }: FilterBarProps) {
         Apply filters
       </button>
     </form>
-  );
-}
-
-interface ActionButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'type'> {
-  onAction: () => void;
-  pending?: boolean;
-  /** asked with window.confirm before a destructive action; nothing happens unless the person agrees */
-  confirm?: string;
-}
-
-/** A button that runs one mutation: disabled while it is pending, and asking first when it cannot be undone. */
-export function ActionButton({ onAction, pending = false, confirm, disabled, className = 'button', children, ...rest }: ActionButtonProps) {
-  return (
-    <button
-      type="button"
-      className={className}
-      disabled={disabled || pending}
-      aria-busy={pending || undefined}
-      onClick={() => {
-        if (!confirm || window.confirm(confirm)) onAction();
-      }}
-      {...rest}
-    >
-      {children}
-    </button>
   );
 }
 

@@ -1,10 +1,4 @@
-// Small helpers for the back office's forms: server field errors, whole numbers and name=value lists.
-import { ApiError } from '../../api/problem';
-
-/** The server's message for one field (the problem's errors keys are matched case-insensitively), if any. */
-export function fieldError(error: unknown, field: string): string | undefined {
-  return error instanceof ApiError ? error.fields[field.toLowerCase()] : undefined;
-}
+// Small helpers for the back office's forms: whole numbers and name=value lists.
 
 /** "42" → 42; null for anything that is not a whole number (decimals, blanks, "1e3"). */
 export function parseWholeNumber(text: string): number | null {
@@ -28,11 +22,4 @@ export function formatKeyValues(values: Record<string, string>): string {
   return Object.entries(values)
     .map(([name, value]) => `${name}=${value}`)
     .join('\n');
-}
-
-/** { size: '42', colour: 'black' } → "size 42, colour black", for tables. */
-export function describeKeyValues(values: Record<string, string>): string {
-  return Object.entries(values)
-    .map(([name, value]) => `${name} ${value}`)
-    .join(', ');
 }

@@ -1,6 +1,7 @@
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
+import { formatOptions } from '../../format';
 import { useCart, useCartActions, type Cart, type CartLine } from '../../shop/cart';
 
 export function CartPage() {
@@ -102,9 +103,7 @@ interface LineProps {
 
 function Line({ line, currency, busy, onQuantity, onRemove }: LineProps) {
   const name = line.name ?? line.sku;
-  const options = Object.entries(line.options)
-    .map(([key, value]) => `${key}: ${value}`)
-    .join(', ');
+  const options = formatOptions(line.options);
   return (
     <tr>
       <td>

@@ -116,7 +116,6 @@ export function Checkout({ cart }: { cart: Cart }) {
           )}
           {step === 'review' && quote.data && method && card && (
             <ReviewStep
-              cart={cart}
               quote={quote.data}
               address={address}
               method={method}
@@ -181,7 +180,6 @@ function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: s
 }
 
 interface ReviewProps {
-  cart: Cart;
   quote: Quote;
   address: Address;
   method: string;

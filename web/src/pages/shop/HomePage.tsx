@@ -3,7 +3,7 @@ import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../api/client';
 import { ProductGrid } from '../../components/ProductCard';
-import { Empty, ErrorState, Loading } from '../../components/ui';
+import { QueryView } from '../../components/ui';
 import { useCategories, type ProductPage } from '../../shop/catalog';
 
 export function HomePage() {
@@ -29,19 +29,17 @@ export function HomePage() {
 
       <section aria-labelledby="categories-heading">
         <h2 id="categories-heading">Shop by category</h2>
-        {categories.isPending ? (
-          <Loading />
-        ) : categories.isError ? (
-          <ErrorState error={categories.error} retry={() => void categories.refetch()} />
-        ) : (
-          <ul className="category-tiles">
-            {categories.data.map((category) => (
-              <li key={category.id}>
-                <Link to={`/c/${category.slug}`}>{category.name}</Link>
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView query={categories}>
+          {(list) => (
+            <ul className="category-tiles">
+              {list.map((category) => (
+                <li key={category.id}>
+                  <Link to={`/c/${category.slug}`}>{category.name}</Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
       </section>
 
       <Shelf title="Top rated" query={featured} id="featured-heading" />
@@ -54,15 +52,9 @@ function Shelf({ title, query, id }: { title: string; query: UseQueryResult<Prod
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} retry={() => void query.refetch()} />
-      ) : query.data.items.length ? (
-        <ProductGrid products={query.data.items} />
-      ) : (
-        <Empty>Nothing here yet.</Empty>
-      )}
+      <QueryView query={query} isEmpty={(page) => page.items.length === 0}>
+        {(page) => <ProductGrid products={page.items} />}
+      </QueryView>
     </section>
   );
 }

@@ -2,8 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
-import { ErrorState, FormError, Loading, Money, NotFound, PageTitle, StatusBadge } from '../../components/ui';
-import { formatDateTime, humanize } from '../../format';
+import { AddressBlock } from '../../components/AddressBlock';
+import { ActionButton, ErrorState, FormError, Loading, Money, NotFound, PageTitle, StatusBadge } from '../../components/ui';
+import { formatDateTime, formatOptions, humanize } from '../../format';
 import { failureSentence, type Order } from '../../shop/orders';
 
 const cancellable = new Set(['confirmed', 'on_hold']);
@@ -82,11 +83,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
               <tr key={line.sku}>
                 <td>
                   {line.name}
-                  <div className="muted">
-                    {Object.entries(line.options)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(', ')}
-                  </div>
+                  <div className="muted">{formatOptions(line.options)}</div>
                 </td>
                 <td className="num">
                   <Money minor={line.unitPrice} currency={order.currency} />
@@ -129,22 +126,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
         </dl>
       </div>
       <h2>Delivery</h2>
-      <address>
-        {order.shippingAddress.name}
-        <br />
-        {order.shippingAddress.line1}
-        {order.shippingAddress.line2 && (
-          <>
-            <br />
-            {order.shippingAddress.line2}
-          </>
-        )}
-        <br />
-        {order.shippingAddress.postalCode} {order.shippingAddress.city}
-        {order.shippingAddress.region ? `, ${order.shippingAddress.region}` : ''}
-        <br />
-        {order.shippingAddress.country}
-      </address>
+      <AddressBlock address={order.shippingAddress} />
       {order.cardLast4 && (
         <p>
           Paid with {order.cardBrand} ending in {order.cardLast4}
@@ -163,16 +145,14 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
         <section aria-labelledby="cancel-heading">
           <h2 id="cancel-heading">Changed your mind?</h2>
           <FormError error={cancel.error} />
-          <button
-            type="button"
+          <ActionButton
             className="button danger"
-            disabled={cancel.isPending}
-            onClick={() => {
-              if (window.confirm('Cancel this order? The payment will be released.')) cancel.mutate();
-            }}
+            pending={cancel.isPending}
+            confirm="Cancel this order? The payment will be released."
+            onAction={() => cancel.mutate()}
           >
             {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
-          </button>
+          </ActionButton>
         </section>
       )}
       <p>

@@ -1,8 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
-import { Empty, ErrorState, Loading, Money, PageTitle, StatusBadge } from '../../components/ui';
-import { formatDateTime } from '../../format';
+import { OrderSummaryTable } from '../../components/OrderSummaryTable';
+import { PageTitle, QueryView } from '../../components/ui';
 
 export function OrdersPage() {
   const orders = useInfiniteQuery({
@@ -11,54 +11,25 @@ export function OrdersPage() {
     queryFn: ({ pageParam }) => unwrap(orderingApi.GET('/api/v1/orders', { params: { query: { cursor: pageParam, limit: 20 } } })),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
-  const items = orders.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <>
       <PageTitle>Your orders</PageTitle>
-      {orders.isPending ? (
-        <Loading label="Loading your orders…" />
-      ) : orders.isError ? (
-        <ErrorState error={orders.error} retry={() => void orders.refetch()} />
-      ) : items.length === 0 ? (
-        <Empty action={<Link to="/">Start shopping</Link>}>You have not ordered anything yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Your orders, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Placed</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Items
-                </th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((order) => (
-                <tr key={order.id}>
-                  <td>
-                    <Link to={`/orders/${order.id}`}>Order {order.number}</Link>
-                  </td>
-                  <td>{formatDateTime(order.createdAt)}</td>
-                  <td>
-                    <StatusBadge status={order.status} />
-                  </td>
-                  <td className="num">{order.itemCount}</td>
-                  <td className="num">
-                    <Money minor={order.total} currency={order.currency} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryView
+        query={orders}
+        loadingLabel="Loading your orders…"
+        isEmpty={(data) => data.pages.every((page) => page.items.length === 0)}
+        empty="You have not ordered anything yet."
+        emptyAction={<Link to="/">Start shopping</Link>}
+      >
+        {(data) => (
+          <OrderSummaryTable
+            orders={data.pages.flatMap((page) => page.items)}
+            href={(order) => `/orders/${order.id}`}
+            caption="Your orders, newest first"
+          />
+        )}
+      </QueryView>
       {orders.hasNextPage && (
         <button type="button" className="button secondary" onClick={() => void orders.fetchNextPage()} disabled={orders.isFetchingNextPage}>
           {orders.isFetchingNextPage ? 'Loading…' : 'Older orders'}

@@ -3,7 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { catalogApi, unwrap } from '../../api/client';
-import { ApiError } from '../../api/problem';
+import { ApiError, fieldError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 import { ErrorState, Field, FormError, Loading, Money, NotFound, SelectField, Stars, TextAreaField } from '../../components/ui';
 import { formatDate } from '../../format';
@@ -295,7 +295,6 @@ function WriteReview({ product }: { product: ProductDetail }) {
       </p>
     );
   }
-  const fields = submit.error instanceof ApiError ? submit.error.fields : {};
   return (
     <details className="write-review">
       <summary>Write a review</summary>
@@ -307,15 +306,15 @@ function WriteReview({ product }: { product: ProductDetail }) {
         }}
       >
         <FormError error={submit.error} />
-        <SelectField label="Rating" value={rating} onChange={(event) => setRating(event.target.value)} error={fields.rating}>
+        <SelectField label="Rating" value={rating} onChange={(event) => setRating(event.target.value)} error={fieldError(submit.error, 'rating')}>
           {[5, 4, 3, 2, 1].map((n) => (
             <option key={n} value={n}>
               {n} star{n === 1 ? '' : 's'}
             </option>
           ))}
         </SelectField>
-        <Field label="Title" value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={120} error={fields.title} />
-        <TextAreaField label="Your review" value={body} onChange={(event) => setBody(event.target.value)} required rows={4} maxLength={4000} error={fields.body} />
+        <Field label="Title" value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={120} error={fieldError(submit.error, 'title')} />
+        <TextAreaField label="Your review" value={body} onChange={(event) => setBody(event.target.value)} required rows={4} maxLength={4000} error={fieldError(submit.error, 'body')} />
         <button type="submit" className="button" disabled={submit.isPending}>
           {submit.isPending ? 'Publishing…' : 'Publish review'}
         </button>

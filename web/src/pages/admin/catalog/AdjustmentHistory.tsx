@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { formatDateTime } from '../../../format';
-import { QueryView } from '../common';
+import { QueryView } from '../../../components/ui';
 import { adminKeys } from '../queryKeys';
 
 export function AdjustmentHistory({ sku }: { sku: string }) {

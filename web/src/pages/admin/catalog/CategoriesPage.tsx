@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
-import { Field, FormError, PageTitle } from '../../../components/ui';
-import { ActionButton, QueryView } from '../common';
-import { fieldError } from '../forms';
+import { ActionButton, Field, FormError, PageTitle, QueryView } from '../../../components/ui';
+import { fieldError } from '../../../api/problem';
 import { useCanEdit } from '../hooks';
 import type { CategoryNode } from '../types';
 import { CategorySelect } from './CategorySelect';

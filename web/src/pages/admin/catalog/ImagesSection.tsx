@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
-import { Field, FormError } from '../../../components/ui';
-import { ActionButton } from '../common';
-import { fieldError } from '../forms';
+import { ActionButton, Field, FormError } from '../../../components/ui';
+import { fieldError } from '../../../api/problem';
 import { useCanEdit } from '../hooks';
 import type { ProductDetail, ProductImage } from '../types';
 import { useProductChanged } from './products';

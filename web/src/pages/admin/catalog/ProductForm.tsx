@@ -1,7 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Field, FormError, SelectField, TextAreaField } from '../../../components/ui';
 import { humanize } from '../../../format';
-import { fieldError, formatKeyValues, parseKeyValues } from '../forms';
+import { fieldError } from '../../../api/problem';
+import { formatKeyValues, parseKeyValues } from '../forms';
 import type { ProductDetail } from '../types';
 import { CategorySelect } from './CategorySelect';
 import { useAdminCategories } from './categories';

@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../../api/client';
-import { Field, PageTitle, PriceRange, SelectField, StatusBadge } from '../../../components/ui';
+import { Field, PageTitle, PriceRange, QueryView, SelectField, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
-import { CursorPager, FilterBar, QueryView } from '../common';
+import { CursorPager, FilterBar } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { AdminProductRow } from '../types';

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { Field, FormError } from '../../../components/ui';
-import { fieldError, parseWholeNumber } from '../forms';
+import { fieldError } from '../../../api/problem';
+import { parseWholeNumber } from '../forms';
 import { adminKeys } from '../queryKeys';
 
 const minReasonLength = 3; // AdjustStockRequest's MinLength

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Field, FormError, TextAreaField } from '../../../components/ui';
 import { formatMoneyInput, parseMoney } from '../../../format';
-import { fieldError, formatKeyValues, parseKeyValues, parseWholeNumber } from '../forms';
+import { fieldError } from '../../../api/problem';
+import { formatKeyValues, parseKeyValues, parseWholeNumber } from '../forms';
 import type { Variant } from '../types';
 
 export interface VariantFormValues {

@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
-import { FormError, Money } from '../../../components/ui';
-import { humanize } from '../../../format';
-import { ActionButton } from '../common';
-import { describeKeyValues } from '../forms';
+import { ActionButton, FormError, Money } from '../../../components/ui';
+import { formatOptions, humanize } from '../../../format';
 import { useCanEdit } from '../hooks';
 import type { ProductDetail, Variant } from '../types';
 import { useProductChanged } from './products';
@@ -89,7 +87,7 @@ export function VariantsSection({ product }: { product: ProductDetail }) {
               {product.variants.map((variant) => (
                 <tr key={variant.sku}>
                   <td>{variant.sku}</td>
-                  <td>{describeKeyValues(variant.options) || '—'}</td>
+                  <td>{formatOptions(variant.options) || '—'}</td>
                   <td className="num">
                     <Money minor={variant.price} currency={product.currency} />
                   </td>

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { identityApi, unwrap } from '../../../api/client';
-import { Field, FormError, PageTitle, SelectField } from '../../../components/ui';
+import { ActionButton, Field, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
 import type { Role } from '../../../auth/auth';
 import { formatDate, humanize } from '../../../format';
-import { ActionButton, CursorPager, FilterBar, QueryView } from '../common';
+import { CursorPager, FilterBar } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { AdminUser } from '../types';

@@ -1,5 +1,4 @@
-import { FormError } from '../../../components/ui';
-import { ActionButton } from '../common';
+import { ActionButton, FormError } from '../../../components/ui';
 import type { Order } from '../types';
 import { hasOrderActions, postOrderAction, refundableStatuses, useOrderAction, type OrderActionPath } from './orders';
 import { RefundForm } from './RefundForm';

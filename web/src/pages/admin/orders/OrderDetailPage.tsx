@@ -1,8 +1,8 @@
 import { Link, useParams } from 'react-router';
-import { Money, PageTitle, StatusBadge } from '../../../components/ui';
-import { formatDateTime, humanize } from '../../../format';
-import { Facts, QueryView } from '../common';
-import { describeKeyValues } from '../forms';
+import { AddressBlock } from '../../../components/AddressBlock';
+import { Money, PageTitle, QueryView, StatusBadge } from '../../../components/ui';
+import { formatDateTime, formatOptions, humanize } from '../../../format';
+import { Facts } from '../common';
 import { useCanEdit } from '../hooks';
 import type { Order } from '../types';
 import { OrderActions } from './OrderActions';
@@ -36,7 +36,7 @@ function Lines({ order }: { order: Order }) {
               <tr key={line.sku}>
                 <td>
                   <Link to={`/admin/products/${line.productId}`}>{line.name}</Link>
-                  {Object.keys(line.options).length > 0 && <div className="muted">{describeKeyValues(line.options)}</div>}
+                  {Object.keys(line.options).length > 0 && <div className="muted">{formatOptions(line.options)}</div>}
                 </td>
                 <td>{line.sku}</td>
                 <td className="num">{money(line.unitPrice)}</td>
@@ -70,25 +70,9 @@ function Lines({ order }: { order: Order }) {
 }
 
 function Shipping({ order }: { order: Order }) {
-  const a = order.shippingAddress;
   return (
     <div className="form-row">
-      <address>
-        {a.name}
-        <br />
-        {a.line1}
-        {a.line2 && (
-          <>
-            <br />
-            {a.line2}
-          </>
-        )}
-        <br />
-        {a.postalCode} {a.city}
-        {a.region && `, ${a.region}`}
-        <br />
-        {a.country}
-      </address>
+      <AddressBlock address={order.shippingAddress} />
       <Facts
         items={[
           ['Method', humanize(order.shippingMethod)],

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { orderingApi, unwrap } from '../../../api/client';
-import { FormError, TextAreaField } from '../../../components/ui';
+import { FormError, QueryView, TextAreaField } from '../../../components/ui';
 import { formatDateTime } from '../../../format';
-import { QueryView } from '../common';
-import { fieldError } from '../forms';
+import { fieldError } from '../../../api/problem';
 import { useCanEdit } from '../hooks';
 import { adminKeys } from '../queryKeys';
 

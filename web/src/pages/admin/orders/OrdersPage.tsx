@@ -1,12 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
 import { orderingApi, unwrap } from '../../../api/client';
-import { Field, Money, PageTitle, SelectField, StatusBadge } from '../../../components/ui';
-import { formatDateTime, humanize } from '../../../format';
-import { CursorPager, FilterBar, QueryView } from '../common';
+import { OrderSummaryTable } from '../../../components/OrderSummaryTable';
+import { Field, PageTitle, QueryView, SelectField } from '../../../components/ui';
+import { humanize } from '../../../format';
+import { CursorPager, FilterBar } from '../common';
 import { useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
-import type { OrderSummary } from '../types';
 import { orderStatuses } from './orders';
 
 const filterNames = ['status', 'email', 'from', 'to'] as const;
@@ -16,45 +15,6 @@ function startOfDay(date: string, plusDays = 0): string | undefined {
   if (!date) return undefined;
   const [year, month, day] = date.split('-').map(Number);
   return new Date(year!, month! - 1, day! + plusDays).toISOString();
-}
-
-function OrderTable({ orders }: { orders: OrderSummary[] }) {
-  return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            <th scope="col">Placed</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Items
-            </th>
-            <th scope="col" className="num">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((order) => (
-            <tr key={order.id}>
-              <td>
-                <Link to={`/admin/orders/${order.id}`}>Order {order.number}</Link>
-              </td>
-              <td>{formatDateTime(order.createdAt)}</td>
-              <td>
-                <StatusBadge status={order.status} />
-              </td>
-              <td className="num">{order.itemCount}</td>
-              <td className="num">
-                <Money minor={order.total} currency={order.currency} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 export function OrdersPage() {
@@ -93,7 +53,7 @@ export function OrdersPage() {
       <QueryView query={orders} isEmpty={(page) => page.items.length === 0} empty="No orders match these filters.">
         {(page) => (
           <>
-            <OrderTable orders={page.items} />
+            <OrderSummaryTable orders={page.items} href={(order) => `/admin/orders/${order.id}`} caption="Orders matching the filters" />
             <CursorPager pager={pager} nextCursor={page.nextCursor} label="Orders" />
           </>
         )}

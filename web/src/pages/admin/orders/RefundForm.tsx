@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { orderingApi, unwrap } from '../../../api/client';
 import { Field, FormError } from '../../../components/ui';
 import { formatMoney, parseMoney } from '../../../format';
-import { fieldError } from '../forms';
+import { fieldError } from '../../../api/problem';
 import type { Order } from '../types';
 import { useOrderAction } from './orders';
 

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { orderingApi, unwrap } from '../../../api/client';
 import { Field, FormError } from '../../../components/ui';
-import { fieldError } from '../forms';
+import { fieldError } from '../../../api/problem';
 import type { Order } from '../types';
 import { useOrderAction } from './orders';
 

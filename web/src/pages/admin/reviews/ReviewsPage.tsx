@@ -1,9 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../../api/client';
-import { FormError, PageTitle, SelectField } from '../../../components/ui';
+import { ActionButton, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
 import { formatDate } from '../../../format';
-import { ActionButton, CursorPager, FilterBar, QueryView } from '../common';
+import { CursorPager, FilterBar } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { Review } from '../types';

@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { riskApi, unwrap } from '../../../api/client';
-import { Money, PageTitle } from '../../../components/ui';
+import { Money, PageTitle, QueryView, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
-import { Facts, QueryView } from '../common';
+import { Facts } from '../common';
 import { adminKeys } from '../queryKeys';
 import type { Assessment, RiskReason } from '../types';
-import { DecisionBadge } from './DecisionBadge';
 
 function Reasons({ reasons }: { reasons: RiskReason[] }) {
   if (reasons.length === 0) return <p className="muted">No rule triggered.</p>;
@@ -46,7 +45,7 @@ function AssessmentDetail({ assessment: a }: { assessment: Assessment }) {
       <PageTitle>Risk assessment</PageTitle>
       <Facts
         items={[
-          ['Decision', <DecisionBadge key="decision" decision={a.decision} />],
+          ['Decision', <StatusBadge key="decision" status={a.decision} />],
           ['Score', a.score],
           ['Amount', <Money key="amount" minor={a.amount} currency={a.currency} />],
           ['Order', <Link key="order" to={`/admin/orders/${a.orderId}`}>Open the order</Link>],

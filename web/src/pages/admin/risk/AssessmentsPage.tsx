@@ -1,13 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { riskApi, unwrap } from '../../../api/client';
-import { Money, PageTitle, SelectField } from '../../../components/ui';
+import { Money, PageTitle, QueryView, SelectField, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
-import { CursorPager, FilterBar, QueryView } from '../common';
+import { CursorPager, FilterBar } from '../common';
 import { useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { Assessment } from '../types';
-import { DecisionBadge } from './DecisionBadge';
 
 const decisions = ['approve', 'review', 'decline'] as const;
 const filterNames = ['decision'] as const;
@@ -45,7 +44,7 @@ function AssessmentTable({ assessments }: { assessments: Assessment[] }) {
                 <Money minor={a.amount} currency={a.currency} />
               </td>
               <td>
-                <DecisionBadge decision={a.decision} />
+                <StatusBadge status={a.decision} />
               </td>
               <td className="num">{a.score}</td>
               <td>{a.reasons.length === 0 ? '—' : a.reasons.map((r) => r.rule).join(', ')}</td>

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { riskApi, unwrap } from '../../../api/client';
-import { FormError, PageTitle } from '../../../components/ui';
+import { ActionButton, FormError, PageTitle, QueryView } from '../../../components/ui';
 import { humanize } from '../../../format';
-import { ActionButton, QueryView } from '../common';
 import { useCanEdit } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { RiskRule, SaveRuleRequest } from '../types';

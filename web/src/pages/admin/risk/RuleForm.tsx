@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Field, FormError, SelectField } from '../../../components/ui';
 import { humanize } from '../../../format';
-import { fieldError, parseWholeNumber } from '../forms';
+import { fieldError } from '../../../api/problem';
+import { parseWholeNumber } from '../forms';
 import type { RiskRule, SaveRuleRequest } from '../types';
 import { currencies } from '../catalog/products';
 import { parametersToText, ruleActions, ruleKinds, textToParameters, type ParameterSpec, type ParameterText } from './ruleKinds';
