@@ -76,6 +76,14 @@ const mutations = [
   ['images pushed without KMS', 'modules/ecr/main.tf', 'encryption_type = "KMS"', 'encryption_type = "AES256"', 'encryption-at-rest', 'encryption_type'],
   ['the backup module makes its DR key by hand', 'modules/backup/main.tf', 'module "dr_kms" {', 'resource "aws_kms_key" "dr" {\n  enable_key_rotation = true\n}\n\nmodule "dr_kms" {', 'kms-keys-from-module', 'aws_kms_key.dr'],
   ['backup plan loses its DR copy', 'modules/backup/main.tf', '    dynamic "copy_action" {', '    dynamic "no_copy_action" {', 'backups', 'copy_action'],
+  // approved sizes (the organization SCP)
+  ['prod runs Aurora on a class the SCP denies', 'envs/prod/main.tf', 'instance_class        = "db.r7g.large"', 'instance_class        = "db.x2g.large"', 'scp-approved-sizes', 'aurora.instance_class "db.x2g.large"'],
+  ['staging runs Redis on a node type the SCP denies', 'envs/staging/main.tf', 'node_type          = "cache.t4g.small"', 'node_type          = "cache.r6g.large"', 'scp-approved-sizes', 'redis.node_type "cache.r6g.large"'],
+  ['dev runs its system nodes on a family the SCP denies', 'envs/dev/main.tf', 'system  = { instance_types = ["t3.medium"]', 'system  = { instance_types = ["p5.48xlarge"]', 'scp-approved-sizes', 'p5.48xlarge'],
+  ['the SCP stops approving a family prod runs on', 'organization/scps.tf', '"m7g.*", ', '', 'scp-approved-sizes', 'm7g'],
+  ['the settings validation approves a family the SCP denies', 'modules/settings/variables.tf', '"^(t3|t4g|m6i|', '"^(t3|t4g|x2iedn|m6i|', 'scp-approved-sizes', 'x2iedn'],
+  ['the settings Karpenter validation approves a family the SCP denies', 'modules/settings/variables.tf', 'contains(["m6i", "m7i",', 'contains(["p5", "m6i", "m7i",', 'scp-approved-sizes', 'p5'],
+  ['the SCP no longer checks database classes', 'organization/scps.tf', 'values   = local.database_classes', 'values   = ["db.*"]', 'scp-approved-sizes', 'rds:DatabaseClass'],
   // versions and CI roles
   ['one module drifts to another Terraform version', 'modules/redis/main.tf', 'required_version = "~> 1.11.0"', 'required_version = ">= 1.10.0"', 'terraform-version', 'required_version'],
   ['prod plans and applies with a hard-coded admin role', 'envs/prod/providers.tf', 'role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"', 'role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"', 'ci-role-chain', 'var.terraform_role'],

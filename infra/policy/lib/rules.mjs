@@ -700,6 +700,51 @@ rule('karpenter-capacity', 'Karpenter has an on-demand and a spot NodePool (spot
   return problems;
 });
 
+/** An SCP StringLike pattern ("m7g.*", "db.serverless") as a RegExp. */
+const likePattern = (p) => new RegExp(`^${String(p).split('*').map((x) => x.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`);
+
+// The organization's approved-sizes SCP (organization/scps.tf locals) is the one list of sizes: every environment's
+// node groups, Aurora class and Redis node type must pass it, and the settings module's validations, which fail a
+// plan before the API does, must name the same families.
+rule('scp-approved-sizes', "every environment's node, database and cache sizes are approved by the organization SCP, and modules/settings validates the same families", (tree) => {
+  const problems = [];
+  const org = tree.get('organization');
+  const lists = { instance_families: 'ec2:InstanceType', database_classes: 'rds:DatabaseClass', cache_node_types: 'elasticache:CacheNodeType' };
+  for (const name of Object.keys(lists)) if (!Array.isArray(org?.locals[name]) || org.locals[name].length === 0) problems.push(`organization: needs local ${name}, a literal list`);
+  if (problems.length) return problems;
+  // The SCP uses those locals.
+  const sizes = org.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === 'approved_sizes');
+  for (const [name, key] of Object.entries(lists)) {
+    const used = blocks(sizes?.body, 'statement').some((st) => st.effect === 'Deny' && blocks(st, 'condition').some((c) => c.test === 'StringNotLike' && c.variable === key && c.values === `\${local.${name}}`));
+    if (!used) problems.push(`organization: data.aws_iam_policy_document.approved_sizes must deny ${key} StringNotLike local.${name}`);
+  }
+  const approved = (name, value) => org.locals[name].some((p) => likePattern(p).test(String(value)));
+  for (const config of each(tree, ['env'])) {
+    const s = settingsOf(config) ?? {};
+    for (const [group, g] of Object.entries(s.node_groups ?? {})) {
+      if (!Array.isArray(g?.instance_types)) { problems.push(`${config.dir}: node_groups.${group}.instance_types must be a literal list`); continue; }
+      for (const t of g.instance_types) if (!approved('instance_families', t)) problems.push(`${config.dir}: node_groups.${group} instance type ${t} is not approved by the organization SCP (${org.locals.instance_families.join(', ')})`);
+    }
+    if (!approved('database_classes', s.aurora?.instance_class)) problems.push(`${config.dir}: aurora.instance_class ${text(s.aurora?.instance_class)} is not approved by the organization SCP (${org.locals.database_classes.join(', ')})`);
+    if (!approved('cache_node_types', s.redis?.node_type)) problems.push(`${config.dir}: redis.node_type ${text(s.redis?.node_type)} is not approved by the organization SCP (${org.locals.cache_node_types.join(', ')})`);
+    for (const f of list(s.karpenter?.instance_families)) if (!approved('instance_families', `${f}.large`)) problems.push(`${config.dir}: karpenter instance family ${f} is not approved by the organization SCP`);
+  }
+  // modules/settings repeats the families in its validations; they must be the SCP's.
+  const scpFamilies = org.locals.instance_families.map((f) => String(f).replace(/\.\*$/, '')).sort();
+  const settings = tree.get('modules/settings');
+  const nodeRegex = text(settings?.variables.node_groups?.validation).match(/\^\(([\w|]+)\)\\\\\\\\\./);
+  const nodeFamilies = nodeRegex ? nodeRegex[1].split('|').sort() : null;
+  if (text(nodeFamilies) !== text(scpFamilies)) problems.push(`modules/settings: the node_groups validation approves families ${text(nodeFamilies)}, the organization SCP ${text(scpFamilies)}`);
+  const karpenterList = text(settings?.variables.karpenter?.validation).match(/contains\(\[([^\]]*)\], f\)/);
+  const karpenterFamilies = karpenterList ? quoted(karpenterList[1]) : null;
+  if (!karpenterFamilies || karpenterFamilies.length === 0) problems.push('modules/settings: the karpenter validation must list its families: contains([...], f)');
+  else {
+    const outside = karpenterFamilies.filter((f) => !scpFamilies.includes(f));
+    if (outside.length) problems.push(`modules/settings: the karpenter validation approves ${outside.join(', ')}, which the organization SCP denies`);
+  }
+  return problems;
+});
+
 rule('monitoring-in-amp', 'every alert rule file of monitoring/rules is loaded into Amazon Managed Prometheus', (tree) => {
   const problems = [];
   const obs = tree.get('modules/observability');
