@@ -84,6 +84,16 @@ const mutations = [
   ['the settings validation approves a family the SCP denies', 'modules/settings/variables.tf', '"^(t3|t4g|m6i|', '"^(t3|t4g|x2iedn|m6i|', 'scp-approved-sizes', 'x2iedn'],
   ['the settings Karpenter validation approves a family the SCP denies', 'modules/settings/variables.tf', 'contains(["m6i", "m7i",', 'contains(["p5", "m6i", "m7i",', 'scp-approved-sizes', 'p5'],
   ['the SCP no longer checks database classes', 'organization/scps.tf', 'values   = local.database_classes', 'values   = ["db.*"]', 'scp-approved-sizes', 'rds:DatabaseClass'],
+  // organization guard rails
+  ['the no-public-s3 SCP is dropped', 'organization/scps.tf', '    no-public-s3         = { description = "No public buckets or objects", json = data.aws_iam_policy_document.no_public_s3.json }\n', '', 'organization-guardrails', 'lacks no-public-s3'],
+  ['the SCPs are attached to the non-prod unit only', 'organization/scps.tf', 'for unit in keys(local.units) :', 'for unit in ["nonprod"] :', 'organization-guardrails', 'every unit'],
+  ['the root user SCP denies another principal', 'organization/scps.tf', 'values   = ["arn:aws:iam::*:root"]', 'values   = ["arn:aws:iam::*:role/nobody"]', 'organization-guardrails', 'no root user actions'],
+  ['the tag SCP stops requiring CostCenter', 'organization/scps.tf', 'required_tags    = ["Project", "Environment", "Owner", "CostCenter"]', 'required_tags    = ["Project", "Environment", "Owner"]', 'organization-guardrails', 'required tags'],
+  ['the encryption SCP stops requiring encrypted volumes', 'organization/scps.tf', 'variable = "ec2:Encrypted"', 'variable = "ec2:Attribute"', 'organization-guardrails', 'KMS encryption required'],
+  ['the region SCP allows every region', 'organization/scps.tf', 'values   = local.approved_regions', 'values   = ["*"]', 'organization-guardrails', 'denied regions'],
+  ['the deploy role in every workload account gets AdministratorAccess', 'organization/main.tf', '          RoleName = "bazaar-deploy"\n', '          RoleName          = "bazaar-deploy"\n          ManagedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n', 'organization-guardrails', 'AdministratorAccess is only for bazaar-terraform'],
+  ['the plan role in every workload account gets PowerUserAccess', 'organization/main.tf', '"arn:aws:iam::aws:policy/ReadOnlyAccess"', '"arn:aws:iam::aws:policy/PowerUserAccess"', 'organization-guardrails', 'PowerUserAccess'],
+  ['the deploy role may do anything with EKS', 'organization/main.tf', 'Action   = ["eks:DescribeCluster"]', 'Action   = ["eks:*"]', 'organization-guardrails', 'eks:*'],
   // versions and CI roles
   ['one module drifts to another Terraform version', 'modules/redis/main.tf', 'required_version = "~> 1.11.0"', 'required_version = ">= 1.10.0"', 'terraform-version', 'required_version'],
   ['prod plans and applies with a hard-coded admin role', 'envs/prod/providers.tf', 'role_arn = "arn:aws:iam::${local.account_id}:role/${var.terraform_role}"', 'role_arn = "arn:aws:iam::${local.account_id}:role/bazaar-terraform"', 'ci-role-chain', 'var.terraform_role'],

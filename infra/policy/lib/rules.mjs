@@ -745,6 +745,78 @@ rule('scp-approved-sizes', "every environment's node, database and cache sizes a
   return problems;
 });
 
+const COST_TAGS = ['Project', 'Environment', 'Owner', 'CostCenter'];
+const ORG_UNITS = ['nonprod', 'prod']; // the workload units; every SCP is attached to every unit
+
+/** Deny statements of a policy document (written or generated) with a condition on `variable` (RegExp). */
+const denies = (doc, variable) => blocks(doc?.body, 'statement').filter((st) => st.effect === 'Deny' && blocks(st, 'condition').some((c) => variable.test(String(c.variable))));
+
+// What the SCPs must hold, by key of local.service_control_policies: a check of the data.aws_iam_policy_document
+// the entry's json comes from (the organization config is passed for its locals).
+const SCP_GUARDRAILS = {
+  'deny-root-user': ['no root user actions', (doc) => denies(doc, /^aws:PrincipalArn$/).some((st) => list(st.actions).includes('*') && blocks(st, 'condition').some((c) => list(c.values).includes('arn:aws:iam::*:root')))],
+  'deny-other-regions': ['denied regions', (doc, org) => Array.isArray(org.locals.approved_regions) && org.locals.approved_regions.length > 0
+    && denies(doc, /^aws:RequestedRegion$/).some((st) => blocks(st, 'condition').some((c) => c.test === 'StringNotEquals' && c.values === '${local.approved_regions}'))],
+  'require-cost-tags': ['required tags', (doc, org) => COST_TAGS.every((t) => list(org.locals.required_tags).includes(t))
+    && (doc?.body.dynamic?.statement ?? []).some((d) => d.for_each === '${local.required_tags}' && list(d.content).some((st) => st.effect === 'Deny' && list(st.actions).includes('ec2:RunInstances')))
+    && (doc?.body.dynamic?.statement ?? []).some((d) => d.for_each === '${local.required_tags}' && list(d.content).some((st) => st.effect === 'Deny' && st.actions === '${local.tagged_creations}'))
+    && denies(doc, /^aws:RequestTag\/\$\{statement\.value\}$/).every((st) => blocks(st, 'condition').some((c) => c.test === 'Null'))],
+  'require-encryption': ['KMS encryption required', (doc) => ['ec2:Encrypted', 'rds:StorageEncrypted', 'elasticache:AtRestEncryptionEnabled', 'elasticache:TransitEncryptionEnabled', 'secretsmanager:KmsKeyId']
+    .every((key) => denies(doc, new RegExp(`^${key}$`)).length > 0)],
+  'approved-sizes': ['approved instance families', (doc) => ['ec2:InstanceType', 'rds:DatabaseClass', 'elasticache:CacheNodeType'].every((key) => denies(doc, new RegExp(`^${key}$`)).length > 0)],
+  'no-public-s3': ['no public S3', (doc) => denies(doc, /^s3:x-amz-acl$/).some((st) => list(st.actions).includes('s3:PutBucketAcl') && list(st.actions).includes('s3:PutObjectAcl'))
+    && blocks(doc?.body, 'statement').some((st) => st.effect === 'Deny' && list(st.actions).includes('s3:DeleteAccountPublicAccessBlock'))],
+};
+
+// The organization's guard rails are what limits the admin roles in the workload accounts: the SCPs must be there,
+// hold what they are named for, and be attached to every unit; the roles the StackSet creates in every workload
+// account (local.workload_roles_template) get broad managed policies only for bazaar-terraform.
+rule('organization-guardrails', 'the organization attaches the required SCPs to every unit, and only bazaar-terraform gets a broad managed policy in the workload accounts', (tree) => {
+  const problems = [];
+  const org = tree.get('organization');
+  if (!org) return ['organization is missing'];
+  const scps = org.locals.service_control_policies;
+  if (!scps || typeof scps !== 'object') return ['organization: needs local service_control_policies, a literal map of SCPs'];
+  for (const [key, [what, holds]] of Object.entries(SCP_GUARDRAILS)) {
+    const entry = scps[key];
+    const name = String(entry?.json ?? '').match(/^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/)?.[1];
+    if (!entry) problems.push(`organization: service_control_policies lacks ${key} (${what})`);
+    else if (!name) problems.push(`organization: service_control_policies.${key}.json must be a data.aws_iam_policy_document, found ${text(entry.json)}`);
+    else if (!holds(org.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name), org)) problems.push(`organization: SCP ${key} (data.aws_iam_policy_document.${name}) does not enforce ${what}`);
+  }
+  // Every SCP is created and attached to every unit.
+  const policy = resources(org, 'aws_organizations_policy').find((r) => r.body.for_each === '${local.service_control_policies}');
+  if (!policy || policy.body.content !== '${each.value.json}' || policy.body.type !== 'SERVICE_CONTROL_POLICY') problems.push('organization: needs an aws_organizations_policy of type SERVICE_CONTROL_POLICY for_each local.service_control_policies, content each.value.json');
+  const attachment = resources(org, 'aws_organizations_policy_attachment').find((r) => r.body.for_each === '${local.scp_attachments}');
+  const pairs = String(org.locals.scp_attachments ?? '').replace(/\s+/g, ' ');
+  if (!attachment || !refs(attachment.body.policy_id, 'aws_organizations_policy').includes(policy?.name ?? '?') || !String(attachment.body.target_id).startsWith('${aws_organizations_organizational_unit.this[')
+    || !pairs.includes('for policy in keys(local.service_control_policies)') || !pairs.includes('for unit in keys(local.units)') || /\bif\b/.test(pairs)) {
+    problems.push('organization: every SCP must be attached to every unit (aws_organizations_policy_attachment for_each local.scp_attachments, every policy x keys(local.units))');
+  }
+  for (const unit of ORG_UNITS) if (!(unit in (org.locals.units ?? {}))) problems.push(`organization: local.units lacks ${unit}`);
+  // The workload roles the StackSet deploys.
+  const template = org.locals.workload_roles_template;
+  if (!resources(org, 'aws_cloudformation_stack_set').some((r) => r.body.template_body === '${jsonencode(local.workload_roles_template)}')) problems.push('organization: the workload roles StackSet must deploy jsonencode(local.workload_roles_template)');
+  const roles = Object.entries(template?.Resources ?? {}).filter(([, r]) => r?.Type === 'AWS::IAM::Role');
+  if (roles.length === 0) problems.push('organization: local.workload_roles_template has no AWS::IAM::Role');
+  for (const [id, r] of roles) {
+    const props = r.Properties ?? {};
+    const label = `organization: workload role ${id} (${props.RoleName})`;
+    for (const arn of list(props.ManagedPolicyArns)) {
+      if (typeof arn !== 'string' || !arn.startsWith('arn:aws:iam::aws:policy/')) problems.push(`${label}: managed policy ${text(arn)} must be a literal AWS managed policy ARN`);
+      else if (BROAD_MANAGED_POLICY.test(arn) && props.RoleName !== 'bazaar-terraform') problems.push(`${label}: ${arn} is only for bazaar-terraform`);
+    }
+    for (const p of list(props.Policies)) {
+      for (const st of list(p?.PolicyDocument?.Statement)) {
+        if (st?.Effect !== 'Allow') continue;
+        const wild = list(st.Action).filter((a) => a === '*' || /^[\w-]+:\*$/.test(a));
+        if (wild.length || st.NotAction !== undefined) problems.push(`${label}: inline policy ${p.PolicyName} allows ${wild.length ? wild.join(', ') : 'NotAction'}`);
+      }
+    }
+  }
+  return problems;
+});
+
 rule('monitoring-in-amp', 'every alert rule file of monitoring/rules is loaded into Amazon Managed Prometheus', (tree) => {
   const problems = [];
   const obs = tree.get('modules/observability');
