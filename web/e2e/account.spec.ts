@@ -29,7 +29,7 @@ test('forgot and reset password through the link in the mailbox e-mail', async (
   await page.getByLabel('New password', { exact: true }).fill(newPassword);
   await page.getByLabel('Confirm new password').fill(newPassword);
   await page.getByRole('button', { name: 'Save the new password' }).click();
-  await expect(page.getByRole('status')).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('Your password has been changed');
 
   await signIn(page, shopper.email, newPassword);
 });

@@ -7,24 +7,28 @@ const widths = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
 ];
 
-async function firstProductPath(page: Page): Promise<string> {
+/** The first search result's address and the name its card shows, which the product page's h1 repeats. */
+async function firstProduct(page: Page): Promise<{ path: string; name: string }> {
   await page.goto('/search?q=pan');
-  const href = await page.locator('.product-card a').first().getAttribute('href');
-  return href!;
+  const card = page.locator('.product-card').first();
+  const href = await card.locator('a').getAttribute('href');
+  const name = (await card.locator('h3').textContent())?.trim();
+  expect(name, 'the first product card shows a name').toBeTruthy();
+  return { path: href!, name: name! };
 }
 
 for (const { name, viewport } of widths) {
   test(`main pages are accessible and captured (${name})`, async ({ page }) => {
     await page.setViewportSize(viewport);
-    const product = await firstProductPath(page);
+    const product = await firstProduct(page);
     const pages: [string, string, string][] = [
       ['home', '/', 'Welcome to Bazaar'],
       ['category', '/c/clothing', 'Clothing'],
       ['search', '/search?q=pan', 'Results for'],
-      ['product', product, ''],
+      ['product', product.path, product.name],
       ['cart', '/cart', 'Your cart'],
       ['sign-in', '/sign-in', 'Sign in'],
-      ['register', '/register', ''],
+      ['register', '/register', 'Create an account'],
       ['not-found', '/nothing-here', 'Page not found'],
     ];
     for (const [label, path, heading] of pages) {

@@ -51,19 +51,19 @@ console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, path, selector] of pages) {
   for (const cache of ['cold', 'warm']) {
     const samples = [];
-    const shared = await browser.newContext();
-    const warmPage = await shared.newPage();
-    if (cache === 'warm') await measure(warmPage, path, selector); // fill the cache once
-    for (let i = 0; i < runs; i++) {
-      if (cache === 'cold') {
+    if (cache === 'cold') {
+      for (let i = 0; i < runs; i++) {
         const context = await browser.newContext();
         samples.push(await measure(await context.newPage(), path, selector));
         await context.close();
-      } else {
-        samples.push(await measure(warmPage, path, selector));
       }
+    } else {
+      const shared = await browser.newContext();
+      const warmPage = await shared.newPage();
+      await measure(warmPage, path, selector); // fill the cache once
+      for (let i = 0; i < runs; i++) samples.push(await measure(warmPage, path, selector));
+      await shared.close();
     }
-    await shared.close();
     const m = (key) => median(samples.map((s) => s[key]));
     console.log(`| ${name} | ${cache} | ${m('ttfb').toFixed(0)} | ${m('fcp').toFixed(0)} | ${m('domContentLoaded').toFixed(0)} | ${m('usable').toFixed(0)} | ${(m('bytes') / 1024).toFixed(0)} | ${(m('heap') / 1048576).toFixed(1)} |`);
   }

@@ -29,7 +29,7 @@ function AccountMenu() {
   }
   return (
     <nav className="account-links" aria-label="Account">
-      <Link to="/account" className="user-name">
+      <Link to="/account">
         {user.displayName}
       </Link>
       <Link to="/orders">Orders</Link>

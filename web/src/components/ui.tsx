@@ -18,7 +18,7 @@ export function useFocusFirstInvalid(form: { current: HTMLElement | null }, erro
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
-    <div className="state state-loading" role="status" aria-live="polite">
+    <div className="state" role="status" aria-live="polite">
       <span className="spinner" aria-hidden="true" />
       {label}
     </div>
@@ -40,7 +40,7 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 
 export function Empty({ children, action }: { children: ReactNode; action?: ReactNode }) {
   return (
-    <div className="state state-empty">
+    <div className="state">
       <p>{children}</p>
       {action}
     </div>

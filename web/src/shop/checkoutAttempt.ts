@@ -11,7 +11,7 @@ interface Attempt {
 }
 
 /** A random UUID (v4). crypto.randomUUID exists only in secure contexts; plain-HTTP test setups still need keys. */
-export function newKey(): string {
+function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;

@@ -9,7 +9,7 @@ import { passwordHint } from './rules';
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
 /** A refused submit as the form shows it. */
-export interface Failure<F extends string> {
+interface Failure<F extends string> {
   /** messages beside the inputs they are about */
   fields: FieldErrors<F>;
   /** what has no input to stand beside (a 401, a 429, a dead reset link…): shown above the form, or null */

@@ -4,12 +4,12 @@
 // errors. Lengths count UTF-16 code units on both sides (JavaScript's and .NET's string length agree).
 
 /** PasswordPolicy.MinLength / MaxLength */
-export const passwordMinLength = 10;
-export const passwordMaxLength = 128;
+const passwordMinLength = 10;
+const passwordMaxLength = 128;
 /** the request records' MaxLength on DisplayName */
 export const displayNameMaxLength = 100;
 /** EmailAddress.MaxLength */
-export const emailMaxLength = 254;
+const emailMaxLength = 254;
 
 export const passwordHint = `At least ${passwordMinLength} characters. Avoid common passwords and your e-mail address.`;
 

@@ -51,7 +51,7 @@ export default function AdminRoutes() {
     <div className="admin">
       <AdminNav />
       <div className="admin-content">
-        {!canEdit && <p className="notice admin-read-only">You have read-only access: support staff can look, only admins can change.</p>}
+        {!canEdit && <p className="notice">You have read-only access: support staff can look, only admins can change.</p>}
         <Routes>
           <Route index element={<DashboardPage />} />
           <Route path="orders" element={<OrdersPage />} />

@@ -15,12 +15,10 @@ export type ProductDetail = Catalog['ProductDetail'];
 export type Variant = Catalog['VariantDto'];
 export type ProductImage = Catalog['ImageDto'];
 export type StockRow = Catalog['StockRow'];
-export type Adjustment = Catalog['AdjustmentDto'];
 export type Review = Catalog['ReviewDto'];
 
 export type Order = Ordering['OrderDto'];
 export type OrderSummary = Ordering['OrderSummary'];
-export type OrderEvent = Ordering['OrderEventDto'];
 /** the dashboard's figures (GET /api/v1/admin/orders/summary); not OrderSummary, which is one row of the order list */
 export type OrderSummaryReport = Ordering['OrderSummaryDto'];
 

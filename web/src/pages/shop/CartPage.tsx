@@ -19,7 +19,7 @@ export function CartPage() {
   return <CartView cart={cart.data} />;
 }
 
-export function CartView({ cart }: { cart: Cart }) {
+function CartView({ cart }: { cart: Cart }) {
   const { user } = useAuth();
   const navigate = useNavigate();
   const { setQuantity, remove, clear } = useCartActions();

@@ -220,7 +220,7 @@ function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, on
   return (
     <section aria-labelledby="review-heading">
       <h2 id="review-heading">Review your order</h2>
-      <dl className="review">
+      <dl>
         <dt>Ship to</dt>
         <dd>
           {address.name}, {address.line1}

@@ -149,7 +149,7 @@ function Purchase({ product }: { product: ProductDetail }) {
   return (
     <form className="purchase" onSubmit={add} aria-label="Choose and add to cart">
       {axes.map(([name, values]) => (
-        <fieldset key={name} className="option-group">
+        <fieldset key={name}>
           <legend>{name.charAt(0).toUpperCase() + name.slice(1)}</legend>
           <div className="options">
             {values.map((value) => (
@@ -296,7 +296,7 @@ function WriteReview({ product }: { product: ProductDetail }) {
     );
   }
   return (
-    <details className="write-review">
+    <details>
       <summary>Write a review</summary>
       <form
         className="form"

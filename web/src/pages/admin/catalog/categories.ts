@@ -20,7 +20,7 @@ export function useCategoriesChanged() {
     ]);
 }
 
-export interface FlatCategory {
+interface FlatCategory {
   node: CategoryNode;
   depth: number;
 }

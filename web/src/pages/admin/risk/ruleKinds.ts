@@ -13,7 +13,7 @@ export interface ParameterSpec {
   hint?: string;
 }
 
-export interface RuleKind {
+interface RuleKind {
   label: string;
   parameters: ParameterSpec[];
 }
