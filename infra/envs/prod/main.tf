@@ -6,8 +6,8 @@ module "settings" {
 
   environment = "prod"
   tags        = local.tags
-  region      = "eu-west-1"
-  dr_region   = "eu-central-1"
+  region      = local.region
+  dr_region   = local.dr_region
   domain_name = "shop.example.com"
   alert_email = "oncall@example.com"
 

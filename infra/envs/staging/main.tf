@@ -6,8 +6,8 @@ module "settings" {
 
   environment = "staging"
   tags        = local.tags
-  region      = "eu-west-1"
-  dr_region   = "eu-central-1"
+  region      = local.region
+  dr_region   = local.dr_region
   domain_name = "staging.shop.example.com"
   alert_email = "platform-alerts@example.com"
 

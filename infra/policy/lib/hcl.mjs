@@ -30,14 +30,17 @@ export const blocks = (body, name) => {
   return [...written, ...generated];
 };
 
-/** Terraform directories under infra/: every folder holding .tf files, except tool and test data. */
+/**
+ * Terraform directories under infra/: every folder holding .tf files, except tool and test data and folders named
+ * _* (envs/_shared: files the environment roots include through symlinks, not a configuration of their own).
+ */
 export function terraformDirs(root = infraRoot) {
   const found = [];
   const walk = (dir) => {
     const entries = fs.readdirSync(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name.endsWith('.tf'))) found.push(path.relative(root, dir));
+    if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.tf'))) found.push(path.relative(root, dir));
     for (const e of entries) {
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'policy' && e.name !== 'node_modules') walk(path.join(dir, e.name));
+      if (e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_') && e.name !== 'policy' && e.name !== 'node_modules') walk(path.join(dir, e.name));
     }
   };
   walk(root);

@@ -507,6 +507,42 @@ rule('state-and-environments', 'roots keep state in S3 with KMS and native locki
   return problems;
 });
 
+const SHARED_ENV_FILES = { 'shared-providers.tf': 'providers.tf', 'outputs.tf': 'outputs.tf' };
+
+// An environment's region is written once (local.region and local.dr_region of its providers.tf): the providers
+// and module.settings, which validates it, read the same locals. The provider blocks and the outputs are one copy
+// in envs/_shared, linked into every root, so they cannot drift apart.
+rule('env-regions-and-shared-files', "each environment's providers and settings use the same region locals, approved by the organization; providers and outputs are envs/_shared's", (tree) => {
+  const problems = [];
+  const approved = list(tree.get('organization')?.locals.approved_regions);
+  for (const config of each(tree, ['env'])) {
+    const { region, dr_region: dr } = config.locals;
+    if (typeof region !== 'string' || typeof dr !== 'string' || region === dr) problems.push(`${config.dir}: needs literal locals region and dr_region, two different regions`);
+    for (const r of [region, dr]) if (typeof r === 'string' && !approved.includes(r)) problems.push(`${config.dir}: region ${r} is not an approved region of the organization SCP (${approved.join(', ')})`);
+    const s = settingsOf(config) ?? {};
+    if (s.region !== '${local.region}' || s.dr_region !== '${local.dr_region}') problems.push(`${config.dir}: module.settings region and dr_region must be local.region and local.dr_region, found ${text(s.region)}, ${text(s.dr_region)}`);
+    const want = { '': '${local.region}', dr: '${local.dr_region}', us_east_1: 'us-east-1' };
+    const aws = config.providers.filter((p) => p.name === 'aws');
+    for (const p of aws) {
+      const alias = p.body.alias ?? '';
+      if (!(alias in want)) problems.push(`${config.dir}/${p.file}: unexpected provider aws (${alias})`);
+      else if (p.body.region !== want[alias]) problems.push(`${config.dir}/${p.file}: provider aws${alias ? ` (${alias})` : ''} region must be ${want[alias]}, found ${text(p.body.region)}`);
+    }
+    for (const alias of Object.keys(want)) if (!aws.some((p) => (p.body.alias ?? '') === alias)) problems.push(`${config.dir}: needs provider aws${alias ? ` (${alias})` : ''}`);
+    const helm = config.providers.find((p) => p.name === 'helm');
+    const args = list(helm?.body.kubernetes?.exec?.args);
+    if (helm && args[args.indexOf('--region') + 1] !== '${local.region}') problems.push(`${config.dir}: provider helm must get its token for --region local.region`);
+    // The shared files: relative symlinks into envs/_shared.
+    for (const [name, target] of Object.entries(SHARED_ENV_FILES)) {
+      const file = path.join(infraRoot, config.dir, name);
+      let link = null;
+      try { link = fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : null; } catch { /* missing */ }
+      if (link !== `../_shared/${target}`) problems.push(`${config.dir}/${name}: must be a relative symlink to ../_shared/${target}, found ${link ?? 'no symlink'}`);
+    }
+  }
+  return problems;
+});
+
 rule('terraform-version', 'every root and module pins the same Terraform version (required_version "~> X.Y.Z")', (tree) => {
   const problems = [];
   const seen = new Map();
@@ -1046,7 +1082,7 @@ rule('helm-values-placeholders', "deploy/helm/bazaar/infra/<env>.yaml has helm_v
       problems.push(`${file}: loadBalancerAttributes names ${Object.keys(attrs)}, helm_values writes ${shape.attributes}`);
     }
     // Names and values infra derives for this environment.
-    const region = settings.region;
+    const region = resolve(root, settings.region);
     const role = (name) => `arn:aws:iam::${account}:role/bazaar-${env}-${name}`;
     const expect = {
       environment: env,
