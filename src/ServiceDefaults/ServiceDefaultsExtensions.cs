@@ -84,7 +84,7 @@ public static class ServiceDefaultsExtensions
         services.AddServiceTokens(configuration);
 
         services.AddBazaarOpenApi();
-        services.AddBazaarHealthChecks(usesRedis: true);
+        services.AddBazaarHealthChecks();
         return builder;
     }
 

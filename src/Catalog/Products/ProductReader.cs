@@ -27,22 +27,18 @@ public sealed class ProductReader(NpgsqlDataSource db, CatalogCache cache, IOpti
                 return product;
             local.Remove("slug:" + idOrSlug);
         }
-        Guid? id = null;
-        if (id is null)
+        if (!Slugs.IsValid(idOrSlug))
+            return null;
+        var id = (await cache.SlugAsync(idOrSlug, async token =>
         {
-            if (!Slugs.IsValid(idOrSlug))
-                return null;
-            id = (await cache.SlugAsync(idOrSlug, async token =>
-            {
-                await using var connection = await db.OpenConnectionAsync(token);
-                var found = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("select id from products where slug = @idOrSlug", new { idOrSlug }, cancellationToken: token));
-                return found is { } f ? new SlugTarget(f) : null;
-            }, ct))?.Id;
-            if (id is null)
-                return null;
-            local.Set("slug:" + idOrSlug, id.Value, LocalSlugTtl);
-        }
-        return await cache.ProductAsync(id.Value, token => LoadAsync(id.Value, token), ct);
+            await using var connection = await db.OpenConnectionAsync(token);
+            var found = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("select id from products where slug = @idOrSlug", new { idOrSlug }, cancellationToken: token));
+            return found is { } f ? new SlugTarget(f) : null;
+        }, ct))?.Id;
+        if (id is not { } target)
+            return null;
+        local.Set("slug:" + idOrSlug, target, LocalSlugTtl);
+        return await cache.ProductAsync(target, token => LoadAsync(target, token), ct);
     }
 
     public async Task<ProductDetail?> LoadAsync(Guid id, CancellationToken ct)

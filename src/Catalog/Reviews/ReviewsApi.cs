@@ -205,10 +205,9 @@ public static class ReviewsApi
             insert into delivered_purchases (user_id, product_id, order_id, delivered_at) values ({request.UserId}, {request.ProductId}, {request.OrderId}, {deliveredAt})
             on conflict do nothing
             """, ct);
-        var marked = await db.Reviews.Where(r => r.UserId == request.UserId && r.ProductId == request.ProductId && !r.VerifiedPurchase)
+        // Review pages are not cached and product pages carry only rating totals: nothing cached changes here.
+        await db.Reviews.Where(r => r.UserId == request.UserId && r.ProductId == request.ProductId && !r.VerifiedPurchase)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.VerifiedPurchase, true), ct);
-        if (marked > 0)
-            await cache.ProductsChangedAsync([request.ProductId], [], ct);
         return TypedResults.NoContent();
     }
 

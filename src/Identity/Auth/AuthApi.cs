@@ -82,7 +82,7 @@ public static class AuthApi
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
-        if (user.LockedByAdmin || user.LockoutEnd > now)
+        if (user.IsLockedOut(now))
         {
             metrics.SignIn("locked");
             return user.LockedByAdmin

@@ -22,7 +22,9 @@ public sealed record ForgotPasswordResponse(string Message);
 
 public static class PasswordsApi
 {
-    const string ForgotAnswer = "If an account exists for this address, we have sent it a link to reset the password. The link works once, for 30 minutes.";
+    /// <summary>The same answer whether or not the account exists; the lifetime is the configured one.</summary>
+    static string ForgotAnswer(IdentityServiceOptions settings) =>
+        $"If an account exists for this address, we have sent it a link to reset the password. The link works once, for {(int)settings.PasswordResetLifetime.TotalMinutes} minutes.";
 
     public static void MapPasswordsApi(this IEndpointRouteBuilder routes)
     {
@@ -77,7 +79,7 @@ public static class PasswordsApi
             await db.SaveChangesAsync(ct); // the token and its e-mail commit together
             metrics.PasswordReset("requested");
         }
-        return TypedResults.Accepted((string?)null, new ForgotPasswordResponse(ForgotAnswer));
+        return TypedResults.Accepted((string?)null, new ForgotPasswordResponse(ForgotAnswer(settings)));
     }
 
     static async Task<Results<NoContent, ValidationProblem>> Reset(

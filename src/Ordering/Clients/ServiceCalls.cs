@@ -95,9 +95,6 @@ public sealed class CatalogClient(HttpClient http)
     public Task<CallResult<Reservation>> ReturnAsync(Guid orderId, CancellationToken ct) =>
         Calls.PostAsync<Reservation>(http, $"internal/reservations/{orderId}/return", null, orderId, ct);
 
-    public Task<CallResult<Reservation>> FindAsync(Guid orderId, CancellationToken ct) =>
-        Calls.GetAsync<Reservation>(http, $"internal/reservations/{orderId}", ct);
-
     public Task<CallResult<object>> ReportDeliveryAsync(Guid userId, Guid productId, Guid orderId, DateTimeOffset deliveredAt, CancellationToken ct) =>
         Calls.PostAsync<object>(http, "internal/delivered-purchases", new { userId, productId, orderId, deliveredAt }, orderId, ct);
 }

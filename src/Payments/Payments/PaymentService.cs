@@ -137,10 +137,11 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     public async Task<PaymentOutcome> CaptureAsync(Guid paymentId, long? amount, string? idempotencyKey, CancellationToken ct)
     {
         LedgerRow entry;
+        PaymentRow? payment; // read under its lock; what the provider call needs does not change after authorization
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var payment = await LockAsync(connection, transaction, paymentId, ct);
+            payment = await LockAsync(connection, transaction, paymentId, ct);
             if (payment is null)
                 return new PaymentOutcome.NotFound();
             var key = idempotencyKey is null ? null : $"capture:{paymentId}:key:{idempotencyKey}";
@@ -163,7 +164,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Capture, toCapture, key, null, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }
-        await SubmitAsync(entry, ct);
+        await SubmitAsync(entry, payment, ct);
         return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
     }
 
@@ -171,10 +172,11 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     public async Task<PaymentOutcome> VoidAsync(Guid paymentId, CancellationToken ct)
     {
         LedgerRow entry;
+        PaymentRow? payment; // read under its lock; what the provider call needs does not change after authorization
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var payment = await LockAsync(connection, transaction, paymentId, ct);
+            payment = await LockAsync(connection, transaction, paymentId, ct);
             if (payment is null)
                 return new PaymentOutcome.NotFound();
             var entries = await EntriesAsync(connection, transaction, paymentId, ct);
@@ -197,7 +199,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             }
             await transaction.CommitAsync(ct);
         }
-        await SubmitAsync(entry, ct);
+        await SubmitAsync(entry, payment, ct);
         return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
     }
 

@@ -20,12 +20,8 @@ public static class HealthSetup
     const string Ready = "ready";
     const string Startup = "startup";
 
-    public static void AddBazaarHealthChecks(this IServiceCollection services, bool usesRedis)
-    {
-        var checks = services.AddHealthChecks();
-        if (usesRedis)
-            checks.AddCheck<RedisHealthCheck>("redis", tags: [Ready], timeout: TimeSpan.FromSeconds(3));
-    }
+    public static void AddBazaarHealthChecks(this IServiceCollection services) =>
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [Ready], timeout: TimeSpan.FromSeconds(3));
 
     public static void AddBazaarDatabaseHealthChecks(this IServiceCollection services) =>
         services.AddHealthChecks()

@@ -13,8 +13,6 @@ public sealed class RedisClient(RedisOptions options) : IRedisClient, IAsyncDisp
     readonly SemaphoreSlim _slots = new(options.PoolSize, options.PoolSize);
     volatile bool _disposed;
 
-    public RedisOptions Options => options;
-
     public async Task<RedisReply> ExecuteAsync(IReadOnlyList<string> command, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -4,9 +4,6 @@ namespace Bazaar.ServiceDefaults.Redis;
 
 public static class RedisCommands
 {
-    public static Task<RedisReply> ExecuteAsync(this IRedisClient redis, CancellationToken ct, params string[] command) =>
-        redis.ExecuteAsync(command, ct);
-
     public static async Task<string?> GetAsync(this IRedisClient redis, string key, CancellationToken ct = default) =>
         (await redis.ExecuteAsync(["GET", key], ct)).AsString();
 

@@ -17,7 +17,6 @@ public sealed class RedisReply
     public string? Text { get; }
     public long Integer { get; }
     public IReadOnlyList<RedisReply> Items { get; }
-    public bool IsNil => Kind == RedisReplyKind.Nil;
 
     public static RedisReply Simple(string text) => new(RedisReplyKind.SimpleString, text, 0, null);
     public static RedisReply Error(string text) => new(RedisReplyKind.Error, text, 0, null);
