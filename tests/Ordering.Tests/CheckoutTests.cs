@@ -142,10 +142,10 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     public async Task A_risk_decline_releases_the_stock_and_rejects()
     {
         await platform.ProductAsync("BIG-1", 600_000, 3); // 6,000 EUR
-        await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
+        await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
         {
             name = "Too large", kind = "amount_limit", parameters = new { maxAmount = 500_000, currency = "EUR" }, action = "decline", score = 90, enabled = true,
-        });
+        })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
         var (customer, _) = await CustomerWithCartAsync("BIG-1", 1);
         var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
         order.Status.ShouldBe("rejected");
@@ -158,10 +158,10 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     public async Task A_risk_review_holds_the_order_until_an_admin_approves_or_rejects()
     {
         await platform.ProductAsync("REVIEW-1", 150_000, 5); // 1,500 EUR
-        await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
+        await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
         {
             name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
-        });
+        })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
         var token = await platform.CardTokenAsync();
         var (first, _) = await CustomerWithCartAsync("REVIEW-1", 1);
         var held = await (await platform.PlaceOrderAsync(first, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
@@ -263,7 +263,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var after = (await support.GetFromJsonAsync<OrderSummaryDto>(url))!;
         var metricsAfter = await platform.Ordering.CreateClient().GetStringAsync("/metrics");
         var revenueSeries = $"bazaar_ordering_revenue_total{{currency=\"{order.Currency}\"}}";
-        (MetricValue(metricsAfter, revenueSeries) - MetricValue(metricsBefore, revenueSeries)).ShouldBe(order.Total);
+        (MetricValue(metricsAfter, revenueSeries) - MetricValue(metricsBefore, revenueSeries, whenMissing: 0)).ShouldBe(order.Total);
 
         static long Revenue(OrderSummaryDto s, string currency) => s.Revenue.FirstOrDefault(r => r.Currency == currency)?.Amount ?? 0;
         static int Count(OrderSummaryDto s, string status) => s.ByStatus.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
@@ -406,7 +406,12 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         return line is null ? "" : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(line["Subject: =?utf-8?B?".Length..^2]));
     }
 
-    static double MetricValue(string metrics, string series) =>
+    /// <summary>
+    /// The value of one series. One that is not exported fails the test rather than reading as 0, unless the caller
+    /// says what absence means (a counter nobody has incremented yet, read before the action).
+    /// </summary>
+    static double MetricValue(string metrics, string series, double? whenMissing = null) =>
         metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+            .Select(l => (double?)double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .SingleOrDefault() ?? whenMissing ?? throw new ShouldAssertException($"{series} is not exported");
 }

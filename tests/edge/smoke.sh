@@ -139,7 +139,8 @@ t_hashed_assets_cached() {
   request GET "$asset" -H 'Accept-Encoding: gzip' && status_is 200 &&
     header_is Cache-Control "public, max-age=31536000, immutable" && header_is Content-Encoding gzip
 }
-t_internal_hidden() { request GET /internal/anything && status_is 404; }
+# A real internal route: forwarded, catalog would answer 401 (no service token), so only the edge's own 404 passes.
+t_internal_hidden() { request POST /internal/pricing -H 'Content-Type: application/json' -d '{"skus":["X-1"]}' && status_is 404; }
 t_token_endpoint_hidden() {
   request POST /api/v1/auth/token -d 'grant_type=client_credentials&client_id=identity&client_secret=x' && status_is 404
 }
@@ -157,7 +158,10 @@ t_service_retry_after_kept() {
   WHY="expected one Retry-After from the service (minutes away), got $count header(s): '$value'"
   return 1
 }
-t_internal_traversal() { request GET "/api/v1/auth/%2e%2e/%2e%2e/%2e%2e/internal/anything" && status_is 404; }
+t_internal_traversal() {
+  request POST "/api/v1/products/%2e%2e/%2e%2e/%2e%2e/internal/pricing" -H 'Content-Type: application/json' -d '{"skus":["X-1"]}' &&
+    status_is 404
+}
 t_unrouted_api() {
   request GET /api/v1/no-such-thing && status_is 404 && header_contains Content-Type application/problem+json
 }
