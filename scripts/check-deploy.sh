@@ -31,18 +31,6 @@ check() {
   fi
 }
 
-# check_fails DESCRIPTION COMMAND...: ok if COMMAND fails (a deliberately broken input must be rejected).
-check_fails() {
-  local description=$1
-  shift
-  if "$@" >/dev/null 2>&1; then
-    printf 'not ok - %s\n    the command succeeded: %s\n' "$description" "$*"
-    failed=$((failed + 1))
-  else
-    printf 'ok - %s\n' "$description"
-  fi
-}
-
 # node_tests FILE...: node:test files, one line per test (deploy/checks/tap-reporter.mjs).
 node_tests() {
   local output rc=0

@@ -105,8 +105,6 @@ const CHECKS = {
   },
 };
 
-export const CUSTOM_KINDS = Object.keys(CHECKS);
-
 /** Problems of one custom resource, or null when its kind is not a custom kind we know. */
 export function checkCustomResource(obj) {
   const key = `${obj.apiVersion}/${obj.kind}`;

@@ -178,8 +178,3 @@ export const rules = {
     });
   },
 };
-
-/** All violations of all rules: { rule: [violation] } with only the rules that failed. */
-export function evaluate(objs, context) {
-  return Object.fromEntries(Object.entries(rules).map(([r, f]) => [r, f(objs, context)]).filter(([, v]) => v.length));
-}

@@ -107,7 +107,7 @@ affinity:
 {{- end }}
 {{- end }}
 
-{{/* PriorityClass name for a class key (checkout, batch). */}}
+{{/* PriorityClass name for a class key (priorityClasses in values.yaml; checkout is the only one). */}}
 {{- define "bazaar.priorityClassName" -}}
 {{- printf "bazaar-%s-%s" .root.Values.environment .class -}}
 {{- end }}
@@ -115,9 +115,4 @@ affinity:
 {{/* Secrets Manager key for a secret under the environment's prefix. */}}
 {{- define "bazaar.secretKey" -}}
 {{- printf "%s/%s" .root.Values.externalSecrets.keyPrefix .key -}}
-{{- end }}
-
-{{/* Sorted service names (map iteration order is sorted already; this makes it explicit for lists). */}}
-{{- define "bazaar.serviceNames" -}}
-{{- keys .Values.services | sortAlpha | join "," -}}
 {{- end }}
