@@ -16,5 +16,11 @@ while read -r component digest; do
     fi
     sleep 10
   done
-  kubectl -n "$namespace" rollout status "deployment/$component" --timeout="$((deadline - SECONDS))s"
+  # kubectl reads --timeout=0s as "wait forever", so a spent deadline must fail here instead.
+  remaining=$((deadline - SECONDS))
+  if ((remaining <= 0)); then
+    echo "$component runs $digest, but no time is left for its rollout after ${timeout}s" >&2
+    exit 1
+  fi
+  kubectl -n "$namespace" rollout status "deployment/$component" --timeout="${remaining}s"
 done < <(jq -r 'to_entries[] | "\(.key) \(.value)"' <<<"$digests")
