@@ -33,6 +33,7 @@ public sealed class DefaultsHost : IAsyncLifetime
         _app = builder.Build();
         _app.MapDefaultEndpoints();
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
+        _app.MapGet("/neighbour-down", string () => throw new HttpRequestException("connection refused (catalog)"));
         _app.MapPost("/echo", (Payload payload) => TypedResults.Ok(payload));
         _app.MapGet("/mine", () => "yours").RequireAuthorization(Policies.Customer);
         _app.MapGet("/admin", () => "ok").RequireAuthorization(Policies.Admin);
@@ -65,6 +66,15 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
         var body = await (await _client.GetAsync("/boom")).ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
         body.ToString().ShouldNotContain("secret internals");
         body.GetProperty("traceId").GetString()!.Length.ShouldBe(32);
+    }
+
+    [Fact]
+    public async Task A_dependency_that_does_not_answer_is_a_503_to_retry_not_a_500()
+    {
+        var response = await _client.GetAsync("/neighbour-down");
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        body.GetProperty("detail").GetString()!.ShouldContain("did not answer");
+        response.Headers.RetryAfter.ShouldNotBeNull();
     }
 
     [Fact]

@@ -101,6 +101,9 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
             InvalidDataException invalid => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The form data is not valid", Detail = invalid.Message },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 new ProblemDetails { Status = 499, Title = "Client closed request" },
+            // Another service did not answer (after the service client's retries): nothing is wrong with the
+            // request, and trying again later may work. A 503 says so; a 500 would page someone for a neighbour.
+            HttpRequestException or Polly.Timeout.TimeoutRejectedException => Unavailable(httpContext, exception),
             _ => null,
         };
 
@@ -117,6 +120,18 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    ProblemDetails Unavailable(HttpContext httpContext, Exception exception)
+    {
+        logger.LogWarning(exception, "A dependency did not answer on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.Headers.RetryAfter = "5";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Temporarily unavailable",
+            Detail = "A service this one depends on did not answer; try again in a moment.",
+        };
     }
 
     static ProblemDetails FromBadRequest(BadHttpRequestException bad)
