@@ -13,16 +13,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The one parser of scripts/services.sh (the deploy checks use it too); it needs no validator packages.
+import { readServices } from '../deploy/checks/lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The services of scripts/services.sh: [{ name, port }] in list order. */
-export function readServices(file = path.join(root, 'scripts/services.sh')) {
-  const text = fs.readFileSync(file, 'utf8');
-  const block = text.match(/^SERVICES=\(\n([\s\S]*?)^\)/m);
-  if (!block) throw new Error(`${file}: no SERVICES=( ... ) array`);
-  return [...block[1].matchAll(/^\s*"([a-z][a-z0-9]*) (\d+) [^"]*"/gm)].map((m) => ({ name: m[1], port: Number(m[2]) }));
-}
 
 const HTTP = 'http_server_request_duration_seconds';
 const NOT_PLUMBING = 'http_route!~"/health/.*|/metrics"';
@@ -402,27 +396,38 @@ export function generate() {
   return Object.fromEntries(Object.entries(files).map(([f, c]) => [f, typeof c === 'string' ? c : JSON.stringify(c, null, 2) + '\n']));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
-  const files = generate();
-  const stale = [];
+/**
+ * The files that differ from what generate() writes: [{ rel, reason }], reason 'stale' (missing or different content)
+ * or 'orphaned' (a generated service dashboard whose service left scripts/services.sh).
+ */
+export function staleFiles(files = generate()) {
+  const out = [];
   for (const [rel, content] of Object.entries(files)) {
     const file = path.join(root, rel);
-    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
-    if (current === content) continue;
-    if (check) stale.push(rel);
-    else { fs.mkdirSync(path.dirname(file), { recursive: true }); fs.writeFileSync(file, content); console.log(`wrote ${rel}`); }
+    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) out.push({ rel, reason: 'stale' });
   }
-  // A generated dashboard whose service left the list is stale too.
   for (const f of fs.readdirSync(path.join(root, 'monitoring/dashboards'))) {
     const rel = `monitoring/dashboards/${f}`;
-    if (f.startsWith('service-') && !(rel in files)) {
-      if (check) stale.push(`${rel} (service no longer listed)`);
-      else { fs.rmSync(path.join(root, rel)); console.log(`removed ${rel}`); }
-    }
+    if (f.startsWith('service-') && !(rel in files)) out.push({ rel, reason: 'orphaned' });
   }
-  if (stale.length) {
-    console.error(`out of date (run node monitoring/generate.mjs):\n  ${stale.join('\n  ')}`);
-    process.exit(1);
+  return out;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const files = generate();
+  const stale = staleFiles(files);
+  if (process.argv.includes('--check')) {
+    if (stale.length) {
+      console.error(`out of date (run node monitoring/generate.mjs):\n  ${stale.map((s) => s.reason === 'orphaned' ? `${s.rel} (service no longer listed)` : s.rel).join('\n  ')}`);
+      process.exit(1);
+    }
+  } else {
+    for (const { rel, reason } of stale) {
+      const file = path.join(root, rel);
+      if (reason === 'orphaned') { fs.rmSync(file); console.log(`removed ${rel}`); continue; }
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, files[rel]);
+      console.log(`wrote ${rel}`);
+    }
   }
 }

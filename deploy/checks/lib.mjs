@@ -8,11 +8,12 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const validateDir = path.join(repoRoot, 'tools/validate');
 // The validators live in tools/validate/node_modules (scripts/validation-tools.sh installs them).
 export const requireTool = createRequire(path.join(validateDir, 'package.json'));
-const { parseAllDocuments } = requireTool('yaml');
 
 /** Every non-empty YAML document of a file (or a string), as plain objects; throws on a YAML error. */
 export function loadYamlDocuments(fileOrText, { isText = false } = {}) {
   const text = isText ? fileOrText : fs.readFileSync(fileOrText, 'utf8');
+  // Loaded here, not at import: monitoring/generate.mjs imports readServices and runs without the validators.
+  const { parseAllDocuments } = requireTool('yaml');
   const docs = [];
   for (const doc of parseAllDocuments(text, { merge: true })) {
     if (doc.errors.length) throw new Error(`${isText ? 'YAML' : fileOrText}: ${doc.errors[0].message}`);
