@@ -124,7 +124,7 @@ check "values.schema.json rejects a PDB that is not maxUnavailable" \
 # Rendered manifests: schemas, custom resources, policy, consistency with the start command.
 check "rendered manifests, deploy/argocd and deploy/helm/namespace.yaml match the Kubernetes schemas and the CRD structure checks" \
   node deploy/checks/k8s-schema.mjs "$BAZAAR_RENDERED_DIR"/*.yaml deploy/argocd/*.yaml deploy/helm/namespace.yaml
-node_tests deploy/checks/policy.test.mjs deploy/checks/compose.test.mjs deploy/checks/monitoring.test.mjs
+node_tests deploy/checks/policy.test.mjs deploy/checks/compose.test.mjs deploy/checks/monitoring.test.mjs deploy/checks/workflows.test.mjs
 
 # Linters.
 check "yamllint" yamllint -s -c .yamllint.yaml docker-compose.yml "$CHART"/Chart.yaml "$CHART"/values*.yaml \
