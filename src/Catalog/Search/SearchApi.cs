@@ -47,22 +47,27 @@ public static class SearchApi
         if (cursor is not null && ((after = Cursor.Decode(cursor)) is null || after.Sort != sort || !ProductSearch.IsValidSortValue(sort, after.Value)))
             return Problem.Field("cursor", "The cursor is not valid for this query; use nextCursor from the previous page.");
 
-        string? path = null;
-        if (!string.IsNullOrWhiteSpace(category))
+        var categoryKey = string.IsNullOrWhiteSpace(category) ? null : category.Trim();
+        var query = new ProductQuery(text, null, brands, minPrice, maxPrice, minRating, inStock, sort, after, limit);
+
+        // The category (slug or id) is resolved to its path inside the load, so a cached first page costs no
+        // database round trip. An unknown category loads null, which is never cached, and is answered with a 400.
+        async Task<ProductPage?> LoadAsync(CancellationToken token)
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            path = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-                "select path from categories where slug = @category or id::text = @category", new { category }, cancellationToken: ct));
-            if (path is null)
-                return Problem.Field("category", $"There is no category '{category}'.");
+            if (categoryKey is null)
+                return await search.SearchAsync(query, token);
+            await using var connection = await db.OpenConnectionAsync(token);
+            var path = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                "select path from categories where slug = @categoryKey or id::text = @categoryKey", new { categoryKey }, cancellationToken: token));
+            return path is null ? null : await search.SearchAsync(query with { CategoryPath = path }, token);
         }
 
-        var query = new ProductQuery(text, path, brands, minPrice, maxPrice, minRating, inStock, sort, after, limit);
-        // Only first pages are cached: they are what most shoppers see, and deeper pages would flood the cache.
+        // Only first pages are cached: they are what most shoppers see, and deeper pages would flood the cache. A
+        // category change bumps the listing generation, so a key naming the category rather than its path is safe.
         var page = after is null
-            ? await cache.ListingAsync<ProductPage>(query.CacheKey, async token => await search.SearchAsync(query, token), ct)
-            : await search.SearchAsync(query, ct);
-        return TypedResults.Ok(page!);
+            ? await cache.ListingAsync((query with { CategoryPath = categoryKey is null ? null : "category:" + categoryKey }).CacheKey, LoadAsync, ct)
+            : await LoadAsync(ct);
+        return page is null ? Problem.Field("category", $"There is no category '{categoryKey}'.") : TypedResults.Ok(page);
     }
 
     static async Task<Results<Ok<IReadOnlyList<Suggestion>>, ValidationProblem>> Suggest(ProductSearch search, CancellationToken ct, string? q = null)
