@@ -9,17 +9,17 @@ public sealed class KeyEncryption(IOptions<IdentityServiceOptions> options)
 {
     const int NonceSize = 12, TagSize = 16;
 
-    byte[] Key
+    // Read and checked once, on first use (a missing key fails the first sign-in loudly rather than at every call).
+    readonly Lazy<byte[]> _key = new(() =>
     {
-        get
-        {
-            var configured = options.Value.KeyEncryptionKey;
-            if (string.IsNullOrWhiteSpace(configured))
-                throw new InvalidOperationException("Identity:KeyEncryptionKey is not configured (base64 of 32 random bytes, from the secret store).");
-            var key = Convert.FromBase64String(configured);
-            return key.Length == 32 ? key : throw new InvalidOperationException("Identity:KeyEncryptionKey must be 32 bytes.");
-        }
-    }
+        var configured = options.Value.KeyEncryptionKey;
+        if (string.IsNullOrWhiteSpace(configured))
+            throw new InvalidOperationException("Identity:KeyEncryptionKey is not configured (base64 of 32 random bytes, from the secret store).");
+        var key = Convert.FromBase64String(configured);
+        return key.Length == 32 ? key : throw new InvalidOperationException("Identity:KeyEncryptionKey must be 32 bytes.");
+    });
+
+    byte[] Key => _key.Value;
 
     public byte[] Encrypt(string kid, byte[] plaintext)
     {

@@ -105,8 +105,13 @@ public sealed class SigningKeyRing(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
             var records = await db.SigningKeys.AsNoTracking().ToListAsync(ct);
+            // A key's material never changes: only new keys are decrypted; known ones keep their instance (which
+            // tokens being signed right now may hold) and take the current retirement date.
+            var known = _keys.ToDictionary(k => k.Kid, StringComparer.Ordinal);
             _keys = [.. records.Select(r =>
             {
+                if (known.TryGetValue(r.Kid, out var loaded))
+                    return loaded with { ActivatesAt = r.ActivatesAt, RetiredAt = r.RetiredAt };
                 var key = ECDsa.Create();
                 key.ImportPkcs8PrivateKey(encryption.Decrypt(r.Kid, r.EncryptedPrivateKey), out _);
                 return new LoadedKey(r.Kid, key, r.ActivatesAt, r.RetiredAt);
