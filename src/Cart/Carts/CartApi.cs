@@ -157,10 +157,7 @@ public static class CartApi
         return new CartOwner(created, IsGuest: true);
     }
 
-    static Guid? UserId(ClaimsPrincipal user) =>
-        user.IsInRole(Policies.Roles.Customer) || user.IsInRole(Policies.Roles.Support) || user.IsInRole(Policies.Roles.Admin)
-            ? Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null
-            : null;
+    static Guid? UserId(ClaimsPrincipal user) => Policies.IsPerson(user) ? user.TryGetUserId() : null;
 
     static bool IsSku(string sku) => sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '-' or '.');
 }

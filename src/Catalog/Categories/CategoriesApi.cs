@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Data;
 using System.ComponentModel.DataAnnotations;
 using Bazaar.Catalog.Caching;
 using Bazaar.ServiceDefaults.Auth;
@@ -139,7 +140,7 @@ public static class CategoriesApi
             await db.SaveChangesAsync(ct);
             return null;
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problem.Conflict("Another category already uses this slug.");
         }

@@ -61,7 +61,7 @@ public static class InventoryApi
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("select status from products where id = @productId", new { productId }, cancellationToken: ct));
-        var staff = user.IsInRole(Policies.Roles.Support) || user.IsInRole(Policies.Roles.Admin);
+        var staff = Policies.IsStaff(user);
         if (status is null || (status != Products.ProductStatus.Active && !staff))
             return Problem.NotFound("There is no such product.");
         var rows = await connection.QueryAsync<(string Sku, int OnHand, int Reserved, int Threshold)>(new CommandDefinition("""
@@ -121,7 +121,7 @@ public static class InventoryApi
                 : Problem.NotFound("There is no stock record for this SKU.");
         }
         var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, updated.OnHand, request.Reason.Trim(),
-            admin.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown", now);
+            admin.ActorId(), now);
         await connection.ExecuteAsync(new CommandDefinition("""
             insert into stock_adjustments (id, sku, delta, on_hand_after, reason, actor, created_at) values (@Id, @Sku, @Delta, @OnHandAfter, @Reason, @Actor, @CreatedAt)
             """, adjustment, transaction, cancellationToken: ct));

@@ -257,7 +257,7 @@ public static class ProductsApi
     static StockAdjustment InitialAdjustment(string sku, int units, ClaimsPrincipal admin, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now), Sku = sku, Delta = units, OnHandAfter = units, Reason = "initial stock",
-        Actor = admin.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown", CreatedAt = now,
+        Actor = admin.ActorId(), CreatedAt = now,
     };
 
     static ValidationProblem? Validate(string slug, string status, Dictionary<string, string>? attributes, string? currency)
@@ -308,9 +308,9 @@ public static class ProductsApi
             var current = await db.Products.AsNoTracking().Where(p => p.Id == ((Product)db.ChangeTracker.Entries<Product>().First().Entity).Id).Select(p => p.Version).FirstOrDefaultAsync(ct);
             return StaleVersion(current);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        catch (DbUpdateException e) when (e.IsUniqueViolation(out var constraint))
         {
-            return Problem.Conflict(unique.ConstraintName switch
+            return Problem.Conflict(constraint switch
             {
                 "products_slug" => "Another product already uses this slug.",
                 "variants_pkey" or "stock_pkey" => "This SKU is already in use.",

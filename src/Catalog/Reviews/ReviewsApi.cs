@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Data;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
@@ -87,7 +88,7 @@ public static class ReviewsApi
     {
         if (Validate(request) is { } invalid)
             return invalid;
-        var userId = UserId(user);
+        var userId = user.UserId();
         if (!await db.Products.AnyAsync(p => p.Id == productId && p.Status == ProductStatus.Active, ct))
             return Problem.NotFound("There is no such product.");
         var now = clock.GetUtcNow();
@@ -103,7 +104,7 @@ public static class ReviewsApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problem.Conflict("You have already reviewed this product; edit your review instead.");
         }
@@ -118,7 +119,7 @@ public static class ReviewsApi
     {
         if (Validate(request) is { } invalid)
             return invalid;
-        var userId = UserId(user);
+        var userId = user.UserId();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var review = await db.Reviews.FromSql($"select * from reviews where product_id = {productId} and user_id = {userId} for update").SingleOrDefaultAsync(ct);
         if (review is null)
@@ -139,7 +140,7 @@ public static class ReviewsApi
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteMine(Guid productId, ClaimsPrincipal user, CatalogDb db, CatalogCache cache, CancellationToken ct)
     {
-        var userId = UserId(user);
+        var userId = user.UserId();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var review = await db.Reviews.FromSql($"select * from reviews where product_id = {productId} and user_id = {userId} for update").SingleOrDefaultAsync(ct);
         if (review is null)
@@ -221,7 +222,6 @@ public static class ReviewsApi
         : string.IsNullOrWhiteSpace(request.Body) ? Problem.Field("body", "Write a few words.")
         : null;
 
-    static Guid UserId(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
     /// <summary>The name the reviewer chose to show; never derived from the e-mail address, which stays private.</summary>
     static string AuthorName(WriteReviewRequest request, ClaimsPrincipal user) =>

@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Bazaar.Identity.Passwords;
@@ -45,7 +46,7 @@ public static class AuthApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problem.Conflict("An account with this e-mail address already exists. Sign in, or reset your password.");
         }

@@ -38,7 +38,7 @@ public static class UsersApi
     }
 
     internal static Task<User?> FindCallerAsync(ClaimsPrincipal principal, IdentityDb db, CancellationToken ct) =>
-        Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+        principal.TryGetUserId() is { } id
             ? db.Users.FirstOrDefaultAsync(u => u.Id == id, ct)
             : Task.FromResult<User?>(null);
 
@@ -68,7 +68,7 @@ public static class UsersApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problem.Conflict("Another account already uses this e-mail address.");
         }
@@ -123,7 +123,7 @@ public static class UsersApi
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
             return Problem.NotFound("There is no user with this id.");
-        if (user.Id.ToString() == principal.FindFirstValue(ClaimTypes.NameIdentifier) && !request.Roles.Contains(Policies.Roles.Admin))
+        if (user.Id == principal.TryGetUserId() && !request.Roles.Contains(Policies.Roles.Admin))
             return Problem.Conflict("You cannot remove your own admin role; ask another admin.");
         var now = clock.GetUtcNow();
         user.SetRoles(request.Roles, now);
@@ -137,7 +137,7 @@ public static class UsersApi
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
             return Problem.NotFound("There is no user with this id.");
-        if (user.Id.ToString() == principal.FindFirstValue(ClaimTypes.NameIdentifier))
+        if (user.Id == principal.TryGetUserId())
             return Problem.Conflict("You cannot lock your own account.");
         var now = clock.GetUtcNow();
         user.Lock(now);

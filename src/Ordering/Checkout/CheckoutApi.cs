@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Data;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,7 +40,7 @@ public static class CheckoutApi
             return Problem.Field("Idempotency-Key", $"Send an Idempotency-Key header (1–{MaxKeyLength} characters) that is new for each checkout attempt.");
         if (Validate(request) is { } invalid)
             return invalid;
-        var userId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var userId = user.UserId();
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
         var now = clock.GetUtcNow();
 
@@ -48,7 +49,7 @@ public static class CheckoutApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             db.ChangeTracker.Clear();
             return await RepeatAsync(db, userId, key, hash, ct);
@@ -163,7 +164,7 @@ public static class CheckoutApi
     {
         if (country is not { Length: 2 } || !country.All(char.IsAsciiLetter))
             return Problem.Field("country", "Give the two-letter country code, like DE.");
-        var userId = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var userId = user.UserId();
         var lines = await cart.GetAsync(userId, ct);
         if (!lines.Ok)
             return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cart could not be read; try again.");

@@ -141,5 +141,4 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await transaction.CommitAsync(ct);
     }
 
-    public static string Actor(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 }

@@ -20,22 +20,22 @@ public static class OrdersApi
         admin.MapGet("/summary", Summary);
         admin.MapGet("/{id:guid}", (Guid id, OrderingDb db, CancellationToken ct) => Get(db, id, null, ct));
         admin.MapPost("/{id:guid}/approve", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.ApproveAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.ApproveAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/reject", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.RejectAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.RejectAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/ship", (Guid id, ShipRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.ShipAsync(order, request, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.ShipAsync(order, request, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/deliver", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.DeliverAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.DeliverAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/refund", (Guid id, RefundRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/cancel", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.CancelAsync(order, OrderActions.Actor(user), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.CancelAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/notes", async (Guid id, NoteRequest request, ClaimsPrincipal user, OrderingDb db, OrderActions actions, CancellationToken ct) =>
         {
             if (!await db.Orders.AnyAsync(o => o.Id == id, ct))
                 return (IResult)Problem.NotFound("There is no such order.");
-            await actions.NoteAsync(id, request.Text.Trim(), OrderActions.Actor(user), ct);
+            await actions.NoteAsync(id, request.Text.Trim(), user.ActorId(), ct);
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Admin);
         admin.MapGet("/{id:guid}/notes", async (Guid id, OrderingDb db, CancellationToken ct) =>
@@ -43,16 +43,14 @@ public static class OrdersApi
                 .Select(e => new OrderEventDto(e.Type, e.Detail, e.Actor, e.CreatedAt)).ToListAsync(ct)));
     }
 
-    static Guid Caller(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
-
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMine(Guid id, ClaimsPrincipal user, OrderingDb db, CancellationToken ct) =>
-        await Get(db, id, Caller(user), ct);
+        await Get(db, id, user.UserId(), ct);
 
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Get(OrderingDb db, Guid id, Guid? owner, CancellationToken ct) =>
         await OrderReader.FindAsync(db, id, owner, ct) is { } order ? TypedResults.Ok(order) : Problem.NotFound("There is no such order.");
 
     static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListMine(ClaimsPrincipal user, OrderingDb db, CancellationToken ct, string? cursor = null, int limit = 20) =>
-        await ListAsync(db.Orders.Where(o => o.UserId == Caller(user)), cursor, limit, ct);
+        await ListAsync(db.Orders.Where(o => o.UserId == user.UserId()), cursor, limit, ct);
 
     static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAll(OrderingDb db, CancellationToken ct, string? status = null, Guid? customer = null,
         string? email = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? cursor = null, int limit = 50)
@@ -110,7 +108,7 @@ public static class OrdersApi
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> CancelMine(Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct)
     {
         var order = await saga.LoadAsync(id, ct);
-        if (order is null || order.UserId != Caller(user))
+        if (order is null || order.UserId != user.UserId())
             return Problem.NotFound("There is no such order.");
         if (await actions.CancelAsync(order, "customer", ct) is { } refused)
             return refused;

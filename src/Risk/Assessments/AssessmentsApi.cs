@@ -100,7 +100,7 @@ public static class AssessmentsApi
             return Problem.Field("note", $"Keep the note under {MaxNoteLength} characters.");
         var outcome = request.Outcome;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        var reviewer = user.FindFirstValue("sub") ?? "unknown";
+        var reviewer = user.ActorId();
         DateTimeOffset? now = clock.GetUtcNow();
 
         // One conditional update: of two reviewers at once, exactly one records a verdict.

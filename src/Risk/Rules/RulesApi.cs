@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Data;
 using System.Text.Json;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Problems;
@@ -100,7 +101,7 @@ public static class RulesApi
             var current = await db.Rules.AsNoTracking().Where(r => r.Id == id).Select(r => (int?)r.Version).FirstOrDefaultAsync(ct);
             return current is { } version ? StaleVersion(version) : Problem.NotFound("There is no rule with this id.");
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problem.Conflict("Another rule already has this name.");
         }
