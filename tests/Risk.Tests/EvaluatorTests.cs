@@ -176,8 +176,8 @@ public sealed class EvaluatorTests
     [Fact]
     public void Money_and_windows_read_naturally()
     {
-        Evaluator.Money(500_000, "EUR").ShouldBe("5,000.00 EUR");
-        Evaluator.Money(5_000, "JPY").ShouldBe("5,000 JPY");
+        Bazaar.ServiceDefaults.Money.Currencies.Format(500_000, "EUR").ShouldBe("5,000.00 EUR");
+        Bazaar.ServiceDefaults.Money.Currencies.Format(5_000, "JPY").ShouldBe("5,000 JPY");
         Evaluator.Window(3600).ShouldBe("hour");
         Evaluator.Window(86_400).ShouldBe("24 hours");
         Evaluator.Window(600).ShouldBe("10 minutes");

@@ -164,7 +164,7 @@ public sealed class OrderSaga(
             $"""
             Thank you for your order {order.Number}.
 
-            Total: {Money(order.Total, order.Currency)}. We will e-mail you again when it ships.
+            Total: {Bazaar.ServiceDefaults.Money.Currencies.Format(order.Total, order.Currency)}. We will e-mail you again when it ships.
             """, now);
         await connection.ExecuteAsync(new CommandDefinition(
             "insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at) values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @NextAttemptAt)",
@@ -270,12 +270,6 @@ public sealed class OrderSaga(
             """, new { orderId }, cancellationToken: ct));
     }
 
-    public static string Money(long minor, string currency)
-    {
-        var units = Bazaar.ServiceDefaults.Money.Currencies.MinorUnitsOf(currency);
-        var value = (decimal)minor / (decimal)Math.Pow(10, units);
-        return $"{value.ToString("N" + units, System.Globalization.CultureInfo.InvariantCulture)} {currency}";
-    }
 }
 
 public sealed class SagaOrder

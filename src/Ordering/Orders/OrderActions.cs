@@ -115,8 +115,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return result.Unknown ? Unavailable("payment service") : Problem.Conflict("The payment service refused the refund.");
         var target = value == remaining ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
         await connection.ExecuteAsync(new CommandDefinition("update orders set refunded = refunded + @value where id = @id", new { value, id = order.Id }, cancellationToken: ct));
-        await MoveWithEmailAsync(order, order.Status, target, target, OrderSaga.Money(value, order.Currency), actor,
-            $"Refund for your Bazaar order {order.Number}", $"We have refunded {OrderSaga.Money(value, order.Currency)} to your card.", ct);
+        await MoveWithEmailAsync(order, order.Status, target, target, Bazaar.ServiceDefaults.Money.Currencies.Format(value, order.Currency), actor,
+            $"Refund for your Bazaar order {order.Number}", $"We have refunded {Bazaar.ServiceDefaults.Money.Currencies.Format(value, order.Currency)} to your card.", ct);
         return null;
     }
 

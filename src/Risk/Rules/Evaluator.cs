@@ -179,14 +179,7 @@ public static class Evaluator
     }
 
     /// <summary>5000 EUR minor units reads "50.00 EUR"; 5000 JPY reads "5,000 JPY".</summary>
-    public static string Money(long minorUnits, string currency)
-    {
-        var digits = Currencies.IsSupported(currency) ? Currencies.MinorUnitsOf(currency) : 2;
-        var divisor = 1m;
-        for (var i = 0; i < digits; i++)
-            divisor *= 10;
-        return (minorUnits / divisor).ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + currency;
-    }
+    static string Money(long minorUnits, string currency) => Currencies.Format(minorUnits, currency);
 
     /// <summary>3600 reads "hour", 86400 "24 hours", 90 "90 seconds".</summary>
     public static string Window(int seconds) =>

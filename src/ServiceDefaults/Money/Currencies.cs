@@ -18,6 +18,14 @@ public static class Currencies
 
     public static bool IsSupported(string? code) => code is not null && MinorUnits.ContainsKey(code);
 
+    /// <summary>"1,234.50 EUR", "1,200 JPY": for e-mails, timelines and reasons (culture-invariant, like the logs).</summary>
+    public static string Format(long minorUnits, string code)
+    {
+        var digits = IsSupported(code) ? MinorUnitsOf(code) : 2;
+        var value = minorUnits / (decimal)Math.Pow(10, digits);
+        return value.ToString("N" + digits.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) + " " + code;
+    }
+
     /// <exception cref="ArgumentException">The currency is not supported.</exception>
     public static int MinorUnitsOf(string code) =>
         MinorUnits.TryGetValue(code, out var units) ? units : throw new ArgumentException($"Unsupported currency '{code}'.", nameof(code));
