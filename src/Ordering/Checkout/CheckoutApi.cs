@@ -44,7 +44,8 @@ public static class CheckoutApi
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
         var now = clock.GetUtcNow();
 
-        db.IdempotencyKeys.Add(new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now });
+        var record = new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now };
+        db.IdempotencyKeys.Add(record);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -55,8 +56,9 @@ public static class CheckoutApi
             return await RepeatAsync(db, userId, key, hash, ct);
         }
 
-        var (status, body) = await CreateAndRunAsync(request, http, user, userId, db, cart, catalog, payments, saga, pricing.Value, now, ct);
-        var record = await db.IdempotencyKeys.SingleAsync(r => r.UserId == userId && r.Key == key, ct);
+        var (status, body) = await CreateAndRunAsync(request, http, user, userId, record, db, cart, catalog, payments, saga, pricing.Value, now, ct);
+        if (db.Entry(record).State == EntityState.Detached) // the order's save cleared the tracker
+            db.IdempotencyKeys.Attach(record);
         if (status == StatusCodes.Status503ServiceUnavailable && record.OrderId is null)
         {
             // A peer did not answer before any order existed: nothing happened, so the key is released and the
@@ -73,7 +75,7 @@ public static class CheckoutApi
     }
 
     static async Task<(int Status, string Body)> CreateAndRunAsync(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, Guid userId,
-        OrderingDb db, CartClient cart, CatalogClient catalog, PaymentsClient payments, OrderSaga saga, PricingOptions pricing, DateTimeOffset now, CancellationToken ct)
+        IdempotencyRecord record, OrderingDb db, CartClient cart, CatalogClient catalog, PaymentsClient payments, OrderSaga saga, PricingOptions pricing, DateTimeOffset now, CancellationToken ct)
     {
         var orderId = Guid.CreateVersion7(now);
         var cartResult = await cart.GetAsync(userId, ct);
@@ -129,7 +131,6 @@ public static class CheckoutApi
         }));
         order.Events.Add(new OrderEvent { Id = Guid.CreateVersion7(now), OrderId = orderId, Type = "placed", Detail = "", Actor = "customer", CreatedAt = now });
         db.Orders.Add(order);
-        var record = await db.IdempotencyKeys.SingleAsync(r => r.UserId == userId && r.Key == http.Request.Headers["Idempotency-Key"].ToString(), ct);
         record.OrderId = orderId; // committed with the order: a retry after a crash finds it
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
