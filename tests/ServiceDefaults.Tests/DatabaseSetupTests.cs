@@ -1,5 +1,7 @@
 using Bazaar.ServiceDefaults.Data;
 using Bazaar.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 
@@ -88,5 +90,47 @@ public sealed class DatabaseSetupTests
 
         (await Should.ThrowAsync<InvalidOperationException>(() => DatabaseSetup.EnsureDatabaseExistsAsync(service, default, admin)))
             .Message.ShouldContain("no password");
+    }
+}
+
+/// <summary>The service's data source prepares the statements it repeats, so PostgreSQL stops re-planning them.</summary>
+public sealed class PreparedStatementTests
+{
+    static NpgsqlDataSource DataSource(string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddBazaarDatabase(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Database"] = connectionString })
+            .Build());
+        return services.BuildServiceProvider().GetRequiredService<NpgsqlDataSource>();
+    }
+
+    static async Task<long> PreparedOnServerAsync(NpgsqlConnection connection)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await using var repeated = new NpgsqlCommand("select @n::int + 1", connection);
+            repeated.Parameters.AddWithValue("n", i);
+            (await repeated.ExecuteScalarAsync()).ShouldBe(i + 1);
+        }
+        await using var count = new NpgsqlCommand("select count(*) from pg_prepared_statements where statement like 'select $1::int + 1%'", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task A_statement_run_again_is_prepared_on_the_server()
+    {
+        await using var db = DataSource(await TestServers.CreateDatabaseAsync("test_prepare"));
+        await using var connection = await db.OpenConnectionAsync();
+        (await PreparedOnServerAsync(connection)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_connection_string_can_turn_preparation_off()
+    {
+        await using var db = DataSource(await TestServers.CreateDatabaseAsync("test_prepare") + ";Max Auto Prepare=0");
+        await using var connection = await db.OpenConnectionAsync();
+        (await PreparedOnServerAsync(connection)).ShouldBe(0);
     }
 }

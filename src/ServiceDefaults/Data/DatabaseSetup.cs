@@ -17,11 +17,30 @@ public static class DatabaseSetup
             var connectionString = configuration.GetConnectionString(ConnectionStringName)
                 ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
             var builder = new NpgsqlDataSourceBuilder(connectionString);
+            UsePreparedStatements(builder.ConnectionStringBuilder, connectionString);
             builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             builder.Name = new NpgsqlConnectionStringBuilder(connectionString).Database;
             return builder.Build();
         });
         services.AddSingleton<MigrationRunner>();
+    }
+
+    /// <summary>
+    /// Prepares the statements a service runs again and again (Npgsql's automatic preparation), unless the connection
+    /// string says otherwise: a checkout runs the same few dozen statements, and without preparation PostgreSQL parses,
+    /// analyses and plans each one every time (a fifth of its CPU under the checkout benchmark, docs/benchmarks.md).
+    /// Prepared statements live per physical connection, so this needs direct connections or session pooling (Aurora
+    /// and RDS Proxy in session mode are fine; a transaction-mode PgBouncer is not).
+    /// </summary>
+    public static void UsePreparedStatements(NpgsqlConnectionStringBuilder settings, string connectionString)
+    {
+        // Npgsql's builder reports every keyword it knows as present; only the string itself tells what was given.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("MaxAutoPrepare"))
+            settings.MaxAutoPrepare = 128;
+        if (!given.Contains("AutoPrepareMinUsages"))
+            settings.AutoPrepareMinUsages = 2;
     }
 
     /// <summary>Registers a module's migrations (the folder of embedded <c>.sql</c> files in the assembly of <typeparamref name="TMarker"/>).</summary>
