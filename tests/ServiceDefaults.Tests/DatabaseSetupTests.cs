@@ -93,8 +93,8 @@ public sealed class DatabaseSetupTests
     }
 }
 
-/// <summary>The service's data source prepares the statements it repeats, so PostgreSQL stops re-planning them.</summary>
-public sealed class PreparedStatementTests
+/// <summary>The service's data source prepares the statements it repeats and hands connections back without a reset round.</summary>
+public sealed class ConnectionDefaultsTests
 {
     static NpgsqlDataSource DataSource(string connectionString)
     {
@@ -132,5 +132,31 @@ public sealed class PreparedStatementTests
         await using var db = DataSource(await TestServers.CreateDatabaseAsync("test_prepare") + ";Max Auto Prepare=0");
         await using var connection = await db.OpenConnectionAsync();
         (await PreparedOnServerAsync(connection)).ShouldBe(0);
+    }
+
+    static async Task<string?> ApplicationNameAfterReuseAsync(NpgsqlDataSource db)
+    {
+        await using (var first = await db.OpenConnectionAsync())
+        {
+            await using var set = new NpgsqlCommand("set application_name = 'left-behind'", first);
+            await set.ExecuteNonQueryAsync();
+        }
+        await using var second = await db.OpenConnectionAsync(); // the same physical connection, back from the pool
+        await using var read = new NpgsqlCommand("select current_setting('application_name')", second);
+        return (string?)await read.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task A_connection_goes_back_to_the_pool_without_a_reset()
+    {
+        await using var db = DataSource(await TestServers.CreateDatabaseAsync("test_reset"));
+        (await ApplicationNameAfterReuseAsync(db)).ShouldBe("left-behind");
+    }
+
+    [Fact]
+    public async Task The_connection_string_can_ask_for_the_reset()
+    {
+        await using var db = DataSource(await TestServers.CreateDatabaseAsync("test_reset") + ";No Reset On Close=false");
+        (await ApplicationNameAfterReuseAsync(db)).ShouldNotBe("left-behind");
     }
 }

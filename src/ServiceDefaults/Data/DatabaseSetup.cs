@@ -17,7 +17,7 @@ public static class DatabaseSetup
             var connectionString = configuration.GetConnectionString(ConnectionStringName)
                 ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
             var builder = new NpgsqlDataSourceBuilder(connectionString);
-            UsePreparedStatements(builder.ConnectionStringBuilder, connectionString);
+            ApplyServiceDefaults(builder.ConnectionStringBuilder, connectionString);
             builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             builder.Name = new NpgsqlConnectionStringBuilder(connectionString).Database;
             return builder.Build();
@@ -26,13 +26,19 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Prepares the statements a service runs again and again (Npgsql's automatic preparation), unless the connection
-    /// string says otherwise: a checkout runs the same few dozen statements, and without preparation PostgreSQL parses,
-    /// analyses and plans each one every time (a fifth of its CPU under the checkout benchmark, docs/benchmarks.md).
-    /// Prepared statements live per physical connection, so this needs direct connections or session pooling (Aurora
-    /// and RDS Proxy in session mode are fine; a transaction-mode PgBouncer is not).
+    /// Connection settings for a service that runs the same few dozen statements all day, unless the connection string
+    /// gives its own (docs/benchmarks.md, ADR 0014):
+    /// <list type="bullet">
+    /// <item>Automatic preparation of statements used twice or more: without it PostgreSQL parses, analyses and plans
+    /// each statement every time (a fifth of its CPU under the checkout benchmark). Prepared statements live on the
+    /// physical connection, so this needs direct connections or session pooling (Aurora, RDS Proxy in session mode),
+    /// not a transaction-mode PgBouncer.</item>
+    /// <item>No reset when a connection goes back to the pool: Npgsql would otherwise send seven reset statements
+    /// (RESET ALL, DISCARD TEMP, …) with the next command, on every open. Services therefore never change session
+    /// state outside a transaction: use <c>set local</c>, transaction-level advisory locks, no temporary tables.</item>
+    /// </list>
     /// </summary>
-    public static void UsePreparedStatements(NpgsqlConnectionStringBuilder settings, string connectionString)
+    public static void ApplyServiceDefaults(NpgsqlConnectionStringBuilder settings, string connectionString)
     {
         // Npgsql's builder reports every keyword it knows as present; only the string itself tells what was given.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
@@ -41,6 +47,8 @@ public static class DatabaseSetup
             settings.MaxAutoPrepare = 128;
         if (!given.Contains("AutoPrepareMinUsages"))
             settings.AutoPrepareMinUsages = 2;
+        if (!given.Contains("NoResetOnClose"))
+            settings.NoResetOnClose = true;
     }
 
     /// <summary>Registers a module's migrations (the folder of embedded <c>.sql</c> files in the assembly of <typeparamref name="TMarker"/>).</summary>
