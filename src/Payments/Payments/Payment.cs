@@ -100,6 +100,9 @@ public sealed record PaymentDto(Guid Id, Guid OrderId, string Status, long Amoun
     public static PaymentDto From(Payment p, IEnumerable<PaymentTransaction> transactions) =>
         new(p.Id, p.OrderId, p.Status, p.Amount, p.CapturedAmount, p.RefundedAmount, p.Currency,
             new CardDetails(p.CardBrand, p.CardLast4, p.CardFingerprint, p.CardBin, p.CardCountry), p.DeclineCode,
-            [.. transactions.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => new TransactionDto(t.Id, t.Kind, t.Amount, t.Status, t.CreatedAt))],
-            p.CreatedAt, p.UpdatedAt);
+            Ledger(transactions.Select(t => (t.Id, t.Kind, t.Amount, t.Status, t.CreatedAt))), p.CreatedAt, p.UpdatedAt);
+
+    /// <summary>The ledger as shown: oldest first.</summary>
+    public static IReadOnlyList<TransactionDto> Ledger(IEnumerable<(Guid Id, string Kind, long Amount, string Status, DateTimeOffset CreatedAt)> ledger) =>
+        [.. ledger.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => new TransactionDto(t.Id, t.Kind, t.Amount, t.Status, t.CreatedAt))];
 }

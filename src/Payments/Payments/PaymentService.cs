@@ -41,7 +41,9 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
 
     const string PaymentColumns = """
         id, order_id as orderid, status, amount, currency, captured_amount as capturedamount, refunded_amount as refundedamount,
-        card_token as cardtoken, provider_reference as providerreference, decline_code as declinecode
+        card_token as cardtoken, provider_reference as providerreference, decline_code as declinecode, card_brand as cardbrand,
+        card_last4 as cardlast4, card_fingerprint as cardfingerprint, card_bin as cardbin, card_country as cardcountry,
+        created_at as createdat, updated_at as updatedat
         """;
 
     const string LedgerColumns = "id, payment_id as paymentid, kind, amount, status, idempotency_key as idempotencykey, created_at as createdat";
@@ -73,61 +75,68 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     /// </summary>
     public async Task<PaymentOutcome> AuthorizeAsync(Guid orderId, long amount, string currency, string token, CancellationToken ct)
     {
+        // The usual case, a first attempt: the payment and its authorization row are written in one statement and
+        // submitted; the settled payment is the answer, so nothing is read back.
+        CardDetails? card = null;
+        var providerDown = false;
+        try
+        {
+            card = await WithTimeoutAsync(c => provider.DescribeCardAsync(token, c), ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Could not describe the card for order {OrderId}", orderId);
+            metrics.ProviderError("describe_card", e is OperationCanceledException ? "timeout" : "error");
+            providerDown = true;
+        }
+        if (card is not null && await InsertAsync(orderId, amount, currency, token, card, ct) is (var created, var authorization))
+            return new PaymentOutcome.Done(await SubmitAsync(authorization, created, ct) ?? (await FindAsync(created.Id, ct))!);
+
+        // A repeat (or a concurrent first attempt won the insert): the order's payment exists already.
         var payment = await LoadByOrderAsync(orderId, ct);
         if (payment is null)
-        {
-            CardDetails? card;
-            try
-            {
-                card = await WithTimeoutAsync(c => provider.DescribeCardAsync(token, c), ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Could not describe the card for order {OrderId}", orderId);
-                metrics.ProviderError("describe_card", e is OperationCanceledException ? "timeout" : "error");
-                return new PaymentOutcome.Unavailable("The payment provider did not answer; nothing was charged. Try again.");
-            }
-            if (card is null)
-                return new PaymentOutcome.Unprocessable("Unknown card token", "unknown card token");
-            var inserted = await InsertAsync(orderId, amount, currency, token, card, ct);
-            payment = (await LoadByOrderAsync(orderId, ct))!;
-            if (inserted is not null && inserted.PaymentId == payment.Id)
-            {
-                // Ours: the authorization row was written just now and nobody else has seen it yet.
-                await SubmitAsync(inserted, payment, ct);
-                return new PaymentOutcome.Done((await FindAsync(payment.Id, ct))!);
-            }
-        }
+            return providerDown
+                ? new PaymentOutcome.Unavailable("The payment provider did not answer; nothing was charged. Try again.")
+                : new PaymentOutcome.Unprocessable("Unknown card token", "unknown card token");
         if (payment.Amount != amount || payment.Currency != currency || payment.CardToken != token)
             return new PaymentOutcome.Unprocessable("Payment mismatch",
                 "This order already has a payment for another amount, currency or card; an order is charged once.");
 
-        if (await EntryAsync(AuthorizationKey(orderId), ct) is { Status: LedgerStatus.Unknown } authorization)
-            await SubmitAsync(authorization, payment, ct);
+        if (await EntryAsync(AuthorizationKey(orderId), ct) is { Status: LedgerStatus.Unknown } unknown && await SubmitAsync(unknown, payment, ct) is { } settled)
+            return new PaymentOutcome.Done(settled);
         return new PaymentOutcome.Done((await FindAsync(payment.Id, ct))!);
     }
 
-    /// <returns>The authorization's ledger row when this call created the payment; null when a concurrent first attempt did.</returns>
-    async Task<LedgerRow?> InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, CancellationToken ct)
+    /// <summary>Writes the order's payment and its authorization row in one statement, unless the order has a payment already.</summary>
+    /// <returns>Both rows when this call created them; null when a payment for the order existed (or a concurrent first attempt won).</returns>
+    async Task<(PaymentRow Payment, LedgerRow Authorization)?> InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Microseconds(clock.GetUtcNow());
         var paymentId = Guid.CreateVersion7(now);
+        var entryId = Guid.CreateVersion7(now);
+        var key = AuthorizationKey(orderId);
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        // A concurrent first attempt for this order makes us wait here until it commits; then we insert nothing.
+        // A concurrent first attempt for this order makes the insert wait until it commits; then nothing is inserted.
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            insert into payments (id, order_id, status, amount, currency, captured_amount, refunded_amount, card_token, card_brand, card_last4,
-                                  card_fingerprint, card_bin, card_country, provider, provider_reference, decline_code, created_at, updated_at, version)
-            values (@paymentId, @orderId, 'unknown', @amount, @currency, 0, 0, @token, @Brand, @Last4, @Fingerprint, @Bin, @Country, @provider, null, null, @now, @now, 1)
-            on conflict (order_id) do nothing
-            """, new { paymentId, orderId, amount, currency, token, card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, provider = provider.Name, now },
-            transaction, cancellationToken: ct));
-        var entry = inserted == 1
-            ? await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Authorization, amount, AuthorizationKey(orderId), null, now, ct)
-            : null;
-        await transaction.CommitAsync(ct);
-        return entry;
+            with payment as (
+                insert into payments (id, order_id, status, amount, currency, captured_amount, refunded_amount, card_token, card_brand, card_last4,
+                                      card_fingerprint, card_bin, card_country, provider, provider_reference, decline_code, created_at, updated_at, version)
+                values (@paymentId, @orderId, 'unknown', @amount, @currency, 0, 0, @token, @Brand, @Last4, @Fingerprint, @Bin, @Country, @provider, null, null, @now, @now, 1)
+                on conflict (order_id) do nothing
+                returning id)
+            insert into payment_transactions (id, payment_id, kind, amount, status, idempotency_key, provider_reference, failure_code, reason, created_at)
+            select @entryId, id, 'authorization', @amount, 'unknown', @key, null, null, null, @now from payment
+            """, new { paymentId, orderId, amount, currency, token, card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, provider = provider.Name, now, entryId, key },
+            cancellationToken: ct));
+        if (inserted != 1)
+            return null;
+        var created = new PaymentRow(paymentId, orderId, PaymentStatus.Unknown, amount, currency, 0, 0, token, null, null,
+            card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, now.UtcDateTime, now.UtcDateTime);
+        return (created, new LedgerRow(entryId, paymentId, LedgerKind.Authorization, amount, LedgerStatus.Unknown, key, now.UtcDateTime));
     }
+
+    /// <summary>PostgreSQL keeps microseconds: values kept in memory are cut to match what a later read returns.</summary>
+    static DateTimeOffset Microseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % 10));
 
     /// <summary>
     /// Captures <paramref name="amount"/> (null: all that is left) of the authorization. With an idempotency key a
@@ -164,8 +173,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Capture, toCapture, key, null, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }
-        await SubmitAsync(entry, payment, ct);
-        return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+        return new PaymentOutcome.Done(await SubmitAsync(entry, payment, ct) ?? (await FindAsync(paymentId, ct))!);
     }
 
     /// <summary>Releases an authorization nothing was captured from. Voiding a voided payment is fine.</summary>
@@ -199,8 +207,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             }
             await transaction.CommitAsync(ct);
         }
-        await SubmitAsync(entry, payment, ct);
-        return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+        return new PaymentOutcome.Done(await SubmitAsync(entry, payment, ct) ?? (await FindAsync(paymentId, ct))!);
     }
 
     /// <summary>
@@ -239,8 +246,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             entry = inserted;
             await transaction.CommitAsync(ct);
         }
-        await SubmitAsync(entry, ct);
-        return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
+        return new PaymentOutcome.Done(await SubmitAsync(entry, ct) ?? (await FindAsync(paymentId, ct))!);
     }
 
     /// <summary>
@@ -294,7 +300,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
                 return false;
             result = ProviderResult.Failed("not_submitted"); // the provider never got it: nothing moved
         }
-        var status = await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None);
+        var status = (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None))?.Status;
         if (status is not null)
         {
             metrics.Resolved(entry.Kind, status);
@@ -308,16 +314,17 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     {
         if (earlier.Kind != kind || (amount is { } a && a != earlier.Amount))
             return new PaymentOutcome.Unprocessable("Idempotency-Key reused", "This Idempotency-Key was already used for another request.");
-        if (earlier.Status == LedgerStatus.Unknown)
-            await SubmitAsync(earlier, ct);
+        if (earlier.Status == LedgerStatus.Unknown && await SubmitAsync(earlier, ct) is { } settled)
+            return new PaymentOutcome.Done(settled);
         return new PaymentOutcome.Done((await FindAsync(earlier.PaymentId, ct))!);
     }
 
     /// <summary>Sends the ledger row's call to the provider (again, if it was sent before: same key) and settles what it says.</summary>
-    async Task SubmitAsync(LedgerRow entry, CancellationToken ct) => await SubmitAsync(entry, (await LoadAsync(entry.PaymentId, ct))!, ct);
+    /// <returns>The payment as settled, or null when someone else settled the row first (read it again).</returns>
+    async Task<PaymentDto?> SubmitAsync(LedgerRow entry, CancellationToken ct) => await SubmitAsync(entry, (await LoadAsync(entry.PaymentId, ct))!, ct);
 
     /// <param name="payment">the entry's payment as the caller just read it (its card, currency and provider reference)</param>
-    async Task SubmitAsync(LedgerRow entry, PaymentRow payment, CancellationToken ct)
+    async Task<PaymentDto?> SubmitAsync(LedgerRow entry, PaymentRow payment, CancellationToken ct)
     {
         var reference = payment.ProviderReference ?? "";
         Func<CancellationToken, Task<ProviderResult>> call = entry.Kind switch
@@ -329,7 +336,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
         };
         var result = await CallProviderAsync(entry.Kind, call, ct);
         // What the provider did must be recorded even if our caller has gone away meanwhile.
-        await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None);
+        return (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None))?.Payment;
     }
 
     /// <returns>The provider's answer, or null when there was none in time (or the call failed in transport): unknown.</returns>
@@ -365,9 +372,10 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     /// captured amount, a failed refund's reservation) and its derived status, all in one transaction under the
     /// payment's row lock. Nothing happens if the row was settled already (by a concurrent caller, the resolver or a
     /// webhook). A missing answer keeps the row unknown and makes the payment's status unknown.
+    /// Three round trips: lock the payment, read its ledger, write both.
     /// </summary>
-    /// <returns>The row's new status, or null when it was already settled or is still unknown.</returns>
-    async Task<string?> SettleAsync(string key, ProviderResult? result, CancellationToken ct)
+    /// <returns>The row's new status (null while still unknown) and the payment as it now is; null when the row was already settled.</returns>
+    async Task<(string? Status, PaymentDto Payment)?> SettleAsync(string key, ProviderResult? result, CancellationToken ct)
     {
         (string Status, string? Code) settlement = result switch
         {
@@ -377,13 +385,15 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             _ => (LedgerStatus.Failed, result!.DeclineCode ?? "declined"),
         };
         var (status, code) = settlement;
-        var now = clock.GetUtcNow();
+        var now = Microseconds(clock.GetUtcNow());
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var paymentId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "select payment_id from payment_transactions where idempotency_key = @key", new { key }, transaction, cancellationToken: ct));
-        var payment = paymentId is null ? null : await LockAsync(connection, transaction, paymentId.Value, ct);
-        var entry = payment is null ? null : await EntryAsync(connection, transaction, key, ct);
+        var payment = await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(
+            $"select {PaymentColumns} from payments where id = (select payment_id from payment_transactions where idempotency_key = @key) for no key update",
+            new { key }, transaction, cancellationToken: ct));
+        // Read under the lock, so a concurrent settlement of this row is seen.
+        IReadOnlyList<LedgerRow> entries = payment is null ? [] : await EntriesAsync(connection, transaction, payment.Id, ct);
+        var entry = entries.FirstOrDefault(e => e.IdempotencyKey == key);
         if (payment is null || entry is null || entry.Status != LedgerStatus.Unknown)
         {
             await transaction.RollbackAsync(ct);
@@ -403,24 +413,27 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
         if (status == LedgerStatus.Failed && entry.Kind == LedgerKind.Refund)
             refunded -= entry.Amount; // the reservation goes back: nothing was refunded
 
+        var ledger = entries.Select(e => e == entry ? e with { Status = status } : e).ToList();
+        var paymentStatus = PaymentStatus.Derive([.. ledger.Select(e => (e.Kind, e.Status))], payment.Amount, captured, refunded);
         await connection.ExecuteAsync(new CommandDefinition("""
             update payment_transactions
             set status = @status, failure_code = @code, provider_reference = case when @status = 'unknown' then provider_reference else @providerReference end
-            where idempotency_key = @key
-            """, new { status, code, providerReference = result?.Reference, key }, transaction, cancellationToken: ct));
-        var entries = (await connection.QueryAsync<(string Kind, string Status)>(new CommandDefinition(
-            "select kind, status from payment_transactions where payment_id = @paymentId", new { paymentId }, transaction, cancellationToken: ct))).ToList();
-        var paymentStatus = PaymentStatus.Derive(entries, payment.Amount, captured, refunded);
-        await connection.ExecuteAsync(new CommandDefinition("""
+            where idempotency_key = @key;
             update payments set status = @paymentStatus, captured_amount = @captured, refunded_amount = @refunded, provider_reference = @reference,
                                 decline_code = @declineCode, updated_at = @now, version = version + 1
             where id = @Id
-            """, new { paymentStatus, captured, refunded, reference, declineCode, now, payment.Id }, transaction, cancellationToken: ct));
+            """, new { status, code, providerReference = result?.Reference, key, paymentStatus, captured, refunded, reference, declineCode, now, payment.Id },
+            transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         metrics.Operation(entry.Kind, status);
         if (status == LedgerStatus.Unknown)
             logger.LogWarning("The outcome of {Kind} {Key} for payment {PaymentId} is unknown ({Code}); it will be resolved later", entry.Kind, key, payment.Id, code);
-        return status == LedgerStatus.Unknown ? null : status;
+        var settled = payment with
+        {
+            Status = paymentStatus, CapturedAmount = captured, RefundedAmount = refunded, ProviderReference = reference, DeclineCode = declineCode,
+            UpdatedAt = now.UtcDateTime,
+        };
+        return (status == LedgerStatus.Unknown ? null : status, settled.ToDto(ledger));
     }
 
     /// <summary>
@@ -491,7 +504,14 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     }
 
     sealed record PaymentRow(Guid Id, Guid OrderId, string Status, long Amount, string Currency, long CapturedAmount, long RefundedAmount,
-        string CardToken, string? ProviderReference, string? DeclineCode);
+        string CardToken, string? ProviderReference, string? DeclineCode, string CardBrand, string CardLast4, string CardFingerprint, string CardBin,
+        string CardCountry, DateTime CreatedAt, DateTime UpdatedAt)
+    {
+        public PaymentDto ToDto(IEnumerable<LedgerRow> ledger) =>
+            new(Id, OrderId, Status, Amount, CapturedAmount, RefundedAmount, Currency, new CardDetails(CardBrand, CardLast4, CardFingerprint, CardBin, CardCountry),
+                DeclineCode, PaymentDto.Ledger(ledger.Select(e => (e.Id, e.Kind, e.Amount, e.Status, new DateTimeOffset(e.CreatedAt, TimeSpan.Zero)))),
+                new DateTimeOffset(CreatedAt, TimeSpan.Zero), new DateTimeOffset(UpdatedAt, TimeSpan.Zero));
+    }
 
     sealed record RefundLimits(long CapturedAmount, long RefundedAmount);
 

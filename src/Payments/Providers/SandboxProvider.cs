@@ -28,31 +28,26 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
 
     public async Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct)
     {
+        var card = await CardAsync(authorization.Token, ct);
+        var now = clock.GetUtcNow();
+        var (outcome, code) = Decide(card, authorization.Amount, now);
+        var slow = outcome == Outcomes.Succeeded && card!.Scenario == SandboxCards.Slow;
         OperationRow recorded;
-        bool slow;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            if (await FindAsync(connection, null, authorization.IdempotencyKey, ct) is { } earlier)
-                return ToResult(earlier);
-
-            var now = clock.GetUtcNow();
-            var card = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(
-                "select scenario, exp_month as expmonth, exp_year as expyear from sandbox_cards where token = @token",
-                new { token = authorization.Token }, cancellationToken: ct));
-            var (outcome, code) = Decide(card, authorization.Amount, now);
-            slow = outcome == Outcomes.Succeeded && card!.Scenario == SandboxCards.Slow;
-            var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            // A repeat (or a concurrent twin) with the same key inserts nothing and answers what is recorded.
+            var inserted = await connection.QuerySingleOrDefaultAsync<OperationRow>(new CommandDefinition($"""
                 insert into sandbox_operations (idempotency_key, kind, token, reference, amount, outcome, decline_code, completes_at, created_at)
                 values (@key, 'authorization', @token, @reference, @amount, @outcome, @code, @completesAt, @now)
                 on conflict (idempotency_key) do nothing
+                returning {OperationColumns}
                 """, new
             {
                 key = authorization.IdempotencyKey, token = authorization.Token, reference = outcome == Outcomes.Failed ? null : NewReference(),
                 amount = authorization.Amount, outcome, code, completesAt = slow ? now + SlowCompletion : (DateTimeOffset?)null, now,
             }, cancellationToken: ct));
-            // A concurrent twin with the same key may have been first: either way, answer what is recorded.
-            recorded = (await FindAsync(connection, null, authorization.IdempotencyKey, ct))!;
-            slow &= inserted == 1;
+            recorded = inserted ?? (await FindAsync(connection, null, authorization.IdempotencyKey, ct))!;
+            slow &= inserted is not null;
         }
         if (slow)
             await Task.Delay(options.Value.Sandbox.SlowResponse, ct); // holds the call open like a congested network; the caller's timeout ends it
@@ -77,17 +72,21 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
     }
 
     /// <summary>
-    /// What a token stands for never changes, and a checkout asks twice (ordering before it prices the order, payments
-    /// when it authorizes): known tokens are kept in memory for a while. Unknown ones are not, so a token issued on
-    /// another replica a moment later is found.
+    /// What a token stands for never changes, and a checkout asks three times (ordering before it prices the order,
+    /// payments when it authorizes, the network when it decides): known tokens are kept in memory for a while. Unknown
+    /// ones are not, so a token issued on another replica a moment later is found.
     /// </summary>
-    public async Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct)
+    public async Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct) =>
+        await CardAsync(token, ct) is { } card ? new CardDetails(card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country) : null;
+
+    async Task<CardRow?> CardAsync(string token, CancellationToken ct)
     {
-        if (cards.TryGetValue(CardKey(token), out CardDetails? known))
+        if (cards.TryGetValue(CardKey(token), out CardRow? known))
             return known;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var card = await connection.QuerySingleOrDefaultAsync<CardDetails>(new CommandDefinition(
-            "select brand, last4, fingerprint, bin, country from sandbox_cards where token = @token", new { token }, cancellationToken: ct));
+        var card = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(
+            "select scenario, exp_month as expmonth, exp_year as expyear, brand, last4, fingerprint, bin, country from sandbox_cards where token = @token",
+            new { token }, cancellationToken: ct));
         if (card is not null)
             cards.Set(CardKey(token), card, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10), Size = 1 });
         return card;
@@ -196,7 +195,7 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
         public const string Failed = "failed";
     }
 
-    sealed record CardRow(string Scenario, int ExpMonth, int ExpYear);
+    sealed record CardRow(string Scenario, int ExpMonth, int ExpYear, string Brand, string Last4, string Fingerprint, string Bin, string Country);
 
     sealed record OperationRow(string IdempotencyKey, string Kind, string? Token, string? Reference, long Amount, string Outcome, string? DeclineCode, DateTime? CompletesAt);
 }
