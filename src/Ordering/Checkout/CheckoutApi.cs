@@ -135,7 +135,13 @@ public static class CheckoutApi
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
-        var status = await saga.AdvanceAsync(orderId, ct);
+        var status = await saga.AdvanceAsync(new SagaOrder
+        {
+            Id = orderId, Number = order.Number, UserId = userId, Email = order.Email, Status = order.Status, Currency = currency, Total = order.Total,
+            PaymentToken = order.PaymentToken, BillingCountry = order.BillingCountry, ShippingCountry = address.Country, ClientIp = order.ClientIp,
+            AccountCreatedAt = order.AccountCreatedAt?.UtcDateTime, CardFingerprint = order.CardFingerprint, CardBin = order.CardBin, CardCountry = order.CardCountry,
+            Lines = [.. order.Lines.Select(l => new ReservationLine(l.Sku, l.Quantity)).OrderBy(l => l.Sku, StringComparer.Ordinal)],
+        }, ct);
         var dto = (await OrderReader.FindAsync(db, orderId, null, ct))!;
         return (OrderStatus.InFlight.Contains(status) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, JsonSerializer.Serialize(dto, JsonSerializerOptions.Web));
     }

@@ -61,30 +61,35 @@ public sealed class OrderSaga(
         description: "Totals of confirmed orders in minor units, by currency");
 
     /// <summary>Runs the saga from wherever the order is until it is final, on hold, or waiting on an unknown outcome.</summary>
-    public async Task<string> AdvanceAsync(Guid orderId, CancellationToken ct)
+    public async Task<string> AdvanceAsync(Guid orderId, CancellationToken ct) =>
+        await AdvanceAsync(await LoadAsync(orderId, ct) ?? throw new InvalidOperationException($"Order {orderId} does not exist."), ct);
+
+    /// <param name="order">The order as it stands; checkout passes the one it has just written (with its lines), so nothing is read back.
+    /// Each step that moves the order moves this copy too; a step that loses a race re-reads it.</param>
+    public async Task<string> AdvanceAsync(SagaOrder order, CancellationToken ct)
     {
-        // Loaded once: each step that moves the order moves this copy too; a step that loses a race re-reads it.
-        var order = await LoadAsync(orderId, ct) ?? throw new InvalidOperationException($"Order {orderId} does not exist.");
         for (var step = 0; step < 8; step++)
         {
             var before = order.Status;
-            var moved = order.Status switch
+            var next = order.Status switch
             {
-                OrderStatus.Pending => await ReserveAsync(order, ct),
-                OrderStatus.Reserved => await AssessAsync(order, ct),
-                OrderStatus.Approved => await AuthorizeAsync(order, ct),
-                OrderStatus.Authorized => await ConfirmAsync(order, ct),
-                _ => false,
+                OrderStatus.Pending => ReserveAsync(order, ct),
+                OrderStatus.Reserved => AssessAsync(order, ct),
+                OrderStatus.Approved => AuthorizeAsync(order, ct),
+                OrderStatus.Authorized => ConfirmAsync(order, ct),
+                _ => null, // final, or waiting for an admin
             };
-            if (!moved)
-                return order.Status != before ? order.Status : (await LoadAsync(orderId, ct))!.Status;
+            if (next is null)
+                return order.Status;
+            if (!await next)
+                return order.Status != before ? order.Status : (await LoadAsync(order.Id, ct))!.Status;
         }
         return order.Status;
     }
 
     async Task<bool> ReserveAsync(SagaOrder order, CancellationToken ct)
     {
-        var lines = await LinesAsync(order.Id, ct);
+        var lines = order.Lines ?? await LinesAsync(order.Id, ct);
         var reserved = await catalog.ReserveAsync(order.Id, lines, options.Value.ReservationTtl, ct);
         if (reserved.Unknown)
             return false;
@@ -155,21 +160,16 @@ public sealed class OrderSaga(
             return await CompensateAsync(order, OrderStatus.Authorized, OrderStatus.Rejected, "reservation_expired", voidPayment: true, ct);
 
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await TransitionAsync(connection, transaction, order.Id, OrderStatus.Authorized, OrderStatus.Confirmed, "confirmed", "", "system", now, ct))
-            return false;
-        order.Status = OrderStatus.Confirmed;
         var email = OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is confirmed",
             $"""
             Thank you for your order {order.Number}.
 
             Total: {Bazaar.ServiceDefaults.Money.Currencies.Format(order.Total, order.Currency)}. We will e-mail you again when it ships.
             """, now);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at) values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @NextAttemptAt)",
-            email, transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            if (!await TransitionAsync(connection, null, order.Id, OrderStatus.Authorized, OrderStatus.Confirmed, "confirmed", "", "system", now, ct, email: email))
+                return false;
+        order.Status = OrderStatus.Confirmed;
         _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "confirmed"));
         _revenue.Add(order.Total, new KeyValuePair<string, object?>("currency", order.Currency));
         await cart.ClearAsync(order.UserId, ct); // best effort: a cart left behind is harmless
@@ -224,22 +224,33 @@ public sealed class OrderSaga(
     }
 
     /// <summary>
-    /// Moves the order only if it is still where the caller saw it, and writes the timeline entry in the same statement
-    /// (one round trip; the event exists exactly when the move happened).
+    /// Moves the order only if it is still where the caller saw it, and writes the timeline entry (and the e-mail that
+    /// goes with the move, if any, to the outbox) in the same statement: one round trip, and the event and e-mail exist
+    /// exactly when the move happened.
     /// </summary>
     public static async Task<bool> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orderId, string from, string to,
-        string eventType, string detail, string actor, DateTimeOffset now, CancellationToken ct, Changes? changes = null)
+        string eventType, string detail, string actor, DateTimeOffset now, CancellationToken ct, Changes? changes = null, OutboxEmail? email = null)
     {
         if (!OrderStatus.CanMove(from, to))
             throw new IllegalTransitionException(from, to);
         var parameters = new DynamicParameters(changes?.Values);
         parameters.AddDynamicParams(new { orderId, from, to, now, eventId = Guid.CreateVersion7(now), eventType, detail, actor });
         var extra = changes is null ? "" : ", " + changes.Assignments;
+        var mail = "";
+        if (email is { Recipient.Length: > 0 })
+        {
+            parameters.AddDynamicParams(new { mailId = email.Id, mailTo = email.Recipient, mailSubject = email.Subject, mailBody = email.TextBody, mailAt = email.CreatedAt });
+            mail = """
+                , mailed as (
+                    insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at)
+                    select @mailId, @mailTo, @mailSubject, @mailBody, @mailAt, @mailAt from moved)
+                """;
+        }
         var moved = await connection.ExecuteAsync(new CommandDefinition($"""
             with moved as (
                 update orders set status = @to, updated_at = @now, version = version + 1{extra}
                 where id = @orderId and status = @from
-                returning id)
+                returning id){mail}
             insert into order_events (id, order_id, type, detail, actor, created_at)
             select @eventId, id, @eventType, @detail, @actor, @now from moved
             """, parameters, transaction, cancellationToken: ct));
@@ -286,6 +297,9 @@ public sealed class SagaOrder
     public string ShippingCountry { get; init; } = "";
     public string? ClientIp { get; init; }
     public DateTime? AccountCreatedAt { get; init; }
+
+    /// <summary>The order's lines when the caller has them at hand (checkout); null: the saga reads them.</summary>
+    public IReadOnlyList<ReservationLine>? Lines { get; init; }
     public string? CardFingerprint { get; init; }
     public string? CardBin { get; init; }
     public string? CardCountry { get; init; }

@@ -133,12 +133,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await OrderSaga.TransitionAsync(connection, transaction, order.Id, from, to, eventType, detail, actor, now, ct) && order.Email.Length > 0)
-            await connection.ExecuteAsync(new CommandDefinition(
-                "insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at) values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @NextAttemptAt)",
-                OutboxEmail.Create(order.Email, subject, body, now), transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
+        await OrderSaga.TransitionAsync(connection, null, order.Id, from, to, eventType, detail, actor, now, ct, email: OutboxEmail.Create(order.Email, subject, body, now));
     }
 
 }
