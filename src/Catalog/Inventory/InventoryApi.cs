@@ -195,10 +195,10 @@ public static class InventoryApi
         };
     }
 
-    static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Transition(TransitionOutcome outcome, Guid orderId, Reservations reservations, string target, CancellationToken ct) =>
-        outcome switch
+    static async Task<Results<Ok<ReservationDto>, ProblemHttpResult>> Transition(Transitioned result, Guid orderId, Reservations reservations, string target, CancellationToken ct) =>
+        result.Outcome switch
         {
-            TransitionOutcome.Done or TransitionOutcome.AlreadyDone => TypedResults.Ok((await reservations.FindAsync(orderId, ct))!),
+            TransitionOutcome.Done or TransitionOutcome.AlreadyDone => TypedResults.Ok(result.Reservation ?? (await reservations.FindAsync(orderId, ct))!),
             TransitionOutcome.NotFound => Problem.NotFound("There is no reservation for this order."),
             _ => Problem.Conflict($"The reservation can no longer be {target}."),
         };

@@ -25,6 +25,9 @@ public abstract record ReserveOutcome
 
 public enum TransitionOutcome { Done, AlreadyDone, NotFound, Conflict }
 
+/// <summary>How a commit, release or return went; <see cref="Reservation"/> is the reservation as it now is when this call moved it.</summary>
+public sealed record Transitioned(TransitionOutcome Outcome, ReservationDto? Reservation = null);
+
 /// <summary>
 /// Stock held for orders in checkout. Reserving is all or nothing in one transaction, one conditional update per line
 /// (<c>on_hand - reserved &gt;= quantity</c>) in SKU order so concurrent reservations never deadlock; the table's checks
@@ -44,11 +47,17 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
-        // A concurrent first attempt with this order id makes us wait here until it commits or rolls back.
+        // A concurrent first attempt with this order id makes us wait here until it commits or rolls back. The lines
+        // are written with the reservation (and rolled back with it when stock is short).
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'held', @expires, @now, @now)
-            on conflict (order_id) do nothing
-            """, new { orderId, expires = now + ttl, now }, transaction, cancellationToken: ct));
+            with reservation as (
+                insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'held', @expires, @now, @now)
+                on conflict (order_id) do nothing
+                returning order_id)
+            insert into reservation_lines (order_id, sku, quantity)
+            select r.order_id, l.sku, l.quantity from reservation r, unnest(@skus, @quantities) as l(sku, quantity)
+            """, new { orderId, expires = now + ttl, now, skus = lines.Select(l => l.Sku).ToArray(), quantities = lines.Select(l => l.Quantity).ToArray() },
+            transaction, cancellationToken: ct));
         if (inserted == 0)
         {
             await transaction.RollbackAsync(ct);
@@ -77,9 +86,6 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             await transaction.RollbackAsync(ct); // all or nothing: whatever was held above is given back
             return new ReserveOutcome.Unavailable(missing);
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into reservation_lines (order_id, sku, quantity) select @orderId, unnest(@skus), unnest(@quantities)",
-            new { orderId, skus = lines.Select(l => l.Sku).ToArray(), quantities = lines.Select(l => l.Quantity).ToArray() }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         await cache.StockChangedAsync(productIds, ct);
         return new ReserveOutcome.Held(new ReservationDto(orderId, "held", now + ttl, lines));
@@ -103,43 +109,45 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
     public static readonly TimeSpan MaxHoldTtl = TimeSpan.FromDays(7);
 
     /// <summary>Held stock becomes sold: on hand and reserved both go down.</summary>
-    public Task<TransitionOutcome> CommitAsync(Guid orderId, CancellationToken ct) =>
+    public Task<Transitioned> CommitAsync(Guid orderId, CancellationToken ct) =>
         TransitionAsync(orderId, "held", "committed", "update stock s set on_hand = s.on_hand - l.quantity, reserved = s.reserved - l.quantity, updated_at = @now", ct);
 
     /// <summary>Sold stock comes back (an order cancelled before it shipped): on hand goes up, once.</summary>
-    public Task<TransitionOutcome> ReturnAsync(Guid orderId, CancellationToken ct) =>
+    public Task<Transitioned> ReturnAsync(Guid orderId, CancellationToken ct) =>
         TransitionAsync(orderId, "committed", "returned", "update stock s set on_hand = s.on_hand + l.quantity, updated_at = @now", ct);
 
     /// <summary>Held stock goes back on sale.</summary>
-    public Task<TransitionOutcome> ReleaseAsync(Guid orderId, CancellationToken ct) =>
+    public Task<Transitioned> ReleaseAsync(Guid orderId, CancellationToken ct) =>
         TransitionAsync(orderId, "held", "released", "update stock s set reserved = s.reserved - l.quantity, updated_at = @now", ct);
 
-    async Task<TransitionOutcome> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct)
+    /// <summary>Moves the reservation and its stock in three statements, the last two returning what the answer shows.</summary>
+    async Task<Transitioned> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var moved = await connection.ExecuteAsync(new CommandDefinition(
-            "update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from",
+        var expiresAt = await connection.QuerySingleOrDefaultAsync<DateTime?>(new CommandDefinition(
+            "update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from returning expires_at",
             new { orderId, from, target, now }, transaction, cancellationToken: ct));
-        if (moved == 0)
+        if (expiresAt is null)
         {
             await transaction.RollbackAsync(ct);
             var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
                 "select status from reservations where order_id = @orderId", new { orderId }, cancellationToken: ct));
-            return status is null ? TransitionOutcome.NotFound : status == target ? TransitionOutcome.AlreadyDone : TransitionOutcome.Conflict;
+            return new(status is null ? TransitionOutcome.NotFound : status == target ? TransitionOutcome.AlreadyDone : TransitionOutcome.Conflict);
         }
         // Same lock order as ReserveAsync (byte order of the SKU), so a commit and a reservation never deadlock.
         await connection.ExecuteAsync(new CommandDefinition("""
             select 1 from stock where sku in (select sku from reservation_lines where order_id = @orderId)
             order by sku collate "C" for update
             """, new { orderId }, transaction, cancellationToken: ct));
-        var productIds = await connection.QueryAsync<Guid>(new CommandDefinition(
-            $"{stockUpdate} from reservation_lines l where l.order_id = @orderId and s.sku = l.sku returning s.product_id",
-            new { orderId, now }, transaction, cancellationToken: ct));
+        var moved = (await connection.QueryAsync<(Guid ProductId, string Sku, int Quantity)>(new CommandDefinition(
+            $"{stockUpdate} from reservation_lines l where l.order_id = @orderId and s.sku = l.sku returning s.product_id, l.sku, l.quantity",
+            new { orderId, now }, transaction, cancellationToken: ct))).ToList();
         await transaction.CommitAsync(ct);
-        await cache.StockChangedAsync(productIds, ct);
-        return TransitionOutcome.Done;
+        await cache.StockChangedAsync(moved.Select(m => m.ProductId), ct);
+        var lines = moved.Select(m => new ReservationLine(m.Sku, m.Quantity)).OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
+        return new(TransitionOutcome.Done, new ReservationDto(orderId, target, new DateTimeOffset(expiresAt.Value, TimeSpan.Zero), lines));
     }
 
     public async Task<ReservationDto?> FindAsync(Guid orderId, CancellationToken ct)
@@ -163,7 +171,7 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             new { now = clock.GetUtcNow() }, cancellationToken: ct))).ToList();
         var released = 0;
         foreach (var orderId in expired)
-            if (await ReleaseAsync(orderId, ct) == TransitionOutcome.Done)
+            if ((await ReleaseAsync(orderId, ct)).Outcome == TransitionOutcome.Done)
                 released++;
         return released;
     }
