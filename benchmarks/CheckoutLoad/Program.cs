@@ -1,5 +1,7 @@
 // Checkout load: concurrent buyers through the edge, each putting one item in the cart and checking out, for a while.
-// Measures orders/s and the latency of POST /api/v1/orders, and the SQL commands all services ran per order.
+// Measures orders/s and the latency of POST /api/v1/orders, and the SQL all services ran per order: statements as
+// PostgreSQL counts them (pg_stat_statements, when BENCH_POSTGRES names a superuser connection string) and commands
+// (round trips) as each service's Npgsql counts them.
 //   dotnet run -c Release -- <edge-url> <admin-email> <admin-password> <buyers> <seconds> <metrics-url>...
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -74,10 +76,28 @@ async Task<Dictionary<string, double>> SqlCommands()
     return byService;
 }
 
+// Every statement any database ran, less transaction control (BEGIN, COMMIT, ROLLBACK, which are not statements of the
+// work) and this reading itself.
+var postgres = Environment.GetEnvironmentVariable("BENCH_POSTGRES");
+async Task<long?> SqlStatements()
+{
+    if (string.IsNullOrEmpty(postgres))
+        return null;
+    await using var connection = new Npgsql.NpgsqlConnection(postgres);
+    await connection.OpenAsync();
+    await using (var create = new Npgsql.NpgsqlCommand("create extension if not exists pg_stat_statements", connection))
+        await create.ExecuteNonQueryAsync();
+    await using var sum = new Npgsql.NpgsqlCommand(
+        "select coalesce(sum(calls), 0)::bigint from pg_stat_statements where query !~* '^\\s*(begin|commit|rollback|start transaction)' and query !~ 'pg_stat_statements'",
+        connection);
+    return (long)(await sum.ExecuteScalarAsync())!;
+}
+
 var address = new { name = "Bench Buyer", line1 = "Hauptstr. 1", city = "Berlin", postalCode = "10115", country = "DE" };
 var latencies = new ConcurrentBag<double>();
 var outcomes = new ConcurrentDictionary<string, int>();
 var failures = 0;
+var errors = new ConcurrentDictionary<string, int>();
 
 async Task Buy(string token, string sku, DateTime until)
 {
@@ -94,29 +114,38 @@ async Task Buy(string token, string sku, DateTime until)
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
         {
             Interlocked.Increment(ref failures);
+            errors.AddOrUpdate(e.Message.Length > 120 ? e.Message[..120] : e.Message, 1, (_, n) => n + 1);
         }
     }
 }
 
-// Warm up for a few seconds, then measure.
-await Task.WhenAll(tokens.Select((t, i) => Buy(t, skus[i % skus.Count], DateTime.UtcNow.AddSeconds(5))));
+// Warm up, then measure. A fresh platform spends its first minute under load compiling hot code again (tiered JIT,
+// on the same two cores as the load): BENCH_WARMUP_SECONDS (default 60) keeps that out of the steady-state figures.
+var warmup = int.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_SECONDS") ?? "60", CultureInfo.InvariantCulture);
+await Task.WhenAll(tokens.Select((t, i) => Buy(t, skus[i % skus.Count], DateTime.UtcNow.AddSeconds(warmup))));
 latencies.Clear();
 outcomes.Clear();
 failures = 0;
+errors.Clear();
 var sqlBefore = await SqlCommands();
+var statementsBefore = await SqlStatements();
 var clock = Stopwatch.StartNew();
 await Task.WhenAll(tokens.Select((t, i) => Buy(t, skus[i % skus.Count], DateTime.UtcNow + duration)));
 var elapsed = clock.Elapsed.TotalSeconds;
 var sqlAfter = await SqlCommands();
+var statementsAfter = await SqlStatements();
 
 var sorted = latencies.Order().ToArray();
 double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
 var orders = sorted.Length;
 Console.Error.WriteLine(hot ? "one SKU for every buyer" : $"{skus.Count} SKUs, one per buyer");
-Console.WriteLine($"| buyers | orders/s | p50 ms | p95 ms | p99 ms | orders | outcomes | failed requests | SQL commands per order |");
-Console.WriteLine($"|---|---|---|---|---|---|---|---|---|");
+var statements = statementsAfter - statementsBefore is { } counted && orders > 0 ? ((double)counted / orders).ToString("F1", CultureInfo.InvariantCulture) : "not counted";
+Console.WriteLine($"| buyers | orders/s | p50 ms | p95 ms | p99 ms | orders | outcomes | failed requests | SQL statements per order | SQL round trips per order |");
+Console.WriteLine($"|---|---|---|---|---|---|---|---|---|---|");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"| {buyers} | {orders / elapsed:F0} | {Percentile(50):F1} | {Percentile(95):F1} | {Percentile(99):F1} | {orders} | {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))} | {failures} | {(orders == 0 ? 0 : (sqlAfter.Values.Sum() - sqlBefore.Values.Sum()) / orders):F1} |"));
+    $"| {buyers} | {orders / elapsed:F0} | {Percentile(50):F1} | {Percentile(95):F1} | {Percentile(99):F1} | {orders} | {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))} | {failures} | {statements} | {(orders == 0 ? 0 : (sqlAfter.Values.Sum() - sqlBefore.Values.Sum()) / orders):F1} |"));
+foreach (var (message, count) in errors.OrderByDescending(e => e.Value).Take(5))
+    Console.Error.WriteLine($"failed {count}×: {message}");
 foreach (var (url, after) in sqlAfter)
-    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SQL commands per order at {url}: {(orders == 0 ? 0 : (after - sqlBefore.GetValueOrDefault(url)) / orders):F1}"));
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SQL round trips per order at {url}: {(orders == 0 ? 0 : (after - sqlBefore.GetValueOrDefault(url)) / orders):F1}"));
 return 0;
