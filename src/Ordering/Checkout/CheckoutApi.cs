@@ -28,9 +28,12 @@ public static class CheckoutApi
     }
 
     /// <summary>
-    /// Checkout. The Idempotency-Key is recorded first under a unique constraint: the first request with a key places
-    /// the order; a repeat with the same body gets the first answer (waiting for it if it is still being worked out);
-    /// the same key with a different body is a 422.
+    /// Checkout. The Idempotency-Key is recorded under a unique constraint together with the first thing the checkout
+    /// decides: the new order (in the order's own transaction), or the refusal. A repeat with the same body gets the
+    /// first answer (waiting for it if it is still being worked out); the same key with a different body is a 422.
+    /// Concurrent twins may both read the cart, prices and card, but only one of them can record the key, so there is
+    /// one order; the others answer what it answers. Nothing is recorded when a service did not answer before any order
+    /// existed: nothing happened, so a retry with the key runs the checkout again.
     /// </summary>
     static async Task<IResult> PlaceOrder(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, OrderingDb db, CartClient cart,
         CatalogClient catalog, PaymentsClient payments, OrderSaga saga, IOptions<PricingOptions> pricing, TimeProvider clock, CancellationToken ct)
@@ -45,36 +48,39 @@ public static class CheckoutApi
         var now = clock.GetUtcNow();
 
         var record = new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now };
-        db.IdempotencyKeys.Add(record);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            db.ChangeTracker.Clear();
+        var answer = await CreateAndRunAsync(request, http, user, userId, record, db, cart, catalog, payments, saga, pricing.Value, now, ct);
+        if (answer is null)
             return await RepeatAsync(db, userId, key, hash, ct);
-        }
-
-        var (status, body) = await CreateAndRunAsync(request, http, user, userId, record, db, cart, catalog, payments, saga, pricing.Value, now, ct);
-        if (db.Entry(record).State == EntityState.Detached) // the order's save cleared the tracker
+        var (status, body) = answer.Value;
+        if (record.OrderId is not null)
+        {
+            // The key was recorded with the order: its answer now joins it.
             db.IdempotencyKeys.Attach(record);
-        if (status == StatusCodes.Status503ServiceUnavailable && record.OrderId is null)
-        {
-            // A peer did not answer before any order existed: nothing happened, so the key is released and the
-            // shopper's retry with it runs the checkout again instead of replaying "unavailable" for ever.
-            db.IdempotencyKeys.Remove(record);
-        }
-        else
-        {
             record.ResponseStatus = status;
             record.ResponseBody = body;
+            await db.SaveChangesAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
+        else if (status != StatusCodes.Status503ServiceUnavailable)
+        {
+            // A refusal is the answer for this key too.
+            record.ResponseStatus = status;
+            record.ResponseBody = body;
+            db.IdempotencyKeys.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                db.ChangeTracker.Clear();
+                return await RepeatAsync(db, userId, key, hash, ct);
+            }
+        }
         return Results.Content(body, status < 300 ? "application/json" : "application/problem+json", Encoding.UTF8, status);
     }
 
-    static async Task<(int Status, string Body)> CreateAndRunAsync(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, Guid userId,
+    /// <returns>The answer, or null when the key was recorded by another request first (a repeat or a concurrent twin).</returns>
+    static async Task<(int Status, string Body)?> CreateAndRunAsync(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, Guid userId,
         IdempotencyRecord record, OrderingDb db, CartClient cart, CatalogClient catalog, PaymentsClient payments, OrderSaga saga, PricingOptions pricing, DateTimeOffset now, CancellationToken ct)
     {
         var orderId = Guid.CreateVersion7(now);
@@ -131,8 +137,18 @@ public static class CheckoutApi
         }));
         order.Events.Add(new OrderEvent { Id = Guid.CreateVersion7(now), OrderId = orderId, Type = "placed", Detail = "", Actor = "customer", CreatedAt = now });
         db.Orders.Add(order);
-        record.OrderId = orderId; // committed with the order: a retry after a crash finds it
-        await db.SaveChangesAsync(ct);
+        record.OrderId = orderId; // the key is recorded with the order: a retry after a crash finds it
+        db.IdempotencyKeys.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            record.OrderId = null;
+            db.ChangeTracker.Clear();
+            return null;
+        }
         db.ChangeTracker.Clear();
 
         var status = await saga.AdvanceAsync(new SagaOrder
@@ -152,7 +168,7 @@ public static class CheckoutApi
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var record = await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
-            if (record is null) // the first attempt found a service unavailable and released the key
+            if (record is null) // not expected (keys are recorded before anyone waits for them): let the shopper retry
                 return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "Checkout could not reach a service; try again in a moment.");
             if (record.RequestHash != hash)
                 return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
