@@ -120,15 +120,25 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
     public Task<Transitioned> ReleaseAsync(Guid orderId, CancellationToken ct) =>
         TransitionAsync(orderId, "held", "released", "update stock s set reserved = s.reserved - l.quantity, updated_at = @now", ct);
 
-    /// <summary>Moves the reservation and its stock in three statements, the last two returning what the answer shows.</summary>
+    /// <summary>
+    /// Moves the reservation and its stock in two statements: the move, which also locks the stock rows (in the same
+    /// order as <see cref="ReserveAsync"/>, byte order of the SKU, so a commit and a reservation never deadlock), then the
+    /// stock update, returning what the answer shows.
+    /// </summary>
     async Task<Transitioned> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var expiresAt = await connection.QuerySingleOrDefaultAsync<DateTime?>(new CommandDefinition(
-            "update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from returning expires_at",
-            new { orderId, from, target, now }, transaction, cancellationToken: ct));
+        var expiresAt = (await connection.QueryAsync<DateTime>(new CommandDefinition("""
+            with moved as (
+                update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from
+                returning expires_at)
+            select m.expires_at from moved m
+            left join lateral (
+                select sku from stock where sku in (select sku from reservation_lines where order_id = @orderId)
+                order by sku collate "C" for update) locked on true
+            """, new { orderId, from, target, now }, transaction, cancellationToken: ct))).Select(e => (DateTime?)e).FirstOrDefault();
         if (expiresAt is null)
         {
             await transaction.RollbackAsync(ct);
@@ -136,11 +146,6 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
                 "select status from reservations where order_id = @orderId", new { orderId }, cancellationToken: ct));
             return new(status is null ? TransitionOutcome.NotFound : status == target ? TransitionOutcome.AlreadyDone : TransitionOutcome.Conflict);
         }
-        // Same lock order as ReserveAsync (byte order of the SKU), so a commit and a reservation never deadlock.
-        await connection.ExecuteAsync(new CommandDefinition("""
-            select 1 from stock where sku in (select sku from reservation_lines where order_id = @orderId)
-            order by sku collate "C" for update
-            """, new { orderId }, transaction, cancellationToken: ct));
         var moved = (await connection.QueryAsync<(Guid ProductId, string Sku, int Quantity)>(new CommandDefinition(
             $"{stockUpdate} from reservation_lines l where l.order_id = @orderId and s.sku = l.sku returning s.product_id, l.sku, l.quantity",
             new { orderId, now }, transaction, cancellationToken: ct))).ToList();
