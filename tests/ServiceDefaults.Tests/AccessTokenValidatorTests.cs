@@ -149,6 +149,39 @@ public sealed class AccessTokenValidatorTests
         (await _validator.ValidateAsync(forged, default)).Failure.ShouldBe("bad signature");
     }
 
+    [Fact]
+    public async Task A_token_seen_before_still_expires()
+    {
+        var token = Sign(Claims());
+        (await _validator.ValidateAsync(token, default)).Succeeded.ShouldBeTrue();
+        _clock.Advance(TimeSpan.FromMinutes(20));
+        (await _validator.ValidateAsync(token, default)).Failure.ShouldBe("expired");
+    }
+
+    [Fact]
+    public async Task A_token_seen_before_stops_working_when_its_key_is_withdrawn_or_replaced()
+    {
+        var keys = new SwitchableKeys { [Kid] = _key };
+        var validator = new AccessTokenValidator(keys, Options.Create(new AuthOptions { Issuer = "https://shop", Audience = "bazaar" }), _clock);
+        var token = Sign(Claims());
+        (await validator.ValidateAsync(token, default)).Succeeded.ShouldBeTrue();
+        (await validator.ValidateAsync(token, default)).Succeeded.ShouldBeTrue();
+
+        keys.Remove(Kid);
+        (await validator.ValidateAsync(token, default)).Failure.ShouldBe("unknown signing key");
+
+        keys[Kid] = ECDsa.Create(ECCurve.NamedCurves.nistP256); // another key under the same id
+        (await validator.ValidateAsync(token, default)).Failure.ShouldBe("bad signature");
+
+        keys[Kid] = _key;
+        (await validator.ValidateAsync(token, default)).Succeeded.ShouldBeTrue();
+    }
+
+    sealed class SwitchableKeys : Dictionary<string, ECDsa>, IJsonWebKeySource
+    {
+        public ValueTask<ECDsa?> FindKeyAsync(string keyId, CancellationToken ct) => ValueTask.FromResult(TryGetValue(keyId, out var key) ? key : null);
+    }
+
     sealed class StaticKeys(string kid, ECDsa key) : IJsonWebKeySource
     {
         public ValueTask<ECDsa?> FindKeyAsync(string keyId, CancellationToken ct) => ValueTask.FromResult(keyId == kid ? key : null);

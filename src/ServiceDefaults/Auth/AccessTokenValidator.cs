@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Bazaar.ServiceDefaults.Auth;
@@ -10,24 +11,53 @@ namespace Bazaar.ServiceDefaults.Auth;
 /// Validates Bazaar access tokens: compact JWS, algorithm pinned to ES256, key found by <c>kid</c> in identity's JWKS,
 /// then issuer, audience, expiry and not-before. Written here because the mirror's JwtBearer stack is years old
 /// (docs/decisions/0002-jwt-handling.md). Anything unexpected is a failure, never an exception.
+/// <para>
+/// A token is presented many times (a service token on every call for minutes, a shopper's on every request), so the
+/// outcome of the expensive part — parsing and the ECDSA signature check — is remembered per token for as long as the
+/// same key is published. Everything that depends on time or settings (issuer, audience, expiry, not-before) is checked
+/// on every use.
+/// </para>
 /// </summary>
-public sealed class AccessTokenValidator(IJsonWebKeySource keys, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class AccessTokenValidator(IJsonWebKeySource keys, IOptions<AuthOptions> options, TimeProvider clock) : IDisposable
 {
     const int MaxTokenLength = 8 * 1024;
+
+    readonly MemoryCache _verified = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    /// <summary>A token whose signature <see cref="Key"/> verified, with its parsed claims.</summary>
+    sealed record Verified(string Kid, ECDsa Key, JsonElement Payload);
+
+    public void Dispose() => _verified.Dispose();
 
     public async Task<TokenValidationResult> ValidateAsync(string token, CancellationToken ct)
     {
         if (token.Length > MaxTokenLength)
             return TokenValidationResult.Fail("token too long");
+        // A remembered token counts only while the same key is published under its id: a key withdrawn from the JWKS
+        // (or replaced) ends its tokens here too.
+        if (!_verified.TryGetValue(token, out Verified? verified) || !ReferenceEquals(await keys.FindKeyAsync(verified!.Kid, ct), verified.Key))
+        {
+            var (checkedToken, failure) = await VerifyAsync(token, ct);
+            if (checkedToken is null)
+                return TokenValidationResult.Fail(failure!);
+            verified = checkedToken;
+            _verified.Set(token, verified, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+        }
+        return Check(verified.Payload);
+    }
+
+    /// <summary>The expensive part, done once per token: the JWS's form, its algorithm and its signature.</summary>
+    async Task<(Verified? Token, string? Failure)> VerifyAsync(string token, CancellationToken ct)
+    {
         var parts = token.Split('.');
         if (parts.Length != 3)
-            return TokenValidationResult.Fail("not a compact JWS");
+            return (null, "not a compact JWS");
 
         var headerBytes = Base64Url.Decode(parts[0]);
         var payloadBytes = Base64Url.Decode(parts[1]);
         var signature = Base64Url.Decode(parts[2]);
         if (headerBytes is null || payloadBytes is null || signature is null)
-            return TokenValidationResult.Fail("not base64url");
+            return (null, "not base64url");
 
         JsonElement header, payload;
         try
@@ -37,27 +67,32 @@ public sealed class AccessTokenValidator(IJsonWebKeySource keys, IOptions<AuthOp
         }
         catch (JsonException)
         {
-            return TokenValidationResult.Fail("not JSON");
+            return (null, "not JSON");
         }
         if (header.ValueKind != JsonValueKind.Object || payload.ValueKind != JsonValueKind.Object)
-            return TokenValidationResult.Fail("not JSON objects");
+            return (null, "not JSON objects");
 
         // The algorithm is pinned: 'none', HS256 (even keyed with our public key) and anything else are refused.
         if (GetString(header, "alg") != JwtAlgorithms.ES256)
-            return TokenValidationResult.Fail("algorithm not allowed");
+            return (null, "algorithm not allowed");
         if (header.TryGetProperty("crit", out _))
-            return TokenValidationResult.Fail("unsupported critical header");
+            return (null, "unsupported critical header");
         var kid = GetString(header, "kid");
         if (string.IsNullOrEmpty(kid))
-            return TokenValidationResult.Fail("no key id");
+            return (null, "no key id");
         var key = await keys.FindKeyAsync(kid, ct);
         if (key is null)
-            return TokenValidationResult.Fail("unknown signing key");
+            return (null, "unknown signing key");
 
         var signedBytes = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
         if (signature.Length != 64 || !key.VerifyData(signedBytes, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            return TokenValidationResult.Fail("bad signature");
+            return (null, "bad signature");
+        return (new Verified(kid, key, payload), null);
+    }
 
+    /// <summary>What depends on settings and time, checked on every use.</summary>
+    TokenValidationResult Check(JsonElement payload)
+    {
         var settings = options.Value;
         if (GetString(payload, "iss") != settings.Issuer)
             return TokenValidationResult.Fail("wrong issuer");
