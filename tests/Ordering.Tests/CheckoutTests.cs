@@ -301,6 +301,24 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task A_refusal_is_the_answer_for_its_key_and_a_new_key_checks_out_again()
+    {
+        await platform.ProductAsync("REFUSE-1", 1200, 5);
+        var userId = Guid.NewGuid();
+        var token = platform.CustomerToken(userId);
+        var customer = platform.OrderingAs(token);
+        var body = CheckoutPlatform.Checkout(await platform.CardTokenAsync());
+        await (await platform.PlaceOrderAsync(customer, body, key: "refused-once")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity); // empty cart
+
+        (await platform.CartAs(token).PutAsJsonAsync("/api/v1/cart/items/REFUSE-1", new { quantity = 1 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var replay = await (await platform.PlaceOrderAsync(customer, body, key: "refused-once")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        replay.GetProperty("title").GetString().ShouldBe("The cart is empty"); // the first answer, although the cart has changed
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where user_id = @userId", new { userId })).ShouldBe(0);
+
+        (await (await platform.PlaceOrderAsync(customer, body, key: "a-new-attempt")).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created)).Status.ShouldBe("confirmed");
+    }
+
+    [Fact]
     public async Task Cancelling_before_shipping_voids_the_payment_and_returns_the_stock()
     {
         await platform.ProductAsync("CANCEL-1", 1000, 5);
