@@ -3,8 +3,9 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { AddressBlock } from '../../components/AddressBlock';
-import { ActionButton, ErrorState, FormError, Loading, Money, NotFound, PageTitle, StatusBadge } from '../../components/ui';
-import { formatDateTime, formatOptions, humanize } from '../../format';
+import { OrderLines } from '../../components/OrderLines';
+import { ActionButton, ErrorState, FormError, Loading, NotFound, PageTitle, StatusBadge } from '../../components/ui';
+import { formatDateTime, humanize } from '../../format';
 import { failureSentence, type Order } from '../../shop/orders';
 
 const cancellable = new Set(['confirmed', 'on_hold']);
@@ -61,70 +62,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
           Shipped with {order.carrier}, tracking number <strong>{order.trackingNumber}</strong>.
         </p>
       )}
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Items in this order</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                Quantity
-              </th>
-              <th scope="col" className="num">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {order.lines.map((line) => (
-              <tr key={line.sku}>
-                <td>
-                  {line.name}
-                  <div className="muted">{formatOptions(line.options)}</div>
-                </td>
-                <td className="num">
-                  <Money minor={line.unitPrice} currency={order.currency} />
-                </td>
-                <td className="num">{line.quantity}</td>
-                <td className="num">
-                  <Money minor={line.lineTotal} currency={order.currency} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="totals">
-        <dl>
-          <dt>Subtotal</dt>
-          <dd>
-            <Money minor={order.subtotal} currency={order.currency} />
-          </dd>
-          <dt>Shipping ({humanize(order.shippingMethod)})</dt>
-          <dd>
-            <Money minor={order.shipping} currency={order.currency} />
-          </dd>
-          <dt>Tax</dt>
-          <dd>
-            <Money minor={order.tax} currency={order.currency} />
-          </dd>
-          <dt className="grand">Total</dt>
-          <dd className="grand">
-            <Money minor={order.total} currency={order.currency} />
-          </dd>
-          {order.refunded > 0 && (
-            <>
-              <dt>Refunded</dt>
-              <dd>
-                <Money minor={order.refunded} currency={order.currency} />
-              </dd>
-            </>
-          )}
-        </dl>
-      </div>
+      <OrderLines order={order} />
       <h2>Delivery</h2>
       <AddressBlock address={order.shippingAddress} />
       {order.cardLast4 && (

@@ -1,7 +1,8 @@
 import { Link, useParams } from 'react-router';
 import { AddressBlock } from '../../../components/AddressBlock';
-import { Money, PageTitle, QueryView, StatusBadge } from '../../../components/ui';
-import { formatDateTime, formatOptions, humanize } from '../../../format';
+import { OrderLines } from '../../../components/OrderLines';
+import { PageTitle, QueryView, StatusBadge } from '../../../components/ui';
+import { formatDateTime, humanize } from '../../../format';
 import { Facts } from '../common';
 import { useCanEdit } from '../hooks';
 import type { Order } from '../types';
@@ -9,65 +10,6 @@ import { OrderActions } from './OrderActions';
 import { OrderNotes } from './OrderNotes';
 import { hasOrderActions, useAdminOrder } from './orders';
 import { PaymentLedger } from './PaymentLedger';
-
-function Lines({ order }: { order: Order }) {
-  const money = (minor: number) => <Money minor={minor} currency={order.currency} />;
-  return (
-    <>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">SKU</th>
-              <th scope="col" className="num">
-                Unit price
-              </th>
-              <th scope="col" className="num">
-                Quantity
-              </th>
-              <th scope="col" className="num">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {order.lines.map((line) => (
-              <tr key={line.sku}>
-                <td>
-                  <Link to={`/admin/products/${line.productId}`}>{line.name}</Link>
-                  {Object.keys(line.options).length > 0 && <div className="muted">{formatOptions(line.options)}</div>}
-                </td>
-                <td>{line.sku}</td>
-                <td className="num">{money(line.unitPrice)}</td>
-                <td className="num">{line.quantity}</td>
-                <td className="num">{money(line.lineTotal)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="totals">
-        <dl>
-          <dt>Subtotal</dt>
-          <dd>{money(order.subtotal)}</dd>
-          <dt>Shipping</dt>
-          <dd>{money(order.shipping)}</dd>
-          <dt>Tax</dt>
-          <dd>{money(order.tax)}</dd>
-          <dt className="grand">Total</dt>
-          <dd className="grand">{money(order.total)}</dd>
-          {order.refunded > 0 && (
-            <>
-              <dt>Refunded</dt>
-              <dd>−{money(order.refunded)}</dd>
-            </>
-          )}
-        </dl>
-      </div>
-    </>
-  );
-}
 
 function Shipping({ order }: { order: Order }) {
   return (
@@ -123,7 +65,7 @@ function OrderDetail({ order }: { order: Order }) {
         </section>
       )}
       <h2>Items</h2>
-      <Lines order={order} />
+      <OrderLines order={order} showSku item={(line) => <Link to={`/admin/products/${line.productId}`}>{line.name}</Link>} />
       <h2>Shipping</h2>
       <Shipping order={order} />
       <h2>Payment</h2>
