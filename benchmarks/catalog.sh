@@ -11,26 +11,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PRODUCTS=${BENCH_PRODUCTS:-100000}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 DURATION=${BENCH_DURATION:-20s}
-EDGE_PORT=${BENCH_EDGE_PORT:-18080}
-export BAZAAR_HOME=${BENCH_HOME:-$PWD/.bazaar-bench}
-export BAZAAR_EDGE_PORT=$EDGE_PORT BAZAAR_PG_PORT=${BENCH_PG_PORT:-15432} BAZAAR_REDIS_PORT=${BENCH_REDIS_PORT:-16379}
-export BAZAAR_SERVICE_PORT_OFFSET=${BENCH_PORT_OFFSET:-1000}
-export BAZAAR_SEED_PRODUCTS=$PRODUCTS BAZAAR_SEED_IMAGES=false BAZAAR_ENVIRONMENT=Production
-BASE=http://127.0.0.1:$EDGE_PORT
+# shellcheck source=benchmarks/platform.sh source-path=SCRIPTDIR/..
+source benchmarks/platform.sh
+bench_platform "" 18080 15432 16379 1000
+export BAZAAR_SEED_PRODUCTS=$PRODUCTS BAZAAR_SEED_IMAGES=false
+WORK=$BENCH_WORK
 
 command -v wrk >/dev/null || { ((EUID == 0)) && apt-get install -y -qq wrk >/dev/null; }
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq is required (apt-get install jq)" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-cleanup() {
-  ./bazaar down >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "==> starting the platform with $PRODUCTS products (first run seeds them; later runs reuse $BAZAAR_HOME)" >&2
-./bazaar up --detach >"$WORK/up.log" 2>&1 || { tail -30 "$WORK/up.log" >&2; exit 1; }
+bench_start "starting the platform with $PRODUCTS products (first run seeds them; later runs reuse $BAZAAR_HOME)"
 
 # Targets: 200 product slugs spread over the catalog, and a mix of searches and filtered listings.
 for offset in $(seq 0 9); do

@@ -10,31 +10,26 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 BUYERS=${BENCH_BUYERS:-16}
 SECONDS_TO_RUN=${BENCH_SECONDS:-30}
-EDGE_PORT=${BENCH_EDGE_PORT:-18090}
-OFFSET=${BENCH_PORT_OFFSET:-2000}
-export BAZAAR_HOME=${BENCH_HOME:-$PWD/.bazaar-bench-checkout}
-export BAZAAR_EDGE_PORT=$EDGE_PORT BAZAAR_PG_PORT=${BENCH_PG_PORT:-15442} BAZAAR_REDIS_PORT=${BENCH_REDIS_PORT:-16389}
-export BAZAAR_SERVICE_PORT_OFFSET=$OFFSET BAZAAR_SEED_IMAGES=false BAZAAR_ENVIRONMENT=Production
+# shellcheck source=benchmarks/platform.sh source-path=SCRIPTDIR/..
+source benchmarks/platform.sh
+bench_platform -checkout 18090 15442 16389 2000
+export BAZAAR_SEED_IMAGES=false
 # All buyers come from this one address: lift the per-address limits (sign-in, and 100 API requests a second per
 # service) of this throwaway platform only.
 export RateLimiting__AuthPermitsPerMinute=100000 Identity__Limits__LoginPerAddress__Permits=100000 RateLimiting__ApiTokensPerSecond=100000
 # shellcheck source=scripts/services.sh source-path=SCRIPTDIR/..
 source scripts/services.sh
 
-cleanup() { ./bazaar down >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-echo "==> starting the platform" >&2
-./bazaar up --detach >"${TMPDIR:-/tmp}/bazaar-checkout-bench-up.log" 2>&1 || { tail -30 "${TMPDIR:-/tmp}/bazaar-checkout-bench-up.log" >&2; exit 1; }
+bench_start "starting the platform"
 
 metrics=()
 for entry in "${SERVICES[@]}"; do
   read -r _ port _ <<<"$entry"
-  metrics+=("http://127.0.0.1:$((port + OFFSET))/metrics")
+  metrics+=("http://127.0.0.1:$((port + BAZAAR_SERVICE_PORT_OFFSET))/metrics")
 done
 
 echo "==> $BUYERS buyers for $SECONDS_TO_RUN s after ${BENCH_WARMUP_SECONDS:-60} s of warm-up" >&2
 # Statements are counted by PostgreSQL (pg_stat_statements, loaded by ./bazaar up) as its superuser.
 export BENCH_POSTGRES="Host=127.0.0.1;Port=$BAZAAR_PG_PORT;Username=postgres;Database=postgres;Pooling=false"
-dotnet run -c Release --project benchmarks/CheckoutLoad -- "http://127.0.0.1:$EDGE_PORT" admin@bazaar.test "${BAZAAR_ADMIN_PASSWORD:-Bazaar-Admin-2026}" \
+dotnet run -c Release --project benchmarks/CheckoutLoad -- "$BASE" admin@bazaar.test "${BAZAAR_ADMIN_PASSWORD:-Bazaar-Admin-2026}" \
   "$BUYERS" "$SECONDS_TO_RUN" "${metrics[@]}"

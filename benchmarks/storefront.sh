@@ -10,21 +10,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUNS=${BENCH_RUNS:-10}
-EDGE_PORT=${BENCH_EDGE_PORT:-18100}
-export BAZAAR_HOME=${BENCH_HOME:-$PWD/.bazaar-bench-storefront}
-export BAZAAR_EDGE_PORT=$EDGE_PORT BAZAAR_PG_PORT=${BENCH_PG_PORT:-15452} BAZAAR_REDIS_PORT=${BENCH_REDIS_PORT:-16399}
-export BAZAAR_SERVICE_PORT_OFFSET=${BENCH_PORT_OFFSET:-1100} BAZAAR_ENVIRONMENT=Production
-BASE=http://127.0.0.1:$EDGE_PORT
+# shellcheck source=benchmarks/platform.sh source-path=SCRIPTDIR/..
+source benchmarks/platform.sh
+bench_platform -storefront 18100 15452 16399 1100
 
-WORK=$(mktemp -d)
-cleanup() {
-  ./bazaar down >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "==> building and starting the platform" >&2
-./bazaar up --detach >"$WORK/up.log" 2>&1 || { tail -30 "$WORK/up.log" >&2; exit 1; }
+bench_start "building and starting the platform"
 
 echo "| file | bytes | gzipped |"
 echo "|---|---|---|"
