@@ -130,6 +130,7 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Read to the end (one row per locked stock row), so every lock is taken before the stock update.
         var expiresAt = (await connection.QueryAsync<DateTime>(new CommandDefinition("""
             with moved as (
                 update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from
