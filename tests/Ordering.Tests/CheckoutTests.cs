@@ -358,6 +358,48 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
     }
 
+    [Fact]
+    public async Task Two_people_shipping_one_order_at_once_ship_it_once_with_one_tracking_number()
+    {
+        await platform.ProductAsync("SHIP-2", 3000, 5);
+        var (customer, _) = await CustomerWithCartAsync("SHIP-2", 1);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var admin = platform.OrderingAs(platform.AdminToken);
+
+        var answers = await Task.WhenAll(new[] { ("DHL", "JJD0001"), ("UPS", "1Z0002") }.Select(s =>
+            admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = s.Item1, trackingNumber = s.Item2 })));
+
+        answers.Select(a => a.StatusCode).OrderBy(s => s).ShouldBe([HttpStatusCode.OK, HttpStatusCode.Conflict]);
+        var shipped = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
+        shipped!.Timeline.Count(e => e.Type == "shipped").ShouldBe(1);
+        shipped.Timeline.Single(e => e.Type == "shipped").Detail.ShouldBe($"{shipped.Carrier} {shipped.TrackingNumber}");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'capture'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Parallel_partial_refunds_are_each_made_once_and_the_order_agrees_with_the_payment()
+    {
+        await platform.ProductAsync("REFUND-3", 10000, 5);
+        var (customer, _) = await CustomerWithCartAsync("REFUND-3", 1);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var admin = platform.OrderingAs(platform.AdminToken);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000777" })).ShouldBeOkAsync<OrderDto>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1500 })));
+
+        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+        var refunded = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
+        (refunded!.Status, refunded.Refunded).ShouldBe(("partially_refunded", 6000L));
+        refunded.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(4);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(6000);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(4);
+
+        // The rest in full, then nothing is left to refund.
+        var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeOkAsync<OrderDto>();
+        (full.Status, full.Refunded).ShouldBe(("refunded", order.Total));
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
     [Theory]
     [InlineData("""{"shippingAddress":{"name":"A","line1":"B","city":"C","postalCode":"1","country":"Germany"},"shippingMethod":"standard","paymentToken":"tok_x"}""", "shippingAddress.country")]
     [InlineData("""{"shippingAddress":{"name":"","line1":"B","city":"C","postalCode":"1","country":"DE"},"shippingMethod":"standard","paymentToken":"tok_x"}""", "shippingAddress.name")]

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Bazaar.Ordering.Checkout;
 using Bazaar.Ordering.Clients;
 using Bazaar.ServiceDefaults.Email;
@@ -37,10 +39,12 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     ? "This order has shipped and can no longer be cancelled; ask for a refund instead."
                     : $"An order that is {order.Status.Replace('_', ' ')} cannot be cancelled.");
         }
-        await MoveWithEmailAsync(order, order.Status, OrderStatus.Cancelled, "cancelled", "", actor,
-            $"Your Bazaar order {order.Number} is cancelled", "Your order has been cancelled. Any amount reserved on your card is released.", ct);
-        return null;
+        return await MoveWithEmailAsync(order, order.Status, OrderStatus.Cancelled, "cancelled", "", actor,
+            $"Your Bazaar order {order.Number} is cancelled", "Your order has been cancelled. Any amount reserved on your card is released.", ct)
+            ? null : Changed();
     }
+
+    static ProblemHttpResult Changed() => Problem.Conflict("The order changed while this was being done; reload it and try again.");
 
     public async Task<ProblemHttpResult?> ApproveAsync(SagaOrder order, string actor, CancellationToken ct)
     {
@@ -71,12 +75,11 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var captured = await payments.CaptureAsync(payment.Body!.Id, order.Id, ct);
         if (!captured.Ok)
             return captured.Unknown ? Unavailable("payment service") : Problem.Conflict("The payment could not be captured: " + captured.Problem?.ToString());
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("update orders set carrier = @Carrier, tracking_number = @TrackingNumber where id = @id",
-            new { request.Carrier, request.TrackingNumber, id = order.Id }, cancellationToken: ct));
-        await MoveWithEmailAsync(order, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}", actor,
-            $"Your Bazaar order {order.Number} is on its way", $"Your order has shipped with {request.Carrier}. Tracking number: {request.TrackingNumber}.", ct);
-        return null;
+        // The tracking details are written with the move: a concurrent second shipment of the order changes nothing.
+        return await MoveWithEmailAsync(order, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}", actor,
+            $"Your Bazaar order {order.Number} is on its way", $"Your order has shipped with {request.Carrier}. Tracking number: {request.TrackingNumber}.", ct,
+            new OrderSaga.Changes("carrier = @carrier, tracking_number = @trackingNumber", new { carrier = request.Carrier, trackingNumber = request.TrackingNumber }))
+            ? null : Problem.Conflict("This order was shipped meanwhile.");
     }
 
     /// <summary>Delivered: the catalog hears about each product, so the customer's reviews show as verified purchases.</summary>
@@ -94,13 +97,21 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return null;
     }
 
-    /// <summary>Full or partial refund of what was captured; never more than the order total in all.</summary>
+    /// <summary>
+    /// Full or partial refund of what was captured; never more than the order total in all. Refunds of one order are
+    /// taken one at a time (the order row is locked while payments is asked), and the payment's key is derived from the
+    /// order, what it had refunded before and the amount: retrying a refund whose outcome was unknown cannot refund
+    /// twice, and a second refund after the first was recorded is a new one. The order records the payment's own
+    /// refunded total, so the two never disagree.
+    /// </summary>
     public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, string actor, CancellationToken ct)
     {
-        if (order.Status is not (OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.PartiallyRefunded))
-            return Problem.Conflict("Only a shipped or delivered order can be refunded; cancel it instead.");
         await using var connection = await db.OpenConnectionAsync(ct);
-        var refunded = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select refunded from orders where id = @id", new { id = order.Id }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var (status, refunded) = await connection.QuerySingleAsync<(string, long)>(new CommandDefinition(
+            "select status, refunded from orders where id = @id for no key update", new { id = order.Id }, transaction, cancellationToken: ct));
+        if (status is not (OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.PartiallyRefunded))
+            return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
         var remaining = order.Total - refunded;
         var value = amount ?? remaining;
         if (value <= 0 || value > remaining)
@@ -108,15 +119,18 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");
-        // The key names this refund: a retry of the same request cannot refund twice.
-        var key = Guid.CreateVersion7(clock.GetUtcNow());
+        var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{value}")).AsSpan(0, 16));
         var result = await payments.RefundAsync(payment.Body!.Id, value, key, ct);
         if (!result.Ok)
             return result.Unknown ? Unavailable("payment service") : Problem.Conflict("The payment service refused the refund.");
-        var target = value == remaining ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
-        await connection.ExecuteAsync(new CommandDefinition("update orders set refunded = refunded + @value where id = @id", new { value, id = order.Id }, cancellationToken: ct));
-        await MoveWithEmailAsync(order, order.Status, target, target, Bazaar.ServiceDefaults.Money.Currencies.Format(value, order.Currency), actor,
-            $"Refund for your Bazaar order {order.Number}", $"We have refunded {Bazaar.ServiceDefaults.Money.Currencies.Format(value, order.Currency)} to your card.", ct);
+        var total = result.Body!.RefundedAmount;
+        var target = total >= order.Total ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
+        var formatted = Bazaar.ServiceDefaults.Money.Currencies.Format(value, order.Currency);
+        var now = clock.GetUtcNow();
+        await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, target, target, formatted, actor, now, ct,
+            new OrderSaga.Changes("refunded = @total", new { total }),
+            OutboxEmail.Create(order.Email, $"Refund for your Bazaar order {order.Number}", $"We have refunded {formatted} to your card.", now));
+        await transaction.CommitAsync(ct);
         return null;
     }
 
@@ -129,11 +143,12 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             new { id = Guid.CreateVersion7(now), orderId, text, actor, now }, cancellationToken: ct));
     }
 
-    async Task MoveWithEmailAsync(SagaOrder order, string from, string to, string eventType, string detail, string actor, string subject, string body, CancellationToken ct)
+    async Task<bool> MoveWithEmailAsync(SagaOrder order, string from, string to, string eventType, string detail, string actor, string subject, string body,
+        CancellationToken ct, OrderSaga.Changes? changes = null)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
-        await OrderSaga.TransitionAsync(connection, null, order.Id, from, to, eventType, detail, actor, now, ct, email: OutboxEmail.Create(order.Email, subject, body, now));
+        return await OrderSaga.TransitionAsync(connection, null, order.Id, from, to, eventType, detail, actor, now, ct, changes, OutboxEmail.Create(order.Email, subject, body, now));
     }
 
 }
