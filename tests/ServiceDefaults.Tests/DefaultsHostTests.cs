@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Bazaar.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +41,10 @@ public sealed class DefaultsHost : IAsyncLifetime
         _app.MapGet("/admin", () => "ok").RequireAuthorization(Policies.Admin);
         _app.MapGet("/internal/ping", () => "pong").RequireAuthorization(Policies.Internal);
         _app.MapPost("/login", () => "ok").RequireRateLimiting(RateLimits.Auth);
+        // The same refusal answered live, and stored as text then replayed (as checkout does under an Idempotency-Key).
+        _app.MapGet("/refusal/live", () => Problem.Field("Shipping.PostalCode", "Give the postal code."));
+        _app.MapGet("/refusal/stored", (HttpContext http) => Results.Content(Problem.Body(http, Problem.Field("Shipping.PostalCode", "Give the postal code.").ProblemDetails),
+            "application/problem+json", Encoding.UTF8, StatusCodes.Status400BadRequest));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };
@@ -82,6 +88,21 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
     {
         var body = await (await _client.PostAsync("/echo", Json("{\"name\": \"x\","))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         body.GetProperty("title").GetString().ShouldBe("The request body is not valid JSON");
+    }
+
+    [Fact]
+    public async Task A_refusal_stored_as_text_reads_like_the_live_one()
+    {
+        var live = await (await _client.GetAsync("/refusal/live")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var stored = await (await _client.GetAsync("/refusal/stored")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        static string WithoutTrace(JsonElement body, string path) =>
+            JsonSerializer.Serialize(body.EnumerateObject().Where(p => p.Name != "traceId")
+                .ToDictionary(p => p.Name, p => p.Name == "instance" ? path : p.Value.ToString()));
+        WithoutTrace(stored, "/refusal").ShouldBe(WithoutTrace(live, "/refusal"));
+        stored.GetProperty("errors").GetProperty("shipping.postalCode")[0].GetString().ShouldBe("Give the postal code.");
+        stored.GetProperty("traceId").GetString()!.Length.ShouldBe(32);
+        stored.GetProperty("instance").GetString().ShouldBe("/refusal/stored");
     }
 
     [Fact]

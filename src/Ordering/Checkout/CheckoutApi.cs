@@ -107,16 +107,14 @@ public static class CheckoutApi
         if (card.Unknown)
             return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "The payment service did not answer; try again in a moment.");
         if (!card.Ok)
-            return (StatusCodes.Status400BadRequest, ProblemBody(http, StatusCodes.Status400BadRequest, "The request has invalid fields", null,
-                new Dictionary<string, string[]> { ["paymentToken"] = ["This card token is unknown or expired; enter the card again."] }));
+            return FieldRefusal(http, "paymentToken", "This card token is unknown or expired; enter the card again.");
 
         var subtotal = lines.Sum(l => checked(prices[l.Sku].Price * l.Quantity));
         var weight = lines.Sum(l => prices[l.Sku].WeightGrams * l.Quantity);
         var address = request.ShippingAddress with { Country = request.ShippingAddress.Country.ToUpperInvariant(), Region = request.ShippingAddress.Region?.ToUpperInvariant() };
         var method = OrderTotals.Quotes(pricing, currency, address.Country, subtotal, weight).FirstOrDefault(q => q.Method == request.ShippingMethod);
         if (method is null)
-            return (StatusCodes.Status400BadRequest, ProblemBody(http, StatusCodes.Status400BadRequest, "The request has invalid fields", null,
-                new Dictionary<string, string[]> { ["shippingMethod"] = [$"'{request.ShippingMethod}' does not ship to {address.Country} in {currency}."] }));
+            return FieldRefusal(http, "shippingMethod", $"'{request.ShippingMethod}' does not ship to {address.Country} in {currency}.");
         var totals = OrderTotals.Compute(subtotal, method.Price, OrderTotals.TaxRate(pricing, address.Country, address.Region), currency);
 
         var accountCreated = long.TryParse(user.FindFirstValue("acct_created"), out var created) ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;
@@ -219,18 +217,9 @@ public static class CheckoutApi
         return null;
     }
 
-    static (int, string) Refusal(HttpContext http, int status, string title, string detail) => (status, ProblemBody(http, status, title, detail, null));
+    static (int, string) Refusal(HttpContext http, int status, string title, string detail) =>
+        (status, Problem.Body(http, Problem.Status(status, title, detail).ProblemDetails));
 
-    static string ProblemBody(HttpContext http, int status, string title, string? detail, Dictionary<string, string[]>? errors)
-    {
-        var body = new Dictionary<string, object?>
-        {
-            ["type"] = $"https://tools.ietf.org/html/rfc9110#section-{(status >= 500 ? "15.6" : "15.5")}",
-            ["title"] = title, ["status"] = status, ["detail"] = detail, ["instance"] = http.Request.Path.Value,
-            ["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
-        };
-        if (errors is not null)
-            body["errors"] = errors;
-        return JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
-    }
+    static (int, string) FieldRefusal(HttpContext http, string field, string message) =>
+        (StatusCodes.Status400BadRequest, Problem.Body(http, Problem.Field(field, message).ProblemDetails));
 }

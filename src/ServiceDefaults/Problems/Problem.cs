@@ -1,4 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bazaar.ServiceDefaults.Problems;
 
@@ -20,4 +24,15 @@ public static class Problem
 
     public static ProblemHttpResult Status(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>
+    /// The body a problem answer gets, as text, completed like every other (type, instance, trace id, camelCase field
+    /// names): for an answer that is stored and replayed later, such as a checkout's under its Idempotency-Key.
+    /// </summary>
+    public static string Body(HttpContext http, ProblemDetails problem)
+    {
+        http.RequestServices.GetRequiredService<IOptions<ProblemDetailsOptions>>().Value.CustomizeProblemDetails?.Invoke(
+            new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        return JsonSerializer.Serialize(problem, problem.GetType(), JsonSerializerOptions.Web);
+    }
 }
