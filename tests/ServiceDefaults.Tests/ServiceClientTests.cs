@@ -43,6 +43,18 @@ public sealed class ServiceClientTests
     }
 
     [Fact]
+    public async Task A_post_marked_read_only_is_retried()
+    {
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.ServiceUnavailable), StubHandler.Status(HttpStatusCode.OK));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "internal/pricing") { Content = new StringContent("{}") };
+        request.Options.Set(ResilienceHandler.ReadOnly, true);
+        var response = await Client(peer).SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        peer.Requests.Count.ShouldBe(2);
+        peer.Requests[0].Headers.Contains("Idempotency-Key").ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Client_errors_are_not_retried()
     {
         var peer = new StubHandler(StubHandler.Status(HttpStatusCode.NotFound));

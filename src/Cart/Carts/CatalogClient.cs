@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Bazaar.ServiceDefaults.Http;
 
 namespace Bazaar.Cart.Carts;
 
@@ -14,7 +15,9 @@ public sealed class CatalogClient(HttpClient http)
     {
         if (skus.Count == 0)
             return new PricingResponse([], []);
-        using var response = await http.PostAsJsonAsync("internal/pricing", new { skus }, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "internal/pricing") { Content = JsonContent.Create(new { skus }) };
+        request.Options.Set(ResilienceHandler.ReadOnly, true);
+        using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<PricingResponse>(ct))!;
     }

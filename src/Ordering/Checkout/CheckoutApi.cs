@@ -91,7 +91,7 @@ public static class CheckoutApi
         if (lines.Count == 0)
             return Refusal(http, StatusCodes.Status422UnprocessableEntity, "The cart is empty", "Add something to the cart before checking out.");
 
-        var priced = await catalog.PriceAsync(lines.Select(l => l.Sku), orderId, ct);
+        var priced = await catalog.PriceAsync(lines.Select(l => l.Sku), ct);
         if (!priced.Ok)
             return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "Prices could not be read; try again in a moment.");
         var prices = priced.Body!.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
@@ -189,7 +189,7 @@ public static class CheckoutApi
         var lines = await cart.GetAsync(userId, ct);
         if (!lines.Ok)
             return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cart could not be read; try again.");
-        var priced = await catalog.PriceAsync(lines.Body!.Lines.Select(l => l.Sku), Guid.NewGuid(), ct);
+        var priced = await catalog.PriceAsync(lines.Body!.Lines.Select(l => l.Sku), ct);
         if (!priced.Ok)
             return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "Prices could not be read; try again.");
         var prices = priced.Body!.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);

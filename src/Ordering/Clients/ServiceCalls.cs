@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bazaar.ServiceDefaults.Http;
 
 namespace Bazaar.Ordering.Clients;
 
@@ -77,8 +78,12 @@ public sealed record Reservation(Guid OrderId, string Status, DateTimeOffset Exp
 
 public sealed class CatalogClient(HttpClient http)
 {
-    public Task<CallResult<PricingResponse>> PriceAsync(IEnumerable<string> skus, Guid key, CancellationToken ct) =>
-        Calls.PostAsync<PricingResponse>(http, "internal/pricing", new { skus }, key, ct);
+    public async Task<CallResult<PricingResponse>> PriceAsync(IEnumerable<string> skus, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "internal/pricing") { Content = JsonContent.Create(new { skus }) };
+        request.Options.Set(ResilienceHandler.ReadOnly, true);
+        return await Calls.SendAsync<PricingResponse>(http, request, ct);
+    }
 
     public Task<CallResult<Reservation>> ReserveAsync(Guid orderId, IEnumerable<ReservationLine> lines, TimeSpan ttl, CancellationToken ct) =>
         Calls.PostAsync<Reservation>(http, "internal/reservations", new { orderId, lines, ttlSeconds = (int)ttl.TotalSeconds }, orderId, ct);

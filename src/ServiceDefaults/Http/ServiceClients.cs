@@ -56,9 +56,15 @@ public static class ServiceClients
     }
 }
 
-/// <summary>Retries only what is safe to repeat: GET/HEAD/PUT/DELETE/OPTIONS, or any request with an <c>Idempotency-Key</c>.</summary>
+/// <summary>
+/// Retries only what is safe to repeat: GET/HEAD/PUT/DELETE/OPTIONS, a request with an <c>Idempotency-Key</c>, or one
+/// marked <see cref="ReadOnly"/>.
+/// </summary>
 public sealed class ResilienceHandler : DelegatingHandler
 {
+    /// <summary>Marks a POST that only reads (a question too big for a URL, such as pricing a list of SKUs): safe to repeat.</summary>
+    public static readonly HttpRequestOptionsKey<bool> ReadOnly = new("Bazaar.ReadOnly");
+
     readonly ResiliencePipeline<HttpResponseMessage> _retrying;
     readonly ResiliencePipeline<HttpResponseMessage> _once;
 
@@ -94,7 +100,7 @@ public sealed class ResilienceHandler : DelegatingHandler
     public static bool IsIdempotent(HttpRequestMessage request) =>
         request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Put
         || request.Method == HttpMethod.Delete || request.Method == HttpMethod.Options
-        || request.Headers.Contains("Idempotency-Key");
+        || request.Headers.Contains("Idempotency-Key") || request.Options.TryGetValue(ReadOnly, out var readOnly) && readOnly;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
