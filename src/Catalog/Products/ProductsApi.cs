@@ -43,17 +43,10 @@ public static class ProductsApi
     {
         if (status is not null && !ProductStatus.All.Contains(status))
             return Problem.Field("status", $"status must be one of: {string.Join(", ", ProductStatus.All)}.");
-        if (limit is < 1 or > 200)
-            return Problem.Field("limit", "limit must be between 1 and 200.");
+        if (NewestFirst.TryRead(cursor, limit, 200, out var paging) is { } badPage)
+            return badPage;
         if (q is { Length: > 200 })
             return Problem.Field("q", "Search for at most 200 characters.");
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Guid.TryParse(cursor, out var parsed))
-                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
-            after = parsed;
-        }
         var query = db.Products.AsNoTracking();
         if (status is not null)
             query = query.Where(p => p.Status == status);
@@ -62,13 +55,11 @@ public static class ProductsApi
             var pattern = SqlLike.Contains(q.Trim());
             query = query.Where(p => EF.Functions.ILike(p.Name, pattern) || EF.Functions.ILike(p.Slug, pattern));
         }
-        if (after is { } a)
-            query = query.Where(p => p.Id.CompareTo(a) < 0);
-        var rows = await query.OrderByDescending(p => p.Id).Take(limit + 1)
+        var rows = await paging.Apply(query, p => p.Id)
             .Select(p => new AdminProductRow(p.Id, p.Slug, p.Name, p.Brand, p.Status, p.Currency, p.MinPrice, p.MaxPrice, p.Variants.Count, p.UpdatedAt, p.Version))
             .ToListAsync(ct);
-        var page = rows.Take(limit).ToList();
-        return TypedResults.Ok(new AdminProductPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+        var (page, next) = paging.Cut(rows, p => p.Id, p => p);
+        return TypedResults.Ok(new AdminProductPage(page, next));
     }
 
     static async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> GetAnyProduct(Guid id, ProductReader reader, CancellationToken ct) =>

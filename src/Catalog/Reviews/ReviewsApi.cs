@@ -157,25 +157,16 @@ public static class ReviewsApi
     static async Task<Results<Ok<ReviewPage>, ValidationProblem>> AdminList(CatalogDb db, CancellationToken ct,
         bool? hidden = null, Guid? productId = null, string? cursor = null, int limit = 50)
     {
-        if (limit is < 1 or > 200)
-            return Problem.Field("limit", "limit must be between 1 and 200.");
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Guid.TryParse(cursor, out var parsed))
-                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
-            after = parsed;
-        }
+        if (NewestFirst.TryRead(cursor, limit, 200, out var paging) is { } badPage)
+            return badPage;
         var query = db.Reviews.AsNoTracking();
         if (hidden is { } h)
             query = query.Where(r => r.Hidden == h);
         if (productId is { } p)
             query = query.Where(r => r.ProductId == p);
-        if (after is { } a)
-            query = query.Where(r => r.Id.CompareTo(a) < 0);
-        var rows = await query.OrderByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
-        var page = rows.Take(limit).Select(ToDto).ToList();
-        return TypedResults.Ok(new ReviewPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+        var rows = await paging.Apply(query, r => r.Id).ToListAsync(ct);
+        var (page, next) = paging.Cut(rows, r => r.Id, ToDto);
+        return TypedResults.Ok(new ReviewPage(page, next));
     }
 
     static async Task<Results<Ok<ReviewDto>, ProblemHttpResult>> SetHidden(Guid id, bool hide, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)

@@ -79,17 +79,10 @@ public static class UsersApi
     static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
         IdentityDb db, TimeProvider clock, CancellationToken ct, string? q = null, string? role = null, string? cursor = null, int limit = 25)
     {
-        if (limit is < 1 or > MaxPageSize)
-            return Problem.Field("limit", $"limit must be between 1 and {MaxPageSize}.");
+        if (NewestFirst.TryRead(cursor, limit, MaxPageSize, out var paging) is { } badPage)
+            return badPage;
         if (role is not null && !Policies.Roles.All.Contains(role))
             return Problem.Field("role", $"role must be one of: {string.Join(", ", Policies.Roles.All)}.");
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Guid.TryParse(cursor, out var parsed))
-                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
-            after = parsed;
-        }
         if (q is { Length: > 200 })
             return Problem.Field("q", "The search text must be at most 200 characters.");
 
@@ -101,12 +94,10 @@ public static class UsersApi
         }
         if (role is not null)
             query = query.Where(u => u.Roles.Contains(role));
-        if (after is { } afterId)
-            query = query.Where(u => u.Id.CompareTo(afterId) < 0);
-        var rows = await query.OrderByDescending(u => u.Id).Take(limit + 1).ToListAsync(ct);
+        var rows = await paging.Apply(query, u => u.Id).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var page = rows.Take(limit).Select(u => UserDto.From(u, now)).ToList();
-        return TypedResults.Ok(new UserPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+        var (page, next) = paging.Cut(rows, u => u.Id, u => UserDto.From(u, now));
+        return TypedResults.Ok(new UserPage(page, next));
     }
 
     static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetUser(Guid id, IdentityDb db, TimeProvider clock, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Bazaar.Ordering.Checkout;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
 
@@ -91,18 +92,12 @@ public static class OrdersApi
 
     static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAsync(IQueryable<Order> query, string? cursor, int limit, CancellationToken ct)
     {
-        if (limit is < 1 or > 100)
-            return Problem.Field("limit", "limit must be between 1 and 100.");
-        if (cursor is not null)
-        {
-            if (!Guid.TryParse(cursor, out var after))
-                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
-            query = query.Where(o => o.Id.CompareTo(after) < 0);
-        }
-        var rows = await query.AsNoTracking().OrderByDescending(o => o.Id).Take(limit + 1)
+        if (NewestFirst.TryRead(cursor, limit, 100, out var paging) is { } badPage)
+            return badPage;
+        var rows = await paging.Apply(query.AsNoTracking(), o => o.Id)
             .Select(o => new OrderSummary(o.Id, o.Number, o.Status, o.Currency, o.Total, o.Lines.Sum(l => l.Quantity), o.CreatedAt)).ToListAsync(ct);
-        var page = rows.Take(limit).ToList();
-        return TypedResults.Ok(new OrderPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+        var (page, next) = paging.Cut(rows, o => o.Id, o => o);
+        return TypedResults.Ok(new OrderPage(page, next));
     }
 
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> CancelMine(Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct)

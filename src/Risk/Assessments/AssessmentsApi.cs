@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Bazaar.Risk.Rules;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -58,15 +59,8 @@ public static class AssessmentsApi
             return Problem.Field("decision", $"decision must be one of: {string.Join(", ", Decisions.All)}.");
         if (reviewOutcome is not null && reviewOutcome != Pending && !ReviewOutcomes.All.Contains(reviewOutcome))
             return Problem.Field("reviewOutcome", $"reviewOutcome must be one of: {string.Join(", ", ReviewOutcomes.All)}, {Pending}.");
-        if (limit is < 1 or > MaxPage)
-            return Problem.Field("limit", $"limit must be between 1 and {MaxPage}.");
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!Guid.TryParse(cursor, out var parsed))
-                return Problem.Field("cursor", "The cursor is not valid; use nextCursor from the previous page.");
-            after = parsed;
-        }
+        if (NewestFirst.TryRead(cursor, limit, MaxPage, out var paging) is { } badPage)
+            return badPage;
 
         var query = db.Assessments.AsNoTracking();
         if (decision is not null)
@@ -75,11 +69,9 @@ public static class AssessmentsApi
             query = query.Where(x => x.Decision == Decisions.Review && x.ReviewOutcome == null);
         else if (reviewOutcome is not null)
             query = query.Where(x => x.ReviewOutcome == reviewOutcome);
-        if (after is { } last)
-            query = query.Where(x => x.Id.CompareTo(last) < 0);
-        var rows = await query.OrderByDescending(x => x.Id).Take(limit + 1).ToListAsync(ct); // ids are time-ordered (UUIDv7)
-        var page = rows.Take(limit).Select(ToDto).ToList();
-        return TypedResults.Ok(new AssessmentPage(page, rows.Count > limit ? page[^1].Id.ToString() : null));
+        var rows = await paging.Apply(query, x => x.Id).ToListAsync(ct); // ids are time-ordered (UUIDv7)
+        var (page, next) = paging.Cut(rows, x => x.Id, ToDto);
+        return TypedResults.Ok(new AssessmentPage(page, next));
     }
 
     static async Task<Results<Ok<AssessmentDto>, ProblemHttpResult>> Get(Guid id, RiskDb db, CancellationToken ct) =>
