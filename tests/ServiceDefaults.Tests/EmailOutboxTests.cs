@@ -109,6 +109,45 @@ public sealed class EmailOutboxTests : IAsyncLifetime, IDisposable
         sender.Sent.Distinct().Count().ShouldBe(30);
     }
 
+    [Fact]
+    public async Task In_a_batch_what_went_out_is_marked_sent_and_what_failed_waits_for_its_retry()
+    {
+        var first = await EnqueueAsync("first@example.com");
+        var refused = await EnqueueAsync("refused@example.com");
+        var last = await EnqueueAsync("last@example.com");
+        var sender = new CountingSender { Refuses = "refused@example.com" };
+
+        (await Dispatcher(sender).DispatchOnceAsync(default)).ShouldBe(3);
+
+        await using var connection = await _db.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(Guid Id, DateTime? Sent, string? Error)>("select id, sent_at, last_error from email_outbox")).ToDictionary(r => r.Id);
+        (rows[first].Sent, rows[last].Sent).ShouldBe((_clock.GetUtcNow().UtcDateTime, _clock.GetUtcNow().UtcDateTime));
+        rows[refused].Sent.ShouldBeNull();
+        rows[refused].Error.ShouldBe("mailbox full");
+        sender.Sent.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Sent_emails_are_deleted_after_the_retention_and_unsent_ones_stay()
+    {
+        var dispatcher = Dispatcher(new CountingSender());
+        var old = await EnqueueAsync("old@example.com");
+        await dispatcher.DispatchOnceAsync(default);
+        var undeliverable = await EnqueueAsync("undeliverable@example.com");
+        await using (var connection = await _db.OpenConnectionAsync())
+            await connection.ExecuteAsync("update email_outbox set attempts = 3, last_error = 'no such mailbox' where id = @undeliverable", new { undeliverable });
+        _clock.Advance(TimeSpan.FromDays(2));
+        var recent = await EnqueueAsync("recent@example.com");
+        await dispatcher.DispatchOnceAsync(default);
+
+        _clock.Advance(TimeSpan.FromDays(29)); // old was sent 31 days ago, recent 29
+        (await dispatcher.PurgeSentAsync(default)).ShouldBe(1);
+
+        await using var check = await _db.OpenConnectionAsync();
+        (await check.QueryAsync<Guid>("select id from email_outbox")).ShouldBe([undeliverable, recent], ignoreOrder: true);
+        old.ShouldNotBe(recent);
+    }
+
     sealed class FlakySender(int failures, IEmailSender? then) : IEmailSender
     {
         int _calls;
@@ -121,8 +160,13 @@ public sealed class EmailOutboxTests : IAsyncLifetime, IDisposable
     {
         public System.Collections.Concurrent.ConcurrentBag<Guid> Sent { get; } = [];
 
+        /// <summary>A recipient whose mail is refused.</summary>
+        public string? Refuses { get; init; }
+
         public Task SendAsync(EmailMessage message, CancellationToken ct)
         {
+            if (message.To == Refuses)
+                throw new InvalidOperationException("mailbox full");
             Sent.Add(message.Id);
             return Task.CompletedTask;
         }

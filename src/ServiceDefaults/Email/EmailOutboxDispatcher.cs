@@ -12,8 +12,10 @@ namespace Bazaar.ServiceDefaults.Email;
 
 /// <summary>
 /// Delivers the outbox: claims due e-mails with <c>FOR UPDATE SKIP LOCKED</c> (so replicas never send the same one
-/// at once) by pushing their next attempt into the future, sends them, then marks them sent or schedules a retry
-/// with exponential backoff. After the last attempt the row stays, unsent, with its error: nothing is lost.
+/// at once) by pushing their next attempt into the future, sends them, then marks the batch sent in one statement or
+/// schedules a retry with exponential backoff. Delivery is at least once: a crash between sending and marking sends
+/// that batch again after the lease. After the last attempt the row stays, unsent, with its error: nothing is lost.
+/// Sent e-mails are deleted once they are older than <see cref="EmailOptions.KeepSent"/>.
 /// </summary>
 public sealed class EmailOutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -24,7 +26,9 @@ public sealed class EmailOutboxDispatcher(
     ILogger<EmailOutboxDispatcher> logger) : BackgroundService
 {
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    const int BatchSize = 20;
+    static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    const int BatchSize = 20, PurgeBatch = 1000;
+    DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
 
     readonly Counter<long> _sent = meters.Create("Bazaar.Email").CreateCounter<long>("bazaar.email.sent", description: "E-mails delivered");
     readonly Counter<long> _failed = meters.Create("Bazaar.Email").CreateCounter<long>("bazaar.email.failed", description: "E-mail delivery attempts that failed");
@@ -37,6 +41,11 @@ public sealed class EmailOutboxDispatcher(
             try
             {
                 delivered = await DispatchOnceAsync(stoppingToken);
+                if (clock.GetUtcNow() >= _nextPurge)
+                {
+                    await PurgeSentAsync(stoppingToken);
+                    _nextPurge = clock.GetUtcNow() + PurgeEvery;
+                }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -67,27 +76,71 @@ public sealed class EmailOutboxDispatcher(
             returning id, recipient, subject, text_body as TextBody, created_at as CreatedAt, attempts
             """, new { now, leaseUntil = now + Lease, maxAttempts = options.Value.MaxAttempts, batch = BatchSize }, cancellationToken: ct))).ToList();
 
-        foreach (var email in claimed)
+        var sent = new List<Guid>(claimed.Count);
+        try
         {
-            try
+            foreach (var email in claimed)
             {
-                await sender.SendAsync(new EmailMessage(email.Id, options.Value.From, email.Recipient, email.Subject, email.TextBody, new DateTimeOffset(email.CreatedAt, TimeSpan.Zero)), ct);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "update email_outbox set sent_at = @sentAt, last_error = null where id = @id",
-                    new { email.Id, sentAt = clock.GetUtcNow() }, cancellationToken: ct));
-                _sent.Add(1);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                var retryAt = clock.GetUtcNow() + Backoff(email.Attempts);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "update email_outbox set next_attempt_at = @retryAt, last_error = @error where id = @id",
-                    new { email.Id, retryAt, error = e.Message }, cancellationToken: ct));
-                _failed.Add(1);
-                logger.LogWarning("E-mail {EmailId} attempt {Attempt} failed: {Error}", email.Id, email.Attempts, e.Message);
+                try
+                {
+                    await sender.SendAsync(new EmailMessage(email.Id, options.Value.From, email.Recipient, email.Subject, email.TextBody, new DateTimeOffset(email.CreatedAt, TimeSpan.Zero)), ct);
+                    sent.Add(email.Id);
+                    _sent.Add(1);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    var retryAt = clock.GetUtcNow() + Backoff(email.Attempts);
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "update email_outbox set next_attempt_at = @retryAt, last_error = @error where id = @id",
+                        new { email.Id, retryAt, error = e.Message }, cancellationToken: ct));
+                    _failed.Add(1);
+                    logger.LogWarning("E-mail {EmailId} attempt {Attempt} failed: {Error}", email.Id, email.Attempts, e.Message);
+                }
             }
         }
+        finally
+        {
+            // What went out is marked, even when shutdown interrupts the batch.
+            if (sent.Count > 0)
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update email_outbox set sent_at = @sentAt, last_error = null where id = any(@ids)",
+                    new { ids = sent.ToArray(), sentAt = clock.GetUtcNow() }, cancellationToken: CancellationToken.None));
+        }
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// Deletes the e-mails sent and created more than <see cref="EmailOptions.KeepSent"/> ago, a thousand at a time. Ids
+    /// are UUIDv7 (<see cref="OutboxEmail.Create"/>), ordered by creation time, so the primary key finds them.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> PurgeSentAsync(CancellationToken ct)
+    {
+        var before = FirstIdOf(clock.GetUtcNow() - options.Value.KeepSent);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var total = 0;
+        for (var round = 0; round < 100; round++)
+        {
+            var deleted = await connection.ExecuteAsync(new CommandDefinition("""
+                delete from email_outbox where id in (select id from email_outbox where id < @before and sent_at is not null limit @batch)
+                """, new { before, batch = PurgeBatch }, cancellationToken: ct));
+            total += deleted;
+            if (deleted < PurgeBatch)
+                break;
+        }
+        if (total > 0)
+            logger.LogInformation("Deleted {Count} e-mails sent more than {Days} days ago", total, options.Value.KeepSent.TotalDays);
+        return total;
+    }
+
+    /// <summary>The smallest UUIDv7 of a moment: its 48-bit millisecond timestamp, the version and variant bits, zeros elsewhere.</summary>
+    static Guid FirstIdOf(DateTimeOffset moment)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, moment.ToUnixTimeMilliseconds() << 16);
+        bytes[6] = 0x70;
+        bytes[8] = 0x80;
+        return new Guid(bytes, bigEndian: true);
     }
 
     /// <summary>2, 4, 8 … seconds, at most an hour.</summary>

@@ -28,6 +28,9 @@ public sealed class EmailOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public int MaxAttempts { get; set; } = 20;
 
+    /// <summary>How long a sent e-mail stays in the outbox (for support to see what a customer was sent) before it is deleted.</summary>
+    public TimeSpan KeepSent { get; set; } = TimeSpan.FromDays(30);
+
     public sealed class SmtpSettings
     {
         public string? Host { get; set; }
