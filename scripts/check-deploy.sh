@@ -31,10 +31,10 @@ check() {
   fi
 }
 
-# node_tests FILE...: node:test files, one line per test (deploy/checks/tap-reporter.mjs).
+# node_tests FILE...: node:test files, one line per test (scripts/tap-reporter.mjs).
 node_tests() {
   local output rc=0
-  output=$(node --test --test-reporter=./deploy/checks/tap-reporter.mjs "$@" 2>&1) || rc=$?
+  output=$(node --test --test-reporter=./scripts/tap-reporter.mjs "$@" 2>&1) || rc=$?
   printf '%s\n' "$output"
   if grep -q '^not ok - ' <<<"$output"; then
     failed=$((failed + 1))

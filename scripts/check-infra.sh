@@ -119,7 +119,7 @@ fi
 # --- 4. policy tests over the parsed HCL -------------------------------------------------------------------------
 policy_log=$WORK/policy.log
 policy_status=0
-TAP_PREFIX="infra: policy: " node --test --test-reporter=./infra/policy/tap-reporter.mjs \
+TAP_PREFIX="infra: policy: " node --test --test-reporter=./scripts/tap-reporter.mjs \
   infra/policy/*.test.mjs >"$policy_log" 2>&1 || policy_status=$?
 cat "$policy_log"
 if grep -q '^not ok - ' "$policy_log"; then
