@@ -82,6 +82,28 @@ public sealed class RedisClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hung_server_is_reported_as_unavailable_and_the_client_recovers_when_it_answers_again()
+    {
+        using var server = TestServers.StartPrivateRedis();
+        await using var client = new RedisClient(RedisOptions.Parse(server.ConnectionString)); // 300 ms to connect, 300 ms per command
+        await client.SetAsync("before", "1");
+
+        server.Freeze();
+        try
+        {
+            // The guard only stops a broken client from hanging the test run; the client gives up after its own timeouts.
+            await Should.ThrowAsync<RedisUnavailableException>(() => client.GetAsync("absent").WaitAsync(TimeSpan.FromSeconds(30)));
+            await Should.ThrowAsync<RedisUnavailableException>(() => client.PingAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            server.Thaw();
+        }
+
+        (await client.GetAsync("before")).ShouldBe("1"); // the connections that timed out were dropped, not reused mid-reply
+    }
+
+    [Fact]
     public void Connection_strings_in_the_usual_shape_are_understood()
     {
         var options = RedisOptions.Parse("cache.internal:6380,password=s3cret,ssl=true,database=4,connectTimeout=1500,abortConnect=false");

@@ -196,6 +196,20 @@ public static class TestServers
             }
         }
 
+        /// <summary>Freezes the server (SIGSTOP): connections are still accepted by the kernel, but nothing is answered, as when Redis hangs.</summary>
+        public void Freeze() => Signal("-STOP");
+
+        /// <summary>Lets a frozen server go on (SIGCONT).</summary>
+        public void Thaw() => Signal("-CONT");
+
+        void Signal(string signal)
+        {
+            using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            kill.WaitForExit();
+            if (kill.ExitCode != 0)
+                throw new InvalidOperationException($"kill {signal} {process.Id} failed");
+        }
+
         public void Dispose()
         {
             Stop();
