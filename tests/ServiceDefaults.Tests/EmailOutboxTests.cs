@@ -131,7 +131,7 @@ public sealed class EmailOutboxTests : IAsyncLifetime, IDisposable
     public async Task Sent_emails_are_deleted_after_the_retention_and_unsent_ones_stay()
     {
         var dispatcher = Dispatcher(new CountingSender());
-        var old = await EnqueueAsync("old@example.com");
+        await EnqueueAsync("old@example.com");
         await dispatcher.DispatchOnceAsync(default);
         var undeliverable = await EnqueueAsync("undeliverable@example.com");
         await using (var connection = await _db.OpenConnectionAsync())
@@ -145,7 +145,6 @@ public sealed class EmailOutboxTests : IAsyncLifetime, IDisposable
 
         await using var check = await _db.OpenConnectionAsync();
         (await check.QueryAsync<Guid>("select id from email_outbox")).ShouldBe([undeliverable, recent], ignoreOrder: true);
-        old.ShouldNotBe(recent);
     }
 
     sealed class FlakySender(int failures, IEmailSender? then) : IEmailSender

@@ -2,7 +2,6 @@ using Bazaar.ServiceDefaults.Data;
 using Bazaar.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Bazaar.ServiceDefaults.Tests;
 
@@ -24,14 +23,7 @@ public sealed class NewestFirstTests
 
     static async Task<RowsDb> DatabaseAsync()
     {
-        var server = await TestServers.PostgresAsync();
-        var name = "paging_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server + ";Database=postgres;Pooling=false"))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"create database {name}", admin).ExecuteNonQueryAsync();
-        }
-        var db = new RowsDb(new DbContextOptionsBuilder<RowsDb>().UseNpgsql($"{server};Database={name}").Options);
+        var db = new RowsDb(new DbContextOptionsBuilder<RowsDb>().UseNpgsql(await TestServers.CreateDatabaseAsync("test_paging")).Options);
         await db.Database.ExecuteSqlRawAsync("""create table paged_rows ("Id" uuid primary key, "Name" text not null)""");
         return db;
     }
@@ -50,7 +42,7 @@ public sealed class NewestFirstTests
         var pages = 0;
         do
         {
-            NewestFirst.TryRead(cursor, 3, 100, out var paging).ShouldBeNull();
+            NewestFirst.Read(cursor, 3, 100, out var paging).ShouldBeNull();
             var rows = await paging.Apply(db.Rows.AsNoTracking(), r => r.Id).ToListAsync();
             var (items, next) = paging.Cut(rows, r => r.Id, r => r.Name);
             seen.AddRange(items);
@@ -73,7 +65,7 @@ public sealed class NewestFirstTests
     [InlineData("not-an-id", 10, "cursor")]
     public void A_bad_page_request_names_its_field(string? cursor, int limit, string field)
     {
-        var problem = NewestFirst.TryRead(cursor, limit, 100, out _);
+        var problem = NewestFirst.Read(cursor, limit, 100, out _);
         problem.ShouldNotBeNull();
         problem.StatusCode.ShouldBe(StatusCodes.Status400BadRequest);
         problem.ProblemDetails.Errors.Keys.ShouldBe([field]);

@@ -43,7 +43,7 @@ public static class ProductsApi
     {
         if (status is not null && !ProductStatus.All.Contains(status))
             return Problem.Field("status", $"status must be one of: {string.Join(", ", ProductStatus.All)}.");
-        if (NewestFirst.TryRead(cursor, limit, 200, out var paging) is { } badPage)
+        if (NewestFirst.Read(cursor, limit, 200, out var paging) is { } badPage)
             return badPage;
         if (q is { Length: > 200 })
             return Problem.Field("q", "Search for at most 200 characters.");

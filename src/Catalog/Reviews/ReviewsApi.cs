@@ -157,7 +157,7 @@ public static class ReviewsApi
     static async Task<Results<Ok<ReviewPage>, ValidationProblem>> AdminList(CatalogDb db, CancellationToken ct,
         bool? hidden = null, Guid? productId = null, string? cursor = null, int limit = 50)
     {
-        if (NewestFirst.TryRead(cursor, limit, 200, out var paging) is { } badPage)
+        if (NewestFirst.Read(cursor, limit, 200, out var paging) is { } badPage)
             return badPage;
         var query = db.Reviews.AsNoTracking();
         if (hidden is { } h)

@@ -79,7 +79,7 @@ public static class UsersApi
     static async Task<Results<Ok<UserPage>, ValidationProblem>> ListUsers(
         IdentityDb db, TimeProvider clock, CancellationToken ct, string? q = null, string? role = null, string? cursor = null, int limit = 25)
     {
-        if (NewestFirst.TryRead(cursor, limit, MaxPageSize, out var paging) is { } badPage)
+        if (NewestFirst.Read(cursor, limit, MaxPageSize, out var paging) is { } badPage)
             return badPage;
         if (role is not null && !Policies.Roles.All.Contains(role))
             return Problem.Field("role", $"role must be one of: {string.Join(", ", Policies.Roles.All)}.");

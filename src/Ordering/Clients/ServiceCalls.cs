@@ -105,7 +105,12 @@ public sealed class CatalogClient(HttpClient http)
 }
 
 public sealed record CardInfo(string Brand, string Last4, string Fingerprint, string Bin, string Country);
-public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amount, long CapturedAmount, long RefundedAmount, string Currency, string? DeclineCode);
+public sealed record PaymentEntry(Guid Id, string Kind, long Amount, string Status, DateTimeOffset CreatedAt);
+public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amount, long CapturedAmount, long RefundedAmount, string Currency, string? DeclineCode,
+    IReadOnlyList<PaymentEntry>? Transactions = null)
+{
+    public IEnumerable<PaymentEntry> Refunds => (Transactions ?? []).Where(t => t.Kind == "refund");
+}
 
 public sealed class PaymentsClient(HttpClient http)
 {

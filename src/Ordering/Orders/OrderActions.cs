@@ -4,6 +4,7 @@ using System.Text;
 using Bazaar.Ordering.Checkout;
 using Bazaar.Ordering.Clients;
 using Bazaar.ServiceDefaults.Email;
+using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Dapper;
 using Npgsql;
@@ -60,8 +61,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Problem.Conflict("Only an order on hold can be rejected.");
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog");
-        await saga.TransitionAsync(order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", ct, actor);
-        return null;
+        return await saga.TransitionAsync(order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", ct, actor) ? null : Changed();
     }
 
     /// <summary>Shipping captures the payment; the tracking number goes to the customer by e-mail.</summary>
@@ -79,7 +79,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return await MoveWithEmailAsync(order, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}", actor,
             $"Your Bazaar order {order.Number} is on its way", $"Your order has shipped with {request.Carrier}. Tracking number: {request.TrackingNumber}.", ct,
             new OrderSaga.Changes("carrier = @carrier, tracking_number = @trackingNumber", new { carrier = request.Carrier, trackingNumber = request.TrackingNumber }))
-            ? null : Problem.Conflict("This order was shipped meanwhile.");
+            ? null : Changed();
     }
 
     /// <summary>Delivered: the catalog hears about each product, so the customer's reviews show as verified purchases.</summary>
@@ -93,16 +93,14 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         foreach (var productId in products)
             if ((await catalog.ReportDeliveryAsync(order.UserId, productId, order.Id, now, ct)).Unknown)
                 return Unavailable("catalog");
-        await saga.TransitionAsync(order.Id, OrderStatus.Shipped, OrderStatus.Delivered, "delivered", "", ct, actor);
-        return null;
+        return await saga.TransitionAsync(order.Id, OrderStatus.Shipped, OrderStatus.Delivered, "delivered", "", ct, actor) ? null : Changed();
     }
 
     /// <summary>
-    /// Full or partial refund of what was captured; never more than the order total in all. Refunds of one order are
-    /// taken one at a time (the order row is locked while payments is asked), and the payment's key is derived from the
-    /// order, what it had refunded before and the amount: retrying a refund whose outcome was unknown cannot refund
-    /// twice, and a second refund after the first was recorded is a new one. The order records the payment's own
-    /// refunded total, so the two never disagree.
+    /// Full or partial refund of what was captured. Refunds of one order are taken one at a time (the row stays locked
+    /// while payments answers: refunds are rare and the call has a timeout), keyed by what was refunded and declined
+    /// before and the amount: the same refund sent again after an unknown outcome is the same refund, a declined one is
+    /// tried anew. The order records what the payment's ledger says was refunded.
     /// </summary>
     public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, string actor, CancellationToken ct)
     {
@@ -119,13 +117,20 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");
-        var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{value}")).AsSpan(0, 16));
-        var result = await payments.RefundAsync(payment.Body!.Id, value, key, ct);
+        var declined = payment.Body!.Refunds.Count(r => r.Status == "failed");
+        var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{declined}:{value}")).AsSpan(0, 16));
+        var result = await payments.RefundAsync(payment.Body.Id, value, key, ct);
         if (!result.Ok)
             return result.Unknown ? Unavailable("payment service") : Problem.Conflict("The payment service refused the refund.");
-        var total = result.Body!.RefundedAmount;
+        // What the ledger shows refunded beyond what the order has recorded is what this refund did.
+        var total = result.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+        if (total <= refunded)
+            return result.Body.Refunds.Any(r => r.Status == "unknown")
+                ? Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
+                    "The card network has not answered yet. Send the same refund again in a few minutes to record its outcome; it will not be refunded twice.")
+                : Problem.Conflict("The card network declined the refund; nothing was refunded. Try again, or refund the customer another way.");
         var target = total >= order.Total ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
-        var formatted = Bazaar.ServiceDefaults.Money.Currencies.Format(value, order.Currency);
+        var formatted = Currencies.Format(total - refunded, order.Currency);
         var now = clock.GetUtcNow();
         await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, target, target, formatted, actor, now, ct,
             new OrderSaga.Changes("refunded = @total", new { total }),

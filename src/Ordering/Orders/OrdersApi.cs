@@ -92,7 +92,7 @@ public static class OrdersApi
 
     static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAsync(IQueryable<Order> query, string? cursor, int limit, CancellationToken ct)
     {
-        if (NewestFirst.TryRead(cursor, limit, 100, out var paging) is { } badPage)
+        if (NewestFirst.Read(cursor, limit, 100, out var paging) is { } badPage)
             return badPage;
         var rows = await paging.Apply(query.AsNoTracking(), o => o.Id)
             .Select(o => new OrderSummary(o.Id, o.Number, o.Status, o.Currency, o.Total, o.Lines.Sum(l => l.Quantity), o.CreatedAt)).ToListAsync(ct);

@@ -59,7 +59,7 @@ public static class AssessmentsApi
             return Problem.Field("decision", $"decision must be one of: {string.Join(", ", Decisions.All)}.");
         if (reviewOutcome is not null && reviewOutcome != Pending && !ReviewOutcomes.All.Contains(reviewOutcome))
             return Problem.Field("reviewOutcome", $"reviewOutcome must be one of: {string.Join(", ", ReviewOutcomes.All)}, {Pending}.");
-        if (NewestFirst.TryRead(cursor, limit, MaxPage, out var paging) is { } badPage)
+        if (NewestFirst.Read(cursor, limit, MaxPage, out var paging) is { } badPage)
             return badPage;
 
         var query = db.Assessments.AsNoTracking();

@@ -11,8 +11,8 @@ namespace Bazaar.ServiceDefaults.Data;
 /// </summary>
 public readonly record struct NewestFirst(Guid? After, int Limit)
 {
-    /// <summary>Reads a page request, or names what is wrong with it.</summary>
-    public static ValidationProblem? TryRead(string? cursor, int limit, int maxLimit, out NewestFirst page)
+    /// <summary>Reads a page request into <paramref name="page"/>; the answer is null, or the problem that names what is wrong with it.</summary>
+    public static ValidationProblem? Read(string? cursor, int limit, int maxLimit, out NewestFirst page)
     {
         page = default;
         if (limit < 1 || limit > maxLimit)

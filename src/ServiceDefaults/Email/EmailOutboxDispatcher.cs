@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.Metrics;
 using Dapper;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,8 @@ namespace Bazaar.ServiceDefaults.Email;
 /// Delivers the outbox: claims due e-mails with <c>FOR UPDATE SKIP LOCKED</c> (so replicas never send the same one
 /// at once) by pushing their next attempt into the future, sends them, then marks the batch sent in one statement or
 /// schedules a retry with exponential backoff. Delivery is at least once: a crash between sending and marking sends
-/// that batch again after the lease. After the last attempt the row stays, unsent, with its error: nothing is lost.
+/// that batch again after the lease. A send gets 30 seconds. After the last attempt the row stays, unsent, with its
+/// error: nothing is lost.
 /// Sent e-mails are deleted once they are older than <see cref="EmailOptions.KeepSent"/>.
 /// </summary>
 public sealed class EmailOutboxDispatcher(
@@ -26,7 +28,8 @@ public sealed class EmailOutboxDispatcher(
     ILogger<EmailOutboxDispatcher> logger) : BackgroundService
 {
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
     const int BatchSize = 20, PurgeBatch = 1000;
     DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
 
@@ -81,20 +84,26 @@ public sealed class EmailOutboxDispatcher(
         {
             foreach (var email in claimed)
             {
+                // Past half the lease, stop: what went out is marked in time, the rest is claimed again when the lease ends.
+                if (clock.GetUtcNow() - now > Lease / 2)
+                    break;
                 try
                 {
-                    await sender.SendAsync(new EmailMessage(email.Id, options.Value.From, email.Recipient, email.Subject, email.TextBody, new DateTimeOffset(email.CreatedAt, TimeSpan.Zero)), ct);
+                    using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    sendTimeout.CancelAfter(SendTimeout);
+                    await sender.SendAsync(new EmailMessage(email.Id, options.Value.From, email.Recipient, email.Subject, email.TextBody, new DateTimeOffset(email.CreatedAt, TimeSpan.Zero)), sendTimeout.Token);
                     sent.Add(email.Id);
                     _sent.Add(1);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
+                    var error = e is OperationCanceledException ? $"No answer within {SendTimeout.TotalSeconds:0} s." : e.Message;
                     var retryAt = clock.GetUtcNow() + Backoff(email.Attempts);
                     await connection.ExecuteAsync(new CommandDefinition(
                         "update email_outbox set next_attempt_at = @retryAt, last_error = @error where id = @id",
-                        new { email.Id, retryAt, error = e.Message }, cancellationToken: ct));
+                        new { email.Id, retryAt, error }, cancellationToken: ct));
                     _failed.Add(1);
-                    logger.LogWarning("E-mail {EmailId} attempt {Attempt} failed: {Error}", email.Id, email.Attempts, e.Message);
+                    logger.LogWarning("E-mail {EmailId} attempt {Attempt} failed: {Error}", email.Id, email.Attempts, error);
                 }
             }
         }
@@ -129,7 +138,7 @@ public sealed class EmailOutboxDispatcher(
                 break;
         }
         if (total > 0)
-            logger.LogInformation("Deleted {Count} e-mails sent more than {Days} days ago", total, options.Value.KeepSent.TotalDays);
+            logger.LogInformation("Deleted {Count} sent e-mails created more than {Days} days ago", total, options.Value.KeepSent.TotalDays);
         return total;
     }
 
@@ -137,7 +146,7 @@ public sealed class EmailOutboxDispatcher(
     static Guid FirstIdOf(DateTimeOffset moment)
     {
         Span<byte> bytes = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, moment.ToUnixTimeMilliseconds() << 16);
+        BinaryPrimitives.WriteInt64BigEndian(bytes, moment.ToUnixTimeMilliseconds() << 16);
         bytes[6] = 0x70;
         bytes[8] = 0x80;
         return new Guid(bytes, bigEndian: true);
