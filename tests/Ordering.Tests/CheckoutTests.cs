@@ -25,6 +25,18 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         return (platform.OrderingAs(token), userId);
     }
 
+    /// <summary>A customer's confirmed order for one unit of a new product, and the admin's client.</summary>
+    async Task<(OrderDto Order, Guid UserId, HttpClient Admin)> ConfirmedOrderAsync(string sku, long price)
+    {
+        await platform.ProductAsync(sku, price, 5);
+        var (customer, userId) = await CustomerWithCartAsync(sku, 1);
+        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        return (order, userId, platform.OrderingAs(platform.AdminToken));
+    }
+
+    static async Task ShipAsync(HttpClient admin, OrderDto order) =>
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000777" })).ShouldBeOkAsync<OrderDto>();
+
     async Task<T> Scalar<T>(string connectionString, string sql, object? args = null)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
@@ -361,10 +373,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Two_people_shipping_one_order_at_once_ship_it_once_with_one_tracking_number()
     {
-        await platform.ProductAsync("SHIP-2", 3000, 5);
-        var (customer, _) = await CustomerWithCartAsync("SHIP-2", 1);
-        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-        var admin = platform.OrderingAs(platform.AdminToken);
+        var (order, _, admin) = await ConfirmedOrderAsync("SHIP-2", 3000);
 
         var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
             admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = $"Carrier {i}", trackingNumber = $"TRACK000{i}" })));
@@ -380,11 +389,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Parallel_partial_refunds_are_each_made_once_and_the_order_agrees_with_the_payment()
     {
-        await platform.ProductAsync("REFUND-3", 10000, 5);
-        var (customer, _) = await CustomerWithCartAsync("REFUND-3", 1);
-        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-        var admin = platform.OrderingAs(platform.AdminToken);
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000777" })).ShouldBeOkAsync<OrderDto>();
+        var (order, _, admin) = await ConfirmedOrderAsync("REFUND-3", 10000);
+        await ShipAsync(admin, order);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })));
 
@@ -404,11 +410,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refund_the_card_network_declines_records_nothing_and_can_be_tried_again()
     {
-        await platform.ProductAsync("REFUND-4", 5000, 5);
-        var (customer, userId) = await CustomerWithCartAsync("REFUND-4", 1);
-        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-        var admin = platform.OrderingAs(platform.AdminToken);
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000888" })).ShouldBeOkAsync<OrderDto>();
+        var (order, userId, admin) = await ConfirmedOrderAsync("REFUND-4", 5000);
+        await ShipAsync(admin, order);
         // Refunded in full at the card network behind Bazaar's back (a refund made in the provider's dashboard): the network declines the next one.
         await Scalar<int>(platform.Payments.DatabaseConnectionString, """
             insert into sandbox_operations (idempotency_key, kind, reference, amount, outcome, created_at)
