@@ -19,6 +19,9 @@ function mutate(file, find, replace) {
 }
 
 const mutations = [
+  // the platform
+  ['settings forget a service', 'modules/settings/main.tf', '"payments", "risk"]', '"payments"]', 'services-match-the-platform', 'missing risk'],
+  ['bootstrap makes an image repository for a service that does not exist', 'bootstrap/main.tf', '"risk", "edge"', '"risk", "search", "edge"', 'services-match-the-platform', 'search'],
   // environments
   ['prod loses Multi-AZ', 'envs/prod/main.tf', 'multi_az            = true', 'multi_az            = false', 'prod-resilience', 'multi_az'],
   ['prod loses deletion protection', 'envs/prod/main.tf', 'deletion_protection = true', 'deletion_protection = false', 'prod-resilience', 'deletion_protection'],

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { blocks, infraRoot } from './hcl.mjs';
+import { blocks, infraRoot, repoRoot } from './hcl.mjs';
 
 const YAML = createRequire(new URL('../../../tools/validate/package.json', import.meta.url))('yaml');
 
@@ -1106,6 +1106,24 @@ rule('helm-values-placeholders', "deploy/helm/bazaar/infra/<env>.yaml has helm_v
     if (attrs['deletion_protection.enabled'] !== String(settings.deletion_protection)) problems.push(`${file}: deletion_protection.enabled is ${attrs['deletion_protection.enabled']}, the settings say ${settings.deletion_protection}`);
     if (attrs['access_logs.s3.bucket'] !== `bazaar-${env}-${account}-logs`) problems.push(`${file}: ALB access logs go to ${attrs['access_logs.s3.bucket']}, not bazaar-${env}-${account}-logs`);
   }
+  return problems;
+});
+
+// The services the cloud is built for are the platform's own list (scripts/services.sh, where a service joins with one
+// line): each needs its settings, database and role (modules/settings) and its image repository (bootstrap).
+rule('services-match-the-platform', 'the cloud is built for the services scripts/services.sh lists: settings and image repositories', (tree) => {
+  const shell = fs.readFileSync(path.join(repoRoot, 'scripts/services.sh'), 'utf8');
+  const platform = [...shell.matchAll(/^\s*"([a-z]+) \d+ /gm)].map((m) => m[1]).sort();
+  const problems = platform.length ? [] : ['scripts/services.sh: no services found'];
+  const compare = (where, names) => {
+    const have = list(names).map(String).sort();
+    const missing = platform.filter((s) => !have.includes(s));
+    const extra = have.filter((s) => !platform.includes(s));
+    if (missing.length) problems.push(`${where}: missing ${missing.join(', ')}`);
+    if (extra.length) problems.push(`${where}: lists ${extra.join(', ')}, which scripts/services.sh does not`);
+  };
+  compare('modules/settings: local services', tree.get('modules/settings')?.locals.services);
+  compare('bootstrap: local images (less edge and migrations)', list(tree.get('bootstrap')?.locals.images).filter((i) => i !== 'edge' && i !== 'migrations'));
   return problems;
 });
 
