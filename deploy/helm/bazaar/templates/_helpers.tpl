@@ -116,3 +116,84 @@ affinity:
 {{- define "bazaar.secretKey" -}}
 {{- printf "%s/%s" .root.Values.externalSecrets.keyPrefix .key -}}
 {{- end }}
+
+{{/*
+One Deployment, a service's or the edge's: rolling one pod at a time, spread over zones and nodes, read-only and
+non-root. What differs is passed in: root, name, component, svc (autoscaling, resources, priorityClass), uid, args,
+env (rendered), probes (rendered), preStopSeconds, preStopWhy, tmpSize.
+*/}}
+{{- define "bazaar.deployment" -}}
+{{- $ctx := dict "root" .root "name" .name "component" .component }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .name }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "bazaar.labels" $ctx | nindent 4 }}
+spec:
+  # The HPA owns the replica count; this is only the size of a first install.
+  replicas: {{ .svc.autoscaling.minReplicas }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- include "bazaar.selectorLabels" $ctx | nindent 6 }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 1
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        {{- include "bazaar.labels" $ctx | nindent 8 }}
+    spec:
+      serviceAccountName: {{ .name }}
+      automountServiceAccountToken: false
+      priorityClassName: {{ include "bazaar.priorityClassName" (dict "root" .root "class" .svc.priorityClass) }}
+      securityContext:
+        {{- include "bazaar.podSecurityContext" (dict "uid" .uid) | nindent 8 }}
+      topologySpreadConstraints:
+        {{- include "bazaar.topologySpread" $ctx | nindent 8 }}
+        {{- include "bazaar.spotSpread" $ctx | nindent 8 }}
+      {{- include "bazaar.spotScheduling" $ctx | nindent 6 }}
+      terminationGracePeriodSeconds: 30
+      containers:
+        - name: {{ .name }}
+          image: {{ include "bazaar.image" (dict "root" .root "name" .name) }}
+          imagePullPolicy: {{ .root.Values.images.pullPolicy }}
+          {{- with .args }}
+          args: {{ . }}
+          {{- end }}
+          ports:
+            - name: http
+              containerPort: 8080
+              protocol: TCP
+          {{- with .env }}
+          env:
+            {{- . | nindent 12 }}
+          {{- end }}
+          {{- .probes | nindent 10 }}
+          lifecycle:
+            {{- with .preStopWhy }}
+            # {{ . }}
+            {{- end }}
+            preStop:
+              sleep: {seconds: {{ .preStopSeconds }}}
+          resources:
+            requests:
+              cpu: {{ .svc.resources.requests.cpu | quote }}
+              memory: {{ .svc.resources.requests.memory | quote }}
+            limits:
+              cpu: {{ .svc.resources.limits.cpu | quote }}
+              memory: {{ .svc.resources.limits.memory | quote }}
+          securityContext:
+            {{- include "bazaar.containerSecurityContext" . | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: tmp
+          emptyDir:
+            sizeLimit: {{ .tmpSize }}
+{{- end }}
