@@ -940,10 +940,17 @@ rule('helm-values-match-chart', 'helm_values holds exactly keys the chart schema
   const platform = tree.get('modules/platform');
   const value = platform?.outputs.helm_values?.value;
   if (!value || typeof value !== 'object') return ['modules/platform: output helm_values must be an object of chart keys'];
-  const allowed = (node) => {
+  // A local reference ("#/definitions/service") stands for the part of the schema it points to.
+  const deref = (node) => {
+    let n = node;
+    while (n && typeof n.$ref === 'string' && n.$ref.startsWith('#/')) n = n.$ref.slice(2).split('/').reduce((o, k) => o?.[k], schema);
+    return n;
+  };
+  const allowed = (raw) => {
+    const node = deref(raw);
     if (!node) return null;
     if (node.properties) return node.properties;
-    const child = node.additionalProperties && typeof node.additionalProperties === 'object' ? node.additionalProperties : null;
+    const child = node.additionalProperties && typeof node.additionalProperties === 'object' ? deref(node.additionalProperties) : null;
     return child?.properties ?? null;
   };
   const walk = (val, node, where) => {
@@ -956,7 +963,7 @@ rule('helm-values-match-chart', 'helm_values holds exactly keys the chart schema
     } else if (typeof val === 'string' && props && /[{]/.test(val.replace(/\$\{/g, ''))) {
       // An object built by an expression (for, conditional): check the keys it writes against the schema, or
       // for a map of objects (services) against any entry's schema.
-      const entrySchemas = Object.values(props).map((p) => p.properties ?? {});
+      const entrySchemas = Object.values(props).map((p) => deref(p)?.properties ?? {});
       for (const k of exprKeys(val.replace(/^\$\{|\}$/g, ''))) {
         if (['for', 'in', 'if'].includes(k)) continue;
         if (!(k in props) && !entrySchemas.some((p) => k in p)) problems.push(`modules/platform: helm_values.${where}${k} (in an expression) is not a key of the chart`);
