@@ -15,6 +15,8 @@ test('forgot and reset password through the link in the mailbox e-mail', async (
 
   await page.goto('/sign-in');
   await page.getByRole('link', { name: /forgot your password/i }).click();
+  // Wait for the new page: the sign-in form's own e-mail field is there until it has rendered.
+  await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
   await page.getByLabel('E-mail address').fill(shopper.email);
   await page.getByRole('button', { name: 'Send the link' }).click();
   await expect(page.getByRole('status')).toContainText(`If an account exists for ${shopper.email}`);
