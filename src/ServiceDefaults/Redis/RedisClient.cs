@@ -16,6 +16,7 @@ public sealed class RedisClient(RedisOptions options) : IRedisClient, IAsyncDisp
     public async Task<RedisReply> ExecuteAsync(IReadOnlyList<string> command, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // One timer for the whole call, re-armed for each stage: a free connection, opening one, the command.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.ConnectTimeout + options.CommandTimeout);
         try
@@ -32,13 +33,11 @@ public sealed class RedisClient(RedisOptions options) : IRedisClient, IAsyncDisp
         {
             if (!_idle.TryTake(out connection))
             {
-                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                connectTimeout.CancelAfter(options.ConnectTimeout);
-                connection = await RedisConnection.OpenAsync(options, connectTimeout.Token);
+                timeout.CancelAfter(options.ConnectTimeout);
+                connection = await RedisConnection.OpenAsync(options, timeout.Token);
             }
-            using var commandTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            commandTimeout.CancelAfter(options.CommandTimeout);
-            return await connection.ExecuteAsync(command, commandTimeout.Token);
+            timeout.CancelAfter(options.CommandTimeout);
+            return await connection.ExecuteAsync(command, timeout.Token);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException
                                       || (e is OperationCanceledException && !ct.IsCancellationRequested))
