@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { components } from '../api/schema/ordering';
 import { formatOptions, humanize } from '../format';
-import { Money } from './ui';
+import { DataTable, Money } from './ui';
 
 type Order = components['schemas']['OrderDto'];
 type Line = Order['lines'][number];
@@ -19,40 +19,20 @@ export function OrderLines({ order, item = (line) => line.name, showSku = false 
   const money = (minor: number) => <Money minor={minor} currency={order.currency} />;
   return (
     <>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Items in this order</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              {showSku && <th scope="col">SKU</th>}
-              <th scope="col" className="num">
-                Unit price
-              </th>
-              <th scope="col" className="num">
-                Quantity
-              </th>
-              <th scope="col" className="num">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {order.lines.map((line) => (
-              <tr key={line.sku}>
-                <td>
-                  {item(line)}
-                  {Object.keys(line.options).length > 0 && <div className="muted">{formatOptions(line.options)}</div>}
-                </td>
-                {showSku && <td>{line.sku}</td>}
-                <td className="num">{money(line.unitPrice)}</td>
-                <td className="num">{line.quantity}</td>
-                <td className="num">{money(line.lineTotal)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Items in this order" columns={['Item', showSku && 'SKU', { label: 'Unit price', num: true }, { label: 'Quantity', num: true }, { label: 'Total', num: true }]}>
+        {order.lines.map((line) => (
+          <tr key={line.sku}>
+            <td>
+              {item(line)}
+              {Object.keys(line.options).length > 0 && <div className="muted">{formatOptions(line.options)}</div>}
+            </td>
+            {showSku && <td>{line.sku}</td>}
+            <td className="num">{money(line.unitPrice)}</td>
+            <td className="num">{line.quantity}</td>
+            <td className="num">{money(line.lineTotal)}</td>
+          </tr>
+        ))}
+      </DataTable>
       <div className="totals">
         <dl>
           <dt>Subtotal</dt>

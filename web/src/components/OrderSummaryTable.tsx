@@ -2,7 +2,7 @@
 import { Link } from 'react-router';
 import type { components } from '../api/schema/ordering';
 import { formatDateTime } from '../format';
-import { Money, StatusBadge } from './ui';
+import { DataTable, Money, StatusBadge } from './ui';
 
 type OrderSummary = components['schemas']['OrderSummary'];
 
@@ -16,40 +16,22 @@ interface OrderSummaryTableProps {
 
 export function OrderSummaryTable({ orders, href, caption }: OrderSummaryTableProps) {
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            <th scope="col">Placed</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Items
-            </th>
-            <th scope="col" className="num">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((order) => (
-            <tr key={order.id}>
-              <td>
-                <Link to={href(order)}>Order {order.number}</Link>
-              </td>
-              <td>{formatDateTime(order.createdAt)}</td>
-              <td>
-                <StatusBadge status={order.status} />
-              </td>
-              <td className="num">{order.itemCount}</td>
-              <td className="num">
-                <Money minor={order.total} currency={order.currency} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={['Order', 'Placed', 'Status', { label: 'Items', num: true }, { label: 'Total', num: true }]}>
+      {orders.map((order) => (
+        <tr key={order.id}>
+          <td>
+            <Link to={href(order)}>Order {order.number}</Link>
+          </td>
+          <td>{formatDateTime(order.createdAt)}</td>
+          <td>
+            <StatusBadge status={order.status} />
+          </td>
+          <td className="num">{order.itemCount}</td>
+          <td className="num">
+            <Money minor={order.total} currency={order.currency} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

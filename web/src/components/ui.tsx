@@ -265,3 +265,34 @@ export function NotFound() {
     </section>
   );
 }
+
+/** A column of a DataTable: its heading, or false for a column this user does not get. */
+export type Column = string | { label: string; num?: boolean; hidden?: boolean } | false;
+
+/**
+ * A table of records in a wrapper that scrolls sideways on narrow screens: a caption for screen readers, a header row
+ * (`num` columns right-aligned, `hidden` headings for screen readers only) and the rows given as children.
+ */
+export function DataTable({ caption, columns, children }: { caption?: string; columns: Column[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        {caption && <caption className="visually-hidden">{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              if (column === false) return null;
+              const { label, num = false, hidden = false } = typeof column === 'string' ? { label: column } : column;
+              return (
+                <th key={label} scope="col" className={num ? 'num' : undefined}>
+                  {hidden ? <span className="visually-hidden">{label}</span> : label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

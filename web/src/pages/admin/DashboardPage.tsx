@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../api/client';
-import { Money, PageTitle, QueryView, StatusBadge } from '../../components/ui';
+import { DataTable, Money, PageTitle, QueryView, StatusBadge } from '../../components/ui';
 import { adminKeys } from './queryKeys';
 import { fetchOrderSummary, localMidnight } from './summary';
 import type { OrderSummaryReport } from './types';
@@ -43,30 +43,18 @@ function TodayCards({ summary }: { summary: OrderSummaryReport }) {
 function OrdersByStatus({ summary }: { summary: OrderSummaryReport }) {
   if (summary.byStatus.length === 0) return <p className="muted">No orders yet.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Orders
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {summary.byStatus.map((s) => (
-            <tr key={s.status}>
-              <td>
-                <Link to={`/admin/orders?status=${s.status}`}>
-                  <StatusBadge status={s.status} />
-                </Link>
-              </td>
-              <td className="num">{s.count}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Status', { label: 'Orders', num: true }]}>
+      {summary.byStatus.map((s) => (
+        <tr key={s.status}>
+          <td>
+            <Link to={`/admin/orders?status=${s.status}`}>
+              <StatusBadge status={s.status} />
+            </Link>
+          </td>
+          <td className="num">{s.count}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -79,34 +67,18 @@ function LowStock() {
     <QueryView query={query} isEmpty={(page) => page.items.length === 0} empty="No SKU is low on stock.">
       {(page) => (
         <>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">SKU</th>
-                  <th scope="col">Product</th>
-                  <th scope="col" className="num">
-                    Available
-                  </th>
-                  <th scope="col" className="num">
-                    Threshold
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((row) => (
-                  <tr key={row.sku}>
-                    <td>{row.sku}</td>
-                    <td>
-                      <Link to={`/admin/products/${row.productId}`}>{row.productName}</Link>
-                    </td>
-                    <td className="num">{row.available}</td>
-                    <td className="num">{row.lowStockThreshold}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['SKU', 'Product', { label: 'Available', num: true }, { label: 'Threshold', num: true }]}>
+            {page.items.map((row) => (
+              <tr key={row.sku}>
+                <td>{row.sku}</td>
+                <td>
+                  <Link to={`/admin/products/${row.productId}`}>{row.productName}</Link>
+                </td>
+                <td className="num">{row.available}</td>
+                <td className="num">{row.lowStockThreshold}</td>
+              </tr>
+            ))}
+          </DataTable>
           <p>
             <Link to="/admin/inventory?lowStock=on">{page.nextCursor ? 'See all low-stock SKUs' : 'Manage stock'}</Link>
           </p>

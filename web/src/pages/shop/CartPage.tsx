@@ -1,6 +1,6 @@
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../auth/auth';
-import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
+import { DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { formatOptions } from '../../format';
 import { useCart, useCartActions, type Cart, type CartLine } from '../../shop/cart';
 
@@ -38,38 +38,18 @@ function CartView({ cart }: { cart: Cart }) {
         Your cart
       </PageTitle>
       <FormError error={error} />
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Items in your cart</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col">Quantity</th>
-              <th scope="col" className="num">
-                Total
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">Remove</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {cart.lines.map((line) => (
-              <Line
-                key={line.sku}
-                line={line}
-                currency={currency}
-                busy={setQuantity.isPending || remove.isPending}
-                onQuantity={(quantity) => setQuantity.mutate({ sku: line.sku, quantity })}
-                onRemove={() => remove.mutate(line.sku)}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Items in your cart" columns={['Item', { label: 'Price', num: true }, 'Quantity', { label: 'Total', num: true }, { label: 'Remove', hidden: true }]}>
+        {cart.lines.map((line) => (
+          <Line
+            key={line.sku}
+            line={line}
+            currency={currency}
+            busy={setQuantity.isPending || remove.isPending}
+            onQuantity={(quantity) => setQuantity.mutate({ sku: line.sku, quantity })}
+            onRemove={() => remove.mutate(line.sku)}
+          />
+        ))}
+      </DataTable>
       <div className="totals">
         <dl>
           <dt>Items</dt>

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { formatDateTime } from '../../../format';
-import { QueryView } from '../../../components/ui';
+import { DataTable, QueryView } from '../../../components/ui';
 import { adminKeys } from '../queryKeys';
 
 export function AdjustmentHistory({ sku }: { sku: string }) {
@@ -12,38 +12,20 @@ export function AdjustmentHistory({ sku }: { sku: string }) {
   return (
     <QueryView query={history} isEmpty={(rows) => rows.length === 0} empty="No adjustments yet.">
       {(rows) => (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Stock adjustments of {sku}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col" className="num">
-                  Change
-                </th>
-                <th scope="col" className="num">
-                  On hand after
-                </th>
-                <th scope="col">Reason</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.id}>
-                  <td>{formatDateTime(row.createdAt)}</td>
-                  <td className="num">
-                    {row.delta > 0 ? '+' : ''}
-                    {row.delta}
-                  </td>
-                  <td className="num">{row.onHandAfter}</td>
-                  <td>{row.reason}</td>
-                  <td>{row.actor}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Stock adjustments of ${sku}, newest first`} columns={['When', { label: 'Change', num: true }, { label: 'On hand after', num: true }, 'Reason', 'By']}>
+          {rows.map((row) => (
+            <tr key={row.id}>
+              <td>{formatDateTime(row.createdAt)}</td>
+              <td className="num">
+                {row.delta > 0 ? '+' : ''}
+                {row.delta}
+              </td>
+              <td className="num">{row.onHandAfter}</td>
+              <td>{row.reason}</td>
+              <td>{row.actor}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </QueryView>
   );

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../../api/client';
-import { Field, PageTitle, QueryView } from '../../../components/ui';
+import { DataTable, Field, PageTitle, QueryView } from '../../../components/ui';
 import { formatDateTime } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
@@ -17,52 +17,26 @@ const filterNames = ['q', 'lowStock'] as const;
 function StockTable({ rows, selected, onSelect }: { rows: StockRow[]; selected: string | null; onSelect: (sku: string) => void }) {
   const canEdit = useCanEdit();
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">SKU</th>
-            <th scope="col">Product</th>
-            <th scope="col" className="num">
-              On hand
-            </th>
-            <th scope="col" className="num">
-              Reserved
-            </th>
-            <th scope="col" className="num">
-              Available
-            </th>
-            <th scope="col" className="num">
-              Threshold
-            </th>
-            <th scope="col">Updated</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.sku} aria-current={row.sku === selected || undefined}>
-              <td>{row.sku}</td>
-              <td>
-                <Link to={`/admin/products/${row.productId}`}>{row.productName}</Link>
-              </td>
-              <td className="num">{row.onHand}</td>
-              <td className="num">{row.reserved}</td>
-              <td className={`num ${row.available <= row.lowStockThreshold ? 'stock-low_stock' : ''}`}>{row.available}</td>
-              <td className="num">{row.lowStockThreshold}</td>
-              <td>{formatDateTime(row.updatedAt)}</td>
-              <td>
-                <button type="button" className="button secondary small" onClick={() => onSelect(row.sku)} aria-label={`${canEdit ? 'Manage' : 'History of'} ${row.sku}`}>
-                  {canEdit ? 'Manage' : 'History'}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['SKU', 'Product', { label: 'On hand', num: true }, { label: 'Reserved', num: true }, { label: 'Available', num: true }, { label: 'Threshold', num: true }, 'Updated', { label: 'Actions', hidden: true }]}>
+      {rows.map((row) => (
+        <tr key={row.sku} aria-current={row.sku === selected || undefined}>
+          <td>{row.sku}</td>
+          <td>
+            <Link to={`/admin/products/${row.productId}`}>{row.productName}</Link>
+          </td>
+          <td className="num">{row.onHand}</td>
+          <td className="num">{row.reserved}</td>
+          <td className={`num ${row.available <= row.lowStockThreshold ? 'stock-low_stock' : ''}`}>{row.available}</td>
+          <td className="num">{row.lowStockThreshold}</td>
+          <td>{formatDateTime(row.updatedAt)}</td>
+          <td>
+            <button type="button" className="button secondary small" onClick={() => onSelect(row.sku)} aria-label={`${canEdit ? 'Manage' : 'History of'} ${row.sku}`}>
+              {canEdit ? 'Manage' : 'History'}
+            </button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../../api/client';
-import { Field, PageTitle, PriceRange, QueryView, SelectField, StatusBadge } from '../../../components/ui';
+import { DataTable, Field, PageTitle, PriceRange, QueryView, SelectField, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
@@ -13,42 +13,24 @@ const filterNames = ['q', 'status'] as const;
 
 function ProductTable({ products }: { products: AdminProductRow[] }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Brand</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Price
-            </th>
-            <th scope="col" className="num">
-              Variants
-            </th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {products.map((product) => (
-            <tr key={product.id}>
-              <td>
-                <Link to={`/admin/products/${product.id}`}>{product.name}</Link>
-              </td>
-              <td>{product.brand}</td>
-              <td>
-                <StatusBadge status={product.status} />
-              </td>
-              <td className="num">
-                {product.variantCount > 0 ? <PriceRange min={product.minPrice} max={product.maxPrice} currency={product.currency} /> : '—'}
-              </td>
-              <td className="num">{product.variantCount}</td>
-              <td>{formatDateTime(product.updatedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Product', 'Brand', 'Status', { label: 'Price', num: true }, { label: 'Variants', num: true }, 'Updated']}>
+      {products.map((product) => (
+        <tr key={product.id}>
+          <td>
+            <Link to={`/admin/products/${product.id}`}>{product.name}</Link>
+          </td>
+          <td>{product.brand}</td>
+          <td>
+            <StatusBadge status={product.status} />
+          </td>
+          <td className="num">
+            {product.variantCount > 0 ? <PriceRange min={product.minPrice} max={product.maxPrice} currency={product.currency} /> : '—'}
+          </td>
+          <td className="num">{product.variantCount}</td>
+          <td>{formatDateTime(product.updatedAt)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
-import { ActionButton, FormError, Money } from '../../../components/ui';
+import { ActionButton, DataTable, FormError, Money } from '../../../components/ui';
 import { formatOptions, humanize } from '../../../format';
 import { useCanEdit } from '../hooks';
 import type { ProductDetail, Variant } from '../types';
@@ -64,59 +64,38 @@ export function VariantsSection({ product }: { product: ProductDetail }) {
       {product.variants.length === 0 ? (
         <p className="muted">No variants yet: a product needs at least one before it can be active.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">SKU</th>
-                <th scope="col">Options</th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col" className="num">
-                  Compare at
-                </th>
-                <th scope="col" className="num">
-                  Weight
-                </th>
-                <th scope="col">Availability</th>
-                {canEdit && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {product.variants.map((variant) => (
-                <tr key={variant.sku}>
-                  <td>{variant.sku}</td>
-                  <td>{formatOptions(variant.options) || '—'}</td>
-                  <td className="num">
-                    <Money minor={variant.price} currency={product.currency} />
-                  </td>
-                  <td className="num">{variant.compareAtPrice != null ? <Money minor={variant.compareAtPrice} currency={product.currency} /> : '—'}</td>
-                  <td className="num">{variant.weightGrams} g</td>
-                  <td>{humanize(variant.availability)}</td>
-                  {canEdit && (
-                    <td>
-                      <span className="button-row">
-                        <button type="button" className="button secondary small" onClick={() => setEditing(variant.sku)} aria-label={`Edit variant ${variant.sku}`}>
-                          Edit
-                        </button>
-                        <ActionButton
-                          className="button danger small"
-                          pending={remove.isPending && remove.variables === variant.sku}
-                          confirm={`Delete the variant ${variant.sku}?`}
-                          onAction={() => remove.mutate(variant.sku)}
-                          aria-label={`Delete variant ${variant.sku}`}
-                        >
-                          Delete
-                        </ActionButton>
-                      </span>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['SKU', 'Options', { label: 'Price', num: true }, { label: 'Compare at', num: true }, { label: 'Weight', num: true }, 'Availability', canEdit && 'Actions']}>
+          {product.variants.map((variant) => (
+            <tr key={variant.sku}>
+              <td>{variant.sku}</td>
+              <td>{formatOptions(variant.options) || '—'}</td>
+              <td className="num">
+                <Money minor={variant.price} currency={product.currency} />
+              </td>
+              <td className="num">{variant.compareAtPrice != null ? <Money minor={variant.compareAtPrice} currency={product.currency} /> : '—'}</td>
+              <td className="num">{variant.weightGrams} g</td>
+              <td>{humanize(variant.availability)}</td>
+              {canEdit && (
+                <td>
+                  <span className="button-row">
+                    <button type="button" className="button secondary small" onClick={() => setEditing(variant.sku)} aria-label={`Edit variant ${variant.sku}`}>
+                      Edit
+                    </button>
+                    <ActionButton
+                      className="button danger small"
+                      pending={remove.isPending && remove.variables === variant.sku}
+                      confirm={`Delete the variant ${variant.sku}?`}
+                      onAction={() => remove.mutate(variant.sku)}
+                      aria-label={`Delete variant ${variant.sku}`}
+                    >
+                      Delete
+                    </ActionButton>
+                  </span>
+                </td>
+              )}
+            </tr>
+          ))}
+        </DataTable>
       )}
       {canEdit &&
         (editedVariant ? (

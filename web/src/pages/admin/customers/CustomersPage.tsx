@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { identityApi, unwrap } from '../../../api/client';
-import { ActionButton, Field, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
+import { ActionButton, DataTable, Field, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
 import type { Role } from '../../../auth/auth';
 import { formatDate, humanize } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
@@ -83,39 +83,26 @@ function LockButton({ user }: { user: AdminUser }) {
 function UserTable({ users }: { users: AdminUser[] }) {
   const canEdit = useCanEdit();
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">E-mail</th>
-            <th scope="col">Since</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Account</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id}>
-              <td>{user.displayName}</td>
-              <td>
-                <a href={`mailto:${user.email}`}>{user.email}</a>
-              </td>
-              <td>{formatDate(user.createdAt)}</td>
-              <td>{canEdit ? <RolesEditor key={user.roles.join()} user={user} /> : user.roles.map(humanize).join(', ')}</td>
-              <td>
-                <span className={`badge ${user.locked ? 'badge-bad' : 'badge-ok'}`}>{user.locked ? 'Locked' : 'Active'}</span>
-                {canEdit && (
-                  <div className="admin-row-action">
-                    <LockButton user={user} />
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Name', 'E-mail', 'Since', 'Roles', 'Account']}>
+      {users.map((user) => (
+        <tr key={user.id}>
+          <td>{user.displayName}</td>
+          <td>
+            <a href={`mailto:${user.email}`}>{user.email}</a>
+          </td>
+          <td>{formatDate(user.createdAt)}</td>
+          <td>{canEdit ? <RolesEditor key={user.roles.join()} user={user} /> : user.roles.map(humanize).join(', ')}</td>
+          <td>
+            <span className={`badge ${user.locked ? 'badge-bad' : 'badge-ok'}`}>{user.locked ? 'Locked' : 'Active'}</span>
+            {canEdit && (
+              <div className="admin-row-action">
+                <LockButton user={user} />
+              </div>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

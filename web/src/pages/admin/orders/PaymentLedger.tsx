@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { paymentsApi, unwrap } from '../../../api/client';
 import { ApiError } from '../../../api/problem';
-import { Empty, ErrorState, Loading, Money, StatusBadge } from '../../../components/ui';
+import { DataTable, Empty, ErrorState, Loading, Money, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
 import { Facts } from '../common';
 import type { Payment } from '../types';
@@ -24,31 +24,16 @@ function Ledger({ payment }: { payment: Payment }) {
       {payment.transactions.length === 0 ? (
         <p className="muted">No transactions yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Payment transactions</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {payment.transactions.map((t) => (
-                <tr key={t.id}>
-                  <td>{formatDateTime(t.createdAt)}</td>
-                  <td>{humanize(t.kind)}</td>
-                  <td>{humanize(t.status)}</td>
-                  <td className="num">{money(t.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Payment transactions" columns={['When', 'Kind', 'Status', { label: 'Amount', num: true }]}>
+          {payment.transactions.map((t) => (
+            <tr key={t.id}>
+              <td>{formatDateTime(t.createdAt)}</td>
+              <td>{humanize(t.kind)}</td>
+              <td>{humanize(t.status)}</td>
+              <td className="num">{money(t.amount)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

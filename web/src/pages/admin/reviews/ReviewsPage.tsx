@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { catalogApi, unwrap } from '../../../api/client';
-import { ActionButton, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
+import { ActionButton, DataTable, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
 import { formatDate } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
 import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
@@ -36,47 +36,33 @@ function VisibilityButton({ review }: { review: Review }) {
 function ReviewTable({ reviews }: { reviews: Review[] }) {
   const canEdit = useCanEdit();
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Review</th>
-            <th scope="col">Rating</th>
-            <th scope="col">By</th>
-            <th scope="col">Written</th>
-            <th scope="col">Shown</th>
-            {canEdit && <th scope="col">Action</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {reviews.map((review) => (
-            <tr key={review.id}>
-              <td>
-                <strong>{review.title}</strong>
-                <p className="admin-review-body">{review.body}</p>
-                <Link to={`/admin/products/${review.productId}`}>Product</Link>
-              </td>
-              <td>
-                <span aria-label={`${review.rating} out of 5`}>{review.rating}/5</span>
-              </td>
-              <td>
-                {review.authorName}
-                {review.verifiedPurchase && <div className="muted">Verified purchase</div>}
-              </td>
-              <td>{formatDate(review.createdAt)}</td>
-              <td>
-                <span className={`badge ${review.hidden ? 'badge-muted' : 'badge-ok'}`}>{review.hidden ? 'Hidden' : 'Visible'}</span>
-              </td>
-              {canEdit && (
-                <td>
-                  <VisibilityButton review={review} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Review', 'Rating', 'By', 'Written', 'Shown', canEdit && 'Action']}>
+      {reviews.map((review) => (
+        <tr key={review.id}>
+          <td>
+            <strong>{review.title}</strong>
+            <p className="admin-review-body">{review.body}</p>
+            <Link to={`/admin/products/${review.productId}`}>Product</Link>
+          </td>
+          <td>
+            <span aria-label={`${review.rating} out of 5`}>{review.rating}/5</span>
+          </td>
+          <td>
+            {review.authorName}
+            {review.verifiedPurchase && <div className="muted">Verified purchase</div>}
+          </td>
+          <td>{formatDate(review.createdAt)}</td>
+          <td>
+            <span className={`badge ${review.hidden ? 'badge-muted' : 'badge-ok'}`}>{review.hidden ? 'Hidden' : 'Visible'}</span>
+          </td>
+          {canEdit && (
+            <td>
+              <VisibilityButton review={review} />
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

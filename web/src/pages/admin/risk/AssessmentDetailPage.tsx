@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { riskApi, unwrap } from '../../../api/client';
-import { Money, PageTitle, QueryView, StatusBadge } from '../../../components/ui';
+import { DataTable, Money, PageTitle, QueryView, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
 import { Facts } from '../common';
 import { adminKeys } from '../queryKeys';
@@ -10,32 +10,17 @@ import type { Assessment, RiskReason } from '../types';
 function Reasons({ reasons }: { reasons: RiskReason[] }) {
   if (reasons.length === 0) return <p className="muted">No rule triggered.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Kind</th>
-            <th scope="col">What it found</th>
-            <th scope="col">Action</th>
-            <th scope="col" className="num">
-              Score
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {reasons.map((reason, index) => (
-            <tr key={`${reason.code}-${index}`}>
-              <td>{reason.rule}</td>
-              <td>{humanize(reason.kind)}</td>
-              <td>{reason.message}</td>
-              <td>{humanize(reason.action)}</td>
-              <td className="num">{reason.score}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Rule', 'Kind', 'What it found', 'Action', { label: 'Score', num: true }]}>
+      {reasons.map((reason, index) => (
+        <tr key={`${reason.code}-${index}`}>
+          <td>{reason.rule}</td>
+          <td>{humanize(reason.kind)}</td>
+          <td>{reason.message}</td>
+          <td>{humanize(reason.action)}</td>
+          <td className="num">{reason.score}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

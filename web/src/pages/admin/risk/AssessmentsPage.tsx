@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { riskApi, unwrap } from '../../../api/client';
-import { Money, PageTitle, QueryView, SelectField, StatusBadge } from '../../../components/ui';
+import { DataTable, Money, PageTitle, QueryView, SelectField, StatusBadge } from '../../../components/ui';
 import { formatDateTime, humanize } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
 import { useCursorPager, useSearchFilters } from '../hooks';
@@ -13,46 +13,28 @@ const filterNames = ['decision'] as const;
 
 function AssessmentTable({ assessments }: { assessments: Assessment[] }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Assessed</th>
-            <th scope="col">Order</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Decision</th>
-            <th scope="col" className="num">
-              Score
-            </th>
-            <th scope="col">Reasons</th>
-          </tr>
-        </thead>
-        <tbody>
-          {assessments.map((a) => (
-            <tr key={a.id}>
-              <td>
-                <Link to={`/admin/risk/assessments/${a.id}`}>{formatDateTime(a.createdAt)}</Link>
-              </td>
-              <td>
-                <Link to={`/admin/orders/${a.orderId}`} aria-label={`Open the order assessed ${formatDateTime(a.createdAt)}`}>
-                  Open order
-                </Link>
-              </td>
-              <td className="num">
-                <Money minor={a.amount} currency={a.currency} />
-              </td>
-              <td>
-                <StatusBadge status={a.decision} />
-              </td>
-              <td className="num">{a.score}</td>
-              <td>{a.reasons.length === 0 ? '—' : a.reasons.map((r) => r.rule).join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Assessed', 'Order', { label: 'Amount', num: true }, 'Decision', { label: 'Score', num: true }, 'Reasons']}>
+      {assessments.map((a) => (
+        <tr key={a.id}>
+          <td>
+            <Link to={`/admin/risk/assessments/${a.id}`}>{formatDateTime(a.createdAt)}</Link>
+          </td>
+          <td>
+            <Link to={`/admin/orders/${a.orderId}`} aria-label={`Open the order assessed ${formatDateTime(a.createdAt)}`}>
+              Open order
+            </Link>
+          </td>
+          <td className="num">
+            <Money minor={a.amount} currency={a.currency} />
+          </td>
+          <td>
+            <StatusBadge status={a.decision} />
+          </td>
+          <td className="num">{a.score}</td>
+          <td>{a.reasons.length === 0 ? '—' : a.reasons.map((r) => r.rule).join(', ')}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { riskApi, unwrap } from '../../../api/client';
-import { ActionButton, FormError, PageTitle, QueryView } from '../../../components/ui';
+import { ActionButton, DataTable, FormError, PageTitle, QueryView } from '../../../components/ui';
 import { humanize } from '../../../format';
 import { useCanEdit } from '../hooks';
 import { adminKeys } from '../queryKeys';
@@ -84,42 +84,25 @@ function RuleRowActions({ rule, onEdit }: { rule: RiskRule; onEdit: () => void }
 function RuleTable({ rules, onEdit }: { rules: RiskRule[]; onEdit: (rule: RiskRule) => void }) {
   const canEdit = useCanEdit();
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Parameters</th>
-            <th scope="col">Action</th>
-            <th scope="col" className="num">
-              Score
-            </th>
-            <th scope="col">State</th>
-            {canEdit && <th scope="col">Change</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {rules.map((rule) => (
-            <tr key={rule.id}>
-              <td>{rule.name}</td>
-              <td>{ruleKinds[rule.kind]?.label ?? humanize(rule.kind)}</td>
-              <td className="admin-parameters">{describeParameters(rule.kind, rule.parameters)}</td>
-              <td>{rule.action === 'review' ? 'Hold for review' : 'Decline'}</td>
-              <td className="num">{rule.score}</td>
-              <td>
-                <span className={`badge ${rule.enabled ? 'badge-ok' : 'badge-muted'}`}>{rule.enabled ? 'Enabled' : 'Disabled'}</span>
-              </td>
-              {canEdit && (
-                <td>
-                  <RuleRowActions rule={rule} onEdit={() => onEdit(rule)} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Rule', 'Kind', 'Parameters', 'Action', { label: 'Score', num: true }, 'State', canEdit && 'Change']}>
+      {rules.map((rule) => (
+        <tr key={rule.id}>
+          <td>{rule.name}</td>
+          <td>{ruleKinds[rule.kind]?.label ?? humanize(rule.kind)}</td>
+          <td className="admin-parameters">{describeParameters(rule.kind, rule.parameters)}</td>
+          <td>{rule.action === 'review' ? 'Hold for review' : 'Decline'}</td>
+          <td className="num">{rule.score}</td>
+          <td>
+            <span className={`badge ${rule.enabled ? 'badge-ok' : 'badge-muted'}`}>{rule.enabled ? 'Enabled' : 'Disabled'}</span>
+          </td>
+          {canEdit && (
+            <td>
+              <RuleRowActions rule={rule} onEdit={() => onEdit(rule)} />
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
