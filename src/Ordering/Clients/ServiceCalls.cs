@@ -105,7 +105,7 @@ public sealed class CatalogClient(HttpClient http)
 }
 
 public sealed record CardInfo(string Brand, string Last4, string Fingerprint, string Bin, string Country);
-public sealed record PaymentEntry(Guid Id, string Kind, long Amount, string Status, DateTimeOffset CreatedAt);
+public sealed record PaymentEntry(string Kind, long Amount, string Status);
 public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amount, long CapturedAmount, long RefundedAmount, string Currency, string? DeclineCode,
     IReadOnlyList<PaymentEntry>? Transactions = null)
 {
