@@ -25,7 +25,7 @@ const mutations = [
   // environments
   ['prod loses Multi-AZ', 'envs/prod/main.tf', 'multi_az            = true', 'multi_az            = false', 'prod-resilience', 'multi_az'],
   ['prod loses deletion protection', 'envs/prod/main.tf', 'deletion_protection = true', 'deletion_protection = false', 'prod-resilience', 'deletion_protection'],
-  ['prod PITR shortened to 7 days', 'envs/prod/main.tf', 'backup_retention_days = 35', 'backup_retention_days = 7', 'prod-resilience', 'backup_retention_days'],
+  ['prod PITR shortened to 7 days', 'envs/prod/main.tf', 'backup_retention_days               = 35', 'backup_retention_days               = 7', 'prod-resilience', 'backup_retention_days'],
   ['prod shrinks to two zones', 'envs/prod/main.tf', 'az_count           = 3', 'az_count           = 2', 'prod-resilience', 'az_count'],
   ['prod stops copying backups to the DR region', 'envs/prod/main.tf', 'cross_region_copy = true', 'cross_region_copy = false', 'prod-resilience', 'cross-region'],
   ['dev drops the CostCenter tag', 'envs/dev/providers.tf', '    CostCenter  = "bazaar-dev"\n', '', 'required-tags', 'CostCenter'],
@@ -84,7 +84,7 @@ const mutations = [
   ['the backup module makes its DR key by hand', 'modules/backup/main.tf', 'module "dr_kms" {', 'resource "aws_kms_key" "dr" {\n  enable_key_rotation = true\n}\n\nmodule "dr_kms" {', 'kms-keys-from-module', 'aws_kms_key.dr'],
   ['backup plan loses its DR copy', 'modules/backup/main.tf', '    dynamic "copy_action" {', '    dynamic "no_copy_action" {', 'backups', 'copy_action'],
   // approved sizes (the organization SCP)
-  ['prod runs Aurora on a class the SCP denies', 'envs/prod/main.tf', 'instance_class        = "db.r7g.large"', 'instance_class        = "db.x2g.large"', 'scp-approved-sizes', 'aurora.instance_class "db.x2g.large"'],
+  ['prod runs Aurora on a class the SCP denies', 'envs/prod/main.tf', 'instance_class                      = "db.r7g.large"', 'instance_class                      = "db.x2g.large"', 'scp-approved-sizes', 'aurora.instance_class "db.x2g.large"'],
   ['staging runs Redis on a node type the SCP denies', 'envs/staging/main.tf', 'node_type          = "cache.t4g.small"', 'node_type          = "cache.r6g.large"', 'scp-approved-sizes', 'redis.node_type "cache.r6g.large"'],
   ['dev runs its system nodes on a family the SCP denies', 'envs/dev/main.tf', 'system  = { instance_types = ["t3.medium"]', 'system  = { instance_types = ["p5.48xlarge"]', 'scp-approved-sizes', 'p5.48xlarge'],
   ['the SCP stops approving a family prod runs on', 'organization/scps.tf', '"m7g.*", ', '', 'scp-approved-sizes', 'm7g'],

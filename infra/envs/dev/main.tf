@@ -32,13 +32,15 @@ module "settings" {
   multi_az            = false
   deletion_protection = false
   aurora = {
-    engine_version        = "16.6"
-    serverless            = true
-    min_capacity_acu      = 0.5
-    max_capacity_acu      = 4
-    instance_class        = "db.serverless"
-    reader_count          = 0
-    backup_retention_days = 7
+    engine_version                      = "16.6"
+    serverless                          = true
+    min_capacity_acu                    = 0.5
+    max_capacity_acu                    = 4
+    instance_class                      = "db.serverless"
+    reader_count                        = 0
+    backup_retention_days               = 7
+    performance_insights_retention_days = 7
+    monitoring_interval_seconds         = 60
   }
   redis = {
     mode               = "inCluster" # the chart's Redis (deploy/helm/bazaar, redis.mode); no ElastiCache in dev
@@ -48,9 +50,10 @@ module "settings" {
   }
 
   log_retention_days = 30
-  backup             = { retention_days = 7, cross_region_copy = false }
+  backup             = { retention_days = 7, cross_region_copy = false, vault_lock = false }
   waf                = { rate_limit_per_5min = 1000, blocked_countries = [] }
   monthly_budget_usd = 900
+  canary             = { place_order = true }
 }
 
 module "platform" {

@@ -32,13 +32,15 @@ module "settings" {
   multi_az            = true
   deletion_protection = true
   aurora = {
-    engine_version        = "16.6"
-    serverless            = false
-    min_capacity_acu      = 0.5 # unused: provisioned
-    max_capacity_acu      = 0.5 # unused: provisioned
-    instance_class        = "db.r7g.large"
-    reader_count          = 2
-    backup_retention_days = 35
+    engine_version                      = "16.6"
+    serverless                          = false
+    min_capacity_acu                    = 0.5 # unused: provisioned
+    max_capacity_acu                    = 0.5 # unused: provisioned
+    instance_class                      = "db.r7g.large"
+    reader_count                        = 2
+    backup_retention_days               = 35
+    performance_insights_retention_days = 465
+    monitoring_interval_seconds         = 15
   }
   redis = {
     mode               = "external" # ElastiCache
@@ -48,9 +50,10 @@ module "settings" {
   }
 
   log_retention_days = 365
-  backup             = { retention_days = 35, cross_region_copy = true }
+  backup             = { retention_days = 35, cross_region_copy = true, vault_lock = true }
   waf                = { rate_limit_per_5min = 2000, blocked_countries = ["KP", "IR", "SY", "CU"] }
   monthly_budget_usd = 5000
+  canary             = { place_order = false }
 }
 
 module "platform" {

@@ -32,13 +32,15 @@ module "settings" {
   multi_az            = true
   deletion_protection = false
   aurora = {
-    engine_version        = "16.6"
-    serverless            = false
-    min_capacity_acu      = 0.5 # unused: provisioned
-    max_capacity_acu      = 0.5 # unused: provisioned
-    instance_class        = "db.t4g.medium"
-    reader_count          = 1
-    backup_retention_days = 14
+    engine_version                      = "16.6"
+    serverless                          = false
+    min_capacity_acu                    = 0.5 # unused: provisioned
+    max_capacity_acu                    = 0.5 # unused: provisioned
+    instance_class                      = "db.t4g.medium"
+    reader_count                        = 1
+    backup_retention_days               = 14
+    performance_insights_retention_days = 7
+    monitoring_interval_seconds         = 60
   }
   redis = {
     mode               = "external" # ElastiCache
@@ -48,9 +50,10 @@ module "settings" {
   }
 
   log_retention_days = 90
-  backup             = { retention_days = 14, cross_region_copy = false }
+  backup             = { retention_days = 14, cross_region_copy = false, vault_lock = false }
   waf                = { rate_limit_per_5min = 2000, blocked_countries = ["KP", "IR", "SY", "CU"] }
   monthly_budget_usd = 1300
+  canary             = { place_order = true }
 }
 
 module "platform" {

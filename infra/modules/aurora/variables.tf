@@ -79,13 +79,11 @@ variable "secrets_kms_key_arn" {
 }
 
 variable "performance_insights_retention_days" {
-  description = "7 is free; longer is billed."
+  description = "Performance Insights history (settings aurora.performance_insights_retention_days): 7 is free; longer is billed."
   type        = number
-  default     = 7
 }
 
 variable "enhanced_monitoring_interval" {
-  description = "Seconds between OS metric samples."
+  description = "Seconds between OS metric samples (settings aurora.monitoring_interval_seconds)."
   type        = number
-  default     = 60
 }

@@ -370,7 +370,7 @@ resource "aws_synthetics_canary" "this" {
     environment_variables = {
       BASE_URL           = "https://${var.domain_name}"
       PATH_UNDER_TEST    = each.value.path
-      PLACE_ORDER        = var.environment == "prod" ? "false" : "true" # prod stops before payment
+      PLACE_ORDER        = tostring(var.canary_places_orders)
       CUSTOMER_SECRET_ID = var.canary_user_secret_arn
     }
   }

@@ -4,7 +4,7 @@ variable "name" {
 }
 
 variable "environment" {
-  description = "Environment (checkout canaries place real orders everywhere except prod)."
+  description = "Environment name (names the canaries and tags the log metrics)."
   type        = string
 }
 
@@ -72,4 +72,9 @@ variable "redis_replication_group_id" {
 variable "canary_user_secret_arn" {
   description = "Secret holding the synthetic customer's e-mail and password for the checkout canary."
   type        = string
+}
+
+variable "canary_places_orders" {
+  description = "Whether the checkout canary places an order with the sandbox test card (settings canary.place_order; false stops it after pricing the cart)."
+  type        = bool
 }

@@ -218,8 +218,8 @@ module "aurora" {
   deletion_protection                 = local.s.deletion_protection
   kms_key_arn                         = module.kms.key_arns["data"]
   secrets_kms_key_arn                 = module.kms.key_arns["secrets"]
-  performance_insights_retention_days = local.s.environment == "prod" ? 465 : 7
-  enhanced_monitoring_interval        = local.s.environment == "prod" ? 15 : 60
+  performance_insights_retention_days = local.s.aurora.performance_insights_retention_days
+  enhanced_monitoring_interval        = local.s.aurora.monitoring_interval_seconds
 }
 
 module "redis" {
@@ -370,6 +370,7 @@ module "observability" {
   redis_alarms               = local.redis_external
   redis_replication_group_id = one(module.redis[*].replication_group_id)
   canary_user_secret_arn     = aws_secretsmanager_secret.canary_customer.arn
+  canary_places_orders       = local.s.canary.place_order
 }
 
 module "security" {
@@ -390,7 +391,7 @@ module "backup" {
   kms_key_arn        = module.kms.key_arns["data"]
   retention_days     = local.s.backup.retention_days
   cross_region_copy  = local.s.backup.cross_region_copy
-  vault_lock         = local.s.environment == "prod"
+  vault_lock         = local.s.backup.vault_lock
   resource_arns      = [module.aurora.cluster_arn, module.media_bucket.arn]
   cluster_name       = module.eks.cluster_name
   velero_bucket_id   = module.velero_bucket.id

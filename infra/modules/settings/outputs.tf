@@ -24,6 +24,7 @@ output "settings" {
     redis               = var.redis
     log_retention_days  = var.log_retention_days
     backup              = var.backup
+    canary              = var.canary
     waf                 = var.waf
     monthly_budget_usd  = var.monthly_budget_usd
     services            = local.services

@@ -233,6 +233,10 @@ variable "aurora" {
     instance_class        = string
     reader_count          = number
     backup_retention_days = number
+    # Performance Insights history: 7 days is free; longer is billed by the month (31-day steps, or 731 days).
+    performance_insights_retention_days = number
+    # Seconds between enhanced monitoring's OS samples (each environment has it; the policy rule database-operations).
+    monitoring_interval_seconds = number
   })
 
   validation {
@@ -258,6 +262,22 @@ variable "aurora" {
   validation {
     condition     = var.aurora.min_capacity_acu >= 0.5 && var.aurora.min_capacity_acu <= var.aurora.max_capacity_acu
     error_message = "aurora capacity must satisfy 0.5 <= min_capacity_acu <= max_capacity_acu."
+  }
+
+  validation {
+    condition = (var.aurora.performance_insights_retention_days == 7 || var.aurora.performance_insights_retention_days == 731 ||
+    (var.aurora.performance_insights_retention_days % 31 == 0 && var.aurora.performance_insights_retention_days >= 31 && var.aurora.performance_insights_retention_days <= 713))
+    error_message = "aurora.performance_insights_retention_days must be 7, a number of months times 31 (31 to 713), or 731, as RDS accepts."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || var.aurora.performance_insights_retention_days >= 465
+    error_message = "prod keeps 15 months of Performance Insights (465 days), to compare a season with the year before."
+  }
+
+  validation {
+    condition     = contains([1, 5, 10, 15, 30, 60], var.aurora.monitoring_interval_seconds)
+    error_message = "aurora.monitoring_interval_seconds must be 1, 5, 10, 15, 30 or 60 (enhanced monitoring stays on everywhere)."
   }
 }
 
@@ -318,6 +338,8 @@ variable "backup" {
   type = object({
     retention_days    = number
     cross_region_copy = bool
+    # Lock the vaults (governance mode) so recovery points cannot be deleted before their retention ends.
+    vault_lock = bool
   })
 
   validation {
@@ -328,6 +350,23 @@ variable "backup" {
   validation {
     condition     = var.environment != "prod" || (var.backup.cross_region_copy && var.backup.retention_days >= 35)
     error_message = "prod copies backups to the DR region and keeps them at least 35 days."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || var.backup.vault_lock
+    error_message = "prod locks its backup vaults (backup.vault_lock), so a recovery point outlives a compromised account."
+  }
+}
+
+variable "canary" {
+  description = "Synthetic checks: place_order lets the checkout canary place a real order with the sandbox test card (not in prod, where it stops after pricing the cart)."
+  type = object({
+    place_order = bool
+  })
+
+  validation {
+    condition     = var.environment != "prod" || !var.canary.place_order
+    error_message = "prod's checkout canary must not place orders (canary.place_order = false): they would be real orders."
   }
 }
 

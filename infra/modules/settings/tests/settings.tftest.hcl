@@ -33,19 +33,22 @@ variables {
   multi_az            = true
   deletion_protection = true
   aurora = {
-    engine_version        = "16.6"
-    serverless            = false
-    min_capacity_acu      = 0.5
-    max_capacity_acu      = 0.5
-    instance_class        = "db.r7g.large"
-    reader_count          = 2
-    backup_retention_days = 35
+    engine_version                      = "16.6"
+    serverless                          = false
+    min_capacity_acu                    = 0.5
+    max_capacity_acu                    = 0.5
+    instance_class                      = "db.r7g.large"
+    reader_count                        = 2
+    backup_retention_days               = 35
+    performance_insights_retention_days = 465
+    monitoring_interval_seconds         = 15
   }
   redis              = { engine_version = "7.1", node_type = "cache.r7g.large", num_cache_clusters = 3 }
   log_retention_days = 365
-  backup             = { retention_days = 35, cross_region_copy = true }
+  backup             = { retention_days = 35, cross_region_copy = true, vault_lock = true }
   waf                = { rate_limit_per_5min = 2000, blocked_countries = ["KP"] }
   monthly_budget_usd = 5000
+  canary             = { place_order = false }
 }
 
 run "prod_is_accepted" {
@@ -107,17 +110,19 @@ run "dev_may_use_two_zones_serverless_and_one_nat" {
     multi_az            = false
     deletion_protection = false
     aurora = {
-      engine_version        = "16.6"
-      serverless            = true
-      min_capacity_acu      = 0.5
-      max_capacity_acu      = 4
-      instance_class        = "db.serverless"
-      reader_count          = 0
-      backup_retention_days = 7
+      engine_version                      = "16.6"
+      serverless                          = true
+      min_capacity_acu                    = 0.5
+      max_capacity_acu                    = 4
+      instance_class                      = "db.serverless"
+      reader_count                        = 0
+      backup_retention_days               = 7
+      performance_insights_retention_days = 465
+      monitoring_interval_seconds         = 15
     }
     redis              = { engine_version = "7.1", node_type = "cache.t4g.small", num_cache_clusters = 1 }
     log_retention_days = 30
-    backup             = { retention_days = 7, cross_region_copy = false }
+    backup             = { retention_days = 7, cross_region_copy = false, vault_lock = true }
   }
 
   assert {
@@ -158,13 +163,15 @@ run "prod_with_short_point_in_time_recovery_is_rejected" {
   command = plan
   variables {
     aurora = {
-      engine_version        = "16.6"
-      serverless            = false
-      min_capacity_acu      = 0.5
-      max_capacity_acu      = 0.5
-      instance_class        = "db.r7g.large"
-      reader_count          = 2
-      backup_retention_days = 7
+      engine_version                      = "16.6"
+      serverless                          = false
+      min_capacity_acu                    = 0.5
+      max_capacity_acu                    = 0.5
+      instance_class                      = "db.r7g.large"
+      reader_count                        = 2
+      backup_retention_days               = 7
+      performance_insights_retention_days = 465
+      monitoring_interval_seconds         = 15
     }
   }
   expect_failures = [var.aurora]
@@ -174,13 +181,15 @@ run "prod_on_serverless_with_one_reader_is_rejected" {
   command = plan
   variables {
     aurora = {
-      engine_version        = "16.6"
-      serverless            = true
-      min_capacity_acu      = 0.5
-      max_capacity_acu      = 16
-      instance_class        = "db.serverless"
-      reader_count          = 1
-      backup_retention_days = 35
+      engine_version                      = "16.6"
+      serverless                          = true
+      min_capacity_acu                    = 0.5
+      max_capacity_acu                    = 16
+      instance_class                      = "db.serverless"
+      reader_count                        = 1
+      backup_retention_days               = 35
+      performance_insights_retention_days = 465
+      monitoring_interval_seconds         = 15
     }
   }
   expect_failures = [var.aurora]
@@ -205,7 +214,7 @@ run "prod_with_one_nat_gateway_is_rejected" {
 run "prod_without_cross_region_backups_is_rejected" {
   command = plan
   variables {
-    backup = { retention_days = 35, cross_region_copy = false }
+    backup = { retention_days = 35, cross_region_copy = false, vault_lock = true }
   }
   expect_failures = [var.backup]
 }
@@ -319,4 +328,93 @@ run "in_cluster_redis_is_dev_only" {
     redis = { mode = "inCluster", engine_version = "7.1", node_type = "cache.r7g.large", num_cache_clusters = 3 }
   }
   expect_failures = [var.redis]
+}
+
+run "prod_with_a_week_of_performance_insights_is_rejected" {
+  command = plan
+  variables {
+    aurora = {
+      engine_version                      = "16.6"
+      serverless                          = false
+      min_capacity_acu                    = 0.5
+      max_capacity_acu                    = 0.5
+      instance_class                      = "db.r7g.large"
+      reader_count                        = 2
+      backup_retention_days               = 35
+      performance_insights_retention_days = 7
+      monitoring_interval_seconds         = 15
+    }
+  }
+  expect_failures = [var.aurora]
+}
+
+run "performance_insights_retention_rds_does_not_accept_is_rejected" {
+  command = plan
+  variables {
+    aurora = {
+      engine_version                      = "16.6"
+      serverless                          = false
+      min_capacity_acu                    = 0.5
+      max_capacity_acu                    = 0.5
+      instance_class                      = "db.r7g.large"
+      reader_count                        = 2
+      backup_retention_days               = 35
+      performance_insights_retention_days = 500
+      monitoring_interval_seconds         = 15
+    }
+  }
+  expect_failures = [var.aurora]
+}
+
+run "enhanced_monitoring_cannot_be_turned_off" {
+  command = plan
+  variables {
+    aurora = {
+      engine_version                      = "16.6"
+      serverless                          = false
+      min_capacity_acu                    = 0.5
+      max_capacity_acu                    = 0.5
+      instance_class                      = "db.r7g.large"
+      reader_count                        = 2
+      backup_retention_days               = 35
+      performance_insights_retention_days = 465
+      monitoring_interval_seconds         = 0
+    }
+  }
+  expect_failures = [var.aurora]
+}
+
+run "prod_with_unlocked_backup_vaults_is_rejected" {
+  command = plan
+  variables {
+    backup = { retention_days = 35, cross_region_copy = true, vault_lock = false }
+  }
+  expect_failures = [var.backup]
+}
+
+run "prod_canary_placing_orders_is_rejected" {
+  command = plan
+  variables {
+    canary = { place_order = true }
+  }
+  expect_failures = [var.canary]
+}
+
+run "dev_canary_may_place_orders_and_vaults_stay_unlocked" {
+  command = plan
+  variables {
+    environment         = "dev"
+    tags                = { Project = "bazaar", Environment = "dev", Owner = "platform", CostCenter = "bazaar-dev", ManagedBy = "terraform" }
+    multi_az            = false
+    deletion_protection = false
+    az_count            = 2
+    nat_gateway_per_az  = false
+    backup              = { retention_days = 7, cross_region_copy = false, vault_lock = false }
+    canary              = { place_order = true }
+  }
+
+  assert {
+    condition     = output.settings.canary.place_order && !output.settings.backup.vault_lock && output.settings.aurora.performance_insights_retention_days == 465
+    error_message = "dev settings should pass canary, vault lock and Performance Insights retention through unchanged"
+  }
 }
