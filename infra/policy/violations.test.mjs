@@ -56,6 +56,9 @@ const mutations = [
   ['Redis without TLS', 'modules/redis/main.tf', 'transit_encryption_enabled = true', 'transit_encryption_enabled = false', 'tls-in-transit', 'transit_encryption_enabled'],
   ['Redis unencrypted at rest', 'modules/redis/main.tf', 'at_rest_encryption_enabled = true', 'at_rest_encryption_enabled = false', 'encryption-at-rest', 'at_rest_encryption_enabled'],
   ['Redis never fails over', 'modules/redis/main.tf', 'automatic_failover_enabled = var.multi_az', 'automatic_failover_enabled = false', 'settings-reach-resources', 'automatic_failover_enabled'],
+  ['the platform locks backup vaults by the environment name', 'modules/platform/main.tf', 'vault_lock         = local.s.backup.vault_lock', 'vault_lock         = local.s.environment == "prod"', 'settings-reach-resources', "decides by the environment's name"],
+  ['the canary places orders by the environment name', 'modules/observability/main.tf', 'PLACE_ORDER        = tostring(var.canary_places_orders)', 'PLACE_ORDER        = var.environment != "prod" ? "true" : "false"', 'settings-reach-resources', 'modules/observability/main.tf'],
+  ['the platform keeps a week of Performance Insights whatever the settings say', 'modules/platform/main.tf', 'performance_insights_retention_days = local.s.aurora.performance_insights_retention_days', 'performance_insights_retention_days = 7', 'settings-reach-resources', 'module.aurora.performance_insights_retention_days'],
   ['the platform pins Aurora deletion protection off', 'modules/platform/main.tf', 'deletion_protection                 = local.s.deletion_protection', 'deletion_protection                 = false', 'settings-reach-resources', 'module.aurora.deletion_protection'],
   ['the platform stops backing up Aurora', 'modules/platform/main.tf', 'resource_arns      = [module.aurora.cluster_arn, module.media_bucket.arn]', 'resource_arns      = [module.media_bucket.arn]', 'backups', 'module.aurora.cluster_arn'],
   // network, cluster, keys

@@ -240,21 +240,36 @@ rule('prod-resilience', 'prod is Multi-AZ across three zones with deletion prote
   return problems;
 });
 
-rule('settings-reach-resources', 'settings flow into the resources unchanged (no module overrides deletion protection, Multi-AZ, backups)', (tree) => {
+rule('settings-reach-resources', "settings flow into the resources unchanged (no module overrides deletion protection, Multi-AZ, backups or decides by the environment's name)", (tree) => {
   const problems = [];
   // The platform passes each guard-railed setting straight through.
   const platform = tree.get('modules/platform');
   const wiring = {
-    aurora: { deletion_protection: '${local.s.deletion_protection}', backup_retention_days: '${local.s.aurora.backup_retention_days}', reader_count: '${local.s.aurora.reader_count}' },
+    aurora: {
+      deletion_protection: '${local.s.deletion_protection}', backup_retention_days: '${local.s.aurora.backup_retention_days}', reader_count: '${local.s.aurora.reader_count}',
+      performance_insights_retention_days: '${local.s.aurora.performance_insights_retention_days}', enhanced_monitoring_interval: '${local.s.aurora.monitoring_interval_seconds}',
+    },
     redis: { multi_az: '${local.s.multi_az}' },
     network: { nat_gateway_per_az: '${local.s.nat_gateway_per_az}', az_count: '${local.s.az_count}' },
-    backup: { cross_region_copy: '${local.s.backup.cross_region_copy}', retention_days: '${local.s.backup.retention_days}' },
+    backup: { cross_region_copy: '${local.s.backup.cross_region_copy}', retention_days: '${local.s.backup.retention_days}', vault_lock: '${local.s.backup.vault_lock}' },
+    observability: { canary_places_orders: '${local.s.canary.place_order}' },
   };
   if (!platform) problems.push('modules/platform is missing');
   for (const [name, args] of Object.entries(platform ? wiring : {})) {
     const m = platform.modules.find((x) => x.name === name);
     for (const [arg, expected] of Object.entries(args)) {
       if (m?.body[arg] !== expected) problems.push(`modules/platform: module.${name}.${arg} must be ${expected}, found ${text(m?.body[arg])}`);
+    }
+  }
+  // What differs between environments is a setting: below modules/settings nothing compares the environment's name.
+  for (const config of each(tree, ['module'])) {
+    if (config.dir === 'modules/settings') continue;
+    for (const [file, source] of Object.entries(config.files)) {
+      source.split('\n').forEach((line, i) => {
+        if (/environment\s*[!=]=|[!=]=\s*"(dev|staging|prod)"/.test(line.replace(/#.*$/, ''))) {
+          problems.push(`${config.dir}/${file}:${i + 1}: decides by the environment's name; make it a setting (modules/settings) instead`);
+        }
+      });
     }
   }
   // Environment roots hand the validated settings over whole.
