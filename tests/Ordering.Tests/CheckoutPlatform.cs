@@ -61,10 +61,26 @@ public sealed class CheckoutPlatform : IAsyncLifetime
     /// <summary>While true, ordering's calls to the cart fail as if the cart service were down.</summary>
     public bool CartDown { get; set; }
 
-    sealed class Outage(HttpMessageHandler inner, Func<bool> down) : DelegatingHandler(inner)
+    /// <summary>The calls to payments it matches fail as if payments were down: they never reach it.</summary>
+    public Func<HttpRequestMessage, bool>? RefusePaymentsCalls { get; set; }
+
+    /// <summary>For the calls to payments it matches, payments does what ordering asks but the answer is lost on the way back (a reset connection).</summary>
+    public Func<HttpRequestMessage, bool>? LosePaymentsAnswers { get; set; }
+
+    sealed class Outage(HttpMessageHandler inner, Func<HttpRequestMessage, bool> down, Func<HttpRequestMessage, bool>? answerLost = null) : DelegatingHandler(inner)
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
-            down() ? throw new HttpRequestException("connection refused (test outage)") : base.SendAsync(request, ct);
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (down(request))
+                throw new HttpRequestException("connection refused (test outage)");
+            var response = await base.SendAsync(request, ct);
+            if (answerLost?.Invoke(request) == true)
+            {
+                response.Dispose();
+                throw new HttpRequestException("connection reset before the answer arrived (test outage)");
+            }
+            return response;
+        }
     }
 
     public async Task InitializeAsync()
@@ -72,8 +88,9 @@ public sealed class CheckoutPlatform : IAsyncLifetime
         (Catalog.Tokens, Cart.Tokens, Payments.Tokens, Risk.Tokens, Ordering.Tokens) = (Tokens, Tokens, Tokens, Tokens, Tokens);
         Cart.Peers["catalog"] = () => Catalog.Server.CreateHandler();
         Ordering.Peers["catalog"] = () => Catalog.Server.CreateHandler();
-        Ordering.Peers["cart"] = () => new Outage(Cart.Server.CreateHandler(), () => CartDown);
-        Ordering.Peers["payments"] = () => Payments.Server.CreateHandler();
+        Ordering.Peers["cart"] = () => new Outage(Cart.Server.CreateHandler(), _ => CartDown);
+        Ordering.Peers["payments"] = () => new Outage(Payments.Server.CreateHandler(), request => RefusePaymentsCalls?.Invoke(request) == true,
+            request => LosePaymentsAnswers?.Invoke(request) == true);
         Ordering.Peers["risk"] = () => Risk.Server.CreateHandler();
         await Catalog.InitializeAsync();
         await Cart.InitializeAsync();
@@ -91,6 +108,7 @@ public sealed class CheckoutPlatform : IAsyncLifetime
         await Risk.Services.GetRequiredService<risk::Bazaar.Risk.Rules.RuleCache>().ChangedAsync(); // forget the rules of the last test
         await Ordering.ResetAsync();
         Ordering.Services.GetRequiredService<ordering::Bazaar.Ordering.Checkout.SagaFaults>().CrashAfter = null;
+        (CartDown, RefusePaymentsCalls, LosePaymentsAnswers) = (false, null, null);
     }
 
     public async Task DisposeAsync()

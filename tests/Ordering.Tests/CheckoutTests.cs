@@ -400,6 +400,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         refunded.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(6);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(6000);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(6);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0); // every outcome recorded
 
         // The rest in full, then nothing is left to refund.
         var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeOkAsync<OrderDto>();
@@ -425,6 +426,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var unchanged = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (unchanged!.Status, unchanged.Refunded).ShouldBe(("shipped", 0L));
         unchanged.Timeline.ShouldNotContain(e => e.Type.Contains("refund"));
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0); // a decline is an outcome
 
         // Once the network would take it again, the same refund is tried anew rather than answered with the decline.
         await Scalar<int>(platform.Payments.DatabaseConnectionString, "delete from sandbox_operations where idempotency_key = 'dashboard-refund' returning 1");
@@ -432,6 +434,63 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000);
         await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
+    }
+
+    [Fact]
+    public async Task A_refund_whose_answer_was_lost_is_recorded_by_the_sweeper_from_the_payment_ledger()
+    {
+        var (order, userId, admin) = await ConfirmedOrderAsync("REFUND-5", 5000);
+        await ShipAsync(admin, order);
+
+        platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal); // payments refunds; ordering never hears it
+        var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.LosePaymentsAnswers = null;
+
+        lost.GetProperty("detail").GetString()!.ShouldContain("not known yet");
+        var unrecorded = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
+        (unrecorded!.Status, unrecorded.Refunded).ShouldBe(("shipped", 0L));
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000); // it did happen
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
+
+        var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
+        await sweeper.SweepAsync(default); // too soon: the request that made it might still be waiting for its answer
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
+        await sweeper.SweepAsync(default);
+
+        var settled = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
+        (settled!.Status, settled.Refunded).ShouldBe(("partially_refunded", 1000L));
+        settled.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(1);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(1);
+        await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
+
+        // A second sweep finds nothing left to settle and changes nothing.
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
+        await sweeper.SweepAsync(default);
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_refund_payments_never_received_is_forgotten_by_the_sweeper_and_can_be_made_again()
+    {
+        var (order, _, admin) = await ConfirmedOrderAsync("REFUND-6", 5000);
+        await ShipAsync(admin, order);
+
+        platform.RefusePaymentsCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.RefusePaymentsCalls = null;
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0);
+        var unchanged = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
+        (unchanged!.Status, unchanged.Refunded).ShouldBe(("shipped", 0L));
+        unchanged.Timeline.ShouldNotContain(e => e.Type.Contains("refund"));
+        var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeOkAsync<OrderDto>();
+        (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
     }
 
     [Theory]

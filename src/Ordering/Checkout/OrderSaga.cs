@@ -20,6 +20,10 @@ public sealed class SagaOptions
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan SweepEvery { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A refund attempt whose outcome is unrecorded this long is settled from the payment's ledger by the sweeper
+    /// (longer than a refund call may take, so the request that made it has given up).</summary>
+    public TimeSpan RefundStuckAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Fault injection for tests: makes the saga stop dead right after a step, as if the process had been killed.</summary>
@@ -305,10 +309,14 @@ public sealed class SagaOrder
     public string? CardCountry { get; init; }
 }
 
-/// <summary>Finishes or compensates every order a crash or a timeout left in the middle of checkout.</summary>
+/// <summary>
+/// Finishes or compensates every order a crash or a timeout left in the middle of checkout, and settles refunds whose
+/// outcome was never recorded.
+/// </summary>
 public sealed class SagaSweeper : BackgroundService
 {
     readonly OrderSaga saga;
+    readonly OrderActions actions;
     readonly NpgsqlDataSource db;
     readonly IOptions<SagaOptions> options;
     readonly TimeProvider clock;
@@ -317,9 +325,10 @@ public sealed class SagaSweeper : BackgroundService
     /// <summary>What the last sweep found stuck, by status: the backlog the on-call sees (alert OrdersStuckInCheckout).</summary>
     volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.ToDictionary(s => s, _ => 0);
 
-    public SagaSweeper(OrderSaga saga, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters, ILogger<SagaSweeper> logger)
+    public SagaSweeper(OrderSaga saga, OrderActions actions, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters,
+        ILogger<SagaSweeper> logger)
     {
-        (this.saga, this.db, this.options, this.clock, this.logger) = (saga, db, options, clock, logger);
+        (this.saga, this.actions, this.db, this.options, this.clock, this.logger) = (saga, actions, db, options, clock, logger);
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
             () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
             unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status");
@@ -341,7 +350,7 @@ public sealed class SagaSweeper : BackgroundService
         }
     }
 
-    /// <returns>How many stuck orders were advanced.</returns>
+    /// <returns>How many stuck orders were advanced (refunds settled on the way are not counted).</returns>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -363,6 +372,14 @@ public sealed class SagaSweeper : BackgroundService
             {
                 logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
             }
+        }
+        try
+        {
+            await actions.SettleRefundsAsync(clock.GetUtcNow() - options.Value.RefundStuckAfter, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not settle unrecorded refunds; will retry");
         }
         return stuck.Count;
     }

@@ -100,7 +100,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// Full or partial refund of what was captured. Refunds of one order are taken one at a time (the row stays locked
     /// while payments answers: refunds are rare and the call has a timeout), keyed by what was refunded and declined
     /// before and the amount: the same refund sent again after an unknown outcome is the same refund, a declined one is
-    /// tried anew. The order records what the payment's ledger says was refunded.
+    /// tried anew. The order records what the payment's ledger says was refunded. The attempt is written down before
+    /// payments is asked, so a refund whose answer never comes is settled by <see cref="SettleRefundsAsync"/>.
     /// </summary>
     public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, string actor, CancellationToken ct)
     {
@@ -119,24 +120,97 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Unavailable("payment service");
         var declined = payment.Body!.Refunds.Count(r => r.Status == "failed");
         var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{declined}:{value}")).AsSpan(0, 16));
+        await RecordAttemptAsync(order.Id, value, actor, ct);
         var result = await payments.RefundAsync(payment.Body.Id, value, key, ct);
+        if (result.Unknown) // the attempt stays written down: sent again, or settled by the sweeper from the ledger
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
+                "The payment service did not answer, so it is not known yet whether the refund was made. It is recorded when that is known; sending the same refund again will not refund twice.");
         if (!result.Ok)
-            return result.Unknown ? Unavailable("payment service") : Problem.Conflict("The payment service refused the refund.");
-        // What the ledger shows refunded beyond what the order has recorded is what this refund did.
+        {
+            await ForgetAttemptsAsync(connection, transaction, order.Id, ct);
+            await transaction.CommitAsync(ct);
+            return Problem.Conflict("The payment service refused the refund.");
+        }
+        // What the ledger shows refunded beyond what the order has recorded is what this refund did. While the ledger
+        // still holds an unknown outcome, the attempts stay written down for the sweeper.
         var total = result.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
-        if (total <= refunded)
-            return result.Body.Refunds.Any(r => r.Status == "unknown")
-                ? Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
-                    "The card network has not answered yet. Send the same refund again in a few minutes to record its outcome; it will not be refunded twice.")
-                : Problem.Conflict("The card network declined the refund; nothing was refunded. Try again, or refund the customer another way.");
+        var unsettled = result.Body.Refunds.Any(r => r.Status == "unknown");
+        if (!unsettled)
+            await ForgetAttemptsAsync(connection, transaction, order.Id, ct);
+        if (total > refunded)
+            await RecordRefundAsync(connection, transaction, order, status, refunded, total, actor, ct);
+        else if (unsettled)
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
+                "The card network has not answered yet. The refund is recorded when it does; sending the same refund again will not refund twice.");
+        await transaction.CommitAsync(ct);
+        return total > refunded ? null : Problem.Conflict("The card network declined the refund; nothing was refunded. Try again, or refund the customer another way.");
+    }
+
+    /// <summary>
+    /// Settles refunds whose outcome was never recorded (the answer timed out, or the process stopped while payments
+    /// was asked) once they are older than <paramref name="before"/>: the payment's ledger says what was really
+    /// refunded, and the order records it (with its timeline entry and e-mail) or, if nothing was, just forgets the
+    /// attempt. An order whose refund is being made right now (its row locked) waits for the next sweep, and so do the
+    /// attempts of one whose ledger still holds an unknown outcome (payments is asking the card network).
+    /// </summary>
+    /// <returns>How many orders' attempts were settled.</returns>
+    public async Task<int> SettleRefundsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        List<(Guid OrderId, string Actor)> pending;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            pending = [.. await connection.QueryAsync<(Guid, string)>(new CommandDefinition("""
+                select distinct on (order_id) order_id, actor from refund_attempts where created_at < @before order by order_id, created_at desc limit 100
+                """, new { before }, cancellationToken: ct))];
+        var settled = 0;
+        foreach (var (orderId, actor) in pending)
+        {
+            if (await saga.LoadAsync(orderId, ct) is not { } order)
+                continue;
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var locked = await connection.QuerySingleOrDefaultAsync<(string Status, long Refunded)?>(new CommandDefinition(
+                "select status, refunded from orders where id = @id for no key update skip locked", new { id = orderId }, transaction, cancellationToken: ct));
+            if (locked is not { } row)
+                continue; // a refund of this order is being made right now; it records its own outcome
+            var payment = await payments.FindByOrderAsync(orderId, ct);
+            if (!payment.Ok)
+                continue;
+            var total = payment.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+            var unsettled = payment.Body.Refunds.Any(r => r.Status == "unknown");
+            if (!unsettled)
+                await ForgetAttemptsAsync(connection, transaction, orderId, ct);
+            if (total > row.Refunded && row.Status is OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.PartiallyRefunded)
+                await RecordRefundAsync(connection, transaction, order, row.Status, row.Refunded, total, actor, ct);
+            await transaction.CommitAsync(ct);
+            if (!unsettled)
+                settled++;
+        }
+        return settled;
+    }
+
+    /// <summary>Written in a statement of its own, so it is kept even when the refund's own transaction is not.</summary>
+    async Task RecordAttemptAsync(Guid orderId, long amount, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into refund_attempts (id, order_id, amount, actor, created_at) values (@id, @orderId, @amount, @actor, @now)",
+            new { id = Guid.CreateVersion7(now), orderId, amount, actor, now }, cancellationToken: ct));
+    }
+
+    static Task ForgetAttemptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("delete from refund_attempts where order_id = @orderId", new { orderId }, transaction, cancellationToken: ct));
+
+    /// <summary>Moves the order to what the ledger's refunded <paramref name="total"/> makes it, with the timeline entry and the e-mail.</summary>
+    async Task RecordRefundAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status, long refunded, long total,
+        string actor, CancellationToken ct)
+    {
         var target = total >= order.Total ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
         var formatted = Currencies.Format(total - refunded, order.Currency);
         var now = clock.GetUtcNow();
         await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, target, target, formatted, actor, now, ct,
             new OrderSaga.Changes("refunded = @total", new { total }),
             OutboxEmail.Create(order.Email, $"Refund for your Bazaar order {order.Number}", $"We have refunded {formatted} to your card.", now));
-        await transaction.CommitAsync(ct);
-        return null;
     }
 
     public async Task NoteAsync(Guid orderId, string text, string actor, CancellationToken ct)

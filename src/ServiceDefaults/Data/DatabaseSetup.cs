@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ public static class DatabaseSetup
     public static void ApplyServiceDefaults(NpgsqlConnectionStringBuilder settings, string connectionString)
     {
         // Npgsql's builder reports every keyword it knows as present; only the string itself tells what was given.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (!given.Contains("MaxAutoPrepare"))
             settings.MaxAutoPrepare = 128;
