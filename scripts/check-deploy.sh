@@ -134,6 +134,9 @@ check "actionlint (.github/workflows)" actionlint
 for dockerfile in deploy/docker/*.Dockerfile; do
   check "dockerfile-utils lint ($dockerfile)" no_output tools/validate/node_modules/.bin/dockerfile-utils lint "$dockerfile"
 done
+# No Docker engine here: the service Dockerfile's own restore and publish commands run for one service, and the
+# published assemblies must carry precompiled (ReadyToRun) code.
+check "the service image publishes precompiled code (ReadyToRun)" node deploy/checks/readytorun.mjs
 
 # Prometheus and Grafana.
 check "promtool check rules (monitoring/rules)" promtool check rules monitoring/rules/*.yml
