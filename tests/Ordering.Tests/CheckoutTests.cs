@@ -465,10 +465,35 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(1);
         await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
 
-        // A second sweep finds nothing left to settle and changes nothing.
+        (await admin.GetFromJsonAsync<List<OrderEventDto>>($"/api/v1/admin/orders/{order.Id}/notes", JsonSerializerOptions.Web))!
+            .ShouldHaveSingleItem().Detail.ShouldContain("the missing refund is now recorded");
+
+        // The admin, still looking at the order as it was before, sends the same refund again: refused, not made twice.
+        var stale = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 }))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        stale.GetProperty("detail").GetString()!.ShouldContain("Reload the order");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000);
+    }
+
+    [Fact]
+    public async Task A_refused_refund_does_not_lose_an_earlier_refund_whose_answer_was_lost()
+    {
+        var (order, _, admin) = await ConfirmedOrderAsync("REFUND-7", 5000);
+        await ShipAsync(admin, order);
+        platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.LosePaymentsAnswers = null;
+
+        // The order still shows nothing refunded, so "everything left" asks for more than payments has left to refund.
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1); // the lost one is still known
+
         platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
-        await sweeper.SweepAsync(default);
-        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(1);
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        var settled = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
+        (settled!.Status, settled.Refunded).ShouldBe(("partially_refunded", 1000L));
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0);
     }
 
     [Fact]
@@ -489,7 +514,9 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var unchanged = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (unchanged!.Status, unchanged.Refunded).ShouldBe(("shipped", 0L));
         unchanged.Timeline.ShouldNotContain(e => e.Type.Contains("refund"));
-        var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeOkAsync<OrderDto>();
+        (await admin.GetFromJsonAsync<List<OrderEventDto>>($"/api/v1/admin/orders/{order.Id}/notes", JsonSerializerOptions.Web))!
+            .ShouldHaveSingleItem().Detail.ShouldContain("nothing more was refunded");
+        var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeOkAsync<OrderDto>();
         (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
     }
 

@@ -12,7 +12,7 @@ using Npgsql;
 namespace Bazaar.Ordering.Orders;
 
 /// <summary>What people do to orders after checkout: cancel, approve or reject a held order, ship, deliver, refund.</summary>
-public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, TimeProvider clock)
+public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, TimeProvider clock, ILogger<OrderActions> logger)
 {
     public static ProblemHttpResult Unavailable(string what) =>
         Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", $"The {what} did not answer; nothing was changed. Try again in a moment.");
@@ -100,17 +100,22 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// Full or partial refund of what was captured. Refunds of one order are taken one at a time (the row stays locked
     /// while payments answers: refunds are rare and the call has a timeout), keyed by what was refunded and declined
     /// before and the amount: the same refund sent again after an unknown outcome is the same refund, a declined one is
-    /// tried anew. The order records what the payment's ledger says was refunded. The attempt is written down before
-    /// payments is asked, so a refund whose answer never comes is settled by <see cref="SettleRefundsAsync"/>.
+    /// tried anew. With <paramref name="expectedRefunded"/> (what the caller saw refunded; the back office sends it) a
+    /// refund of an order whose refunds changed meanwhile is refused, so a refund sent again after the sweeper has
+    /// recorded the first one is not made twice. The order records what the payment's ledger says was refunded. The
+    /// attempt is written down before payments is asked, so a refund whose answer never comes is settled by
+    /// <see cref="SettleRefundsAsync"/>.
     /// </summary>
-    public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, string actor, CancellationToken ct)
+    public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, long? expectedRefunded, string actor, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (status, refunded) = await connection.QuerySingleAsync<(string, long)>(new CommandDefinition(
             "select status, refunded from orders where id = @id for no key update", new { id = order.Id }, transaction, cancellationToken: ct));
-        if (status is not (OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.PartiallyRefunded))
+        if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
+        if (expectedRefunded is { } expected && expected != refunded)
+            return Problem.Conflict($"The order's refunds changed since it was loaded: {Currencies.Format(refunded, order.Currency)} is refunded now. Reload the order and check before refunding again.");
         var remaining = order.Total - refunded;
         var value = amount ?? remaining;
         if (value <= 0 || value > remaining)
@@ -120,106 +125,141 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Unavailable("payment service");
         var declined = payment.Body!.Refunds.Count(r => r.Status == "failed");
         var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{declined}:{value}")).AsSpan(0, 16));
-        await RecordAttemptAsync(order.Id, value, actor, ct);
+        var attempt = await RecordAttemptAsync(order.Id, value, actor, ct);
         var result = await payments.RefundAsync(payment.Body.Id, value, key, ct);
         if (result.Unknown) // the attempt stays written down: sent again, or settled by the sweeper from the ledger
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
-                "The payment service did not answer, so it is not known yet whether the refund was made. It is recorded when that is known; sending the same refund again will not refund twice.");
+            return NotSettledYet("The payment service did not answer, so it is not known yet whether the refund was made.");
         if (!result.Ok)
         {
-            await ForgetAttemptsAsync(connection, transaction, order.Id, ct);
+            await ForgetAttemptsAsync(connection, transaction, order.Id, [attempt], ct); // refused: nothing happened
             await transaction.CommitAsync(ct);
-            return Problem.Conflict("The payment service refused the refund.");
+            return Problem.Conflict("The payment service refused the refund: " + (result.Problem?.TryGetProperty("detail", out var detail) == true ? detail.GetString() : "no reason given"));
         }
-        // What the ledger shows refunded beyond what the order has recorded is what this refund did. While the ledger
-        // still holds an unknown outcome, the attempts stay written down for the sweeper.
-        var total = result.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
-        var unsettled = result.Body.Refunds.Any(r => r.Status == "unknown");
+        // What the ledger shows refunded beyond what the order has recorded is what this refund did (and any earlier
+        // one whose answer was lost). While this refund's outcome is still unknown there, its attempt stays.
+        var (recorded, unsettled) = await RecordFromLedgerAsync(connection, transaction, order, status, refunded, result.Body!, actor, ct);
         if (!unsettled)
-            await ForgetAttemptsAsync(connection, transaction, order.Id, ct);
-        if (total > refunded)
-            await RecordRefundAsync(connection, transaction, order, status, refunded, total, actor, ct);
-        else if (unsettled)
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
-                "The card network has not answered yet. The refund is recorded when it does; sending the same refund again will not refund twice.");
+            await ForgetAttemptsAsync(connection, transaction, order.Id, [attempt], ct);
+        else if (!recorded)
+            return NotSettledYet("The card network has not answered yet.");
         await transaction.CommitAsync(ct);
-        return total > refunded ? null : Problem.Conflict("The card network declined the refund; nothing was refunded. Try again, or refund the customer another way.");
+        return recorded ? null : Problem.Conflict("The card network declined the refund; nothing was refunded. Try again, or refund the customer another way.");
     }
 
+    static ProblemHttpResult NotSettledYet(string why) => Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
+        why + " The order records it within a few minutes, when it is known; sending the same refund again before then does not refund twice.");
+
     /// <summary>
-    /// Settles refunds whose outcome was never recorded (the answer timed out, or the process stopped while payments
-    /// was asked) once they are older than <paramref name="before"/>: the payment's ledger says what was really
-    /// refunded, and the order records it (with its timeline entry and e-mail) or, if nothing was, just forgets the
-    /// attempt. An order whose refund is being made right now (its row locked) waits for the next sweep, and so do the
-    /// attempts of one whose ledger still holds an unknown outcome (payments is asking the card network).
+    /// Settles refund attempts whose outcome was never recorded (the answer was lost, the process stopped while payments
+    /// was asked, or the card network has not answered) once they are older than <paramref name="before"/>, oldest first:
+    /// the payment's ledger says what was really refunded, and the order records it (with its timeline entry and
+    /// e-mail), and an internal note says what was settled. An order whose refund is being made right now
+    /// (its row locked) waits for the next sweep, and so do the attempts of one whose ledger still holds an unknown
+    /// outcome. Attempts newer than <paramref name="before"/> are left to the requests that made them.
     /// </summary>
     /// <returns>How many orders' attempts were settled.</returns>
     public async Task<int> SettleRefundsAsync(DateTimeOffset before, CancellationToken ct)
     {
-        List<(Guid OrderId, string Actor)> pending;
+        List<Guid> orders;
         await using (var connection = await db.OpenConnectionAsync(ct))
-            pending = [.. await connection.QueryAsync<(Guid, string)>(new CommandDefinition("""
-                select distinct on (order_id) order_id, actor from refund_attempts where created_at < @before order by order_id, created_at desc limit 100
+            orders = [.. await connection.QueryAsync<Guid>(new CommandDefinition("""
+                select order_id from refund_attempts where created_at < @before group by order_id order by min(created_at) limit 100
                 """, new { before }, cancellationToken: ct))];
         var settled = 0;
-        foreach (var (orderId, actor) in pending)
+        foreach (var orderId in orders)
         {
-            if (await saga.LoadAsync(orderId, ct) is not { } order)
-                continue;
-            await using var connection = await db.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var locked = await connection.QuerySingleOrDefaultAsync<(string Status, long Refunded)?>(new CommandDefinition(
-                "select status, refunded from orders where id = @id for no key update skip locked", new { id = orderId }, transaction, cancellationToken: ct));
-            if (locked is not { } row)
-                continue; // a refund of this order is being made right now; it records its own outcome
-            var payment = await payments.FindByOrderAsync(orderId, ct);
-            if (!payment.Ok)
-                continue;
-            var total = payment.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
-            var unsettled = payment.Body.Refunds.Any(r => r.Status == "unknown");
-            if (!unsettled)
-                await ForgetAttemptsAsync(connection, transaction, orderId, ct);
-            if (total > row.Refunded && row.Status is OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.PartiallyRefunded)
-                await RecordRefundAsync(connection, transaction, order, row.Status, row.Refunded, total, actor, ct);
-            await transaction.CommitAsync(ct);
-            if (!unsettled)
-                settled++;
+            try
+            {
+                if (await SettleRefundAttemptsAsync(orderId, before, ct))
+                    settled++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not settle the refund attempts of order {OrderId}; will retry", orderId);
+            }
         }
         return settled;
     }
 
-    /// <summary>Written in a statement of its own, so it is kept even when the refund's own transaction is not.</summary>
-    async Task RecordAttemptAsync(Guid orderId, long amount, string actor, CancellationToken ct)
+    async Task<bool> SettleRefundAttemptsAsync(Guid orderId, DateTimeOffset before, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        if (await saga.LoadAsync(orderId, ct) is not { } order)
+            return false;
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into refund_attempts (id, order_id, amount, actor, created_at) values (@id, @orderId, @amount, @actor, @now)",
-            new { id = Guid.CreateVersion7(now), orderId, amount, actor, now }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var locked = await connection.QuerySingleOrDefaultAsync<(string Status, long Refunded)?>(new CommandDefinition(
+            "select status, refunded from orders where id = @id for no key update skip locked", new { id = orderId }, transaction, cancellationToken: ct));
+        if (locked is not { } row)
+            return false; // a refund of this order is being made right now; the next sweep comes back
+        var attempts = (await connection.QueryAsync<(Guid Id, long Amount, string Actor)>(new CommandDefinition(
+            "select id, amount, actor from refund_attempts where order_id = @orderId and created_at < @before order by created_at",
+            new { orderId, before }, transaction, cancellationToken: ct))).ToList();
+        var payment = await payments.FindByOrderAsync(orderId, ct);
+        if (attempts.Count == 0 || !payment.Ok)
+            return false;
+        var (recorded, unsettled) = await RecordFromLedgerAsync(connection, transaction, order, row.Status, row.Refunded, payment.Body!, attempts[^1].Actor, ct);
+        if (!unsettled)
+        {
+            await ForgetAttemptsAsync(connection, transaction, orderId, [.. attempts.Select(a => a.Id)], ct);
+            var total = payment.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+            await NoteAsync(connection, transaction, orderId,
+                $"Settled from the payment's ledger: refund attempts whose answer was lost ({string.Join(", ", attempts.Select(a => Currencies.Format(a.Amount, order.Currency)))}); "
+                + (recorded ? "the missing refund is now recorded. " : "nothing more was refunded (declined, or never received). ")
+                + $"{Currencies.Format(total, order.Currency)} is refunded in all.", "system", ct);
+        }
+        await transaction.CommitAsync(ct);
+        return !unsettled;
     }
 
-    static Task ForgetAttemptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("delete from refund_attempts where order_id = @orderId", new { orderId }, transaction, cancellationToken: ct));
-
-    /// <summary>Moves the order to what the ledger's refunded <paramref name="total"/> makes it, with the timeline entry and the e-mail.</summary>
-    async Task RecordRefundAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status, long refunded, long total,
-        string actor, CancellationToken ct)
+    /// <summary>
+    /// Records what the payment's ledger shows refunded beyond <paramref name="refunded"/>: moves the order, with the
+    /// timeline entry and the e-mail, in the caller's transaction.
+    /// </summary>
+    /// <returns>Whether something was recorded, and whether a refund's outcome is still unknown in the ledger.</returns>
+    async Task<(bool Recorded, bool Unsettled)> RecordFromLedgerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status,
+        long refunded, PaymentInfo payment, string actor, CancellationToken ct)
     {
+        var total = payment.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+        var unsettled = payment.Refunds.Any(r => r.Status == "unknown");
+        if (total <= refunded || !OrderStatus.Refundable.Contains(status))
+            return (false, unsettled);
         var target = total >= order.Total ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
         var formatted = Currencies.Format(total - refunded, order.Currency);
         var now = clock.GetUtcNow();
         await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, target, target, formatted, actor, now, ct,
             new OrderSaga.Changes("refunded = @total", new { total }),
             OutboxEmail.Create(order.Email, $"Refund for your Bazaar order {order.Number}", $"We have refunded {formatted} to your card.", now));
+        return (true, unsettled);
     }
+
+    /// <summary>Written in a statement of its own, so it is kept even when the refund's own transaction is not.</summary>
+    async Task<Guid> RecordAttemptAsync(Guid orderId, long amount, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into refund_attempts (id, order_id, amount, actor, created_at) values (@id, @orderId, @amount, @actor, @now)",
+            new { id, orderId, amount, actor, now }, cancellationToken: ct));
+        return id;
+    }
+
+    static Task ForgetAttemptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, Guid[] ids, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("delete from refund_attempts where order_id = @orderId and id = any(@ids)",
+            new { orderId, ids }, transaction, cancellationToken: ct));
 
     public async Task NoteAsync(Guid orderId, string text, string actor, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await NoteAsync(connection, null, orderId, text, actor, ct);
+    }
+
+    Task NoteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orderId, string text, string actor, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        await connection.ExecuteAsync(new CommandDefinition(
+        return connection.ExecuteAsync(new CommandDefinition(
             "insert into order_events (id, order_id, type, detail, actor, created_at) values (@id, @orderId, 'note', @text, @actor, @now)",
-            new { id = Guid.CreateVersion7(now), orderId, text, actor, now }, cancellationToken: ct));
+            new { id = Guid.CreateVersion7(now), orderId, text, actor, now }, transaction, cancellationToken: ct));
     }
 
     async Task<bool> MoveWithEmailAsync(SagaOrder order, string from, string to, string eventType, string detail, string actor, string subject, string body,

@@ -41,6 +41,9 @@ public sealed record OrderSummaryDto(DateTimeOffset Since, int Orders, IReadOnly
 
 public sealed record ShipRequest([Required, MinLength(1), MaxLength(60)] string Carrier, [Required, MinLength(3), MaxLength(80)] string TrackingNumber);
 
-public sealed record RefundRequest(long? Amount);
+/// <param name="Amount">Minor units; left out, everything still captured.</param>
+/// <param name="ExpectedRefunded">What the caller saw refunded (the order's <c>refunded</c>): when the order's refunds changed since, the
+/// refund is refused rather than made on stale information. Left out, no such check.</param>
+public sealed record RefundRequest(long? Amount, long? ExpectedRefunded = null);
 
 public sealed record NoteRequest([Required, MinLength(1), MaxLength(2000)] string Text);

@@ -26,6 +26,9 @@ public static class OrderStatus
     /// <summary>Saga steps a crashed or timed-out checkout can be left in; the sweeper finishes or compensates them.</summary>
     public static readonly IReadOnlyList<string> InFlight = [Pending, Reserved, Approved, Authorized];
 
+    /// <summary>Shipped orders with something left to refund.</summary>
+    public static readonly IReadOnlyList<string> Refundable = [Shipped, Delivered, PartiallyRefunded];
+
     /// <summary>Orders that became sales: paid and confirmed, whatever happened after (refunds are netted out).</summary>
     public static readonly IReadOnlyList<string> Sales = [Confirmed, Shipped, Delivered, PartiallyRefunded, Refunded];
 

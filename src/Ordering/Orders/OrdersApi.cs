@@ -29,7 +29,7 @@ public static class OrdersApi
         admin.MapPost("/{id:guid}/deliver", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
             Act(id, saga, db, ct, order => actions.DeliverAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/refund", (Guid id, RefundRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
+            Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, request.ExpectedRefunded, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/cancel", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
             Act(id, saga, db, ct, order => actions.CancelAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/notes", async (Guid id, NoteRequest request, ClaimsPrincipal user, OrderingDb db, OrderActions actions, CancellationToken ct) =>

@@ -774,6 +774,8 @@ export interface components {
         RefundRequest: {
             /** Format: int64 */
             amount: null | number;
+            /** Format: int64 */
+            expectedRefunded?: null | number;
         };
         ShippingQuote: {
             method: string;

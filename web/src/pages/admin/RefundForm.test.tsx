@@ -16,14 +16,14 @@ describe('RefundForm', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('refunds everything left with amount null, after confirming', async () => {
+  it('refunds everything left with amount null and the refunded amount it was shown, after confirming', async () => {
     const api = mockApi({ [refund]: () => json({ ...order, status: 'refunded', refunded: 10000 }) });
     const { user } = renderForm();
 
     await user.click(screen.getByRole('button', { name: 'Refund' }));
 
     await vi.waitFor(() => expect(api.callsTo(refund)).toHaveLength(1));
-    expect(api.callsTo(refund)[0]?.body).toEqual({ amount: null });
+    expect(api.callsTo(refund)[0]?.body).toEqual({ amount: null, expectedRefunded: 2000 });
     expect(window.confirm).toHaveBeenCalledWith(expect.stringContaining('80.00'));
   });
 
@@ -36,7 +36,7 @@ describe('RefundForm', () => {
     await user.click(screen.getByRole('button', { name: 'Refund' }));
 
     await vi.waitFor(() => expect(api.callsTo(refund)).toHaveLength(1));
-    expect(api.callsTo(refund)[0]?.body).toEqual({ amount: 1250 });
+    expect(api.callsTo(refund)[0]?.body).toEqual({ amount: 1250, expectedRefunded: 2000 });
   });
 
   it('refuses an amount it cannot read, without asking the service', async () => {

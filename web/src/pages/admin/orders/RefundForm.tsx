@@ -8,7 +8,9 @@ import { useOrderAction } from './orders';
 
 /**
  * A full refund of what is left, or part of it. The limit shown is the order's; the payment service has the last
- * word on what was captured, and its refusal is shown as it words it.
+ * word on what was captured, and its refusal is shown as it words it. The refunded amount on screen goes with the
+ * request: if the order's refunds changed since (a refund whose answer was lost, recorded meanwhile), ordering refuses
+ * rather than refunding on stale figures.
  */
 export function RefundForm({ order }: { order: Order }) {
   const id = useId();
@@ -17,7 +19,7 @@ export function RefundForm({ order }: { order: Order }) {
   const [amountText, setAmountText] = useState('');
   const [amountError, setAmountError] = useState<string>();
   const refund = useOrderAction(order.id, (amount: number | null) =>
-    unwrap(orderingApi.POST('/api/v1/admin/orders/{id}/refund', { params: { path: { id: order.id } }, body: { amount } })),
+    unwrap(orderingApi.POST('/api/v1/admin/orders/{id}/refund', { params: { path: { id: order.id } }, body: { amount, expectedRefunded: order.refunded } })),
   );
 
   const submit = (event: FormEvent) => {
