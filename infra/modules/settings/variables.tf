@@ -338,7 +338,8 @@ variable "backup" {
   type = object({
     retention_days    = number
     cross_region_copy = bool
-    # Lock the vaults (governance mode) so recovery points cannot be deleted before their retention ends.
+    # Lock the vaults (governance mode): recovery points cannot be deleted before their retention ends, except by a
+    # principal granted the governance bypass.
     vault_lock = bool
   })
 
@@ -354,7 +355,7 @@ variable "backup" {
 
   validation {
     condition     = var.environment != "prod" || var.backup.vault_lock
-    error_message = "prod locks its backup vaults (backup.vault_lock), so a recovery point outlives a compromised account."
+    error_message = "prod locks its backup vaults (backup.vault_lock), so recovery points cannot be deleted before their retention ends."
   }
 }
 

@@ -266,7 +266,10 @@ rule('settings-reach-resources', "settings flow into the resources unchanged (no
     if (config.dir === 'modules/settings') continue;
     for (const [file, source] of Object.entries(config.files)) {
       source.split('\n').forEach((line, i) => {
-        if (/environment\s*[!=]=|[!=]=\s*"(dev|staging|prod)"/.test(line.replace(/#.*$/, ''))) {
+        const code = line.replace(/(^|\s)(#|\/\/).*$/, ''); // a comment, not a "#" inside a string
+        const env = '"(dev|staging|prod)"';
+        const compares = new RegExp(`environment\\s*[!=]=|[!=]=\\s*[\\w.]*environment\\b|[!=]=\\s*${env}|${env}\\s*[!=]=|contains\\([^)]*${env}`);
+        if (compares.test(code)) {
           problems.push(`${config.dir}/${file}:${i + 1}: decides by the environment's name; make it a setting (modules/settings) instead`);
         }
       });
