@@ -16,13 +16,21 @@ source scripts/services.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bazaar-coldstart.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
+case $(uname -m) in
+  x86_64) ARCH=x64 ;;
+  aarch64) ARCH=arm64 ;;
+  *) echo "coldstart.sh: no .NET architecture known for $(uname -m)" >&2; exit 1 ;;
+esac
+
 # publish true|false DIR: every service, for this machine's architecture, laid out as ./bazaar expects its artifacts.
+# true publishes as the images do (an architecture given: Directory.Build.props turns ReadyToRun on); false turns it off.
 publish() {
-  local r2r=$1 dir=$2 entry name title
+  local r2r=$1 dir=$2 entry name title off=()
+  [[ $r2r == true ]] || off=(-p:PublishReadyToRun=false)
   for entry in "${SERVICES[@]}"; do
     read -r name _ <<<"$entry"
     title=${name^}
-    dotnet publish "src/$title/Bazaar.$title.csproj" -c Release --arch x64 --self-contained false -p:PublishReadyToRun="$r2r" \
+    dotnet publish "src/$title/Bazaar.$title.csproj" -c Release --arch "$ARCH" --self-contained false "${off[@]}" \
       --artifacts-path "$dir/build" --output "$dir/bin/Bazaar.$title/release" -v q -nologo >"$dir/publish-$name.log" 2>&1 ||
       { tail -20 "$dir/publish-$name.log" >&2; exit 1; }
   done

@@ -3,10 +3,11 @@
 // (outputs redirected to a scratch folder), and reads the published assemblies' headers. amd64 only: the package
 // mirror here has no linux-arm64 packs, so the arm64 image is first published by the images workflow (nuget.org).
 // Usage: node deploy/checks/readytorun.mjs [SERVICE]   (default Cart; exits 1 and says why when the code is not precompiled)
-import { execSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from './lib.mjs';
 
 const DOCKERFILE = 'deploy/docker/service.Dockerfile';
 const service = process.argv[2] ?? 'Cart';
@@ -14,7 +15,7 @@ const service = process.argv[2] ?? 'Cart';
 const EXPECTED = [`Bazaar.${service}.dll`, 'Bazaar.ServiceDefaults.dll', 'Npgsql.dll', 'Microsoft.EntityFrameworkCore.dll'];
 
 /** The Dockerfile's `dotnet <verb> ...` command, continuation lines joined, up to the next `&&` or the line's end. */
-export function dockerfileCommand(text, verb) {
+function dockerfileCommand(text, verb) {
   const joined = text.replace(/\\\r?\n\s*/g, ' ');
   const match = joined.match(new RegExp(`dotnet ${verb} [^\\n]*?(?=\\s*&&|\\n|$)`));
   if (!match) throw new Error(`${DOCKERFILE} has no "dotnet ${verb}" command`);
@@ -22,7 +23,7 @@ export function dockerfileCommand(text, verb) {
 }
 
 /** Whether a PE file carries a ReadyToRun header: the CLI header's ManagedNativeHeader points at the "RTR" signature. */
-export function isReadyToRun(bytes) {
+function isReadyToRun(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const pe = view.getUint32(0x3c, true);
   if (view.getUint32(pe, true) !== 0x00004550) throw new Error('not a PE file');
@@ -48,18 +49,21 @@ export function isReadyToRun(bytes) {
 }
 
 function main() {
-  const text = fs.readFileSync(DOCKERFILE, 'utf8');
+  const text = fs.readFileSync(path.join(repoRoot, DOCKERFILE), 'utf8');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bazaar-r2r-'));
   try {
     const app = path.join(work, 'app');
-    const expand = (command) => command.replaceAll('${SERVICE}', service).replaceAll('${TARGETARCH}', 'amd64')
-      .replace(/--output \S+/, `--output ${app}`) + ` --artifacts-path ${path.join(work, 'artifacts')}`;
     for (const verb of ['restore', 'publish']) {
-      const command = expand(dockerfileCommand(text, verb));
+      // The Dockerfile's words, its build arguments filled in, its output and intermediate folders moved to scratch.
+      const words = dockerfileCommand(text, verb).replaceAll('${SERVICE}', service).replaceAll('${TARGETARCH}', 'amd64')
+        .split(/\s+/).map((word) => word.replace(/^"(.*)"$/, '$1'));
+      const output = words.indexOf('--output');
+      if (output >= 0) words[output + 1] = app;
+      words.push('--artifacts-path', path.join(work, 'artifacts'));
       try {
-        execSync(command, { stdio: 'pipe', encoding: 'utf8' });
+        execFileSync(words[0], words.slice(1), { cwd: repoRoot, stdio: 'pipe', encoding: 'utf8' });
       } catch (error) {
-        throw new Error(`${command}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+        throw new Error(`${words.join(' ')}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
       }
     }
     const missing = EXPECTED.filter((name) => !fs.existsSync(path.join(app, name)));
@@ -72,11 +76,9 @@ function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  try {
-    main();
-  } catch (error) {
-    console.error(error.message);
-    process.exit(1);
-  }
+try {
+  main();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
 }
