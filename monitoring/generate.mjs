@@ -322,6 +322,7 @@ function checkoutDashboard() {
       { title: 'Payment operations per second', unit: 'short', targets: [[rate('bazaar_payments_operations_total', 'kind, status'), '{{kind}} {{status}}']] },
       { title: 'Payment provider errors per second', unit: 'short', targets: [[rate('bazaar_payments_provider_errors_total', 'operation, reason'), '{{operation}} {{reason}}']] },
       { title: 'Orders stuck in checkout (last sweep)', unit: 'short', description: 'Orders the saga sweeper found stuck at its last sweep, by status (alert OrdersStuckInCheckout). Every ordering replica reports the same backlog, hence max.', targets: [['max by (status) (bazaar_ordering_saga_stuck_orders{job="ordering"})', '{{status}}']] },
+      { title: 'Refunds with no recorded outcome (last sweep)', unit: 'short', description: 'Refund attempts older than Ordering:Saga:RefundStuckAfter whose outcome the order has not recorded; each sweep settles them from the payment ledger (alert RefundsUnsettled). Every ordering replica reports the same count, hence max.', targets: [['max(bazaar_ordering_unsettled_refunds{job="ordering"})', 'unsettled']] },
       { title: 'Reservations expired per second', unit: 'short', targets: [[`sum(rate(bazaar_catalog_reservations_expired_total[$__rate_interval]))`, 'expired']] },
       { title: 'Risk assessed without velocity (Redis down)', unit: 'short', targets: [[`sum(rate(bazaar_risk_velocity_unavailable_total[$__rate_interval]))`, 'without velocity']] },
       { title: 'Registrations and sign-ins', unit: 'short', targets: [

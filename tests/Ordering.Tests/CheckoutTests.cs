@@ -456,7 +456,12 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         await sweeper.SweepAsync(default); // too soon: the request that made it might still be waiting for its answer
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
         platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
+        platform.RefusePaymentsCalls = _ => true; // the ledger cannot be read: it stays unsettled, and the on-call can see it
         await sweeper.SweepAsync(default);
+        platform.RefusePaymentsCalls = null;
+        MetricValue(await platform.Ordering.CreateClient().GetStringAsync("/metrics"), "bazaar_ordering_unsettled_refunds").ShouldBe(1);
+        await sweeper.SweepAsync(default);
+        MetricValue(await platform.Ordering.CreateClient().GetStringAsync("/metrics"), "bazaar_ordering_unsettled_refunds").ShouldBe(0);
 
         var settled = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (settled!.Status, settled.Refunded).ShouldBe(("partially_refunded", 1000L));

@@ -325,6 +325,9 @@ public sealed class SagaSweeper : BackgroundService
     /// <summary>What the last sweep found stuck, by status: the backlog the on-call sees (alert OrdersStuckInCheckout).</summary>
     volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.ToDictionary(s => s, _ => 0);
 
+    /// <summary>Refund attempts older than RefundStuckAfter that the last sweep could not settle (alert RefundsUnsettled).</summary>
+    volatile int _unsettledRefunds;
+
     public SagaSweeper(OrderSaga saga, OrderActions actions, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters,
         ILogger<SagaSweeper> logger)
     {
@@ -332,6 +335,8 @@ public sealed class SagaSweeper : BackgroundService
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
             () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
             unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status");
+        meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.unsettled_refunds", () => _unsettledRefunds,
+            unit: "{attempt}", description: "Refund attempts older than Ordering:Saga:RefundStuckAfter whose outcome the last sweep could not record");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -375,7 +380,10 @@ public sealed class SagaSweeper : BackgroundService
         }
         try
         {
-            await actions.SettleRefundsAsync(clock.GetUtcNow() - options.Value.RefundStuckAfter, ct);
+            var refundsBefore = clock.GetUtcNow() - options.Value.RefundStuckAfter;
+            await actions.SettleRefundsAsync(refundsBefore, ct);
+            _unsettledRefunds = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "select count(*)::int from refund_attempts where created_at < @refundsBefore", new { refundsBefore }, cancellationToken: ct));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
