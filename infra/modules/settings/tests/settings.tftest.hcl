@@ -171,17 +171,7 @@ run "prod_without_deletion_protection_is_rejected" {
 run "prod_with_short_point_in_time_recovery_is_rejected" {
   command = plan
   variables {
-    aurora = {
-      engine_version                      = "16.6"
-      serverless                          = false
-      min_capacity_acu                    = 0.5
-      max_capacity_acu                    = 0.5
-      instance_class                      = "db.r7g.large"
-      reader_count                        = 2
-      backup_retention_days               = 7
-      performance_insights_retention_days = 465
-      monitoring_interval_seconds         = 15
-    }
+    aurora = merge(var.aurora, { backup_retention_days = 7 })
   }
   expect_failures = [var.aurora]
 }
@@ -189,17 +179,7 @@ run "prod_with_short_point_in_time_recovery_is_rejected" {
 run "prod_on_serverless_with_one_reader_is_rejected" {
   command = plan
   variables {
-    aurora = {
-      engine_version                      = "16.6"
-      serverless                          = true
-      min_capacity_acu                    = 0.5
-      max_capacity_acu                    = 16
-      instance_class                      = "db.serverless"
-      reader_count                        = 1
-      backup_retention_days               = 35
-      performance_insights_retention_days = 465
-      monitoring_interval_seconds         = 15
-    }
+    aurora = merge(var.aurora, { serverless = true, max_capacity_acu = 16, instance_class = "db.serverless", reader_count = 1 })
   }
   expect_failures = [var.aurora]
 }
@@ -342,17 +322,7 @@ run "in_cluster_redis_is_dev_only" {
 run "prod_with_a_week_of_performance_insights_is_rejected" {
   command = plan
   variables {
-    aurora = {
-      engine_version                      = "16.6"
-      serverless                          = false
-      min_capacity_acu                    = 0.5
-      max_capacity_acu                    = 0.5
-      instance_class                      = "db.r7g.large"
-      reader_count                        = 2
-      backup_retention_days               = 35
-      performance_insights_retention_days = 7
-      monitoring_interval_seconds         = 15
-    }
+    aurora = merge(var.aurora, { performance_insights_retention_days = 7 })
   }
   expect_failures = [var.aurora]
 }
@@ -360,17 +330,7 @@ run "prod_with_a_week_of_performance_insights_is_rejected" {
 run "performance_insights_retention_rds_does_not_accept_is_rejected" {
   command = plan
   variables {
-    aurora = {
-      engine_version                      = "16.6"
-      serverless                          = false
-      min_capacity_acu                    = 0.5
-      max_capacity_acu                    = 0.5
-      instance_class                      = "db.r7g.large"
-      reader_count                        = 2
-      backup_retention_days               = 35
-      performance_insights_retention_days = 500
-      monitoring_interval_seconds         = 15
-    }
+    aurora = merge(var.aurora, { performance_insights_retention_days = 500 })
   }
   expect_failures = [var.aurora]
 }
@@ -378,17 +338,7 @@ run "performance_insights_retention_rds_does_not_accept_is_rejected" {
 run "enhanced_monitoring_cannot_be_turned_off" {
   command = plan
   variables {
-    aurora = {
-      engine_version                      = "16.6"
-      serverless                          = false
-      min_capacity_acu                    = 0.5
-      max_capacity_acu                    = 0.5
-      instance_class                      = "db.r7g.large"
-      reader_count                        = 2
-      backup_retention_days               = 35
-      performance_insights_retention_days = 465
-      monitoring_interval_seconds         = 0
-    }
+    aurora = merge(var.aurora, { monitoring_interval_seconds = 0 })
   }
   expect_failures = [var.aurora]
 }
