@@ -344,6 +344,51 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task A_cancellation_and_a_shipment_at_once_leave_the_order_the_payment_and_the_stock_agreeing()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            var sku = $"RACE-{i}";
+            await platform.ProductAsync(sku, 1000, 5);
+            var (customer, _) = await CustomerWithCartAsync(sku, 2);
+            var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+            var admin = platform.OrderingAs(platform.AdminToken);
+
+            var answers = await Task.WhenAll(
+                customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null),
+                admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000777" }));
+
+            answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+            answers.Count(a => a.StatusCode == HttpStatusCode.Conflict).ShouldBe(1);
+            var status = (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Status;
+            var payment = await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments where order_id = @id", new { id = order.Id });
+            (status, payment, await StockAsync(sku)).ShouldBeOneOf(("shipped", "captured", (3, 0)), ("cancelled", "voided", (5, 0)));
+        }
+    }
+
+    [Fact]
+    public async Task An_order_whose_payment_a_lost_shipment_answer_captured_cannot_be_cancelled()
+    {
+        var (order, userId, admin) = await ConfirmedOrderAsync("CAPTURED-1", 2000);
+        platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/capture", StringComparison.Ordinal);
+        var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000778" }))
+            .ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.LosePaymentsAnswers = null;
+        lost.GetProperty("detail").GetString()!.ShouldContain("not known whether the payment was captured");
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("captured");
+
+        var customer = platform.OrderingAs(platform.CustomerToken(userId));
+        var refused = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        refused.GetProperty("detail").GetString()!.ShouldContain("already been captured");
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("confirmed");
+        (await StockAsync("CAPTURED-1")).ShouldBe((4, 0)); // the stock stays sold
+        (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000778" })).ShouldBeOkAsync<OrderDto>())
+            .Status.ShouldBe("shipped"); // sent again: shipped, captured once
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'capture'")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Ship_deliver_refund_and_a_verified_review()
     {
         var productId = await platform.ProductAsync("LIFE-1", 4000, 5);

@@ -151,6 +151,8 @@ public sealed class OrderSaga(
         if (!payment.Ok || payment.Body!.Status == "declined")
             return await CompensateAsync(order, OrderStatus.Approved, OrderStatus.PaymentFailed, "payment_declined: " + (payment.Body?.DeclineCode ?? "refused"), voidPayment: false, ct);
         var done = await MoveAsync(order, OrderStatus.Authorized, "payment_authorized", "", new Changes("payment_id = @paymentId", new { paymentId = payment.Body.Id }), ct);
+        if (done)
+            order.PaymentId = payment.Body.Id;
         faults.After("authorized");
         return done;
     }
@@ -184,10 +186,19 @@ public sealed class OrderSaga(
     /// <summary>Gives back what the order holds (its reservation; its authorization when asked), then marks it failed.</summary>
     public async Task<bool> CompensateAsync(SagaOrder order, string from, string to, string reason, bool voidPayment, CancellationToken ct)
     {
-        if (voidPayment && await PaymentIdAsync(order.Id, ct) is { } paymentId)
+        if (voidPayment)
         {
-            var voided = await payments.VoidAsync(paymentId, order.Id, ct);
-            if (voided.Unknown)
+            // The order keeps the id of the payment it authorized; without it, payments is asked, and a payment that
+            // may exist but could not be looked up stops the compensation until the sweeper tries again.
+            var paymentId = order.PaymentId;
+            if (paymentId is null)
+            {
+                var found = await payments.FindByOrderAsync(order.Id, ct);
+                if (found.Unknown)
+                    return false;
+                paymentId = found.Ok ? found.Body!.Id : null;
+            }
+            if (paymentId is { } id && (await payments.VoidAsync(id, order.Id, ct)).Unknown)
                 return false;
         }
         var released = await catalog.ReleaseAsync(order.Id, ct);
@@ -261,12 +272,6 @@ public sealed class OrderSaga(
         return moved == 1;
     }
 
-    async Task<Guid?> PaymentIdAsync(Guid orderId, CancellationToken ct)
-    {
-        var found = await payments.FindByOrderAsync(orderId, ct);
-        return found.Ok ? found.Body!.Id : null;
-    }
-
     async Task<IReadOnlyList<ReservationLine>> LinesAsync(Guid orderId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -280,7 +285,7 @@ public sealed class OrderSaga(
         return await connection.QuerySingleOrDefaultAsync<SagaOrder>(new CommandDefinition("""
             select id, number, user_id as userid, email, status, currency, total, payment_token as paymenttoken, billing_country as billingcountry,
                    shipping_address->>'country' as shippingcountry, client_ip as clientip, account_created_at as accountcreatedat,
-                   card_fingerprint as cardfingerprint, card_bin as cardbin, card_country as cardcountry
+                   card_fingerprint as cardfingerprint, card_bin as cardbin, card_country as cardcountry, payment_id as paymentid
             from orders where id = @orderId
             """, new { orderId }, cancellationToken: ct));
     }
@@ -307,6 +312,9 @@ public sealed class SagaOrder
     public string? CardFingerprint { get; init; }
     public string? CardBin { get; init; }
     public string? CardCountry { get; init; }
+
+    /// <summary>The authorized payment, once the order has one.</summary>
+    public Guid? PaymentId { get; set; }
 }
 
 /// <summary>

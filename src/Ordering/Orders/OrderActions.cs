@@ -17,10 +17,18 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     public static ProblemHttpResult Unavailable(string what) =>
         Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", $"The {what} did not answer; nothing was changed. Try again in a moment.");
 
-    /// <summary>Before shipping: void the authorization, give the stock back, and end the order as cancelled.</summary>
+    /// <summary>
+    /// Before shipping: void the authorization, give the stock back, and end the order as cancelled. The order row stays
+    /// locked meanwhile (as for shipping and refunds), so a cancellation and a shipment of one order cannot both act on
+    /// payments and catalog: the second sees what the first left. A payment already captured (a shipment whose answer
+    /// was lost) cannot be voided, and then nothing is cancelled.
+    /// </summary>
     public async Task<ProblemHttpResult?> CancelAsync(SagaOrder order, string actor, CancellationToken ct)
     {
-        switch (order.Status)
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var status = await LockAsync(connection, transaction, order.Id, ct);
+        switch (status)
         {
             case OrderStatus.OnHold:
                 if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
@@ -30,20 +38,38 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 var payment = await payments.FindByOrderAsync(order.Id, ct);
                 if (payment.Unknown)
                     return Unavailable("payment service");
-                if (payment.Ok && (await payments.VoidAsync(payment.Body!.Id, order.Id, ct)).Unknown)
-                    return Unavailable("payment service");
+                if (payment.Ok)
+                {
+                    var voided = await payments.VoidAsync(payment.Body!.Id, order.Id, ct);
+                    if (voided.Unknown)
+                        return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
+                            "The payment service did not answer; the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
+                    if (!voided.Ok)
+                        return Problem.Conflict("The payment has already been captured for shipping, so the order can no longer be cancelled; refund it once it has shipped.");
+                }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
                     return Unavailable("catalog");
                 break;
             default:
-                return Problem.Conflict(order.Status is OrderStatus.Shipped or OrderStatus.Delivered
+                return Problem.Conflict(status is OrderStatus.Shipped or OrderStatus.Delivered
                     ? "This order has shipped and can no longer be cancelled; ask for a refund instead."
-                    : $"An order that is {order.Status.Replace('_', ' ')} cannot be cancelled.");
+                    : $"An order that is {status.Replace('_', ' ')} cannot be cancelled.");
         }
-        return await MoveWithEmailAsync(order, order.Status, OrderStatus.Cancelled, "cancelled", "", actor,
-            $"Your Bazaar order {order.Number} is cancelled", "Your order has been cancelled. Any amount reserved on your card is released.", ct)
-            ? null : Changed();
+        var now = clock.GetUtcNow();
+        var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, OrderStatus.Cancelled, "cancelled", "", actor, now, ct,
+            email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled",
+                "Your order has been cancelled. Any amount reserved on your card is released.", now));
+        await transaction.CommitAsync(ct);
+        return moved ? null : Changed();
     }
+
+    /// <summary>
+    /// Locks the order's row until the caller's transaction ends and returns its status as it is now. Cancel, ship and
+    /// refund call other services while they hold it, so actions on one order run one at a time.
+    /// </summary>
+    static Task<string> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct) =>
+        connection.QuerySingleAsync<string>(new CommandDefinition(
+            "select status from orders where id = @id for no key update", new { id = orderId }, transaction, cancellationToken: ct));
 
     static ProblemHttpResult Changed() => Problem.Conflict("The order changed while this was being done; reload it and try again.");
 
@@ -64,22 +90,32 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return await saga.TransitionAsync(order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", ct, actor) ? null : Changed();
     }
 
-    /// <summary>Shipping captures the payment; the tracking number goes to the customer by e-mail.</summary>
+    /// <summary>
+    /// Shipping captures the payment; the tracking number goes to the customer by e-mail. The order row stays locked
+    /// meanwhile, so a concurrent cancellation or second shipment waits and then finds the order shipped.
+    /// </summary>
     public async Task<ProblemHttpResult?> ShipAsync(SagaOrder order, ShipRequest request, string actor, CancellationToken ct)
     {
-        if (order.Status != OrderStatus.Confirmed)
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await LockAsync(connection, transaction, order.Id, ct) != OrderStatus.Confirmed)
             return Problem.Conflict("Only a confirmed order can be shipped.");
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");
         var captured = await payments.CaptureAsync(payment.Body!.Id, order.Id, ct);
+        if (captured.Unknown)
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
+                "The payment service did not answer, so it is not known whether the payment was captured; the order is still confirmed. Send the shipment again: the payment is not captured twice.");
         if (!captured.Ok)
-            return captured.Unknown ? Unavailable("payment service") : Problem.Conflict("The payment could not be captured: " + captured.Problem?.ToString());
-        // The tracking details are written with the move: a concurrent second shipment of the order changes nothing.
-        return await MoveWithEmailAsync(order, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}", actor,
-            $"Your Bazaar order {order.Number} is on its way", $"Your order has shipped with {request.Carrier}. Tracking number: {request.TrackingNumber}.", ct,
-            new OrderSaga.Changes("carrier = @carrier, tracking_number = @trackingNumber", new { carrier = request.Carrier, trackingNumber = request.TrackingNumber }))
-            ? null : Changed();
+            return Problem.Conflict("The payment could not be captured: " + captured.Problem?.ToString());
+        var now = clock.GetUtcNow();
+        await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}",
+            actor, now, ct, new OrderSaga.Changes("carrier = @carrier, tracking_number = @trackingNumber", new { carrier = request.Carrier, trackingNumber = request.TrackingNumber }),
+            OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is on its way",
+                $"Your order has shipped with {request.Carrier}. Tracking number: {request.TrackingNumber}.", now));
+        await transaction.CommitAsync(ct);
+        return null;
     }
 
     /// <summary>Delivered: the catalog hears about each product, so the customer's reviews show as verified purchases.</summary>
@@ -260,14 +296,6 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return connection.ExecuteAsync(new CommandDefinition(
             "insert into order_events (id, order_id, type, detail, actor, created_at) values (@id, @orderId, 'note', @text, @actor, @now)",
             new { id = Guid.CreateVersion7(now), orderId, text, actor, now }, transaction, cancellationToken: ct));
-    }
-
-    async Task<bool> MoveWithEmailAsync(SagaOrder order, string from, string to, string eventType, string detail, string actor, string subject, string body,
-        CancellationToken ct, OrderSaga.Changes? changes = null)
-    {
-        var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await OrderSaga.TransitionAsync(connection, null, order.Id, from, to, eventType, detail, actor, now, ct, changes, OutboxEmail.Create(order.Email, subject, body, now));
     }
 
 }
