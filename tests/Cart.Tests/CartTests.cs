@@ -68,6 +68,9 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         merged.Lines.Select(l => (l.Sku, l.Quantity)).ShouldBe([("PEN-1", 99), ("PEN-2", 1)]);
         (await platform.CartClient(cartId: cartId).GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldBeEmpty();
 
+        // merging needs a signed-in customer
+        await (await platform.CartClient().PostAsJsonAsync("/api/v1/cart/merge", new { cartId })).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+
         // merging the same guest cart again changes nothing
         (await (await customer.PostAsJsonAsync("/api/v1/cart/merge", new { cartId })).ShouldBeOkAsync<CartDto>())
             .Lines.Select(l => (l.Sku, l.Quantity)).ShouldBe([("PEN-1", 99), ("PEN-2", 1)]);
@@ -116,6 +119,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
     [InlineData("GOOD-1", """{"quantity":100}""", "quantity")]
     [InlineData("GOOD-1", """{"quantity":-3}""", "quantity")]
     [InlineData("bad sku", """{"quantity":1}""", "sku")]
+    [InlineData("-1", """{"quantity":1}""", "sku")]
     public async Task Bad_lines_are_refused_by_field(string sku, string json, string field)
     {
         await platform.ProductAsync("Good", ("GOOD-1", 100, 5));
@@ -133,11 +137,31 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
     }
 
     [Fact]
+    public async Task An_order_takes_its_lines_out_of_the_cart_and_what_was_added_since_stays()
+    {
+        await platform.ProductAsync("Kit", ("KIT-A", 100L, 50), ("KIT-B", 100L, 50), ("KIT-C", 100L, 50));
+        var userId = Guid.NewGuid();
+        var customer = platform.CartClient(platform.Tokens.ForUser(userId, "customer"));
+        foreach (var (sku, quantity) in new[] { ("KIT-A", 3), ("KIT-B", 1), ("KIT-C", 2) })
+            (await customer.PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ordering = platform.CartClient(platform.Tokens.ForService("ordering"));
+
+        // The order had one KIT-A (two were added since), all of KIT-B, and a KIT-D the cart no longer holds.
+        var answer = await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered",
+            new { lines = new[] { new { sku = "KIT-A", quantity = 1 }, new { sku = "KIT-B", quantity = 1 }, new { sku = "KIT-D", quantity = 1 } } });
+
+        answer.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await ordering.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBe([new CartLine("KIT-A", 2), new CartLine("KIT-C", 2)]);
+        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = new[] { new { sku = "KIT-A", quantity = 0 } } })).ShouldNameFieldAsync("lines");
+        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { })).ShouldNameFieldAsync("lines");
+    }
+
+    [Fact]
     public async Task Internal_routes_serve_ordering_only()
     {
         var userId = Guid.NewGuid();
         await (await platform.CartClient(platform.Tokens.ForUser(userId, "customer")).GetAsync($"/internal/carts/{userId}")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await platform.CartClient().DeleteAsync($"/internal/carts/{userId}")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await platform.CartClient().PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = Array.Empty<object>() })).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         var service = platform.CartClient(platform.Tokens.ForService("ordering"));
         (await service.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBeEmpty();
     }

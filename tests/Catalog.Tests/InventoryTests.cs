@@ -204,6 +204,7 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
     [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[]}""", "lines")]
     [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[{"sku":"A-1","quantity":0}]}""", "lines[0].quantity")]
     [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[{"sku":"bad sku","quantity":1}]}""", "lines[0]")]
+    [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[null]}""", "lines[0]")]
     [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[{"sku":"A-1","quantity":1}],"ttlSeconds":999999}""", "ttlSeconds")]
     public async Task Bad_reservations_are_named(string json, string field)
     {

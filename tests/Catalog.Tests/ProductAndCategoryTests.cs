@@ -208,6 +208,7 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
 
     [Theory]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"NEG-1","price":-5}]}""", "variants[0].price")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[null]}""", "variants[0]")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"cmp-1","price":500}]}""", "variants[0].sku")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"CMP-1","price":500,"compareAtPrice":400}]}""", "variants[0].compareAtPrice")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"XXX"}""", "currency")]

@@ -175,15 +175,22 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
             name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
         })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
         var token = await platform.CardTokenAsync();
-        var (first, _) = await CustomerWithCartAsync("REVIEW-1", 1);
+        var (first, firstId) = await CustomerWithCartAsync("REVIEW-1", 1);
         var held = await (await platform.PlaceOrderAsync(first, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
         held.Status.ShouldBe("on_hold");
         (await StockAsync("REVIEW-1")).ShouldBe((5, 1));
+        // While the order waits, the customer starts the next cart.
+        await platform.ProductAsync("REVIEW-2", 1000, 5);
+        var firstCart = platform.CartAs(platform.CustomerToken(firstId));
+        (await firstCart.PutAsJsonAsync("/api/v1/cart/items/REVIEW-2", new { quantity = 2 })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var admin = platform.OrderingAs(platform.AdminToken);
         var approved = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeOkAsync<OrderDto>();
         approved.Status.ShouldBe("confirmed");
         (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
+        var lines = (await firstCart.GetFromJsonAsync<JsonElement>("/api/v1/cart")).GetProperty("lines").EnumerateArray()
+            .Select(l => (l.GetProperty("sku").GetString(), l.GetProperty("quantity").GetInt32())).ToList();
+        lines.ShouldBe([("REVIEW-2", 2)]); // the ordered line left the cart; the new one stayed
 
         var (second, _) = await CustomerWithCartAsync("REVIEW-1", 1);
         var held2 = await (await platform.PlaceOrderAsync(second, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
@@ -588,6 +595,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var customer = platform.OrderingAs(platform.CustomerToken(Guid.NewGuid()));
         await (await customer.PostAsJsonAsync("/api/v1/orders", CheckoutPlatform.Checkout("tok_anything"))).ShouldNameFieldAsync("Idempotency-Key");
         await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout("tok_anything"))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity); // empty cart
+        await (await customer.GetAsync("/api/v1/shipping/quote?country=DE")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity); // nothing to ship
 
         await platform.ProductAsync("NEED-1", 1000, 5);
         var (shopper, _) = await CustomerWithCartAsync("NEED-1", 1);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Problems;
+using Bazaar.ServiceDefaults.Products;
 using Bazaar.ServiceDefaults.RateLimiting;
 
 namespace Bazaar.Cart.Carts;
@@ -18,6 +19,9 @@ public sealed record MergeRequest(Guid CartId);
 
 public sealed record InternalCartDto(Guid UserId, IReadOnlyList<CartLine> Lines);
 
+/// <summary>The lines of an order just confirmed, to take out of the customer's cart.</summary>
+public sealed record OrderedRequest(IReadOnlyList<CartLine>? Lines);
+
 public static class CartApi
 {
     public const string CartIdHeader = "Cart-Id";
@@ -29,13 +33,17 @@ public static class CartApi
         group.MapPut("/items/{sku}", SetQuantity);
         group.MapDelete("/items/{sku}", Remove);
         group.MapDelete("/", Clear);
-        group.MapPost("/merge", Merge).RequireAuthorization(Policies.Customer);
+
+        // Outside the anonymous group: AllowAnonymous on a group would override the customer policy of its routes.
+        routes.MapPost("/api/v1/cart/merge", Merge).WithTags("Cart").RequireAuthorization(Policies.Customer).RequireRateLimiting(RateLimits.Api);
 
         var internalApi = routes.MapGroup("/internal/carts").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
         internalApi.MapGet("/{userId:guid}", (Guid userId, CartStore store, CancellationToken ct) => GetInternal(userId, store, ct));
-        internalApi.MapDelete("/{userId:guid}", async (Guid userId, CartStore store, CancellationToken ct) =>
+        internalApi.MapPost("/{userId:guid}/ordered", async Task<Results<NoContent, ValidationProblem>> (Guid userId, OrderedRequest request, CartStore store, CancellationToken ct) =>
         {
-            await store.ClearAsync(new CartOwner(userId, IsGuest: false), ct);
+            if (request.Lines is not { } lines || lines.Any(l => l is null || !Skus.IsValid(l.Sku) || l.Quantity is < 1 or > CartStore.MaxQuantity))
+                return Problem.Field("lines", $"Send the ordered lines: a SKU and a quantity from 1 to {CartStore.MaxQuantity} each.");
+            await store.RemoveOrderedAsync(new CartOwner(userId, IsGuest: false), lines, ct);
             return TypedResults.NoContent();
         });
     }
@@ -56,7 +64,7 @@ public static class CartApi
     {
         if (request.Quantity is < 1 or > CartStore.MaxQuantity)
             return Problem.Field("quantity", $"Choose a quantity from 1 to {CartStore.MaxQuantity}.");
-        if (!IsSku(sku))
+        if (!Skus.IsValid(sku))
             return Problem.Field("sku", "This is not a SKU.");
         var owner = Owner(http, user, create: true, out var invalid);
         if (invalid is not null)
@@ -159,5 +167,4 @@ public static class CartApi
 
     static Guid? UserId(ClaimsPrincipal user) => Policies.IsPerson(user) ? user.TryGetUserId() : null;
 
-    static bool IsSku(string sku) => sku.Length is > 0 and <= 64 && sku.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '-' or '.');
 }

@@ -45,6 +45,19 @@ public sealed class CartStore(IRedisClient redis)
         return #guest / 2
         """;
 
+    // Takes what was ordered out of the cart: a line goes when no more than the ordered quantity is left, otherwise
+    // the quantity added since stays. ARGV holds SKU and quantity pairs.
+    const string RemoveOrderedScript = """
+        for i = 1, #ARGV, 2 do
+          local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+          if current > 0 then
+            if current <= tonumber(ARGV[i + 1]) then redis.call('HDEL', KEYS[1], ARGV[i])
+            else redis.call('HSET', KEYS[1], ARGV[i], current - tonumber(ARGV[i + 1])) end
+          end
+        end
+        return redis.call('HLEN', KEYS[1])
+        """;
+
     public async Task<IReadOnlyList<CartLine>> GetAsync(CartOwner owner, CancellationToken ct)
     {
         var reply = await redis.ExecuteAsync(["HGETALL", owner.Key], ct);
@@ -65,6 +78,11 @@ public sealed class CartStore(IRedisClient redis)
     public Task RemoveAsync(CartOwner owner, string sku, CancellationToken ct) => redis.ExecuteAsync(["HDEL", owner.Key, sku], ct);
 
     public Task ClearAsync(CartOwner owner, CancellationToken ct) => redis.ExecuteAsync(["DEL", owner.Key], ct);
+
+    /// <summary>After an order: its lines leave the cart, and whatever the shopper added since stays.</summary>
+    public Task RemoveOrderedAsync(CartOwner owner, IReadOnlyList<CartLine> ordered, CancellationToken ct) =>
+        ordered.Count == 0 ? Task.CompletedTask
+            : redis.EvalAsync(RemoveOrderedScript, [owner.Key], [.. ordered.SelectMany(l => new[] { l.Sku, l.Quantity.ToString(CultureInfo.InvariantCulture) })], ct);
 
     public async Task<int> MergeAsync(CartOwner guest, CartOwner user, CancellationToken ct) =>
         (int)(await redis.EvalAsync(MergeScript, [guest.Key, user.Key],

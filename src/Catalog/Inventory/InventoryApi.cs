@@ -4,6 +4,7 @@ using Bazaar.Catalog.Caching;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Problems;
+using Bazaar.ServiceDefaults.Products;
 using Dapper;
 using Npgsql;
 
@@ -158,7 +159,7 @@ public static class InventoryApi
         if (request.OrderId == Guid.Empty)
             return Problem.Field("orderId", "Give the order's id.");
         for (var i = 0; i < request.Lines.Count; i++)
-            if (!Products.Skus.IsValid(request.Lines[i].Sku) || request.Lines[i].Quantity < 1)
+            if (request.Lines[i] is not { } line || !Skus.IsValid(line.Sku) || line.Quantity < 1)
                 return Problem.Field($"lines[{i}]", "Each line needs a valid SKU and a quantity of at least 1.");
         var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Reservations.DefaultTtl;
         if (ttl < TimeSpan.FromSeconds(1) || ttl > Reservations.MaxTtl)
@@ -207,7 +208,7 @@ public static class InventoryApi
     static async Task<Results<Ok<PricingResponse>, ValidationProblem>> Price(PricingRequest request, NpgsqlDataSource db, CancellationToken ct)
     {
         var skus = request.Skus.Distinct(StringComparer.Ordinal).ToArray();
-        if (skus.Any(s => !Products.Skus.IsValid(s)))
+        if (skus.Any(s => !Skus.IsValid(s)))
             return Problem.Field("skus", "Every SKU must be 1–64 upper-case letters, digits, dashes or dots.");
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<PricedRow>(new CommandDefinition("""

@@ -7,6 +7,7 @@ using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
+using Bazaar.ServiceDefaults.Products;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -79,8 +80,12 @@ public static class ProductsApi
         if (status == ProductStatus.Active && variants.Count == 0)
             return Problem.Field("variants", "An active product needs at least one variant.");
         for (var i = 0; i < variants.Count; i++)
+        {
+            if (variants[i] is null)
+                return Problem.Field($"variants[{i}]", "Each variant needs a SKU and a price; this one is empty.");
             if (ValidateVariant(variants[i].Sku, variants[i].Options, variants[i].Price, variants[i].CompareAtPrice, $"variants[{i}].") is { } bad)
                 return bad;
+        }
         if (variants.GroupBy(v => v.Sku).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             return Problem.Field("variants", $"SKU {repeated.Key} appears twice.");
 
@@ -309,12 +314,4 @@ public static class ProductsApi
             });
         }
     }
-}
-
-public static partial class Skus
-{
-    public static bool IsValid(string? sku) => sku is { Length: > 0 and <= 64 } && Shape().IsMatch(sku);
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z0-9][A-Z0-9.-]*$")]
-    private static partial System.Text.RegularExpressions.Regex Shape();
 }

@@ -189,6 +189,8 @@ public static class CheckoutApi
         var lines = await cart.GetAsync(userId, ct);
         if (!lines.Ok)
             return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cart could not be read; try again.");
+        if (lines.Body!.Lines.Count == 0)
+            return Problem.Status(StatusCodes.Status422UnprocessableEntity, "The cart is empty", "Add something to the cart to see what shipping costs.");
         var priced = await catalog.PriceAsync(lines.Body!.Lines.Select(l => l.Sku), ct);
         if (!priced.Ok)
             return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "Prices could not be read; try again.");

@@ -178,7 +178,9 @@ public sealed class OrderSaga(
         order.Status = OrderStatus.Confirmed;
         _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "confirmed"));
         _revenue.Add(order.Total, new KeyValuePair<string, object?>("currency", order.Currency));
-        await cart.ClearAsync(order.UserId, ct); // best effort: a cart left behind is harmless
+        // Best effort: what was ordered leaves the cart, and what the shopper added since (an order approved days
+        // after a risk review, say) stays. A line left behind is harmless.
+        await cart.RemoveOrderedAsync(order.UserId, order.Lines ?? await LinesAsync(order.Id, ct), ct);
         faults.After("confirmed");
         return true;
     }

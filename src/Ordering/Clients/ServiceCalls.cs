@@ -63,9 +63,13 @@ public sealed class CartClient(HttpClient http)
 {
     public Task<CallResult<InternalCart>> GetAsync(Guid userId, CancellationToken ct) => Calls.GetAsync<InternalCart>(http, $"internal/carts/{userId}", ct);
 
-    public async Task ClearAsync(Guid userId, CancellationToken ct)
+    /// <summary>
+    /// Takes an order's lines out of the customer's cart (what was added since stays). Best effort and sent once: taking
+    /// the quantities out again would take what the shopper added since.
+    /// </summary>
+    public async Task RemoveOrderedAsync(Guid userId, IEnumerable<ReservationLine> lines, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"internal/carts/{userId}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"internal/carts/{userId}/ordered") { Content = JsonContent.Create(new { lines }) };
         await Calls.SendAsync<object>(http, request, ct);
     }
 }
