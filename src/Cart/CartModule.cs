@@ -1,4 +1,5 @@
 using Bazaar.Cart.Carts;
+using Bazaar.ServiceDefaults.Health;
 using Bazaar.ServiceDefaults.Http;
 
 namespace Bazaar.Cart;
@@ -10,6 +11,7 @@ public static class CartModule
         // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
         builder.Services.AddValidation();
         builder.Services.AddSingleton<CartStore>();
+        builder.Services.RequireRedisForReadiness(); // carts live in Redis only
         builder.Services.AddServiceClient<CatalogClient>("catalog");
         return builder;
     }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Health;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Bazaar.Testing;
@@ -197,13 +199,36 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
     }
 
     [Fact]
-    public async Task Liveness_ignores_dependencies_but_readiness_reports_redis_down()
+    public async Task Liveness_ignores_dependencies_and_readiness_reports_redis_down_as_degraded_but_ready()
     {
         (await _client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var ready = await _client.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK); // the service works without Redis: its pods stay in service
+        var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("status").GetString().ShouldBe("Degraded");
+        body.GetProperty("checks").GetProperty("redis").GetProperty("description").GetString()!.ShouldContain("Redis is not answering");
+        (await _client.GetAsync("/health/startup")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_service_that_requires_redis_is_not_ready_without_it()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["ConnectionStrings:Redis"] = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=300,syncTimeout=300"; // nothing listens
+        builder.Configuration["Auth:Issuer"] = "http://bazaar.test";
+        builder.AddServiceDefaults();
+        builder.Services.RequireRedisForReadiness();
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+        var ready = await client.GetAsync("/health/ready");
+
         ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await ready.Content.ReadAsStringAsync()).ShouldContain("Redis is not answering");
-        (await _client.GetAsync("/health/startup")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await app.StopAsync();
     }
 
     [Fact]

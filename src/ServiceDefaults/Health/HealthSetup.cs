@@ -12,16 +12,24 @@ namespace Bazaar.ServiceDefaults.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers (no dependencies, so a database outage never restarts pods).
-/// <c>/health/ready</c>: PostgreSQL and Redis answer within their timeouts.
+/// <c>/health/ready</c>: PostgreSQL answers within its timeout. Redis is reported too, but for most services only as
+/// Degraded (still ready): they work without it (rate limits and caches fail open, risk skips velocity), and taking
+/// every pod out of service during a Redis failover would turn a slower platform into an outage. A service that cannot
+/// serve without Redis (cart) calls <see cref="RequireRedisForReadiness"/>.
 /// <c>/health/startup</c>: the database schema is at the version this build expects.
 /// </summary>
 public static class HealthSetup
 {
     const string Ready = "ready";
     const string Startup = "startup";
+    const string RedisCheck = "redis";
 
     public static void AddBazaarHealthChecks(this IServiceCollection services) =>
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [Ready], timeout: TimeSpan.FromSeconds(3));
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisCheck, failureStatus: HealthStatus.Degraded, tags: [Ready], timeout: TimeSpan.FromSeconds(3));
+
+    /// <summary>For a service whose data lives in Redis: without Redis it is not ready (its pods leave the load balancer).</summary>
+    public static IServiceCollection RequireRedisForReadiness(this IServiceCollection services) =>
+        services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Single(r => r.Name == RedisCheck).FailureStatus = HealthStatus.Unhealthy);
 
     public static void AddBazaarDatabaseHealthChecks(this IServiceCollection services) =>
         services.AddHealthChecks()
@@ -72,11 +80,11 @@ sealed class RedisHealthCheck(IRedisClient redis) : IHealthCheck
     {
         try
         {
-            return await redis.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Redis answered PING oddly.");
+            return await redis.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : new HealthCheckResult(context.Registration.FailureStatus, "Redis answered PING oddly.");
         }
         catch (Exception e) when (e is RedisUnavailableException or RedisServerException or OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("Redis is not answering: " + e.Message);
+            return new HealthCheckResult(context.Registration.FailureStatus, "Redis is not answering: " + e.Message);
         }
     }
 }
