@@ -17,11 +17,15 @@ public readonly record struct RateLimitDecision(bool Allowed, TimeSpan RetryAfte
 
 /// <summary>
 /// Fixed-window counter: one atomic script increments the key and sets its expiry on first use.
-/// When Redis is down the limiter lets requests through and says so in the log: availability over strictness,
-/// the per-replica limits and account lockout still apply.
+/// When Redis is down or answers with an error (READONLY during a failover, LOADING after a restart), the limiter lets
+/// requests through and says so in the log: availability over strictness, the per-replica limits and account lockout
+/// still apply. After a failure it leaves Redis alone for a few seconds, so a hung Redis costs one timeout, not one
+/// per sign-in.
 /// </summary>
-public sealed class RedisRateLimiter(IRedisClient redis, ILogger<RedisRateLimiter> logger) : IDistributedRateLimiter
+public sealed class RedisRateLimiter(IRedisClient redis, TimeProvider clock, ILogger<RedisRateLimiter> logger) : IDistributedRateLimiter
 {
+    static readonly TimeSpan SkipRedisFor = TimeSpan.FromSeconds(5);
+
     const string Script = """
         local n = redis.call('INCR', KEYS[1])
         if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -30,8 +34,12 @@ public sealed class RedisRateLimiter(IRedisClient redis, ILogger<RedisRateLimite
         return {n, ttl}
         """;
 
+    long _skipUntilTicks;
+
     public async Task<RateLimitDecision> AcquireAsync(string key, int limit, TimeSpan window, CancellationToken ct)
     {
+        if (clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _skipUntilTicks))
+            return RateLimitDecision.Allow;
         try
         {
             var reply = await redis.EvalAsync(Script, ["ratelimit:" + key], [((long)window.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)], ct);
@@ -39,9 +47,10 @@ public sealed class RedisRateLimiter(IRedisClient redis, ILogger<RedisRateLimite
             var ttl = TimeSpan.FromMilliseconds(reply.Items[1].AsInt64());
             return count <= limit ? RateLimitDecision.Allow : new RateLimitDecision(false, ttl);
         }
-        catch (RedisUnavailableException e)
+        catch (Exception e) when (e is RedisUnavailableException or RedisServerException)
         {
-            logger.LogWarning(e, "Rate limit for {Key} not applied: Redis is unavailable", key);
+            Interlocked.Exchange(ref _skipUntilTicks, (clock.GetUtcNow() + SkipRedisFor).UtcTicks);
+            logger.LogWarning("Rate limits not applied for {Seconds}s: Redis failed ({Error})", SkipRedisFor.TotalSeconds, e.Message);
             return RateLimitDecision.Allow;
         }
     }
