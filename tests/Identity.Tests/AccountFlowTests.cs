@@ -131,6 +131,54 @@ public sealed partial class AccountFlowTests(IdentityFactory factory) : Identity
         await again.ShouldNameFieldAsync("token");
     }
 
+    /// <summary>Asks for a reset link and returns the token of the one that arrives (the links already seen are left out).</summary>
+    async Task<string> NewResetLinkAsync(string email, ISet<string> seen)
+    {
+        (await Client.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await Factory.WaitForEmailAsync(email, seen.Count + 1);
+        return Directory.GetFiles(Factory.Mailbox, "*.eml").Select(File.ReadAllText).Where(t => t.Contains($"To: {email}\r\n", StringComparison.Ordinal))
+            .SelectMany(t => ResetLink().Matches(t)).Select(m => Uri.UnescapeDataString(m.Groups[1].Value)).Where(seen.Add).ToList().ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Using_one_reset_link_ends_the_others()
+    {
+        var (email, _) = await Factory.RegisterAsync(Client);
+        var seen = new HashSet<string>();
+        var first = await NewResetLinkAsync(email, seen);
+        var second = await NewResetLinkAsync(email, seen);
+
+        (await Client.PostAsJsonAsync("/api/v1/auth/password/reset", new { token = second, newPassword = "Reset-Pass-2026" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await (await Client.PostAsJsonAsync("/api/v1/auth/password/reset", new { token = first, newPassword = "Taken-Over-2026" })).ShouldNameFieldAsync("token");
+    }
+
+    [Fact]
+    public async Task Changing_the_password_ends_the_reset_links_sent_before()
+    {
+        var (email, password) = await Factory.RegisterAsync(Client);
+        var link = await NewResetLinkAsync(email, new HashSet<string>());
+        var auth = await Factory.LoginAsync(Client, email, password);
+
+        (await Client.SendAsync(WithToken(HttpMethod.Put, "/api/v1/users/me/password", auth.AccessToken,
+            new { currentPassword = password, newPassword = "Changed-Pass-2026" }))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await (await Client.PostAsJsonAsync("/api/v1/auth/password/reset", new { token = link, newPassword = "Taken-Over-2026" })).ShouldNameFieldAsync("token");
+    }
+
+    [Fact]
+    public async Task Moving_the_account_to_a_new_e_mail_address_ends_the_reset_links_sent_to_the_old_one()
+    {
+        var (email, password) = await Factory.RegisterAsync(Client);
+        var link = await NewResetLinkAsync(email, new HashSet<string>());
+        var auth = await Factory.LoginAsync(Client, email, password);
+
+        await (await Client.SendAsync(WithToken(HttpMethod.Put, "/api/v1/users/me", auth.AccessToken,
+            new { displayName = "Moved", email = "moved-" + email, currentPassword = password }))).ShouldBeOkAsync<UserDto>();
+
+        await (await Client.PostAsJsonAsync("/api/v1/auth/password/reset", new { token = link, newPassword = "Taken-Over-2026" })).ShouldNameFieldAsync("token");
+    }
+
     [Fact]
     public async Task A_reset_link_expires_after_30_minutes()
     {

@@ -104,6 +104,7 @@ public static class PasswordsApi
         user.SetPasswordHash(passwords.Hash(user, request.NewPassword), now);
         user.ClearFailedLogins();
         await db.SaveChangesAsync(ct);
+        await InvalidateResetLinksAsync(db, user.Id, now, ct); // the other links in the mailbox stop working too
         await refreshTokens.RevokeAllForUserAsync(user.Id, "password reset", ct);
         await transaction.CommitAsync(ct);
         metrics.PasswordReset("completed");
@@ -122,9 +123,19 @@ public static class PasswordsApi
         if (policy.Check(request.NewPassword, user.Email) is { } weak)
             return Problem.Field("newPassword", weak);
         var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         user.SetPasswordHash(passwords.Hash(user, request.NewPassword), now);
         await db.SaveChangesAsync(ct);
+        await InvalidateResetLinksAsync(db, user.Id, now, ct);
         await refreshTokens.RevokeAllForUserAsync(user.Id, "password changed", ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// Ends every reset link of the user not used yet: after a reset, a password change or a new e-mail address, a link
+    /// still lying in a mailbox (perhaps one someone else can read) must not reset the new password.
+    /// </summary>
+    internal static Task InvalidateResetLinksAsync(IdentityDb db, Guid userId, DateTimeOffset now, CancellationToken ct) =>
+        db.PasswordResetTokens.Where(t => t.UserId == userId && t.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
 }

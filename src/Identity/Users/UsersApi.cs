@@ -64,6 +64,7 @@ public static class UsersApi
         }
         var now = clock.GetUtcNow();
         user.UpdateProfile(request.DisplayName, newEmail, now);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -72,6 +73,9 @@ public static class UsersApi
         {
             return Problem.Conflict("Another account already uses this e-mail address.");
         }
+        if (newEmail is not null) // reset links sent to the old address must not work for the account now
+            await Passwords.PasswordsApi.InvalidateResetLinksAsync(db, user.Id, now, ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(UserDto.From(user, now));
     }
 
