@@ -47,6 +47,22 @@ public sealed class RemoteJsonWebKeySourceTests
     }
 
     [Fact]
+    public async Task After_a_failed_fetch_unknown_key_ids_do_not_ask_identity_again_before_the_minimum_interval()
+    {
+        var identity = new StubHandler(StubHandler.Status(HttpStatusCode.ServiceUnavailable), Jwks(JsonWebKey.FromPublicKey("k1", _first)));
+        var source = Source(identity);
+
+        (await source.FindKeyAsync("k1", default)).ShouldBeNull(); // identity is down
+        for (var i = 0; i < 5; i++)
+            (await source.FindKeyAsync($"forged-{i}", default)).ShouldBeNull(); // any key id a request names
+        identity.Requests.Count.ShouldBe(1);
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        (await source.FindKeyAsync("k1", default)).ShouldNotBeNull(); // identity is back
+        identity.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_failed_fetch_keeps_the_keys_already_known()
     {
         var identity = new StubHandler(Jwks(JsonWebKey.FromPublicKey("k1", _first)), StubHandler.Status(HttpStatusCode.ServiceUnavailable));

@@ -7,7 +7,9 @@ namespace Bazaar.ServiceDefaults.Auth;
 
 /// <summary>
 /// Fetches identity's JWKS and keeps it: refreshed on an interval, and early when a token names an unknown key
-/// (a rotation), but never more often than the minimum interval. A failed fetch keeps the keys already known.
+/// (a rotation), but never more often than the minimum interval, whether the last attempt worked or not (a token may
+/// name any key id before its signature is checked, and identity must not be asked once per request while it
+/// recovers). A failed fetch keeps the keys already known.
 /// </summary>
 public sealed class RemoteJsonWebKeySource(
     HttpClient http,
@@ -17,22 +19,21 @@ public sealed class RemoteJsonWebKeySource(
 {
     readonly SemaphoreSlim _refresh = new(1, 1);
     volatile IReadOnlyDictionary<string, ECDsa> _keys = new Dictionary<string, ECDsa>();
-    DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
+    DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;   // the last fetch that worked
+    DateTimeOffset _attemptedAt = DateTimeOffset.MinValue; // the last fetch, whether it worked or not
 
     public async ValueTask<ECDsa?> FindKeyAsync(string keyId, CancellationToken ct)
     {
         var settings = options.Value;
-        var age = clock.GetUtcNow() - _fetchedAt;
-        if (_keys.TryGetValue(keyId, out var known) && age < settings.JwksRefreshInterval)
+        if (_keys.TryGetValue(keyId, out var known) && (Since(_fetchedAt) < settings.JwksRefreshInterval || TooSoon(settings)))
             return known;
-        if (known is null && age < settings.JwksMinimumRefreshInterval)
+        if (known is null && TooSoon(settings))
             return null;
 
         await _refresh.WaitAsync(ct);
         try
         {
-            age = clock.GetUtcNow() - _fetchedAt; // another caller may have refreshed meanwhile
-            if (age >= settings.JwksMinimumRefreshInterval)
+            if (!TooSoon(settings)) // another caller may have tried meanwhile
                 await FetchAsync(settings.JwksUri, ct);
         }
         finally
@@ -42,8 +43,13 @@ public sealed class RemoteJsonWebKeySource(
         return _keys.GetValueOrDefault(keyId);
     }
 
+    TimeSpan Since(DateTimeOffset moment) => clock.GetUtcNow() - moment;
+
+    bool TooSoon(AuthOptions settings) => Since(_attemptedAt) < settings.JwksMinimumRefreshInterval;
+
     async Task FetchAsync(string uri, CancellationToken ct)
     {
+        _attemptedAt = clock.GetUtcNow();
         try
         {
             var set = await http.GetFromJsonAsync<JsonWebKeySet>(uri, ct);
@@ -56,7 +62,6 @@ public sealed class RemoteJsonWebKeySource(
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            _fetchedAt = clock.GetUtcNow() - options.Value.JwksRefreshInterval + options.Value.JwksMinimumRefreshInterval;
             logger.LogWarning(e, "Could not fetch the JWKS from {JwksUri}; keeping {Count} known keys", uri, _keys.Count);
         }
     }
