@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Bazaar.Catalog.Products;
 using Bazaar.ServiceDefaults.Data;
 using Dapper;
@@ -12,7 +13,7 @@ namespace Bazaar.Catalog.Search;
 /// and the facet counts over every product that matches the filters. Text matches by weighted full-text search
 /// (name over brand over description) or by trigram word similarity to the name, which forgives typos.
 /// </summary>
-public sealed class ProductSearch(NpgsqlDataSource db, ProductReader reader)
+public sealed partial class ProductSearch(NpgsqlDataSource db, ProductReader reader)
 {
     /// <summary>Upper bounds of the price bands in minor units; the last band is open.</summary>
     public static readonly long[] PriceBands = [2_500, 5_000, 10_000, 25_000];
@@ -126,14 +127,34 @@ public sealed class ProductSearch(NpgsqlDataSource db, ProductReader reader)
         return [.. rows];
     }
 
-    /// <summary>Cursors are client-held: a value that does not parse for its sort is refused before it reaches SQL.</summary>
+    /// <summary>
+    /// Cursors are client-held: a value is accepted only in the shape <see cref="SortValue"/> writes it and in a range
+    /// PostgreSQL's cast takes (.NET alone is more lenient: thousands separators, a time without a date, a float that
+    /// underflows to zero), so a forged one is a 400 before it reaches SQL.
+    /// </summary>
     public static bool IsValidSortValue(string sort, string value) => sort switch
     {
-        SortOrders.Relevance => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d),
-        SortOrders.PriceAsc or SortOrders.PriceDesc => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
-        SortOrders.Rating => decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 5,
-        _ => DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _),
+        SortOrders.Relevance => FloatShape().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            && double.IsFinite(d) && (d != 0 || !NonZeroMantissa().IsMatch(value)),
+        SortOrders.PriceAsc or SortOrders.PriceDesc => IntegerShape().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        SortOrders.Rating => DecimalShape().IsMatch(value) && decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 5,
+        _ => TimestampShape().IsMatch(value) && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _),
     };
+
+    [GeneratedRegex(@"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$")]
+    private static partial Regex FloatShape();
+
+    [GeneratedRegex(@"^[^eE]*[1-9]")]
+    private static partial Regex NonZeroMantissa();
+
+    [GeneratedRegex(@"^-?[0-9]{1,19}$")]
+    private static partial Regex IntegerShape();
+
+    [GeneratedRegex(@"^[0-9]{1,2}(\.[0-9]{1,10})?$")]
+    private static partial Regex DecimalShape();
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})$")]
+    private static partial Regex TimestampShape();
 
     /// <summary>The sort value as PostgreSQL reads it back exactly (full-precision floats, ISO timestamps).</summary>
     static string SortValue(object value) => value switch
