@@ -93,12 +93,32 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
                 insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
                 values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
                 """, new { id = Guid.NewGuid() });
-        await Factory.RedisAsync("INCR", RuleCache.VersionKey);
+        await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
 
         Factory.Clock.Advance(TimeSpan.FromSeconds(2));
         var result = await Factory.AssessAsync(new Order { ShippingCountry = "IR" });
         result.Decision.ShouldBe(Decisions.Decline);
         result.Reasons.ShouldHaveSingleItem().Rule.ShouldBe("Iran");
+    }
+
+    [Fact]
+    public async Task A_rule_change_announced_in_a_redis_that_then_lost_its_data_is_still_picked_up()
+    {
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // no rules, cached
+
+        // Another replica writes a rule and announces it; then Redis loses its data (a restart without persistence, a
+        // failover to a replica that had not caught up) before this replica looks.
+        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
+                values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
+                """, new { id = Guid.NewGuid() });
+        await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
+        await Factory.RedisAsync("FLUSHDB");
+
+        Factory.Clock.Advance(TimeSpan.FromSeconds(2));
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Decline);
     }
 
     [Theory]

@@ -56,7 +56,7 @@ public sealed class RuleCache(NpgsqlDataSource db, IRedisClient redis, TimeProvi
         }
         try
         {
-            await redis.ExecuteAsync(["INCR", VersionKey], CancellationToken.None);
+            await redis.ExecuteAsync(["SET", VersionKey, NewVersion()], CancellationToken.None);
         }
         catch (Exception e) when (e is RedisUnavailableException or RedisServerException)
         {
@@ -96,6 +96,12 @@ public sealed class RuleCache(NpgsqlDataSource db, IRedisClient redis, TimeProvi
         }
     }
 
+    /// <summary>
+    /// A version is a random value, never a counter: a counter restarted by a Redis that lost its data could repeat the
+    /// value a replica loaded its rules at, and that replica would keep old rules.
+    /// </summary>
+    static string NewVersion() => Guid.NewGuid().ToString("N");
+
     /// <summary>The current version, or null when Redis cannot say (then rules are reloaded on a timer).</summary>
     async Task<string?> ReadVersionAsync(CancellationToken ct)
     {
@@ -104,9 +110,16 @@ public sealed class RuleCache(NpgsqlDataSource db, IRedisClient redis, TimeProvi
         var replay = Interlocked.Exchange(ref _bumpMissed, 0) == 1;
         try
         {
-            return replay
-                ? (await redis.ExecuteAsync(["INCR", VersionKey], ct)).AsString()
-                : await redis.GetAsync(VersionKey, ct) ?? "0";
+            if (replay)
+            {
+                var announced = NewVersion();
+                await redis.ExecuteAsync(["SET", VersionKey, announced], ct);
+                return announced;
+            }
+            // No version (a new Redis, or one that lost its data, perhaps with a change announced in it): make one up,
+            // so every replica reloads once rather than trusting rules it may have loaded before that change.
+            var mine = NewVersion();
+            return (await redis.ExecuteAsync(["SET", VersionKey, mine, "NX", "GET"], ct)).AsString() ?? mine;
         }
         catch (Exception e) when (e is RedisUnavailableException or RedisServerException)
         {
