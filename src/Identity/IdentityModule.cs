@@ -6,6 +6,7 @@ using Bazaar.Identity.Tokens;
 using Bazaar.Identity.Users;
 using Bazaar.ServiceDefaults;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Email;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -33,6 +34,9 @@ public static class IdentityModule
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<IdentityMetrics>();
         services.AddScoped<ISeeder, DemoAccountsSeeder>();
+        // A day after they expire, refresh tokens and reset links are of no use (reuse detection included): gone.
+        services.AddRowPurge(new PurgeRule("refresh_tokens", "expires_at", TimeSpan.FromDays(1)));
+        services.AddRowPurge(new PurgeRule("password_reset_tokens", "expires_at", TimeSpan.FromDays(1)));
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Bazaar.Ordering.Clients;
 using Bazaar.Ordering.Orders;
 using Bazaar.Ordering.Pricing;
 using Bazaar.ServiceDefaults;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Email;
 using Bazaar.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,8 @@ public static class OrderingModule
         services.AddSingleton<OrderActions>();
         services.AddSingleton<SagaSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SagaSweeper>());
+        // A checkout retried with its Idempotency-Key comes within minutes; a month on, the key has served its purpose.
+        services.AddRowPurge(new PurgeRule("idempotency_keys", "created_at", TimeSpan.FromDays(30)));
         return builder;
     }
 

@@ -180,6 +180,29 @@ public sealed partial class AccountFlowTests(IdentityFactory factory) : Identity
     }
 
     [Fact]
+    public async Task Refresh_tokens_and_reset_links_are_deleted_a_day_after_they_expire()
+    {
+        var (email, password) = await Factory.RegisterAsync(Client);
+        await Factory.LoginAsync(Client, email, password);
+        await NewResetLinkAsync(email, new HashSet<string>());
+        long Count(string table)
+        {
+            using var scope = Factory.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+            return table == "refresh_tokens" ? db.RefreshTokens.LongCount() : db.PasswordResetTokens.LongCount();
+        }
+        var purger = Factory.Services.GetRequiredService<Bazaar.ServiceDefaults.Data.RowPurger>();
+
+        Factory.Clock.Advance(TimeSpan.FromDays(14)); // the refresh token has just expired, the reset link a while ago
+        await purger.PurgeAsync(default);
+        (Count("refresh_tokens"), Count("password_reset_tokens")).ShouldBe((1L, 0L));
+
+        Factory.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await purger.PurgeAsync(default);
+        Count("refresh_tokens").ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_reset_link_expires_after_30_minutes()
     {
         var (email, _) = await Factory.RegisterAsync(Client);
