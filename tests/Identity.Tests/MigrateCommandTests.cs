@@ -40,7 +40,7 @@ public sealed class MigrateCommandTests
         var rows = new List<(string, long)>();
         while (await reader.ReadAsync())
             rows.Add((reader.GetString(0), reader.GetInt64(1)));
-        rows.ShouldBe([("email-outbox/1", 1L), ("identity/1", 1L), ("identity/2", 1L)]);
+        rows.ShouldBe([("email-outbox/1", 1L), ("email-outbox/2", 1L), ("identity/1", 1L), ("identity/2", 1L)]);
 
         // and a third run later has nothing to do
         var again = await RunMigrateAsync(connectionString);

@@ -44,6 +44,27 @@ public sealed class EmailOutboxTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_sensitive_body_is_emptied_once_sent_and_the_others_are_kept()
+    {
+        var reset = OutboxEmail.Create("shopper@example.com", "Reset your password", "Open https://shop.test/reset-password?token=secret", _clock.GetUtcNow(), sensitive: true);
+        await using (var connection = await _db.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at, sensitive)
+                values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @NextAttemptAt, @Sensitive)
+                """, reset);
+        var order = await EnqueueAsync();
+
+        await Dispatcher(new MailboxFolderEmailSender(Options.Create(new EmailOptions { Mailbox = _mailbox }))).DispatchOnceAsync(default);
+
+        Directory.GetFiles(_mailbox, "*.eml").Select(File.ReadAllText).ShouldContain(t => t.Contains("token=secret", StringComparison.Ordinal)); // it went out
+        await using (var connection = await _db.OpenConnectionAsync())
+        {
+            (await connection.ExecuteScalarAsync<string>("select text_body from email_outbox where id = @Id", reset)).ShouldBe("");
+            (await connection.ExecuteScalarAsync<string>("select text_body from email_outbox where id = @order", new { order }))!.ShouldContain("order 42");
+        }
+    }
+
+    [Fact]
     public async Task Due_emails_land_in_the_mailbox_once()
     {
         var id = await EnqueueAsync();

@@ -75,7 +75,7 @@ public static class PasswordsApi
                 {link}
 
                 If you did not ask for this, ignore this e-mail; your password stays as it is.
-                """, now));
+                """, now, sensitive: true)); // the link is a bearer secret: the outbox keeps it only until it is sent
             await db.SaveChangesAsync(ct); // the token and its e-mail commit together
             metrics.PasswordReset("requested");
         }

@@ -112,7 +112,7 @@ public sealed class EmailOutboxDispatcher(
             // What went out is marked, even when shutdown interrupts the batch.
             if (sent.Count > 0)
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "update email_outbox set sent_at = @sentAt, last_error = null where id = any(@ids)",
+                    "update email_outbox set sent_at = @sentAt, last_error = null, text_body = case when sensitive then '' else text_body end where id = any(@ids)",
                     new { ids = sent.ToArray(), sentAt = clock.GetUtcNow() }, cancellationToken: CancellationToken.None));
         }
         return claimed.Count;

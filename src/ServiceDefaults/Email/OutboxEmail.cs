@@ -17,7 +17,10 @@ public sealed class OutboxEmail
     public DateTimeOffset? SentAt { get; private set; }
     public string? LastError { get; private set; }
 
-    public static OutboxEmail Create(string recipient, string subject, string textBody, DateTimeOffset now) => new()
+    /// <summary>The body grants something (a reset link): it is emptied once sent, and kept nowhere else.</summary>
+    public bool Sensitive { get; private set; }
+
+    public static OutboxEmail Create(string recipient, string subject, string textBody, DateTimeOffset now, bool sensitive = false) => new()
     {
         Id = Guid.CreateVersion7(now),
         Recipient = recipient,
@@ -25,6 +28,7 @@ public sealed class OutboxEmail
         TextBody = textBody,
         CreatedAt = now,
         NextAttemptAt = now,
+        Sensitive = sensitive,
     };
 }
 
