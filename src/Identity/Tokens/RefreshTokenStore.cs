@@ -44,11 +44,14 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         if (claimed is [var row])
         {
             var next = await IssueAsync(row.UserId, row.FamilyId, ct);
-            // Reuse may have been detected between the claim and the issue: the new token must not outlive its family.
-            if (await db.RefreshTokens.AnyAsync(t => t.FamilyId == row.FamilyId && t.RevokedReason == "reuse detected", ct))
+            // A revocation landing between the claim and the issue (reuse detected, a logout, a password reset or change,
+            // an admin lock) reached the claimed token but not the new one: the new one must not outlive it.
+            var revoked = await db.RefreshTokens.AsNoTracking().Where(t => t.TokenHash == hash && t.RevokedAt != null)
+                .Select(t => t.RevokedReason ?? "revoked").FirstOrDefaultAsync(ct);
+            if (revoked is not null)
             {
-                await RevokeFamilyAsync(row.FamilyId, "reuse detected", ct);
-                return new RefreshOutcome.Reused();
+                await RevokeFamilyAsync(row.FamilyId, revoked, ct);
+                return revoked == "reuse detected" ? new RefreshOutcome.Reused() : new RefreshOutcome.Invalid();
             }
             return new RefreshOutcome.Rotated(row.UserId, next);
         }
