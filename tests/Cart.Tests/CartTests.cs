@@ -120,6 +120,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
     [InlineData("GOOD-1", """{"quantity":-3}""", "quantity")]
     [InlineData("bad sku", """{"quantity":1}""", "sku")]
     [InlineData("-1", """{"quantity":1}""", "sku")]
+    [InlineData("ABC\n", """{"quantity":1}""", "sku")]
     public async Task Bad_lines_are_refused_by_field(string sku, string json, string field)
     {
         await platform.ProductAsync("Good", ("GOOD-1", 100, 5));

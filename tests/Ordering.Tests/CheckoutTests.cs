@@ -387,7 +387,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var customer = platform.OrderingAs(platform.CustomerToken(userId));
         var refused = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
-        refused.GetProperty("detail").GetString()!.ShouldContain("already been captured");
+        refused.GetProperty("detail").GetString()!.ShouldContain("Money was captured");
         (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("confirmed");
         (await StockAsync("CAPTURED-1")).ShouldBe((4, 0)); // the stock stays sold
         (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000778" })).ShouldBeOkAsync<OrderDto>())
@@ -572,7 +572,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (unchanged!.Status, unchanged.Refunded).ShouldBe(("shipped", 0L));
         unchanged.Timeline.ShouldNotContain(e => e.Type.Contains("refund"));
         (await admin.GetFromJsonAsync<List<OrderEventDto>>($"/api/v1/admin/orders/{order.Id}/notes", JsonSerializerOptions.Web))!
-            .ShouldHaveSingleItem().Detail.ShouldContain("nothing more was refunded");
+            .ShouldHaveSingleItem().Detail.ShouldContain("nothing beyond what the order already shows was refunded");
         var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeOkAsync<OrderDto>();
         (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
     }

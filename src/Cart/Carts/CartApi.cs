@@ -39,6 +39,12 @@ public static class CartApi
 
         var internalApi = routes.MapGroup("/internal/carts").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
         internalApi.MapGet("/{userId:guid}", (Guid userId, CartStore store, CancellationToken ct) => GetInternal(userId, store, ct));
+        // Ordering before this release clears the whole cart; kept for one release so a rolling deploy loses nothing.
+        internalApi.MapDelete("/{userId:guid}", async (Guid userId, CartStore store, CancellationToken ct) =>
+        {
+            await store.ClearAsync(new CartOwner(userId, IsGuest: false), ct);
+            return TypedResults.NoContent();
+        });
         internalApi.MapPost("/{userId:guid}/ordered", async Task<Results<NoContent, ValidationProblem>> (Guid userId, OrderedRequest request, CartStore store, CancellationToken ct) =>
         {
             if (request.Lines is not { } lines || lines.Any(l => l is null || !Skus.IsValid(l.Sku) || l.Quantity is < 1 or > CartStore.MaxQuantity))

@@ -141,19 +141,19 @@ public sealed partial class ProductSearch(NpgsqlDataSource db, ProductReader rea
         _ => TimestampShape().IsMatch(value) && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _),
     };
 
-    [GeneratedRegex(@"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$")]
+    [GeneratedRegex(@"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?\z")]
     private static partial Regex FloatShape();
 
     [GeneratedRegex(@"^[^eE]*[1-9]")]
     private static partial Regex NonZeroMantissa();
 
-    [GeneratedRegex(@"^-?[0-9]{1,19}$")]
+    [GeneratedRegex(@"^-?[0-9]{1,19}\z")]
     private static partial Regex IntegerShape();
 
-    [GeneratedRegex(@"^[0-9]{1,2}(\.[0-9]{1,10})?$")]
+    [GeneratedRegex(@"^[0-9]{1,2}(\.[0-9]{1,10})?\z")]
     private static partial Regex DecimalShape();
 
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex TimestampShape();
 
     /// <summary>The sort value as PostgreSQL reads it back exactly (full-precision floats, ISO timestamps).</summary>

@@ -179,8 +179,15 @@ public sealed class OrderSaga(
         _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "confirmed"));
         _revenue.Add(order.Total, new KeyValuePair<string, object?>("currency", order.Currency));
         // Best effort: what was ordered leaves the cart, and what the shopper added since (an order approved days
-        // after a risk review, say) stays. A line left behind is harmless.
-        await cart.RemoveOrderedAsync(order.UserId, order.Lines ?? await LinesAsync(order.Id, ct), ct);
+        // after a risk review, say) stays. A line left behind is harmless; the order is confirmed either way.
+        try
+        {
+            await cart.RemoveOrderedAsync(order.UserId, order.Lines ?? await LinesAsync(order.Id, ct), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Order {OrderId} is confirmed, but its lines could not be taken out of the cart", order.Id);
+        }
         faults.After("confirmed");
         return true;
     }

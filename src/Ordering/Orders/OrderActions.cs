@@ -45,7 +45,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                         return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
                             "The payment service did not answer; the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
                     if (!voided.Ok)
-                        return Problem.Conflict("The payment has already been captured for shipping, so the order can no longer be cancelled; refund it once it has shipped.");
+                        return Problem.Conflict("The payment could not be voided, so the order is not cancelled: "
+                            + (voided.Problem?.TryGetProperty("detail", out var why) == true ? why.GetString() : "no reason given"));
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
                     return Unavailable("catalog");
@@ -144,6 +145,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// </summary>
     public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, long? expectedRefunded, string actor, CancellationToken ct)
     {
+        // Both connections are taken before the order is locked: the lock holder never waits for the pool.
+        await using var attempts = await db.OpenConnectionAsync(ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (status, refunded) = await connection.QuerySingleAsync<(string, long)>(new CommandDefinition(
@@ -161,7 +164,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Unavailable("payment service");
         var declined = payment.Body!.Refunds.Count(r => r.Status == "failed");
         var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{declined}:{value}")).AsSpan(0, 16));
-        var attempt = await RecordAttemptAsync(order.Id, value, actor, ct);
+        var attempt = await RecordAttemptAsync(attempts, order.Id, value, actor, ct);
         var result = await payments.RefundAsync(payment.Body.Id, value, key, ct);
         if (result.Unknown) // the attempt stays written down: sent again, or settled by the sweeper from the ledger
             return NotSettledYet("The payment service did not answer, so it is not known yet whether the refund was made.");
@@ -240,7 +243,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             var total = payment.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
             await NoteAsync(connection, transaction, orderId,
                 $"Settled from the payment's ledger: refund attempts whose answer was lost ({string.Join(", ", attempts.Select(a => Currencies.Format(a.Amount, order.Currency)))}); "
-                + (recorded ? "the missing refund is now recorded. " : "nothing more was refunded (declined, or never received). ")
+                + (recorded ? "the missing refund is now recorded. " : "nothing beyond what the order already shows was refunded (declined, never received, or recorded when it was sent again). ")
                 + $"{Currencies.Format(total, order.Currency)} is refunded in all.", "system", ct);
         }
         await transaction.CommitAsync(ct);
@@ -268,12 +271,11 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return (true, unsettled);
     }
 
-    /// <summary>Written in a statement of its own, so it is kept even when the refund's own transaction is not.</summary>
-    async Task<Guid> RecordAttemptAsync(Guid orderId, long amount, string actor, CancellationToken ct)
+    /// <summary>Written on a connection of its own, so it is kept even when the refund's own transaction is not.</summary>
+    async Task<Guid> RecordAttemptAsync(NpgsqlConnection connection, Guid orderId, long amount, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "insert into refund_attempts (id, order_id, amount, actor, created_at) values (@id, @orderId, @amount, @actor, @now)",
             new { id, orderId, amount, actor, now }, cancellationToken: ct));

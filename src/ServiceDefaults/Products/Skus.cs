@@ -10,6 +10,6 @@ public static partial class Skus
 
     public static bool IsValid(string? sku) => sku is { Length: > 0 and <= MaxLength } && Shape().IsMatch(sku);
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z0-9][A-Z0-9.-]*$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Z0-9][A-Z0-9.-]*\z")] // \z: "$" would also allow a trailing newline
     private static partial System.Text.RegularExpressions.Regex Shape();
 }
