@@ -161,6 +161,19 @@ public sealed partial class AccountFlowTests(IdentityFactory factory) : Identity
     }
 
     [Fact]
+    public async Task Two_links_of_one_account_used_at_once_reset_the_password_once()
+    {
+        var (email, _) = await Factory.RegisterAsync(Client);
+        var seen = new HashSet<string>();
+        var links = new[] { await NewResetLinkAsync(email, seen), await NewResetLinkAsync(email, seen) };
+
+        var answers = await Task.WhenAll(links.Select((token, i) => Client.PostAsJsonAsync("/api/v1/auth/password/reset", new { token, newPassword = $"Racing-Pass-{i}-2026" })));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.NoContent).ShouldBe(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.BadRequest).ShouldBe(1); // the other link has ended; no deadlock, no 500
+    }
+
+    [Fact]
     public async Task Changing_the_password_ends_the_reset_links_sent_before()
     {
         var (email, password) = await Factory.RegisterAsync(Client);

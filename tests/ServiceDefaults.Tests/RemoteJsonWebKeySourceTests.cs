@@ -63,6 +63,23 @@ public sealed class RemoteJsonWebKeySourceTests
     }
 
     [Fact]
+    public async Task A_fetch_the_caller_gave_up_on_does_not_hold_back_the_next_one()
+    {
+        using var leaving = new CancellationTokenSource();
+        var identity = new StubHandler(_ =>
+        {
+            leaving.Cancel(); // the client disconnects while the keys are being fetched
+            throw new TaskCanceledException();
+        }, Jwks(JsonWebKey.FromPublicKey("k1", _first)));
+        var source = Source(identity);
+
+        await Should.ThrowAsync<OperationCanceledException>(async () => await source.FindKeyAsync("k1", leaving.Token));
+
+        (await source.FindKeyAsync("k1", default)).ShouldNotBeNull(); // the next request fetches at once
+        identity.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_failed_fetch_keeps_the_keys_already_known()
     {
         var identity = new StubHandler(Jwks(JsonWebKey.FromPublicKey("k1", _first)), StubHandler.Status(HttpStatusCode.ServiceUnavailable));

@@ -47,9 +47,13 @@ public sealed class RemoteJsonWebKeySource(
 
     bool TooSoon(AuthOptions settings) => Since(_attemptedAt) < settings.JwksMinimumRefreshInterval;
 
+    /// <summary>
+    /// An attempt counts once it has an outcome: one the caller cancelled (its client went away) does not, so the next
+    /// request tries at once instead of every token being refused for the minimum interval.
+    /// </summary>
     async Task FetchAsync(string uri, CancellationToken ct)
     {
-        _attemptedAt = clock.GetUtcNow();
+        var started = clock.GetUtcNow();
         try
         {
             var set = await http.GetFromJsonAsync<JsonWebKeySet>(uri, ct);
@@ -58,10 +62,11 @@ public sealed class RemoteJsonWebKeySource(
                 if (jwk.ToPublicKey() is { } key)
                     keys[jwk.Kid] = key;
             _keys = keys;
-            _fetchedAt = clock.GetUtcNow();
+            _fetchedAt = _attemptedAt = started;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            _attemptedAt = started;
             logger.LogWarning(e, "Could not fetch the JWKS from {JwksUri}; keeping {Count} known keys", uri, _keys.Count);
         }
     }
