@@ -175,6 +175,30 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
     }
 
     [Fact]
+    public async Task A_refresh_waits_for_a_password_reset_in_progress_and_then_finds_its_session_ended()
+    {
+        var (email, password) = await Factory.RegisterAsync(Client);
+        var api = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        var login = await Factory.LoginAsync(api, email, password, refreshTokenInBody: true);
+        await using var db = Npgsql.NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
+        await using var resetting = await db.OpenConnectionAsync();
+        await using var reset = await resetting.BeginTransactionAsync();
+        var userId = await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(resetting, "select id from users where normalized_email = @email for update", new { email }, reset);
+
+        // A reset has taken the user's row; the refresh must wait for it rather than issue a token the reset misses.
+        var refresh = api.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = login.RefreshToken });
+        await Task.Delay(500);
+        refresh.IsCompleted.ShouldBeFalse();
+        await Dapper.SqlMapper.ExecuteAsync(resetting,
+            "update refresh_tokens set revoked_at = now(), revoked_reason = 'password reset' where user_id = @userId and revoked_at is null", new { userId }, reset);
+        await reset.CommitAsync();
+
+        await (await refresh).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        using var scope = Factory.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<IdentityDb>().RefreshTokens.CountAsync(t => t.RevokedAt == null)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Five_failed_sign_ins_lock_the_account_for_15_minutes()
     {
         var (email, password) = await Factory.RegisterAsync(Client);

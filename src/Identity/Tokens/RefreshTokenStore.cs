@@ -32,10 +32,18 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         return token;
     }
 
+    /// <summary>
+    /// Claims the token and issues its successor in one transaction that first takes the user's row in share mode.
+    /// Everything that ends a user's sessions (password reset or change, admin lock) updates that row before revoking,
+    /// in its own transaction, so the two run one after the other: a revocation never misses a successor being issued.
+    /// </summary>
     public async Task<RefreshOutcome> RotateAsync(string token, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var hash = OpaqueToken.Hash(token);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.UserId).FirstOrDefaultAsync(ct) is { } owner)
+            await db.Database.ExecuteSqlAsync($"select 1 from users where id = {owner} for share", ct);
         var claimed = await db.Database.SqlQuery<ClaimedToken>($"""
             update refresh_tokens set used_at = {now}
             where token_hash = {hash} and used_at is null and revoked_at is null and expires_at > {now}
@@ -51,8 +59,10 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
             if (revoked is not null)
             {
                 await RevokeFamilyAsync(row.FamilyId, revoked, ct);
+                await transaction.CommitAsync(ct);
                 return revoked == "reuse detected" ? new RefreshOutcome.Reused() : new RefreshOutcome.Invalid();
             }
+            await transaction.CommitAsync(ct);
             return new RefreshOutcome.Rotated(row.UserId, next);
         }
 
@@ -60,6 +70,7 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         if (existing is { UsedAt: not null })
         {
             await RevokeFamilyAsync(existing.FamilyId, "reuse detected", ct);
+            await transaction.CommitAsync(ct);
             return new RefreshOutcome.Reused();
         }
         return new RefreshOutcome.Invalid();

@@ -135,9 +135,11 @@ public static class UsersApi
         if (user.Id == principal.TryGetUserId())
             return Problem.Conflict("You cannot lock your own account.");
         var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct); // the user's row stays locked until the sessions are ended
         user.Lock(now);
         await db.SaveChangesAsync(ct);
         await refreshTokens.RevokeAllForUserAsync(user.Id, "locked by admin", ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(UserDto.From(user, now));
     }
 
