@@ -34,8 +34,9 @@ public static class IdentityModule
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<IdentityMetrics>();
         services.AddScoped<ISeeder, DemoAccountsSeeder>();
-        // A day after they expire, refresh tokens and reset links are of no use (reuse detection included): gone.
-        services.AddRowPurge(new PurgeRule("refresh_tokens", "expires_at", TimeSpan.FromDays(1)));
+        // Expired refresh tokens are kept 30 days for reuse detection (a stolen token presented again ends its family);
+        // one presented later is refused as unknown instead. Reset links are of no use a day after they expire.
+        services.AddRowPurge(new PurgeRule("refresh_tokens", "expires_at", TimeSpan.FromDays(30)));
         services.AddRowPurge(new PurgeRule("password_reset_tokens", "expires_at", TimeSpan.FromDays(1)));
         return builder;
     }
