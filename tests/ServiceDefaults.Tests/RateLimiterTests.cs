@@ -28,7 +28,8 @@ public sealed class RateLimiterTests
     public async Task A_redis_that_answers_with_an_error_lets_requests_through_and_is_left_alone_for_a_while()
     {
         using var server = TestServers.StartPrivateRedis();
-        await using var client = new RedisClient(RedisOptions.Parse(server.ConnectionString));
+        // Generous timeouts: this test is about error replies, and a timeout on a busy machine would be another case.
+        await using var client = new RedisClient(RedisOptions.Parse(server.ConnectionString + ",connectTimeout=15000,syncTimeout=15000"));
         // A demoted primary during a failover: it still answers, but every write is an error (READONLY).
         await client.ExecuteAsync(["REPLICAOF", "127.0.0.1", TestServers.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await Should.ThrowAsync<RedisServerException>(() => client.ExecuteAsync(["INCR", "probe"]));
