@@ -81,12 +81,9 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
         (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Approve);
     }
 
-    [Fact]
-    public async Task A_rule_written_by_another_replica_is_picked_up_within_a_second()
+    /// <summary>Another replica writes a rule straight into the table and announces the change; this replica has not seen it yet.</summary>
+    async Task AnotherReplicaBlocksIranAsync()
     {
-        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // no rules, cached
-
-        // Another replica writes a rule and bumps the version; this replica has not seen it yet.
         await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
         await using (var connection = await db.OpenConnectionAsync())
             await connection.ExecuteAsync("""
@@ -94,6 +91,14 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
                 values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
                 """, new { id = Guid.NewGuid() });
         await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
+    }
+
+    [Fact]
+    public async Task A_rule_written_by_another_replica_is_picked_up_within_a_second()
+    {
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // no rules, cached
+
+        await AnotherReplicaBlocksIranAsync();
 
         Factory.Clock.Advance(TimeSpan.FromSeconds(2));
         var result = await Factory.AssessAsync(new Order { ShippingCountry = "IR" });
@@ -106,15 +111,9 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     {
         (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // no rules, cached
 
-        // Another replica writes a rule and announces it; then Redis loses its data (a restart without persistence, a
-        // failover to a replica that had not caught up) before this replica looks.
-        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
-        await using (var connection = await db.OpenConnectionAsync())
-            await connection.ExecuteAsync("""
-                insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
-                values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
-                """, new { id = Guid.NewGuid() });
-        await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
+        await AnotherReplicaBlocksIranAsync();
+        // Then Redis loses its data (a restart without persistence, a failover to a replica that had not caught up)
+        // before this replica looks.
         await Factory.RedisAsync("FLUSHDB");
 
         Factory.Clock.Advance(TimeSpan.FromSeconds(2));
