@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using Bazaar.Catalog.Caching;
+using Bazaar.ServiceDefaults;
 using Dapper;
 using Npgsql;
 
@@ -189,29 +190,23 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
 }
 
 /// <summary>Gives expired reservations back every few seconds, so an abandoned checkout never holds stock for long.</summary>
-public sealed class ReservationSweeper(Reservations reservations, TimeProvider clock, ILogger<ReservationSweeper> logger, IMeterFactory meters) : BackgroundService
+public sealed class ReservationSweeper(Reservations reservations, TimeProvider clock, ILogger<ReservationSweeper> logger, IMeterFactory meters)
+    : PeriodicWork(clock, logger)
 {
     readonly Counter<long> _expired = meters.Create("Bazaar.Catalog")
         .CreateCounter<long>("bazaar.catalog.reservations_expired", description: "Reservations released because they expired");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
+
+    protected override string Name => "Reservation sweep";
+
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var released = await reservations.ReleaseExpiredAsync(ct);
+        if (released > 0)
         {
-            try
-            {
-                var released = await reservations.ReleaseExpiredAsync(stoppingToken);
-                if (released > 0)
-                {
-                    _expired.Add(released);
-                    logger.LogInformation("Released {Count} expired reservations", released);
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Reservation sweep failed; will retry"); // never fatal: a crashed sweeper would stop the host
-            }
+            _expired.Add(released);
+            Logger.LogInformation("Released {Count} expired reservations", released);
         }
     }
 }

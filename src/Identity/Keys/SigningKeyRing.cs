@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Bazaar.ServiceDefaults;
 using Bazaar.ServiceDefaults.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -126,23 +127,14 @@ public sealed class SigningKeyRing(
     }
 }
 
-/// <summary>Checks hourly whether the signing key is due for rotation.</summary>
-public sealed class KeyRotationService(SigningKeyRing keys, TimeProvider clock, ILogger<KeyRotationService> logger) : BackgroundService
+/// <summary>Checks hourly (and at start-up) whether the signing key is due for rotation.</summary>
+public sealed class KeyRotationService(SigningKeyRing keys, TimeProvider clock, ILogger<KeyRotationService> logger) : PeriodicWork(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        do
-        {
-            try
-            {
-                await keys.RotateIfDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Signing key rotation check failed; will retry");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromHours(1);
+
+    protected override string Name => "Signing key rotation check";
+
+    protected override bool RunAtStart => true;
+
+    protected override Task RunOnceAsync(CancellationToken ct) => keys.RotateIfDueAsync(ct);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Bazaar.Ordering.Clients;
 using Bazaar.Ordering.Orders;
+using Bazaar.ServiceDefaults;
 using Bazaar.ServiceDefaults.Email;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -330,7 +331,7 @@ public sealed class SagaOrder
 /// Finishes or compensates every order a crash or a timeout left in the middle of checkout, and settles refunds whose
 /// outcome was never recorded.
 /// </summary>
-public sealed class SagaSweeper : BackgroundService
+public sealed class SagaSweeper : PeriodicWork
 {
     readonly OrderSaga saga;
     readonly OrderActions actions;
@@ -346,7 +347,7 @@ public sealed class SagaSweeper : BackgroundService
     volatile int _unsettledRefunds;
 
     public SagaSweeper(OrderSaga saga, OrderActions actions, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters,
-        ILogger<SagaSweeper> logger)
+        ILogger<SagaSweeper> logger) : base(clock, logger)
     {
         (this.saga, this.actions, this.db, this.options, this.clock, this.logger) = (saga, actions, db, options, clock, logger);
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
@@ -356,21 +357,11 @@ public sealed class SagaSweeper : BackgroundService
             unit: "{attempt}", description: "Refund attempts older than Ordering:Saga:RefundStuckAfter whose outcome the last sweep could not record");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepEvery, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Saga sweep failed; will retry");
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SweepEvery;
+
+    protected override string Name => "Saga sweep";
+
+    protected override Task RunOnceAsync(CancellationToken ct) => SweepAsync(ct);
 
     /// <returns>How many stuck orders were advanced (refunds settled on the way are not counted).</returns>
     public async Task<int> SweepAsync(CancellationToken ct)

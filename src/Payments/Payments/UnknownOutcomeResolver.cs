@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Bazaar.Payments.Payments;
@@ -7,24 +8,17 @@ namespace Bazaar.Payments.Payments;
 /// settles them, so an unknown payment becomes authorized or declined without anyone guessing.
 /// </summary>
 public sealed class UnknownOutcomeResolver(IServiceScopeFactory scopes, TimeProvider clock, IOptions<PaymentsOptions> options,
-    ILogger<UnknownOutcomeResolver> logger) : BackgroundService
+    ILogger<UnknownOutcomeResolver> logger) : PeriodicWork(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.ResolveInterval;
+
+    protected override string Name => "Resolving unknown payment outcomes";
+
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.ResolveInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var settled = await scope.ServiceProvider.GetRequiredService<PaymentService>().ResolveUnknownAsync(stoppingToken);
-                if (settled > 0)
-                    logger.LogInformation("Settled {Count} unknown payment outcomes", settled);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Resolving unknown payment outcomes failed; will retry"); // never fatal: a crashed resolver would stop the host
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var settled = await scope.ServiceProvider.GetRequiredService<PaymentService>().ResolveUnknownAsync(ct);
+        if (settled > 0)
+            Logger.LogInformation("Settled {Count} unknown payment outcomes", settled);
     }
 }

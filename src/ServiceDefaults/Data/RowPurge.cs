@@ -41,26 +41,16 @@ public static class RowPurgeSetup
 }
 
 /// <summary>Runs the service's <see cref="PurgeRule"/>s, so tables of short-lived rows do not grow for ever.</summary>
-public sealed class RowPurger(NpgsqlDataSource dataSource, IEnumerable<PurgeRule> rules, TimeProvider clock, ILogger<RowPurger> logger) : BackgroundService
+public sealed class RowPurger(NpgsqlDataSource dataSource, IEnumerable<PurgeRule> rules, TimeProvider clock, ILogger<RowPurger> logger)
+    : PeriodicWork(clock, logger)
 {
     const int Batch = 1000;
-    static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Purging old rows failed; will retry");
-            }
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(10);
+
+    protected override string Name => "Purging old rows";
+
+    protected override Task RunOnceAsync(CancellationToken ct) => PurgeAsync(ct);
 
     /// <returns>How many rows were deleted, over all rules.</returns>
     public async Task<int> PurgeAsync(CancellationToken ct)
@@ -69,7 +59,7 @@ public sealed class RowPurger(NpgsqlDataSource dataSource, IEnumerable<PurgeRule
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         foreach (var rule in rules)
         {
-            var cutoff = clock.GetUtcNow() - rule.Keep;
+            var cutoff = Clock.GetUtcNow() - rule.Keep;
             var deleted = 0;
             for (var round = 0; round < 100; round++) // at most 100,000 rows a rule per pass; the next pass goes on
             {
@@ -81,7 +71,7 @@ public sealed class RowPurger(NpgsqlDataSource dataSource, IEnumerable<PurgeRule
                     break;
             }
             if (deleted > 0)
-                logger.LogInformation("Deleted {Count} rows of {Table} older than {Keep}", deleted, rule.Table, rule.Keep);
+                Logger.LogInformation("Deleted {Count} rows of {Table} older than {Keep}", deleted, rule.Table, rule.Keep);
             total += deleted;
         }
         return total;
