@@ -33,9 +33,10 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
     }
 
     /// <summary>
-    /// Claims the token and issues its successor in one transaction that first takes the user's row in share mode.
-    /// Everything that ends a user's sessions (password reset or change, admin lock) updates that row before revoking,
-    /// in its own transaction, so the two run one after the other: a revocation never misses a successor being issued.
+    /// Claims the token and issues its successor in one transaction that first locks the user's row. Everything that
+    /// ends sessions (password reset or change, admin lock, logout, and reuse detected by another rotation) takes that
+    /// row first too, in its own transaction, so they run one after the other: a revocation never misses a successor
+    /// being issued. (<c>for no key update</c> does not block the foreign-key checks of new tokens or sign-ins.)
     /// </summary>
     public async Task<RefreshOutcome> RotateAsync(string token, CancellationToken ct)
     {
@@ -43,7 +44,7 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         var hash = OpaqueToken.Hash(token);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.UserId).FirstOrDefaultAsync(ct) is { } owner)
-            await db.Database.ExecuteSqlAsync($"select 1 from users where id = {owner} for share", ct);
+            await LockUserAsync(owner, ct);
         var claimed = await db.Database.SqlQuery<ClaimedToken>($"""
             update refresh_tokens set used_at = {now}
             where token_hash = {hash} and used_at is null and revoked_at is null and expires_at > {now}
@@ -52,16 +53,6 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         if (claimed is [var row])
         {
             var next = await IssueAsync(row.UserId, row.FamilyId, ct);
-            // A revocation landing between the claim and the issue (reuse detected, a logout, a password reset or change,
-            // an admin lock) reached the claimed token but not the new one: the new one must not outlive it.
-            var revoked = await db.RefreshTokens.AsNoTracking().Where(t => t.TokenHash == hash && t.RevokedAt != null)
-                .Select(t => t.RevokedReason ?? "revoked").FirstOrDefaultAsync(ct);
-            if (revoked is not null)
-            {
-                await RevokeFamilyAsync(row.FamilyId, revoked, ct);
-                await transaction.CommitAsync(ct);
-                return revoked == "reuse detected" ? new RefreshOutcome.Reused() : new RefreshOutcome.Invalid();
-            }
             await transaction.CommitAsync(ct);
             return new RefreshOutcome.Rotated(row.UserId, next);
         }
@@ -76,14 +67,22 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         return new RefreshOutcome.Invalid();
     }
 
-    /// <summary>Logout: revokes the family the token belongs to (a no-op for an unknown token).</summary>
+    /// <summary>Logout: revokes the family the token belongs to (a no-op for an unknown token), after any rotation of it in progress.</summary>
     public async Task RevokeAsync(string token, CancellationToken ct)
     {
         var hash = OpaqueToken.Hash(token);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).FirstOrDefaultAsync(ct);
-        if (familyId is { } family)
-            await RevokeFamilyAsync(family, "logout", ct);
+        var owner = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => new { t.UserId, t.FamilyId }).FirstOrDefaultAsync(ct);
+        if (owner is null)
+            return;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockUserAsync(owner.UserId, ct);
+        await RevokeFamilyAsync(owner.FamilyId, "logout", ct);
+        await transaction.CommitAsync(ct);
     }
+
+    /// <summary>The user's row, locked until the caller's transaction ends: rotations and revocations of one user take turns.</summary>
+    Task LockUserAsync(Guid userId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"select 1 from users where id = {userId} for no key update", ct);
 
     public Task RevokeFamilyAsync(Guid familyId, string reason, CancellationToken ct)
     {

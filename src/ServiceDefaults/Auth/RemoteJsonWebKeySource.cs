@@ -48,12 +48,14 @@ public sealed class RemoteJsonWebKeySource(
     bool TooSoon(AuthOptions settings) => Since(_attemptedAt) < settings.JwksMinimumRefreshInterval;
 
     /// <summary>
-    /// An attempt counts once it has an outcome: one the caller cancelled (its client went away) does not, so the next
-    /// request tries at once instead of every token being refused for the minimum interval.
+    /// An attempt counts from its start, so requests with a known key keep using it while a fetch is under way; a
+    /// failure counts from when it failed. One the caller cancelled (its client went away) does not count at all, so
+    /// the next request tries at once instead of every token being refused for the minimum interval.
     /// </summary>
     async Task FetchAsync(string uri, CancellationToken ct)
     {
-        var started = clock.GetUtcNow();
+        var previous = _attemptedAt;
+        var started = _attemptedAt = clock.GetUtcNow();
         try
         {
             var set = await http.GetFromJsonAsync<JsonWebKeySet>(uri, ct);
@@ -62,11 +64,16 @@ public sealed class RemoteJsonWebKeySource(
                 if (jwk.ToPublicKey() is { } key)
                     keys[jwk.Kid] = key;
             _keys = keys;
-            _fetchedAt = _attemptedAt = started;
+            _fetchedAt = started;
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            _attemptedAt = started;
+            _attemptedAt = previous;
+            throw;
+        }
+        catch (Exception e)
+        {
+            _attemptedAt = clock.GetUtcNow();
             logger.LogWarning(e, "Could not fetch the JWKS from {JwksUri}; keeping {Count} known keys", uri, _keys.Count);
         }
     }
