@@ -185,6 +185,28 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
     }
 
     [Fact]
+    public async Task A_sign_in_during_a_password_reset_waits_and_then_fails_with_the_old_password()
+    {
+        var (email, password) = await Factory.RegisterAsync(Client);
+        await using var db = Npgsql.NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
+        await using var resetting = await db.OpenConnectionAsync();
+        await using var reset = await resetting.BeginTransactionAsync();
+        var userId = await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(resetting, "select id from users where normalized_email = @email for no key update", new { email }, reset);
+
+        // The password is checked against the old hash while the reset holds the row; the session must not start.
+        var signIn = Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password, refreshTokenInBody = true });
+        await Task.Delay(500);
+        await Dapper.SqlMapper.ExecuteAsync(resetting, "update users set password_hash = 'replaced-by-a-reset' where id = @userId", new { userId }, reset);
+        await Dapper.SqlMapper.ExecuteAsync(resetting,
+            "update refresh_tokens set revoked_at = now(), revoked_reason = 'password reset' where user_id = @userId and revoked_at is null", new { userId }, reset);
+        await reset.CommitAsync();
+
+        await (await signIn).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        using var scope = Factory.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<IdentityDb>().RefreshTokens.CountAsync(t => t.RevokedAt == null)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Five_failed_sign_ins_lock_the_account_for_15_minutes()
     {
         var (email, password) = await Factory.RegisterAsync(Client);

@@ -99,12 +99,24 @@ public static class AuthApi
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
+        // The session starts under the user's row lock, as revocations take it (password reset or change, admin
+        // lock): a reset that changed the password while it was being checked wins, and no session escapes it.
+        var verifiedHash = user.PasswordHash;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"select 1 from users where id = {user.Id} for no key update", ct);
+        await db.Entry(user).ReloadAsync(ct);
+        if (user.PasswordHash != verifiedHash || user.LockedByAdmin)
+        {
+            metrics.SignIn("invalid_credentials");
+            return InvalidCredentials();
+        }
         user.ClearFailedLogins();
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
             user.SetPasswordHash(passwords.Hash(user, request.Password), now);
         await db.SaveChangesAsync(ct);
 
         var refresh = await refreshTokens.IssueAsync(user.Id, familyId: null, ct);
+        await transaction.CommitAsync(ct);
         metrics.SignIn("success");
         return TypedResults.Ok(await RespondAsync(http, user, refresh, request.RefreshTokenInBody, issuer, settings, clock, ct));
     }
