@@ -160,50 +160,76 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
         }
     }
 
+    /// <summary>
+    /// A password reset in progress on a connection of its own: it holds the user's row (as a reset does) until
+    /// <see cref="ResetInProgress.FinishAsync"/> changes the password, ends every session and commits.
+    /// </summary>
+    sealed class ResetInProgress(Npgsql.NpgsqlDataSource db, Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, Guid userId) : IAsyncDisposable
+    {
+        public static async Task<ResetInProgress> BeginAsync(string connectionString, string email)
+        {
+            var db = Npgsql.NpgsqlDataSource.Create(connectionString);
+            var connection = await db.OpenConnectionAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            var userId = await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(connection,
+                "select id from users where normalized_email = @email for no key update", new { email }, transaction);
+            return new ResetInProgress(db, connection, transaction, userId);
+        }
+
+        public async Task FinishAsync()
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                update users set password_hash = 'replaced-by-a-reset' where id = @userId;
+                update refresh_tokens set revoked_at = now(), revoked_reason = 'password reset' where user_id = @userId and revoked_at is null;
+                """, new { userId }, transaction);
+            await transaction.CommitAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+            await db.DisposeAsync();
+        }
+    }
+
+    async Task NoSessionIsAliveAsync()
+    {
+        using var scope = Factory.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<IdentityDb>().RefreshTokens.CountAsync(t => t.RevokedAt == null)).ShouldBe(0);
+    }
+
     [Fact]
     public async Task A_refresh_waits_for_a_password_reset_in_progress_and_then_finds_its_session_ended()
     {
         var (email, password) = await Factory.RegisterAsync(Client);
         var api = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
         var login = await Factory.LoginAsync(api, email, password, refreshTokenInBody: true);
-        await using var db = Npgsql.NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
-        await using var resetting = await db.OpenConnectionAsync();
-        await using var reset = await resetting.BeginTransactionAsync();
-        var userId = await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(resetting, "select id from users where normalized_email = @email for update", new { email }, reset);
+        await using var reset = await ResetInProgress.BeginAsync(Factory.DatabaseConnectionString, email);
 
-        // A reset has taken the user's row; the refresh must wait for it rather than issue a token the reset misses.
+        // The refresh must wait for the reset rather than issue a token the reset misses.
         var refresh = api.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = login.RefreshToken });
         await Task.Delay(500);
         refresh.IsCompleted.ShouldBeFalse();
-        await Dapper.SqlMapper.ExecuteAsync(resetting,
-            "update refresh_tokens set revoked_at = now(), revoked_reason = 'password reset' where user_id = @userId and revoked_at is null", new { userId }, reset);
-        await reset.CommitAsync();
+        await reset.FinishAsync();
 
         await (await refresh).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        using var scope = Factory.Services.CreateScope();
-        (await scope.ServiceProvider.GetRequiredService<IdentityDb>().RefreshTokens.CountAsync(t => t.RevokedAt == null)).ShouldBe(0);
+        await NoSessionIsAliveAsync();
     }
 
     [Fact]
     public async Task A_sign_in_during_a_password_reset_waits_and_then_fails_with_the_old_password()
     {
         var (email, password) = await Factory.RegisterAsync(Client);
-        await using var db = Npgsql.NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
-        await using var resetting = await db.OpenConnectionAsync();
-        await using var reset = await resetting.BeginTransactionAsync();
-        var userId = await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(resetting, "select id from users where normalized_email = @email for no key update", new { email }, reset);
+        await using var reset = await ResetInProgress.BeginAsync(Factory.DatabaseConnectionString, email);
 
         // The password is checked against the old hash while the reset holds the row; the session must not start.
         var signIn = Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password, refreshTokenInBody = true });
         await Task.Delay(500);
-        await Dapper.SqlMapper.ExecuteAsync(resetting, "update users set password_hash = 'replaced-by-a-reset' where id = @userId", new { userId }, reset);
-        await Dapper.SqlMapper.ExecuteAsync(resetting,
-            "update refresh_tokens set revoked_at = now(), revoked_reason = 'password reset' where user_id = @userId and revoked_at is null", new { userId }, reset);
-        await reset.CommitAsync();
+        await reset.FinishAsync();
 
         await (await signIn).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        using var scope = Factory.Services.CreateScope();
-        (await scope.ServiceProvider.GetRequiredService<IdentityDb>().RefreshTokens.CountAsync(t => t.RevokedAt == null)).ShouldBe(0);
+        await NoSessionIsAliveAsync();
     }
 
     [Fact]
