@@ -34,6 +34,17 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         return (order, userId, platform.OrderingAs(platform.AdminToken));
     }
 
+    static bool IsRefund(HttpRequestMessage request) => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal);
+
+    Task<long> RefundAttemptsAsync() => Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts");
+
+    /// <summary>Runs the sweeper once refund attempts are older than Ordering:Saga:RefundStuckAfter (two minutes).</summary>
+    async Task SweepAfterRefundsAreStuckAsync()
+    {
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+    }
+
     static async Task ShipAsync(HttpClient admin, OrderDto order) =>
         await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000777" })).ShouldBeOkAsync<OrderDto>();
 
@@ -452,7 +463,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         refunded.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(6);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(6000);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(6);
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0); // every outcome recorded
+        (await RefundAttemptsAsync()).ShouldBe(0); // every outcome recorded
 
         // The rest in full, then nothing is left to refund.
         var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeOkAsync<OrderDto>();
@@ -478,7 +489,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var unchanged = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (unchanged!.Status, unchanged.Refunded).ShouldBe(("shipped", 0L));
         unchanged.Timeline.ShouldNotContain(e => e.Type.Contains("refund"));
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0); // a decline is an outcome
+        (await RefundAttemptsAsync()).ShouldBe(0); // a decline is an outcome
 
         // Once the network would take it again, the same refund is tried anew rather than answered with the decline.
         await Scalar<int>(platform.Payments.DatabaseConnectionString, "delete from sandbox_operations where idempotency_key = 'dashboard-refund' returning 1");
@@ -494,7 +505,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var (order, userId, admin) = await ConfirmedOrderAsync("REFUND-5", 5000);
         await ShipAsync(admin, order);
 
-        platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal); // payments refunds; ordering never hears it
+        platform.LosePaymentsAnswers = IsRefund; // payments refunds; ordering never hears it
         var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.LosePaymentsAnswers = null;
 
@@ -502,11 +513,11 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var unrecorded = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (unrecorded!.Status, unrecorded.Refunded).ShouldBe(("shipped", 0L));
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000); // it did happen
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
+        (await RefundAttemptsAsync()).ShouldBe(1);
 
         var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
         await sweeper.SweepAsync(default); // too soon: the request that made it might still be waiting for its answer
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
+        (await RefundAttemptsAsync()).ShouldBe(1);
         platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
         platform.RefusePaymentsCalls = _ => true; // the ledger cannot be read: it stays unsettled, and the on-call can see it
         await sweeper.SweepAsync(default);
@@ -518,7 +529,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var settled = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (settled!.Status, settled.Refunded).ShouldBe(("partially_refunded", 1000L));
         settled.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(1);
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0);
+        (await RefundAttemptsAsync()).ShouldBe(0);
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(1);
         await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
 
@@ -537,20 +548,19 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     {
         var (order, _, admin) = await ConfirmedOrderAsync("REFUND-7", 5000);
         await ShipAsync(admin, order);
-        platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal);
+        platform.LosePaymentsAnswers = IsRefund;
         await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.LosePaymentsAnswers = null;
 
         // The order still shows nothing refunded, so "everything left" asks for more than payments has left to refund.
         await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1); // the lost one is still known
+        (await RefundAttemptsAsync()).ShouldBe(1); // the lost one is still known
 
-        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
-        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+        await SweepAfterRefundsAreStuckAsync();
 
         var settled = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (settled!.Status, settled.Refunded).ShouldBe(("partially_refunded", 1000L));
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0);
+        (await RefundAttemptsAsync()).ShouldBe(0);
     }
 
     [Fact]
@@ -559,15 +569,14 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var (order, _, admin) = await ConfirmedOrderAsync("REFUND-6", 5000);
         await ShipAsync(admin, order);
 
-        platform.RefusePaymentsCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal);
+        platform.RefusePaymentsCalls = IsRefund;
         await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.RefusePaymentsCalls = null;
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(1);
+        (await RefundAttemptsAsync()).ShouldBe(1);
 
-        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
-        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+        await SweepAfterRefundsAreStuckAsync();
 
-        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from refund_attempts")).ShouldBe(0);
+        (await RefundAttemptsAsync()).ShouldBe(0);
         var unchanged = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (unchanged!.Status, unchanged.Refunded).ShouldBe(("shipped", 0L));
         unchanged.Timeline.ShouldNotContain(e => e.Type.Contains("refund"));
