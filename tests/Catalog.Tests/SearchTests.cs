@@ -127,7 +127,7 @@ public sealed class SearchTests(CatalogFactory factory) : CatalogTest(factory)
         }
         byPrice.ShouldBe(["Newcomer", "Paged 0", "Paged 1", "Paged 2", "Paged 3", "Paged 4", "Paged 5", "Paged 6"]);
 
-        var byRating = new List<string>(); // all unrated (0.00): the id breaks the ties, and the cursor carries the rating as written
+        var byRating = new List<string>(); // all unrated (0.00): every product once across the pages, the cursor carrying the rating as written
         page = await ListAsync("sort=rating&limit=3");
         byRating.AddRange(page.Items.Select(i => i.Name));
         while (page.NextCursor is { } cursor)

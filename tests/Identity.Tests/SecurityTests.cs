@@ -226,6 +226,7 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
         // The password is checked against the old hash while the reset holds the row; the session must not start.
         var signIn = Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password, refreshTokenInBody = true });
         await Task.Delay(500);
+        signIn.IsCompleted.ShouldBeFalse();
         await reset.FinishAsync();
 
         await (await signIn).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
