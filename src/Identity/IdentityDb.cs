@@ -17,6 +17,22 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : DbContext
     public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
     public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
 
+    /// <summary>
+    /// Locks the user's row until the caller's transaction ends. Whatever starts or ends a user's sessions (sign-in,
+    /// refresh rotation, logout, password reset or change, admin lock) takes it first, so those run one after the other
+    /// and a revocation never misses a session being started. <c>for no key update</c> does not block the foreign-key
+    /// checks of new tokens.
+    /// </summary>
+    public Task LockUserAsync(Guid userId, CancellationToken ct) =>
+        Database.ExecuteSqlAsync($"select 1 from users where id = {userId} for no key update", ct);
+
+    /// <summary>Locks the user's row (<see cref="LockUserAsync"/>) and reloads <paramref name="user"/> as it is now that it is locked.</summary>
+    public async Task LockUserAsync(User user, CancellationToken ct)
+    {
+        await LockUserAsync(user.Id, ct);
+        await Entry(user).ReloadAsync(ct);
+    }
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.MapEmailOutbox();

@@ -103,8 +103,7 @@ public static class AuthApi
         // lock): a reset that changed the password while it was being checked wins, and no session escapes it.
         var verifiedHash = user.PasswordHash;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"select 1 from users where id = {user.Id} for no key update", ct);
-        await db.Entry(user).ReloadAsync(ct);
+        await db.LockUserAsync(user, ct);
         if (user.PasswordHash != verifiedHash || user.LockedByAdmin)
         {
             metrics.SignIn("invalid_credentials");

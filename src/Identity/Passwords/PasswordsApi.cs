@@ -98,8 +98,7 @@ public static class PasswordsApi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The user's row first, as a password or e-mail change takes it, then their links: the same order everywhere,
         // so two resets of one account (or a reset and a change) wait for each other instead of deadlocking.
-        await db.Database.ExecuteSqlAsync($"select 1 from users where id = {user.Id} for no key update", ct);
-        await db.Entry(user).ReloadAsync(ct); // as it is now that it is locked (a lockout may have come in between)
+        await db.LockUserAsync(user, ct); // as it is now that it is locked (a lockout may have come in between)
         // Single use even under a double-click: only one request can flip used_at.
         var claimed = await db.PasswordResetTokens.Where(t => t.Id == reset.Id && t.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);

@@ -44,7 +44,7 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         var hash = OpaqueToken.Hash(token);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.UserId).FirstOrDefaultAsync(ct) is { } owner)
-            await LockUserAsync(owner, ct);
+            await db.LockUserAsync(owner, ct);
         var claimed = await db.Database.SqlQuery<ClaimedToken>($"""
             update refresh_tokens set used_at = {now}
             where token_hash = {hash} and used_at is null and revoked_at is null and expires_at > {now}
@@ -75,14 +75,10 @@ public sealed class RefreshTokenStore(IdentityDb db, IOptions<IdentityServiceOpt
         if (owner is null)
             return;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockUserAsync(owner.UserId, ct);
+        await db.LockUserAsync(owner.UserId, ct);
         await RevokeFamilyAsync(owner.FamilyId, "logout", ct);
         await transaction.CommitAsync(ct);
     }
-
-    /// <summary>The user's row, locked until the caller's transaction ends: rotations and revocations of one user take turns.</summary>
-    Task LockUserAsync(Guid userId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"select 1 from users where id = {userId} for no key update", ct);
 
     public Task RevokeFamilyAsync(Guid familyId, string reason, CancellationToken ct)
     {
