@@ -25,14 +25,17 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         return (platform.OrderingAs(token), userId);
     }
 
-    /// <summary>A customer's confirmed order for one unit of a new product, and the admin's client.</summary>
-    async Task<(OrderDto Order, Guid UserId, HttpClient Admin)> ConfirmedOrderAsync(string sku, long price)
+    /// <summary>A customer's confirmed order of a new product (five in stock), with the customer's and the admin's clients.</summary>
+    async Task<(OrderDto Order, HttpClient Customer, Guid UserId, HttpClient Admin)> ConfirmedOrderAsync(string sku, long price, int quantity = 1)
     {
         await platform.ProductAsync(sku, price, 5);
-        var (customer, userId) = await CustomerWithCartAsync(sku, 1);
+        var (customer, userId) = await CustomerWithCartAsync(sku, quantity);
         var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-        return (order, userId, platform.OrderingAs(platform.AdminToken));
+        order.Status.ShouldBe("confirmed");
+        return (order, customer, userId, platform.OrderingAs(platform.AdminToken));
     }
+
+    static bool IsPaymentLookup(HttpRequestMessage request) => request.RequestUri!.AbsolutePath.Contains("/by-order/", StringComparison.Ordinal);
 
     static bool IsRefund(HttpRequestMessage request) => request.RequestUri!.AbsolutePath.EndsWith("/refund", StringComparison.Ordinal);
 
@@ -260,9 +263,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Customers_see_only_their_own_orders_and_staff_routes_need_staff()
     {
-        await platform.ProductAsync("MINE-1", 1000, 5);
-        var (alice, _) = await CustomerWithCartAsync("MINE-1", 1);
-        var order = await (await platform.PlaceOrderAsync(alice, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var (order, alice, _, _) = await ConfirmedOrderAsync("MINE-1", 1000);
         var bob = platform.OrderingAs(platform.CustomerToken(Guid.NewGuid()));
 
         (await alice.GetAsync($"/api/v1/orders/{order.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -351,10 +352,9 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Cancelling_before_shipping_voids_the_payment_and_returns_the_stock()
     {
-        await platform.ProductAsync("CANCEL-1", 1000, 5);
-        var (customer, _) = await CustomerWithCartAsync("CANCEL-1", 2);
-        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        var (order, customer, _, _) = await ConfirmedOrderAsync("CANCEL-1", 1000, quantity: 2);
         (await StockAsync("CANCEL-1")).ShouldBe((3, 0));
+        platform.RefusePaymentsCalls = IsPaymentLookup; // the order knows its payment: payments is not asked which it is
         (await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("cancelled");
         (await StockAsync("CANCEL-1")).ShouldBe((5, 0));
         (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
@@ -367,10 +367,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         for (var i = 0; i < 4; i++)
         {
             var sku = $"RACE-{i}";
-            await platform.ProductAsync(sku, 1000, 5);
-            var (customer, _) = await CustomerWithCartAsync(sku, 2);
-            var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-            var admin = platform.OrderingAs(platform.AdminToken);
+            var (order, customer, _, admin) = await ConfirmedOrderAsync(sku, 1000, quantity: 2);
 
             var answers = await Task.WhenAll(
                 customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null),
@@ -387,7 +384,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task An_order_whose_payment_a_lost_shipment_answer_captured_cannot_be_cancelled()
     {
-        var (order, userId, admin) = await ConfirmedOrderAsync("CAPTURED-1", 2000);
+        var (order, customer, _, admin) = await ConfirmedOrderAsync("CAPTURED-1", 2000);
         platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/capture", StringComparison.Ordinal);
         var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000778" }))
             .ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
@@ -395,7 +392,6 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         lost.GetProperty("detail").GetString()!.ShouldContain("not known whether the payment was captured");
         (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("captured");
 
-        var customer = platform.OrderingAs(platform.CustomerToken(userId));
         var refused = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         refused.GetProperty("detail").GetString()!.ShouldContain("Money was captured");
@@ -409,10 +405,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Ship_deliver_refund_and_a_verified_review()
     {
-        var productId = await platform.ProductAsync("LIFE-1", 4000, 5);
-        var (customer, userId) = await CustomerWithCartAsync("LIFE-1", 1);
-        var order = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-        var admin = platform.OrderingAs(platform.AdminToken);
+        var (order, customer, userId, admin) = await ConfirmedOrderAsync("LIFE-1", 4000);
+        var productId = order.Lines.ShouldHaveSingleItem().ProductId;
 
         await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/deliver", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         var shipped = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000123" })).ShouldBeOkAsync<OrderDto>();
@@ -436,7 +430,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Two_people_shipping_one_order_at_once_ship_it_once_with_one_tracking_number()
     {
-        var (order, _, admin) = await ConfirmedOrderAsync("SHIP-2", 3000);
+        var (order, _, _, admin) = await ConfirmedOrderAsync("SHIP-2", 3000);
+        platform.RefusePaymentsCalls = IsPaymentLookup; // the order knows its payment: payments is not asked which it is
 
         var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
             admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = $"Carrier {i}", trackingNumber = $"TRACK000{i}" })));
@@ -452,7 +447,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task Parallel_partial_refunds_are_each_made_once_and_the_order_agrees_with_the_payment()
     {
-        var (order, _, admin) = await ConfirmedOrderAsync("REFUND-3", 10000);
+        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-3", 10000);
         await ShipAsync(admin, order);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })));
@@ -474,7 +469,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refund_the_card_network_declines_records_nothing_and_can_be_tried_again()
     {
-        var (order, userId, admin) = await ConfirmedOrderAsync("REFUND-4", 5000);
+        var (order, _, userId, admin) = await ConfirmedOrderAsync("REFUND-4", 5000);
         await ShipAsync(admin, order);
         // Refunded in full at the card network behind Bazaar's back (a refund made in the provider's dashboard): the network declines the next one.
         await Scalar<int>(platform.Payments.DatabaseConnectionString, """
@@ -502,7 +497,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refund_whose_answer_was_lost_is_recorded_by_the_sweeper_from_the_payment_ledger()
     {
-        var (order, userId, admin) = await ConfirmedOrderAsync("REFUND-5", 5000);
+        var (order, _, userId, admin) = await ConfirmedOrderAsync("REFUND-5", 5000);
         await ShipAsync(admin, order);
 
         platform.LosePaymentsAnswers = IsRefund; // payments refunds; ordering never hears it
@@ -546,7 +541,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refused_refund_does_not_lose_an_earlier_refund_whose_answer_was_lost()
     {
-        var (order, _, admin) = await ConfirmedOrderAsync("REFUND-7", 5000);
+        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-7", 5000);
         await ShipAsync(admin, order);
         platform.LosePaymentsAnswers = IsRefund;
         await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
@@ -566,7 +561,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refund_payments_never_received_is_forgotten_by_the_sweeper_and_can_be_made_again()
     {
-        var (order, _, admin) = await ConfirmedOrderAsync("REFUND-6", 5000);
+        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-6", 5000);
         await ShipAsync(admin, order);
 
         platform.RefusePaymentsCalls = IsRefund;

@@ -94,8 +94,8 @@ public sealed class OrderSaga(
 
     async Task<bool> ReserveAsync(SagaOrder order, CancellationToken ct)
     {
-        var lines = order.Lines ?? await LinesAsync(order.Id, ct);
-        var reserved = await catalog.ReserveAsync(order.Id, lines, options.Value.ReservationTtl, ct);
+        order.Lines ??= await LinesAsync(order.Id, ct);
+        var reserved = await catalog.ReserveAsync(order.Id, order.Lines, options.Value.ReservationTtl, ct);
         if (reserved.Unknown)
             return false;
         if (!reserved.Ok)
@@ -183,7 +183,8 @@ public sealed class OrderSaga(
         // after a risk review, say) stays. A line left behind is harmless; the order is confirmed either way.
         try
         {
-            await cart.RemoveOrderedAsync(order.UserId, order.Lines ?? await LinesAsync(order.Id, ct), ct);
+            order.Lines ??= await LinesAsync(order.Id, ct);
+            await cart.RemoveOrderedAsync(order.UserId, order.Lines, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -193,22 +194,28 @@ public sealed class OrderSaga(
         return true;
     }
 
+    /// <summary>
+    /// The payment the order authorized: the id the order recorded, or else (an order that stopped between the
+    /// authorization and recording it) what payments knows. Not known when payments could not be asked.
+    /// </summary>
+    public async Task<(bool Known, Guid? Id)> PaymentIdAsync(SagaOrder order, CancellationToken ct)
+    {
+        if (order.PaymentId is { } recorded)
+            return (true, recorded);
+        var found = await payments.FindByOrderAsync(order.Id, ct);
+        return found.Unknown ? (false, null) : (true, found.Ok ? found.Body!.Id : null);
+    }
+
     /// <summary>Gives back what the order holds (its reservation; its authorization when asked), then marks it failed.</summary>
     public async Task<bool> CompensateAsync(SagaOrder order, string from, string to, string reason, bool voidPayment, CancellationToken ct)
     {
         if (voidPayment)
         {
-            // The order keeps the id of the payment it authorized; without it, payments is asked, and a payment that
-            // may exist but could not be looked up stops the compensation until the sweeper tries again.
-            var paymentId = order.PaymentId;
-            if (paymentId is null)
-            {
-                var found = await payments.FindByOrderAsync(order.Id, ct);
-                if (found.Unknown)
-                    return false;
-                paymentId = found.Ok ? found.Body!.Id : null;
-            }
-            if (paymentId is { } id && (await payments.VoidAsync(id, order.Id, ct)).Unknown)
+            // A payment that may exist but could not be looked up stops the compensation until the sweeper tries again.
+            var payment = await PaymentIdAsync(order, ct);
+            if (!payment.Known)
+                return false;
+            if (payment.Id is { } id && (await payments.VoidAsync(id, order.Id, ct)).Unknown)
                 return false;
         }
         var released = await catalog.ReleaseAsync(order.Id, ct);
@@ -317,8 +324,8 @@ public sealed class SagaOrder
     public string? ClientIp { get; init; }
     public DateTime? AccountCreatedAt { get; init; }
 
-    /// <summary>The order's lines when the caller has them at hand (checkout); null: the saga reads them.</summary>
-    public IReadOnlyList<ReservationLine>? Lines { get; init; }
+    /// <summary>The order's lines when the caller has them at hand (checkout); null until the saga first needs and reads them.</summary>
+    public IReadOnlyList<ReservationLine>? Lines { get; set; }
     public string? CardFingerprint { get; init; }
     public string? CardBin { get; init; }
     public string? CardCountry { get; init; }
@@ -337,8 +344,6 @@ public sealed class SagaSweeper : PeriodicWork
     readonly OrderActions actions;
     readonly NpgsqlDataSource db;
     readonly IOptions<SagaOptions> options;
-    readonly TimeProvider clock;
-    readonly ILogger<SagaSweeper> logger;
 
     /// <summary>What the last sweep found stuck, by status: the backlog the on-call sees (alert OrdersStuckInCheckout).</summary>
     volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.ToDictionary(s => s, _ => 0);
@@ -349,7 +354,7 @@ public sealed class SagaSweeper : PeriodicWork
     public SagaSweeper(OrderSaga saga, OrderActions actions, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters,
         ILogger<SagaSweeper> logger) : base(clock, logger)
     {
-        (this.saga, this.actions, this.db, this.options, this.clock, this.logger) = (saga, actions, db, options, clock, logger);
+        (this.saga, this.actions, this.db, this.options) = (saga, actions, db, options);
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
             () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
             unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status");
@@ -367,7 +372,7 @@ public sealed class SagaSweeper : PeriodicWork
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var parameters = new { inFlight = OrderStatus.InFlight.ToArray(), before = clock.GetUtcNow() - options.Value.StuckAfter };
+        var parameters = new { inFlight = OrderStatus.InFlight.ToArray(), before = Clock.GetUtcNow() - options.Value.StuckAfter };
         var backlog = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("""
             select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
             """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
@@ -383,19 +388,19 @@ public sealed class SagaSweeper : PeriodicWork
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
+                Logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
             }
         }
         try
         {
-            var refundsBefore = clock.GetUtcNow() - options.Value.RefundStuckAfter;
+            var refundsBefore = Clock.GetUtcNow() - options.Value.RefundStuckAfter;
             await actions.SettleRefundsAsync(refundsBefore, ct);
             _unsettledRefunds = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 "select count(*)::int from refund_attempts where created_at < @refundsBefore", new { refundsBefore }, cancellationToken: ct));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Could not settle unrecorded refunds; will retry");
+            Logger.LogWarning(e, "Could not settle unrecorded refunds; will retry");
         }
         return stuck.Count;
     }

@@ -12,6 +12,11 @@ public sealed record CallResult<T>(HttpStatusCode? Status, T? Body, JsonElement?
 
     /// <summary>The call failed in transport or with a 5xx: the outcome is unknown, the sweeper will ask again.</summary>
     public bool Unknown => Status is null || (int)Status >= 500;
+
+    /// <summary>Why the other service refused, from its problem details.</summary>
+    public string Reason => Problem is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
+        ? detail.GetString()!
+        : "no reason given";
 }
 
 static class Calls
@@ -114,6 +119,12 @@ public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amou
     IReadOnlyList<PaymentEntry>? Transactions = null)
 {
     public IEnumerable<PaymentEntry> Refunds => (Transactions ?? []).Where(t => t.Kind == "refund");
+
+    /// <summary>What the ledger shows refunded.</summary>
+    public long RefundedInLedger => Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+
+    /// <summary>A refund whose outcome the card network has not told yet.</summary>
+    public bool RefundPending => Refunds.Any(r => r.Status == "unknown");
 }
 
 public sealed class PaymentsClient(HttpClient http)

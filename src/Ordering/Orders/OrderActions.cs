@@ -14,8 +14,9 @@ namespace Bazaar.Ordering.Orders;
 /// <summary>What people do to orders after checkout: cancel, approve or reject a held order, ship, deliver, refund.</summary>
 public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, TimeProvider clock, ILogger<OrderActions> logger)
 {
-    public static ProblemHttpResult Unavailable(string what) =>
-        Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", $"The {what} did not answer; nothing was changed. Try again in a moment.");
+    /// <summary>Another service did not answer: a 503 that says what is known now (by default, that nothing changed).</summary>
+    public static ProblemHttpResult Unavailable(string what, string state = "nothing was changed. Try again in a moment.") =>
+        Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", $"The {what} did not answer; {state}");
 
     /// <summary>
     /// Before shipping: void the authorization, give the stock back, and end the order as cancelled. The order row stays
@@ -27,7 +28,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var status = await LockAsync(connection, transaction, order.Id, ct);
+        var (status, _) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
         switch (status)
         {
             case OrderStatus.OnHold:
@@ -35,18 +36,16 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     return Unavailable("catalog");
                 break;
             case OrderStatus.Confirmed:
-                var payment = await payments.FindByOrderAsync(order.Id, ct);
-                if (payment.Unknown)
+                var payment = await saga.PaymentIdAsync(order, ct);
+                if (!payment.Known)
                     return Unavailable("payment service");
-                if (payment.Ok)
+                if (payment.Id is { } paymentId)
                 {
-                    var voided = await payments.VoidAsync(payment.Body!.Id, order.Id, ct);
+                    var voided = await payments.VoidAsync(paymentId, order.Id, ct);
                     if (voided.Unknown)
-                        return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
-                            "The payment service did not answer; the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
+                        return Unavailable("payment service", "the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
                     if (!voided.Ok)
-                        return Problem.Conflict("The payment could not be voided, so the order is not cancelled: "
-                            + (voided.Problem?.TryGetProperty("detail", out var why) == true ? why.GetString() : "no reason given"));
+                        return Problem.Conflict("The payment could not be voided, so the order is not cancelled: " + voided.Reason);
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
                     return Unavailable("catalog");
@@ -65,12 +64,15 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     }
 
     /// <summary>
-    /// Locks the order's row until the caller's transaction ends and returns its status as it is now. Cancel, ship and
-    /// refund call other services while they hold it, so actions on one order run one at a time.
+    /// Locks the order's row until the caller's transaction ends and returns its status and refunded amount as they are
+    /// now. Cancel, ship and refund call other services while they hold it, so actions on one order run one at a time.
+    /// With <paramref name="skipLocked"/>, an order locked by someone else is null instead of waited for.
     /// </summary>
-    static Task<string> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct) =>
-        connection.QuerySingleAsync<string>(new CommandDefinition(
-            "select status from orders where id = @id for no key update", new { id = orderId }, transaction, cancellationToken: ct));
+    static Task<(string Status, long Refunded)?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct,
+        bool skipLocked = false) =>
+        connection.QuerySingleOrDefaultAsync<(string, long)?>(new CommandDefinition(
+            $"select status, refunded from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}", new { id = orderId }, transaction,
+            cancellationToken: ct));
 
     static ProblemHttpResult Changed() => Problem.Conflict("The order changed while this was being done; reload it and try again.");
 
@@ -99,17 +101,19 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await LockAsync(connection, transaction, order.Id, ct) != OrderStatus.Confirmed)
+        if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.Confirmed)
             return Problem.Conflict("Only a confirmed order can be shipped.");
-        var payment = await payments.FindByOrderAsync(order.Id, ct);
-        if (!payment.Ok)
+        var payment = await saga.PaymentIdAsync(order, ct);
+        if (!payment.Known)
             return Unavailable("payment service");
-        var captured = await payments.CaptureAsync(payment.Body!.Id, order.Id, ct);
+        if (payment.Id is not { } paymentId)
+            return Problem.Conflict("This order has no authorized payment to capture.");
+        var captured = await payments.CaptureAsync(paymentId, order.Id, ct);
         if (captured.Unknown)
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
-                "The payment service did not answer, so it is not known whether the payment was captured; the order is still confirmed. Send the shipment again: the payment is not captured twice.");
+            return Unavailable("payment service",
+                "it is not known whether the payment was captured, and the order is still confirmed. Send the shipment again: the payment is not captured twice.");
         if (!captured.Ok)
-            return Problem.Conflict("The payment could not be captured: " + captured.Problem?.ToString());
+            return Problem.Conflict("The payment could not be captured: " + captured.Reason);
         var now = clock.GetUtcNow();
         await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}",
             actor, now, ct, new OrderSaga.Changes("carrier = @carrier, tracking_number = @trackingNumber", new { carrier = request.Carrier, trackingNumber = request.TrackingNumber }),
@@ -149,8 +153,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var attempts = await db.OpenConnectionAsync(ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (status, refunded) = await connection.QuerySingleAsync<(string, long)>(new CommandDefinition(
-            "select status, refunded from orders where id = @id for no key update", new { id = order.Id }, transaction, cancellationToken: ct));
+        var (status, refunded) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
         if (expectedRefunded is { } expected && expected != refunded)
@@ -172,7 +175,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         {
             await ForgetAttemptsAsync(connection, transaction, order.Id, [attempt], ct); // refused: nothing happened
             await transaction.CommitAsync(ct);
-            return Problem.Conflict("The payment service refused the refund: " + (result.Problem?.TryGetProperty("detail", out var detail) == true ? detail.GetString() : "no reason given"));
+            return Problem.Conflict("The payment service refused the refund: " + result.Reason);
         }
         // What the ledger shows refunded beyond what the order has recorded is what this refund did (and any earlier
         // one whose answer was lost). While this refund's outcome is still unknown there, its attempt stays.
@@ -226,9 +229,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return false;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var locked = await connection.QuerySingleOrDefaultAsync<(string Status, long Refunded)?>(new CommandDefinition(
-            "select status, refunded from orders where id = @id for no key update skip locked", new { id = orderId }, transaction, cancellationToken: ct));
-        if (locked is not { } row)
+        if (await LockAsync(connection, transaction, orderId, ct, skipLocked: true) is not { } row)
             return false; // a refund of this order is being made right now; the next sweep comes back
         var attempts = (await connection.QueryAsync<(Guid Id, long Amount, string Actor)>(new CommandDefinition(
             "select id, amount, actor from refund_attempts where order_id = @orderId and created_at < @before order by created_at",
@@ -240,7 +241,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         if (!unsettled)
         {
             await ForgetAttemptsAsync(connection, transaction, orderId, [.. attempts.Select(a => a.Id)], ct);
-            var total = payment.Body!.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
+            var total = payment.Body!.RefundedInLedger;
             await NoteAsync(connection, transaction, orderId,
                 $"Settled from the payment's ledger: refund attempts whose answer was lost ({string.Join(", ", attempts.Select(a => Currencies.Format(a.Amount, order.Currency)))}); "
                 + (recorded ? "the missing refund is now recorded. " : "nothing beyond what the order already shows was refunded (declined, never received, or recorded when it was sent again). ")
@@ -258,8 +259,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     async Task<(bool Recorded, bool Unsettled)> RecordFromLedgerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status,
         long refunded, PaymentInfo payment, string actor, CancellationToken ct)
     {
-        var total = payment.Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
-        var unsettled = payment.Refunds.Any(r => r.Status == "unknown");
+        var total = payment.RefundedInLedger;
+        var unsettled = payment.RefundPending;
         if (total <= refunded || !OrderStatus.Refundable.Contains(status))
             return (false, unsettled);
         var target = total >= order.Total ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
