@@ -1,6 +1,7 @@
 using Bazaar.Payments.Payments;
 using Bazaar.Payments.Providers;
 using Bazaar.ServiceDefaults;
+using Bazaar.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -28,6 +29,7 @@ public static class PaymentsModule
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
         services.AddSingleton<SandboxTokenizer>();
         services.AddSingleton<SandboxWebhookSigner>();
+        services.AddRowPurge(new PurgeRule("sandbox_cards", "created_at", TimeSpan.FromDays(30)));
 
         services.AddScoped<PaymentService>();
         services.AddHostedService<UnknownOutcomeResolver>();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bazaar.Payments.Providers;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Payments.Tests;
 
@@ -49,6 +51,22 @@ public sealed class TokenizationTests(PaymentsFactory factory) : PaymentsTest(fa
 
         (await Factory.NumberAsync("select count(*) from sandbox_cards where row_to_json(sandbox_cards)::text like '%4242424242424242%'")).ShouldBe(0);
         (await Factory.NumberAsync("select count(*) from sandbox_cards")).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Tokens_are_deleted_30_days_after_they_were_issued()
+    {
+        var old = await Factory.TokenizeAsync(SandboxCards.Visa);
+        var purger = Factory.Services.GetRequiredService<RowPurger>();
+        Factory.Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        await purger.PurgeAsync(default);
+        (await Factory.NumberAsync("select count(*) from sandbox_cards")).ShouldBe(1);
+
+        var recent = await Factory.TokenizeAsync(SandboxCards.Mastercard);
+        Factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        await purger.PurgeAsync(default);
+        (await Factory.NumberAsync("select count(*) from sandbox_cards where token = @token", new { token = old.Token })).ShouldBe(0);
+        (await Factory.NumberAsync("select count(*) from sandbox_cards where token = @token", new { token = recent.Token })).ShouldBe(1);
     }
 
     [Theory]
