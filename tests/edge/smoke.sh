@@ -139,10 +139,19 @@ t_hashed_assets_cached() {
   request GET "$asset" -H 'Accept-Encoding: gzip' && status_is 200 &&
     header_is Cache-Control "public, max-age=31536000, immutable" && header_is Content-Encoding gzip
 }
+# A chunk another release's page asks for after a deploy: a 404, not the HTML shell served as JavaScript.
+t_missing_asset_404() { request GET /assets/index-no-such-release.js && status_is 404; }
 # A real internal route: forwarded, catalog would answer 401 (no service token), so only the edge's own 404 passes.
 t_internal_hidden() { request POST /internal/pricing -H 'Content-Type: application/json' -d '{"skus":["X-1"]}' && status_is 404; }
 t_token_endpoint_hidden() {
-  request POST /api/v1/auth/token -d 'grant_type=client_credentials&client_id=identity&client_secret=x' && status_is 404
+  # Identity's routing ignores case and a trailing slash, so the edge must too.
+  local path
+  for path in /api/v1/auth/token /api/v1/auth/token/ /api/v1/auth/TOKEN /API/v1/auth/Token//; do
+    request POST "$path" -d 'grant_type=client_credentials&client_id=identity&client_secret=x' && status_is 404 || {
+      WHY="$path: $WHY"
+      return 1
+    }
+  done
 }
 t_service_retry_after_kept() {
   # forgot-password allows 3 per address per hour: the 4th is the service's 429, whose Retry-After must pass unchanged.
@@ -255,6 +264,7 @@ check "X-Request-Id is passed through or minted" t_request_id
 check "storefront (or placeholder) at /" t_storefront
 check "client-side routes get the uncached HTML shell" t_spa_fallback
 check "hashed assets are cached for a year and gzipped" t_hashed_assets_cached
+check "a missing asset is a 404, not the app shell" t_missing_asset_404
 check "/internal/* is not routed" t_internal_hidden
 check "encoded traversal to /internal/* is not routed" t_internal_traversal
 check "the service-token endpoint is not routed" t_token_endpoint_hidden
