@@ -42,6 +42,53 @@ function infraEnvironment(env) {
   const deletionProtection = main.match(/deletion_protection\s*=\s*(true|false)/)[1] === 'true';
   return { account, deletionProtection, data: zones.map((i) => cidrsubnet(vpc, 6, 36 + i)), public: zones.map((i) => cidrsubnet(vpc, 4, 6 + i)) };
 }
+// The services' health checks give up after these many seconds (src/ServiceDefaults/Health/HealthSetup.cs, by tag). A
+// probe that gives up first fails a pod whose check was about to answer: during a Redis failover the Redis check
+// would have reported Degraded (still ready), and a timed-out probe takes every pod out of the load balancer instead.
+const HEALTH_CHECK_SECONDS = (() => {
+  const source = fs.readFileSync(path.join(repoRoot, 'src/ServiceDefaults/Health/HealthSetup.cs'), 'utf8');
+  const out = { Ready: 0, Startup: 0 };
+  for (const m of source.matchAll(/tags: \[(Ready|Startup)\][^;]*?timeout: TimeSpan\.FromSeconds\((\d+)\)/g)) out[m[1]] = Math.max(out[m[1]], Number(m[2]));
+  return out;
+})();
+function probeProblems(objs) {
+  const out = [];
+  for (const d of objs.filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'edge')) {
+    const c = d.spec.template.spec.containers[0];
+    if (!(c.readinessProbe.timeoutSeconds > HEALTH_CHECK_SECONDS.Ready)) out.push(`${d.metadata.name}: readiness timeout ${c.readinessProbe.timeoutSeconds}s, checks take up to ${HEALTH_CHECK_SECONDS.Ready}s`);
+    if (!(c.startupProbe.timeoutSeconds > HEALTH_CHECK_SECONDS.Startup)) out.push(`${d.metadata.name}: startup timeout ${c.startupProbe.timeoutSeconds}s, checks take up to ${HEALTH_CHECK_SECONDS.Startup}s`);
+  }
+  return out;
+}
+
+// Aurora's default max_connections is LEAST(DBInstanceClassMemory / 9531392, 5000) (Aurora User Guide, "Maximum
+// connections to an Aurora PostgreSQL DB instance"); Serverless v2 sizes it by its maximum capacity, 2 GiB per ACU.
+// Total memory stands in for DBInstanceClassMemory (a little less), so the limit is taken at 80 %.
+const INSTANCE_MEMORY_GIB = { 'db.t4g.medium': 4, 'db.t4g.large': 8, 'db.r7g.large': 16, 'db.r7g.xlarge': 32, 'db.r7g.2xlarge': 64 };
+function auroraMaxConnections(env) {
+  const main = fs.readFileSync(path.join(repoRoot, `infra/envs/${env}/main.tf`), 'utf8');
+  const instanceClass = main.match(/instance_class\s*=\s*"([^"]+)"/)[1];
+  const gib = instanceClass === 'db.serverless' ? 2 * Number(main.match(/max_capacity_acu\s*=\s*([0-9.]+)/)[1]) : INSTANCE_MEMORY_GIB[instanceClass];
+  assert.ok(gib, `the memory of ${instanceClass} is not known here: add it to INSTANCE_MEMORY_GIB`);
+  return { instanceClass, limit: Math.min(Math.floor((gib * 2 ** 30) / 9531392), 5000) };
+}
+// Connections the platform can open at full scale: every database service's replicas at the HPA maximum plus its
+// surge pod, times the pool size in its connection string, and one migration Job per service with its own pool.
+function connectionsAtFullScale(objs) {
+  const poolOf = (connectionString) => Number(connectionString.match(/Maximum Pool Size=(\d+)/)?.[1] ?? 100); // Npgsql's default
+  let total = 0;
+  const parts = [];
+  for (const svc of DATABASE_SERVICES) {
+    const hpa = objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === svc);
+    const surge = byKindName(objs, 'Deployment', svc).spec.strategy.rollingUpdate.maxSurge;
+    assert.equal(typeof surge, 'number', `${svc}: maxSurge as a number of pods`);
+    const pool = poolOf(byKindName(objs, 'ExternalSecret', svc).spec.target.template.data.ConnectionStrings__Database);
+    const migration = poolOf(byKindName(objs, 'ExternalSecret', `${svc}-migration`).spec.target.template.data.ConnectionStrings__Database);
+    total += (hpa.spec.maxReplicas + surge) * pool + migration;
+    parts.push(`${svc} (${hpa.spec.maxReplicas}+${surge}) x ${pool} + ${migration}`);
+  }
+  return { total, parts };
+}
 // The IngressGroup infra looks the ALB up by (infra/modules/edge, variable ingress_group).
 const INFRA_INGRESS_GROUP = fs.readFileSync(path.join(repoRoot, 'infra/modules/edge/variables.tf'), 'utf8')
   .match(/variable "ingress_group" \{[\s\S]*?default\s*=\s*"([^"]+)"/)[1];
@@ -149,6 +196,15 @@ for (const env of ENVIRONMENTS) {
         assert.deepEqual(env_.find((e) => e.name === 'ConnectionStrings__DatabaseAdmin')?.valueFrom.secretKeyRef, { name: `${svc}-migration`, key: 'ConnectionStrings__DatabaseAdmin' });
       }
     });
+    it("probes wait longer than the services' health checks", () => {
+      assert.ok(HEALTH_CHECK_SECONDS.Ready > 0 && HEALTH_CHECK_SECONDS.Startup > 0, `health check timeouts not found: ${JSON.stringify(HEALTH_CHECK_SECONDS)}`);
+      assert.deepEqual(probeProblems(objs), []);
+    });
+    it("database connections at full scale fit Aurora's max_connections (80 %)", () => {
+      const { instanceClass, limit } = auroraMaxConnections(env);
+      const { total, parts } = connectionsAtFullScale(objs);
+      assert.ok(total <= 0.8 * limit, `${total} connections (${parts.join(', ')}) against ${limit} on ${instanceClass}`);
+    });
     it('PriorityClasses are ordinary resources, not hooks (a hook is deleted and recreated on every upgrade)', () => {
       for (const pc of objs.filter((o) => o.kind === 'PriorityClass')) assert.equal(pc.metadata.annotations?.['helm.sh/hook'], undefined, pc.metadata.name);
       for (const job of objs.filter((o) => o.kind === 'Job')) assert.equal(job.spec.template.spec.priorityClassName, undefined, `${job.metadata.name} names a PriorityClass that does not exist yet on a first install`);
@@ -189,6 +245,19 @@ describe('policy catches violations (mutated prod manifests)', () => {
     const found = rules[rule](objs, context);
     assert.ok(found.some((v) => pattern.test(v)), `expected a violation matching ${pattern}, got ${JSON.stringify(found)}`);
   };
+  it('a readiness probe that gives up before the health checks', () => {
+    const objs = fresh();
+    byKindName(objs, 'Deployment', 'cart').spec.template.spec.containers[0].readinessProbe.timeoutSeconds = HEALTH_CHECK_SECONDS.Ready;
+    assert.match(probeProblems(objs).join('\n'), /cart: readiness timeout/);
+  });
+  it('a pool of 40 per replica in prod', () => {
+    const objs = fresh();
+    for (const svc of DATABASE_SERVICES) {
+      const data = byKindName(objs, 'ExternalSecret', svc).spec.target.template.data;
+      data.ConnectionStrings__Database = data.ConnectionStrings__Database.replace(/Maximum Pool Size=\d+/, 'Maximum Pool Size=40');
+    }
+    assert.ok(connectionsAtFullScale(objs).total > 0.8 * auroraMaxConnections('prod').limit);
+  });
   it('a missing readiness probe', () => expectViolation('every long-running container has startup, liveness and readiness probes',
     (o) => delete byKindName(o, 'Deployment', 'catalog').spec.template.spec.containers[0].readinessProbe, /catalog.*readinessProbe/));
   it('a container without a memory limit', () => expectViolation('every container has CPU and memory requests and limits',
