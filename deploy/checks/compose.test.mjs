@@ -58,8 +58,9 @@ describe('docker-compose.yml matches the start command', () => {
 });
 
 // The cluster differs on purpose: no demo data (Seed__*), no database for a service without one, SMTP instead of the
-// mailbox folder when email.smtp.host is set; it adds OTEL_*, Media__S3*, Email__From and Email__Smtp__*.
-const CLUSTER_ONLY = /^(OTEL_|Media__S3|Media__Store$|Email__From$|Email__Smtp__)/;
+// mailbox folder when email.smtp.host is set; it adds OTEL_*, Media__S3*, Email__From, Email__Smtp__* and the payments
+// sandbox's keys (locally, in Development, payments uses the published development keys).
+const CLUSTER_ONLY = /^(OTEL_|Media__S3|Media__Store$|Email__From$|Email__Smtp__|Payments__Sandbox__)/;
 for (const env of ENVIRONMENTS) {
   describe(`Helm chart (${env}) matches the start command`, () => {
     const objs = renderedManifests(env);

@@ -20,6 +20,8 @@ public static class PaymentsModule
             .Validate(o => o.ResolveInterval > TimeSpan.Zero, "Payments:ResolveInterval must be more than zero.")
             .Validate(o => !string.IsNullOrEmpty(o.Sandbox.FingerprintKey) && !string.IsNullOrEmpty(o.Sandbox.WebhookSecret),
                 "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret must not be empty.")
+            .Validate(o => builder.Environment.IsDevelopment() || !o.Sandbox.UsesDevelopmentKeys,
+                "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret are the published development keys; outside Development set them from the secret store.")
             .ValidateOnStart();
         services.AddSingleton<PaymentsMetrics>();
 

@@ -13,14 +13,21 @@ public sealed class PaymentsOptions
 
     public sealed class SandboxSettings
     {
+        public const string DevelopmentFingerprintKey = "bazaar-sandbox-fingerprint-key-for-development-only";
+        public const string DevelopmentWebhookSecret = "whsec_bazaar_sandbox_development_only";
+
         /// <summary>
         /// HMAC key of the card fingerprints. This default is a fixed development key so fingerprints stay stable across
-        /// local restarts; any shared or deployed environment sets its own from the secret store.
+        /// local restarts; any other environment must set its own from the secret store (payments refuses to start
+        /// otherwise): with a published key, a fingerprint, the BIN and the last four digits give the card number back.
         /// </summary>
-        public string FingerprintKey { get; set; } = "bazaar-sandbox-fingerprint-key-for-development-only";
+        public string FingerprintKey { get; set; } = DevelopmentFingerprintKey;
 
-        /// <summary>Signs the sandbox's webhooks. Development default only; deployments set it from the secret store.</summary>
-        public string WebhookSecret { get; set; } = "whsec_bazaar_sandbox_development_only";
+        /// <summary>Signs the sandbox's webhooks. Development default only; other environments set it from the secret store.</summary>
+        public string WebhookSecret { get; set; } = DevelopmentWebhookSecret;
+
+        /// <summary>Whether either key is the published development one.</summary>
+        public bool UsesDevelopmentKeys => FingerprintKey == DevelopmentFingerprintKey || WebhookSecret == DevelopmentWebhookSecret;
 
         /// <summary>How long the sandbox holds an authorization of the slow test card open before answering (longer than any sensible provider timeout).</summary>
         public TimeSpan SlowResponse { get; set; } = TimeSpan.FromSeconds(5);

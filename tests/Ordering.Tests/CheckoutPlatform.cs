@@ -27,7 +27,12 @@ public sealed class CartHost : ServiceFactory<cart::Program>
 public sealed class PaymentsHost : ServiceFactory<payments::Program>
 {
     protected override string ServiceName => "payments";
-    protected override void Configure(IDictionary<string, string?> settings) => settings["Payments:ProviderTimeout"] = "00:00:02";
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        settings["Payments:ProviderTimeout"] = "00:00:02";
+        settings["Payments:Sandbox:FingerprintKey"] = "test-fingerprint-key";
+        settings["Payments:Sandbox:WebhookSecret"] = "whsec_test";
+    }
 }
 
 public sealed class RiskHost : ServiceFactory<risk::Program>

@@ -21,6 +21,9 @@ public class PaymentsFactory : ServiceFactory<Program>
     {
         // Short, so the slow test card times out quickly; not so short that a busy test machine times out the others.
         settings["Payments:ProviderTimeout"] = "00:00:02";
+        // Outside Development (tests run as "Testing") the published development keys are refused.
+        settings["Payments:Sandbox:FingerprintKey"] = "test-fingerprint-key-" + Guid.NewGuid();
+        settings["Payments:Sandbox:WebhookSecret"] = "whsec_test_" + Guid.NewGuid();
     }
 
     public static object Card(string number, int? expYear = null, int expMonth = 12, string cvc = "123") =>

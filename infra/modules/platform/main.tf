@@ -244,7 +244,8 @@ module "redis" {
 # --- application secrets ---------------------------------------------------------------------------------------
 
 # The rest of the chart's secret contract (deploy/helm/bazaar/templates/secrets.yaml): service client credentials,
-# identity's key-encryption key, and the SES SMTP credentials (filled in by hand: SES issues them to an IAM user,
+# identity's key-encryption key, the payments sandbox's keys (payments refuses the published development ones outside
+# Development), and the SES SMTP credentials (filled in by hand: SES issues them to an IAM user,
 # which Terraform here does not create).
 resource "random_password" "client_secret" {
   for_each = toset(local.s.services)
@@ -256,10 +257,17 @@ resource "random_bytes" "key_encryption_key" {
   length = 32
 }
 
+resource "random_password" "sandbox" {
+  for_each = toset(["fingerprintKey", "webhookSecret"])
+  length   = 48
+  special  = false
+}
+
 resource "aws_secretsmanager_secret" "app" {
   for_each = {
     service-clients               = "Client credentials each service uses to get service tokens from identity"
     "identity/key-encryption-key" = "Wraps identity's token signing keys at rest"
+    "payments/sandbox"            = "Keys of the payments sandbox: card fingerprints and webhook signatures"
     smtp                          = "SES SMTP credentials (set by hand)"
   }
 
@@ -272,6 +280,11 @@ resource "aws_secretsmanager_secret" "app" {
 resource "aws_secretsmanager_secret_version" "service_clients" {
   secret_id     = aws_secretsmanager_secret.app["service-clients"].id
   secret_string = jsonencode({ for service, secret in random_password.client_secret : service => secret.result })
+}
+
+resource "aws_secretsmanager_secret_version" "payments_sandbox" {
+  secret_id     = aws_secretsmanager_secret.app["payments/sandbox"].id
+  secret_string = jsonencode({ for name, secret in random_password.sandbox : name => secret.result })
 }
 
 resource "aws_secretsmanager_secret_version" "key_encryption_key" {

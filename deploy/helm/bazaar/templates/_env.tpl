@@ -50,6 +50,14 @@ Call with (dict "root" $ "name" "catalog" "svc" $svc "migration" false).
 - name: Services__{{ $other }}
   value: http://{{ $other }}:8080
 {{- end }}
+{{- if and (eq $name "payments") (not .migration) }}
+- name: Payments__Sandbox__FingerprintKey
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: Payments__Sandbox__FingerprintKey}
+- name: Payments__Sandbox__WebhookSecret
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: Payments__Sandbox__WebhookSecret}
+{{- end }}
 {{- if and $svc.email $root.Values.email.smtp.host }}
 - name: Email__Smtp__Host
   value: {{ $root.Values.email.smtp.host | quote }}
