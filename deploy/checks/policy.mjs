@@ -97,6 +97,14 @@ export const rules = {
     if (!objs.some((o) => o.kind === 'LimitRange')) out.push('no LimitRange');
     return out;
   },
+  // With IP targets the ALB sends straight to pods; without the controller's readiness gate, a rollout can take the old
+  // pods away before the ALB has found the new ones healthy (two 10-second checks), and requests meet 502s.
+  'with IP targets, the namespace has the load balancer controller inject pod readiness gates'(objs, { namespaces = [] } = {}) {
+    const ipTargets = objs.some((o) => o.kind === 'Ingress' && o.metadata?.annotations?.['alb.ingress.kubernetes.io/target-type'] === 'ip');
+    if (!ipTargets) return [];
+    return namespaces.filter((n) => n.metadata?.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject'] !== 'enabled')
+      .map((n) => `${name(n)}: no elbv2.k8s.aws/pod-readiness-gate-inject: enabled`);
+  },
   // A budget that allows no eviction when the HPA sits at its minimum blocks every node drain (cluster upgrades,
   // Karpenter consolidation, spot reclaims).
   'no PodDisruptionBudget forbids every eviction at the HPA minimum'(objs) {

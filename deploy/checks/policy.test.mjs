@@ -245,6 +245,12 @@ describe('policy catches violations (mutated prod manifests)', () => {
     const found = rules[rule](objs, context);
     assert.ok(found.some((v) => pattern.test(v)), `expected a violation matching ${pattern}, got ${JSON.stringify(found)}`);
   };
+  it('IP targets without pod readiness gates', () => {
+    const namespaces = structuredClone(context.namespaces);
+    delete namespaces[0].metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject'];
+    const found = rules['with IP targets, the namespace has the load balancer controller inject pod readiness gates'](fresh(), { ...context, namespaces });
+    assert.ok(found.some((v) => /pod-readiness-gate-inject/.test(v)), JSON.stringify(found));
+  });
   it('a readiness probe that gives up before the health checks', () => {
     const objs = fresh();
     byKindName(objs, 'Deployment', 'cart').spec.template.spec.containers[0].readinessProbe.timeoutSeconds = HEALTH_CHECK_SECONDS.Ready;
