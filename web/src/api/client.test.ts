@@ -59,6 +59,52 @@ describe('authFetch', () => {
     expect(api.callsTo('POST /api/v1/auth/refresh')).toHaveLength(1);
   });
 
+  it('refreshes while holding the cross-tab lock, so two tabs never present one refresh cookie at once', async () => {
+    let held = false;
+    const names: string[] = [];
+    const locks = {
+      request: async (name: string, work: () => Promise<unknown>) => {
+        names.push(name);
+        held = true;
+        try {
+          return await work();
+        } finally {
+          held = false;
+        }
+      },
+    };
+    Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
+    try {
+      setSession(authResponse());
+      let heldDuringRefresh: boolean | undefined;
+      mockApi({
+        [me]: (call) =>
+          call.request.headers.get('Authorization') === 'Bearer renewed' ? json({ id: 'x' }) : problem(401, { title: 'Unauthorized' }),
+        'POST /api/v1/auth/refresh': () => {
+          heldDuringRefresh = held;
+          return json({ ...authResponse(), accessToken: 'renewed' });
+        },
+      });
+
+      await unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: 'x' } } }));
+
+      expect(heldDuringRefresh).toBe(true);
+      expect(names).toEqual(['bazaar-session-refresh']);
+    } finally {
+      Reflect.deleteProperty(navigator, 'locks');
+    }
+  });
+
+  it('times the token by expiresIn, so a device clock ahead of the server does not refresh before every request', async () => {
+    const serverNow = Date.now() - 20 * 60_000; // this device is 20 minutes ahead
+    setSession({ ...authResponse(), expiresIn: 900, expiresAt: new Date(serverNow + 900_000).toISOString() });
+    const api = mockApi({ [me]: () => json({ id: 'x' }) });
+
+    await unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: 'x' } } }));
+
+    expect(api.callsTo('POST /api/v1/auth/refresh')).toHaveLength(0);
+  });
+
   it('never shows a 500 detail (in development it is the exception) but does show a 503 sentence', async () => {
     setSession(null);
     mockApi({

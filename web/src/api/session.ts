@@ -42,8 +42,10 @@ export function getSession(): Session | null {
 }
 
 export function setSession(response: AuthResponse | null): Session | null {
+  // From expiresIn, not expiresAt: expiresAt is the server's clock, and a device clock minutes ahead would otherwise
+  // see every token as expiring and refresh before each request.
   current = response
-    ? { accessToken: response.accessToken, expiresAt: Date.parse(response.expiresAt), user: response.user }
+    ? { accessToken: response.accessToken, expiresAt: Date.now() + response.expiresIn * 1000, user: response.user }
     : null;
   remember(current !== null);
   for (const listener of listeners) listener(current);
@@ -71,11 +73,21 @@ export function subscribe(listener: Listener): () => void {
 }
 
 /**
- * Trades the refresh cookie for a new access token. Concurrent callers share one request: identity treats a refresh
- * token presented twice as stolen and ends the session, so two parallel refreshes would sign the user out.
+ * Runs a refresh while no other tab of this site runs one (Web Locks; where the browser has none, at once). Tabs share
+ * the refresh cookie: two tabs restored at start-up would otherwise present the same refresh token twice, which
+ * identity takes for theft and ends the session everywhere. Taking turns, each sends the cookie as the one before left it.
+ */
+async function oneTabAtATime(work: () => Promise<Session | null>): Promise<Session | null> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return locks ? await locks.request('bazaar-session-refresh', work) : work();
+}
+
+/**
+ * Trades the refresh cookie for a new access token. Concurrent callers share one request, and tabs take turns
+ * (oneTabAtATime): identity treats a refresh token presented twice as stolen and ends the session.
  */
 export function refreshSession(): Promise<Session | null> {
-  refreshing ??= (async () => {
+  refreshing ??= oneTabAtATime(async () => {
     try {
       const response = await fetch('/api/v1/auth/refresh', {
         method: 'POST',
@@ -92,6 +104,6 @@ export function refreshSession(): Promise<Session | null> {
     } finally {
       refreshing = null;
     }
-  })();
+  });
   return refreshing;
 }

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { RefundForm } from './orders/RefundForm';
+import { adminKeys } from './queryKeys';
 import { testOrder } from './testFixtures';
 
 const order = testOrder({ status: 'delivered', total: 10000, refunded: 2000 });
@@ -61,6 +62,19 @@ describe('RefundForm', () => {
 
     expect(window.confirm).toHaveBeenCalled();
     expect(api.callsTo(refund)).toHaveLength(0);
+  });
+
+  it('reloads the order when the service says its refunds changed meanwhile, so the next attempt sends what is true now', async () => {
+    mockApi({
+      [refund]: () => problem(409, { title: 'Conflict', detail: "The order's refunds changed since it was loaded: €30.00 is refunded now." }),
+    });
+    const { user, queryClient } = renderForm();
+    queryClient.setQueryData(adminKeys.order(order.id), order);
+
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('refunds changed');
+    await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
   });
 
   it("shows the service's sentence when it refuses more than was captured", async () => {

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { orderingApi, unwrap } from '../../../api/client';
+import { ApiError } from '../../../api/problem';
 import { adminKeys } from '../queryKeys';
 import type { Order } from '../types';
 
@@ -40,12 +41,21 @@ export function useAdminOrder(id: string) {
 
 /**
  * One of the order actions (approve, ship, refund…). They all answer with the order as it now is; its payment, the
- * lists and the dashboard figures may have changed with it.
+ * lists and the dashboard figures may have changed with it. A refusal because the order changed meanwhile (409), or
+ * an answer that never came (503), reloads the order and its payment: the next attempt then starts from what is true
+ * now (a refund settled by the sweeper, an order another person approved) instead of repeating the same refusal.
  */
 export function useOrderAction<Variables = void>(orderId: string, run: (variables: Variables) => Promise<Order>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: run,
+    onError: async (error) => {
+      if (!(error instanceof ApiError) || (error.status !== 409 && error.status !== 503)) return;
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
+      ]);
+    },
     onSuccess: async (order) => {
       queryClient.setQueryData(adminKeys.order(orderId), order);
       await Promise.all([
