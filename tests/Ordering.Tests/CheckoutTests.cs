@@ -346,7 +346,16 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         replay.GetProperty("title").GetString().ShouldBe("The cart is empty"); // the first answer, although the cart has changed
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where user_id = @userId", new { userId })).ShouldBe(0);
 
-        (await (await platform.PlaceOrderAsync(customer, body, key: "a-new-attempt")).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created)).Status.ShouldBe("confirmed");
+        var placed = await (await platform.PlaceOrderAsync(customer, body, key: "a-new-attempt")).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        placed.Status.ShouldBe("confirmed");
+
+        // The storefront asks what an attempt placed before it starts another: the order, or a 404 for a refused,
+        // unknown or someone else's key.
+        (await customer.GetFromJsonAsync<OrderDto>("/api/v1/orders/attempts/a-new-attempt", JsonSerializerOptions.Web))!.Id.ShouldBe(placed.Id);
+        await (await customer.GetAsync("/api/v1/orders/attempts/refused-once")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await customer.GetAsync("/api/v1/orders/attempts/never-sent")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        var someoneElse = platform.OrderingAs(platform.CustomerToken(Guid.NewGuid()));
+        await (await someoneElse.GetAsync("/api/v1/orders/attempts/a-new-attempt")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public static class OrdersApi
         var mine = routes.MapGroup("/api/v1/orders").WithTags("Orders").RequireAuthorization(Policies.Customer);
         mine.MapGet("/", ListMine);
         mine.MapGet("/{id:guid}", GetMine);
+        mine.MapGet("/attempts/{key}", GetMineByAttempt);
         mine.MapPost("/{id:guid}/cancel", CancelMine);
 
         var admin = routes.MapGroup("/api/v1/admin/orders").WithTags("Admin: orders").RequireAuthorization(Policies.Support);
@@ -46,6 +47,18 @@ public static class OrdersApi
 
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMine(Guid id, ClaimsPrincipal user, OrderingDb db, CancellationToken ct) =>
         await Get(db, id, user.UserId(), ct);
+
+    /// <summary>
+    /// The order a checkout attempt placed, found by its Idempotency-Key. After an answer that never came (a lost
+    /// connection, a reload), the storefront asks this before it starts a new attempt with another card or address, so
+    /// the shopper does not order twice. 404 when the key placed no order: it never arrived, or checkout refused it.
+    /// </summary>
+    static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMineByAttempt(string key, ClaimsPrincipal user, OrderingDb db, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var orderId = await db.IdempotencyKeys.AsNoTracking().Where(r => r.UserId == userId && r.Key == key).Select(r => r.OrderId).FirstOrDefaultAsync(ct);
+        return orderId is { } id ? await Get(db, id, userId, ct) : Problem.NotFound("No order was placed with this checkout attempt.");
+    }
 
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Get(OrderingDb db, Guid id, Guid? owner, CancellationToken ct) =>
         await OrderReader.FindAsync(db, id, owner, ct) is { } order ? TypedResults.Ok(order) : Problem.NotFound("There is no such order.");

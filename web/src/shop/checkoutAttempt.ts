@@ -1,7 +1,9 @@
 // The Idempotency-Key of a checkout lives with the attempt, not with the click: while the shopper retries the same
-// order (double click, a timeout, a reload of the review step) every request carries the same key, so the server
-// places the order once and answers the repeat with the first answer. A different address, method or card is a new
-// attempt with a new key. The key is kept in sessionStorage so a reload does not start a second order.
+// order (double click, a timeout) every request carries the same key, so the server places the order once and
+// answers the repeat with the first answer. A different address, method or card is a new attempt with a new key. An
+// attempt stays in sessionStorage until it gets a final answer; one still there when another starts (its answer
+// never came, the page was reloaded, the card changed since) may have placed an order, so the checkout asks ordering
+// what it placed (earlierAttempt) before placing another.
 
 const storageKey = 'bazaar.checkoutAttempt';
 
@@ -41,6 +43,15 @@ export function attemptKey(order: unknown): string {
     // storage disabled: the key still protects against double clicks within this page
   }
   return attempt.key;
+}
+
+/**
+ * The key of an attempt that got no final answer and is not this order (whose retry reuses its key and gets the
+ * server's first answer instead): it may have placed an order, so ask before starting another.
+ */
+export function earlierAttempt(order: unknown): string | null {
+  const stored = read();
+  return stored && stored.fingerprint !== JSON.stringify(order) ? stored.key : null;
 }
 
 /** The attempt got a final answer (an order, or a refusal): the next checkout is a new attempt. */

@@ -127,6 +127,58 @@ describe('Checkout', () => {
     expect(JSON.stringify(first?.body)).not.toContain('4242 4242'); // only the token travels
   });
 
+  it('after an answer that never came, asks what that attempt placed before placing another with a new card', async () => {
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () => problem(503, { title: 'Unavailable', detail: 'The payment service did not answer; try again in a moment.' }),
+      'GET /api/v1/orders/attempts/:key': () => json(order({ status: 'on_hold' })),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('did not answer');
+
+    // The shopper gives up on that card and enters another: a new token, so a new attempt, but the first went through.
+    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
+    await enterCard(view.user, '5555 5555 5555 4444');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    const posts = api.callsTo('POST /api/v1/orders');
+    expect(posts).toHaveLength(1);
+    expect(api.callsTo(`GET /api/v1/orders/attempts/${keyOf(posts[0])}`)).toHaveLength(1);
+  });
+
+  it('places the new attempt when the earlier one placed nothing, and places nothing while that is not known', async () => {
+    let lookups = 0;
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () =>
+        api.callsTo('POST /api/v1/orders').length === 1 ? problem(503, { title: 'Unavailable', detail: 'Try again.' }) : json(order(), 201),
+      'GET /api/v1/orders/attempts/:key': () =>
+        ++lookups === 1
+          ? problem(503, { title: 'Unavailable', detail: 'Orders cannot be read; try again.' })
+          : problem(404, { title: 'Not Found', detail: 'No order was placed with this checkout attempt.' }),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    await screen.findByRole('alert');
+    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
+    await enterCard(view.user, '5555 5555 5555 4444');
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Orders cannot be read; try again.');
+    expect(api.callsTo('POST /api/v1/orders')).toHaveLength(1); // nothing placed while the first is not known
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    const [first, second] = api.callsTo('POST /api/v1/orders');
+    expect(keyOf(second)).not.toBe(keyOf(first));
+  });
+
   it('sends a declined card back to the payment step with the reason, and the next card is a new attempt', async () => {
     const api = mockApi({
       'GET /api/v1/shipping/quote': () => json(quote),

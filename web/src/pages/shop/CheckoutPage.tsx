@@ -8,7 +8,7 @@ import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { useCart, useCartKey, type Cart } from '../../shop/cart';
-import { attemptKey, endAttempt } from '../../shop/checkoutAttempt';
+import { attemptKey, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
 import { estimateTax, failureSentence, type Address, type Order, type Quote } from '../../shop/orders';
 import { AddressStep } from './checkout/AddressStep';
 import { PaymentStep, type CardToken } from './checkout/PaymentStep';
@@ -197,7 +197,19 @@ function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, on
   const order = { shippingAddress: address, shippingMethod: method, paymentToken: card.token, billingCountry: null };
 
   const place = useMutation({
-    mutationFn: () => unwrap(orderingApi.POST('/api/v1/orders', { body: order, headers: { 'Idempotency-Key': attemptKey(order) } })),
+    mutationFn: async (): Promise<Order> => {
+      // An earlier attempt whose answer never came may have placed an order: show that one rather than place another.
+      const earlier = earlierAttempt(order);
+      if (earlier) {
+        try {
+          return await unwrap(orderingApi.GET('/api/v1/orders/attempts/{key}', { params: { path: { key: earlier } } }));
+        } catch (error) {
+          if (!(error instanceof ApiError && error.status === 404)) throw error; // not known yet: place nothing meanwhile
+          endAttempt(); // it placed nothing
+        }
+      }
+      return unwrap(orderingApi.POST('/api/v1/orders', { body: order, headers: { 'Idempotency-Key': attemptKey(order) } }));
+    },
     onSuccess: (placed: Order) => {
       endAttempt();
       void queryClient.invalidateQueries({ queryKey: cartKey });
