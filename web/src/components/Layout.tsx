@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { useAuth } from '../auth/auth';
+import { nextQuery } from '../pages/account/redirect';
 import { useCart } from '../shop/cart';
 import { useCategories } from '../shop/catalog';
 import { SearchBox } from './SearchBox';
@@ -16,14 +17,17 @@ function CartLink() {
   );
 }
 
-function AccountMenu() {
+export function AccountMenu() {
   const { user, ready, hasRole } = useAuth();
+  const location = useLocation();
   if (!ready) return null;
   if (!user) {
+    // Back to this page once signed in (the account pages themselves carry their own next).
+    const here = location.pathname.startsWith('/sign-in') || location.pathname.startsWith('/register') ? '/' : location.pathname + location.search;
     return (
       <nav className="account-links" aria-label="Account">
-        <Link to="/sign-in">Sign in</Link>
-        <Link to="/register">Register</Link>
+        <Link to={`/sign-in${nextQuery(here)}`}>Sign in</Link>
+        <Link to={`/register${nextQuery(here)}`}>Register</Link>
       </nav>
     );
   }

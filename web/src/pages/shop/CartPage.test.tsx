@@ -90,6 +90,24 @@ describe('CartPage', () => {
     expect(screen.getByRole('button', { name: 'Sign in and check out' })).toBeInTheDocument();
   });
 
+  it('offers every quantity the cart accepts (1–99), and drops an old error once a newer change works', async () => {
+    mockApi({
+      'GET /api/v1/cart': () => json(cart([line(), line({ sku: 'MUG-1', name: 'Mug', quantity: 1, unitPrice: 850, lineTotal: 850, options: {} })])),
+      'PUT /api/v1/cart/items/:sku': () => problem(400, { title: 'Bad Request', errors: { quantity: ['Only 2 are in stock.'] } }),
+      'DELETE /api/v1/cart/items/:sku': () => json(cart([line()])),
+    });
+    const { user } = renderWithProviders(<CartPage />, { session: authResponse() });
+
+    const quantity = await screen.findByLabelText('Quantity of Quill Tee');
+    expect(within(quantity).getAllByRole('option').map((o) => o.textContent)).toEqual(Array.from({ length: 99 }, (_, i) => String(i + 1)));
+    await user.selectOptions(quantity, '5');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only 2 are in stock.');
+
+    await user.click(screen.getByRole('button', { name: 'Remove Mug' }));
+    await vi.waitFor(() => expect(screen.queryByRole('button', { name: 'Remove Mug' })).toBeNull());
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says so when there is nothing in the cart', async () => {
     mockApi({});
     const view = renderWithProviders(<CartPage />);

@@ -23,7 +23,9 @@ function CartView({ cart }: { cart: Cart }) {
   const { user } = useAuth();
   const navigate = useNavigate();
   const { setQuantity, remove, clear } = useCartActions();
-  const error = setQuantity.error ?? remove.error ?? clear.error;
+  // The error of the last thing the shopper did: an older failure stays hidden once something newer has worked.
+  const latest = [setQuantity, remove, clear].reduce((a, b) => (b.submittedAt > a.submittedAt ? b : a));
+  const error = latest.error;
   const currency = cart.currency ?? 'EUR';
 
   return (
@@ -97,7 +99,7 @@ function Line({ line, currency, busy, onQuantity, onRemove }: LineProps) {
           Quantity of {name}
         </label>
         <select id={`qty-${line.sku}`} value={line.quantity} disabled={busy} onChange={(event) => onQuantity(Number(event.target.value))}>
-          {Array.from({ length: Math.max(10, line.quantity) }, (_, i) => i + 1).map((n) => (
+          {Array.from({ length: 99 }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n}>
               {n}
             </option>

@@ -117,7 +117,7 @@ function Purchase({ product }: { product: ProductDetail }) {
   const [chosen, setChosen] = useState<Record<string, string>>(firstAvailable?.options ?? {});
   const [quantityText, setQuantityText] = useState('1');
   const quantity = Math.min(99, Math.max(1, Number.parseInt(quantityText, 10) || 1));
-  const [added, setAdded] = useState(false);
+  const [added, setAdded] = useState<'added' | 'at-limit' | false>(false);
   const cart = useCart();
   const { setQuantity: saveQuantity } = useCartActions();
   const axes = useMemo(() => optionAxes(product.variants), [product.variants]);
@@ -138,9 +138,13 @@ function Purchase({ product }: { product: ProductDetail }) {
     const fresh = await cart.refetch();
     if (fresh.isError) return;
     const inCart = fresh.data?.lines.find((line) => line.sku === variant.sku)?.quantity ?? 0;
+    if (inCart >= 99) {
+      setAdded('at-limit');
+      return;
+    }
     try {
       await saveQuantity.mutateAsync({ sku: variant.sku, quantity: Math.min(99, inCart + quantity) });
-      setAdded(true);
+      setAdded(inCart + quantity > 99 ? 'at-limit' : 'added');
     } catch {
       // shown by FormError below
     }
@@ -201,7 +205,8 @@ function Purchase({ product }: { product: ProductDetail }) {
           <FormError error={saveQuantity.error ?? cart.error} />
           {added && (
             <p className="notice" role="status">
-              Added to your cart. <Link to="/cart">View cart</Link>
+              {added === 'added' ? 'Added to your cart.' : 'Your cart now holds 99 of these, as many as one order can take.'}{' '}
+              <Link to="/cart">View cart</Link>
             </p>
           )}
         </>
