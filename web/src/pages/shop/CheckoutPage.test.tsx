@@ -179,6 +179,30 @@ describe('Checkout', () => {
     expect(keyOf(second)).not.toBe(keyOf(first));
   });
 
+  it("puts the focus on the field the card provider refused, with the provider's message", async () => {
+    mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () =>
+        problem(400, { title: 'The request has invalid fields', errors: { expYear: ['The expiry year is too far in the future.'] } }),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await view.user.type(screen.getByLabelText('Full name'), 'Ada Lovelace');
+    await view.user.type(screen.getByLabelText('Address'), 'Hauptstraße 1');
+    await view.user.type(screen.getByLabelText('Postal code'), '10115');
+    await view.user.type(screen.getByLabelText('City'), 'Berlin');
+    await view.user.click(screen.getByRole('button', { name: 'Continue to shipping' }));
+    await view.user.click(await screen.findByRole('radio', { name: /Standard/ }));
+    await view.user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    await view.user.type(await screen.findByLabelText('Card number'), '4242 4242 4242 4242');
+    await view.user.type(screen.getByLabelText('Expiry (MM/YY)'), '12/34');
+    await view.user.type(screen.getByLabelText('Security code'), '123');
+    await view.user.click(screen.getByRole('button', { name: 'Review order' }));
+
+    const expiry = screen.getByLabelText('Expiry (MM/YY)');
+    await vi.waitFor(() => expect(expiry).toHaveFocus());
+    expect(expiry).toHaveAccessibleDescription('The expiry year is too far in the future.');
+  });
+
   it('sends a declined card back to the payment step with the reason, and the next card is a new attempt', async () => {
     const api = mockApi({
       'GET /api/v1/shipping/quote': () => json(quote),

@@ -1,5 +1,5 @@
 // The card goes only to the sandbox provider's tokenisation endpoint; the order carries the token, never the number.
-import { useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { paymentsApi, unwrap } from '../../../api/client';
 import { ApiError } from '../../../api/problem';
@@ -58,9 +58,11 @@ export function PaymentStep({ declined, onBack, onDone }: Props) {
     },
     onSuccess: onDone,
   });
-  const server = tokenize.error instanceof ApiError ? tokenize.error.fields : {};
+  // The provider's field messages, once per answer (a new object each render would pull the focus back while typing).
+  const server = useMemo(() => (tokenize.error instanceof ApiError ? tokenize.error.fields : {}), [tokenize.error]);
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(form, errors);
+  useFocusFirstInvalid(form, server); // a field the provider refused gets the focus too, so its message is read out
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
