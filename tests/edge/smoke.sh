@@ -147,10 +147,11 @@ t_token_endpoint_hidden() {
   # Identity's routing ignores case and a trailing slash, so the edge must too.
   local path
   for path in /api/v1/auth/token /api/v1/auth/token/ /api/v1/auth/TOKEN /API/v1/auth/Token//; do
-    request POST "$path" -d 'grant_type=client_credentials&client_id=identity&client_secret=x' && status_is 404 || {
+    request POST "$path" -d 'grant_type=client_credentials&client_id=identity&client_secret=x'
+    if ! status_is 404; then
       WHY="$path: $WHY"
       return 1
-    }
+    fi
   done
 }
 t_service_retry_after_kept() {
