@@ -22,13 +22,20 @@ public static class PaymentsModule
                 "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret must not be empty.")
             .Validate(o => builder.Environment.IsDevelopment() || !o.Sandbox.UsesDevelopmentKeys,
                 "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret are the published development keys; outside Development set them from the secret store.")
+            .Validate(o => o.Provider is SandboxProvider.ProviderName or StripeProvider.ProviderName, "Payments:Provider must be sandbox or stripe.")
+            .Validate(o => o.Provider != StripeProvider.ProviderName || o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal),
+                "Payments:Stripe:SecretKey must be a Stripe secret key (sk_…) when Payments:Provider is stripe.")
             .ValidateOnStart();
         services.AddSingleton<PaymentsMetrics>();
 
-        // The sandbox is the embedded default provider; a real one implements IPaymentProvider and is registered instead.
+        // The sandbox is the embedded default provider; Stripe takes its place when Payments:Provider says so.
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // sandbox card details by token
         services.AddSingleton<SandboxProvider>();
-        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
+        if (builder.Configuration["Payments:Provider"] == StripeProvider.ProviderName)
+            services.AddHttpClient<IPaymentProvider, StripeProvider>((sp, client) =>
+                client.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentsOptions>>().Value.Stripe.BaseUrl);
+        else
+            services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
         services.AddSingleton<SandboxTokenizer>();
         services.AddSingleton<SandboxWebhookSigner>();
         services.AddRowPurge(new PurgeRule("sandbox_cards", "created_at", TimeSpan.FromDays(30)));

@@ -9,7 +9,24 @@ public sealed class PaymentsOptions
     /// <summary>How often unknown outcomes are looked up at the provider.</summary>
     public TimeSpan ResolveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Which card provider holds the money: <c>sandbox</c> (the embedded default) or <c>stripe</c>.</summary>
+    public string Provider { get; set; } = "sandbox";
+
     public SandboxSettings Sandbox { get; set; } = new();
+
+    public StripeSettings Stripe { get; set; } = new();
+
+    /// <summary>Stripe's API (when <see cref="Provider"/> is <c>stripe</c>).</summary>
+    public sealed class StripeSettings
+    {
+        /// <summary>The secret API key (<c>sk_live_…</c> or <c>sk_test_…</c>), from the secret store.</summary>
+        public string SecretKey { get; set; } = "";
+
+        public Uri BaseUrl { get; set; } = new("https://api.stripe.com/");
+
+        /// <summary>The API version the answers are read in (Stripe-Version header), pinned so an account upgrade cannot change them.</summary>
+        public string ApiVersion { get; set; } = "2024-06-20";
+    }
 
     public sealed class SandboxSettings
     {

@@ -291,7 +291,9 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
 
     async Task<bool> ResolveEntryAsync(LedgerRow entry, CancellationToken ct)
     {
-        var result = await CallProviderAsync("lookup", c => provider.LookupAsync(entry.IdempotencyKey, c), ct);
+        var reference = (await LoadAsync(entry.PaymentId, ct))?.ProviderReference;
+        var call = new ProviderLookup(entry.Kind, entry.IdempotencyKey, reference, new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero));
+        var result = await CallProviderAsync("lookup", c => provider.LookupAsync(call, c), ct);
         if (result is null or { Outcome: ProviderOutcome.Pending })
             return false;
         if (result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation })

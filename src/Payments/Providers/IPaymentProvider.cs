@@ -31,6 +31,12 @@ public sealed record ProviderResult(ProviderOutcome Outcome, string? Reference, 
 
 public sealed record ProviderAuthorization(string Token, long Amount, string Currency, string IdempotencyKey);
 
+/// <summary>An earlier call whose outcome was never heard, as the ledger recorded it.</summary>
+/// <param name="Kind">authorization, capture, void or refund (<c>LedgerKind</c>).</param>
+/// <param name="Reference">The authorization's reference at the provider, once known (null for an authorization whose answer was lost).</param>
+/// <param name="SentAt">When the call was recorded, just before it was sent.</param>
+public sealed record ProviderLookup(string Kind, string IdempotencyKey, string? Reference, DateTimeOffset SentAt);
+
 /// <summary>What may be known about a tokenised card: never its number.</summary>
 /// <param name="Fingerprint">The same for every token of the same card number, so risk can count a card across tokens.</param>
 /// <param name="Bin">The first six digits (the issuer).</param>
@@ -62,7 +68,7 @@ public interface IPaymentProvider
     /// What really happened to an earlier call, for outcomes that were never heard (timeouts). Failed with
     /// <see cref="ProviderResult.NoSuchOperation"/> when the call never reached the provider.
     /// </summary>
-    Task<ProviderResult> LookupAsync(string idempotencyKey, CancellationToken ct);
+    Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct);
 
     /// <returns>The card behind a token, or null when there is no such token.</returns>
     Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct);

@@ -63,10 +63,10 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
     public Task<ProviderResult> RefundAsync(string reference, long amount, string idempotencyKey, CancellationToken ct) =>
         FollowUpAsync(Kinds.Refund, reference, amount, idempotencyKey, ct);
 
-    public async Task<ProviderResult> LookupAsync(string idempotencyKey, CancellationToken ct)
+    public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await FindAsync(connection, null, idempotencyKey, ct) is { } recorded
+        return await FindAsync(connection, null, call.IdempotencyKey, ct) is { } recorded
             ? ToResult(recorded)
             : ProviderResult.Failed(ProviderResult.NoSuchOperation);
     }

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Bazaar.Payments.Payments;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Payments.Providers;
+
+/// <summary>
+/// Stripe as the card provider, over its REST API (https://docs.stripe.com/api), without Stripe.net (not in the package
+/// mirror, ADR 0010). An authorization is a PaymentIntent confirmed with <c>capture_method=manual</c>; capture, void
+/// (cancel) and refund act on it. Every call carries Bazaar's idempotency key as Stripe's <c>Idempotency-Key</c> and in
+/// the object's metadata, which is how <see cref="LookupAsync"/> finds a call whose answer was lost: Stripe keeps no
+/// index by idempotency key. The token is a PaymentMethod id (<c>pm_…</c>) that Stripe.js created in the browser.
+/// Built against the documented API and checked here against recorded answers of that shape (StripeProviderTests);
+/// no call to Stripe itself can be made from this machine.
+/// </summary>
+public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> options, TimeProvider clock) : IPaymentProvider
+{
+    public const string ProviderName = "stripe";
+
+    /// <summary>The metadata field that carries Bazaar's idempotency key on PaymentIntents and Refunds.</summary>
+    public const string KeyField = "bazaar_idempotency_key";
+
+    /// <summary>Stripe's search index lags behind writes ("usually within a minute"); a PaymentIntent not found by search is
+    /// taken as never created only once its call is older than this.</summary>
+    public static readonly TimeSpan SearchLag = TimeSpan.FromMinutes(10);
+
+    public string Name => ProviderName;
+
+    public async Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "v1/payment_intents", authorization.IdempotencyKey, ct,
+            ("amount", authorization.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("currency", authorization.Currency.ToLowerInvariant()),
+            ("payment_method", authorization.Token),
+            ("payment_method_types[]", "card"),
+            ("capture_method", "manual"),
+            ("confirm", "true"),
+            ($"metadata[{KeyField}]", authorization.IdempotencyKey));
+        return await ReadAsync(response, Authorization, ct);
+    }
+
+    public async Task<ProviderResult> CaptureAsync(string reference, long amount, string idempotencyKey, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/capture", idempotencyKey, ct,
+            ("amount_to_capture", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return await ReadAsync(response, intent => Status(intent) == "succeeded" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
+    }
+
+    public async Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/cancel", idempotencyKey, ct);
+        return await ReadAsync(response, intent => Status(intent) == "canceled" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
+    }
+
+    public async Task<ProviderResult> RefundAsync(string reference, long amount, string idempotencyKey, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "v1/refunds", idempotencyKey, ct,
+            ("payment_intent", reference),
+            ("amount", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ($"metadata[{KeyField}]", idempotencyKey));
+        return await ReadAsync(response, refund => Refund(refund, reference), ct);
+    }
+
+    /// <summary>
+    /// What became of a call whose answer was lost: an authorization is searched by the key in its metadata; a capture
+    /// or void is read from the PaymentIntent's state; a refund is found among the PaymentIntent's refunds by its key.
+    /// </summary>
+    public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)
+    {
+        if (call.Kind == LedgerKind.Authorization)
+        {
+            var query = $"metadata['{KeyField}']:'{call.IdempotencyKey.Replace("'", "\\'", StringComparison.Ordinal)}'";
+            using var found = await GetAsync($"v1/payment_intents/search?query={Uri.EscapeDataString(query)}", ct);
+            var intents = found.RootElement.GetProperty("data");
+            if (intents.GetArrayLength() > 0)
+                return Authorization(intents[0]);
+            // Not in the index (yet): never created, or created so recently that search does not show it.
+            return clock.GetUtcNow() - call.SentAt > SearchLag ? ProviderResult.Failed(ProviderResult.NoSuchOperation) : ProviderResult.Pending(null);
+        }
+        if (call.Reference is not { } reference)
+            return ProviderResult.Failed(ProviderResult.NoSuchOperation); // nothing was ever authorized to act on
+        if (call.Kind == LedgerKind.Refund)
+        {
+            using var refunds = await GetAsync($"v1/refunds?payment_intent={Uri.EscapeDataString(reference)}&limit=100", ct);
+            foreach (var refund in refunds.RootElement.GetProperty("data").EnumerateArray())
+                if (Metadata(refund, KeyField) == call.IdempotencyKey)
+                    return Refund(refund, reference);
+            return ProviderResult.Failed(ProviderResult.NoSuchOperation);
+        }
+        using var document = await GetAsync($"v1/payment_intents/{Uri.EscapeDataString(reference)}", ct);
+        var intent = document.RootElement;
+        return (call.Kind, Status(intent)) switch
+        {
+            (LedgerKind.Capture, "succeeded") => ProviderResult.Succeeded(reference),
+            (LedgerKind.Void, "canceled") => ProviderResult.Succeeded(reference),
+            (_, "requires_capture") => ProviderResult.Failed(ProviderResult.NoSuchOperation), // neither happened
+            (LedgerKind.Capture, "canceled") => ProviderResult.Declined(reference, "payment_intent_canceled"),
+            (LedgerKind.Void, "succeeded") => ProviderResult.Declined(reference, "payment_intent_captured"),
+            _ => ProviderResult.Pending(reference),
+        };
+    }
+
+    /// <summary>The card behind a PaymentMethod. Stripe does not give out the BIN, so it is empty (risk's BIN rules then do not apply).</summary>
+    public async Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"v1/payment_methods/{Uri.EscapeDataString(token)}", null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null; // resource_missing: no such PaymentMethod
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Stripe answered {(int)response.StatusCode} to a PaymentMethod look-up.", null, response.StatusCode);
+        using var document = await ReadJsonAsync(response, ct);
+        return document.RootElement.TryGetProperty("card", out var card) && card.ValueKind == JsonValueKind.Object
+            ? new CardDetails(Text(card, "brand"), Text(card, "last4"), Text(card, "fingerprint"), "", Text(card, "country"))
+            : null; // not a card
+    }
+
+    static ProviderResult Authorization(JsonElement intent) => Status(intent) switch
+    {
+        "requires_capture" or "succeeded" => ProviderResult.Succeeded(Id(intent)),
+        "processing" => ProviderResult.Pending(Id(intent)),
+        "requires_action" => ProviderResult.Declined(Id(intent), "authentication_required"), // no 3-D Secure step in this checkout
+        _ => ProviderResult.Declined(Id(intent), DeclineCode(intent.TryGetProperty("last_payment_error", out var error) ? error : default) ?? "card_declined"),
+    };
+
+    static ProviderResult Refund(JsonElement refund, string reference) => Text(refund, "status") switch
+    {
+        "succeeded" => ProviderResult.Succeeded(reference),
+        "pending" or "requires_action" => ProviderResult.Pending(reference),
+        var status => ProviderResult.Declined(reference, Text(refund, "failure_reason") is { Length: > 0 } reason ? reason : status),
+    };
+
+    static ProviderResult Unexpected(JsonElement intent) => ProviderResult.Declined(Id(intent), "unexpected_status_" + Status(intent));
+
+    /// <summary>
+    /// Maps an answer: 2xx through <paramref name="map"/>; a card error (402) is a decline; another 400 a refusal that
+    /// moved nothing. Anything else (401, 409 "idempotent request in progress", 429, 5xx) throws: the outcome is
+    /// unknown and is looked up later.
+    /// </summary>
+    static async Task<ProviderResult> ReadAsync(HttpResponseMessage response, Func<JsonElement, ProviderResult> map, CancellationToken ct)
+    {
+        using var document = await ReadJsonAsync(response, ct);
+        var root = document.RootElement;
+        if (response.IsSuccessStatusCode)
+            return map(root);
+        var error = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) ? e : default;
+        var reference = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("payment_intent", out var intent) && intent.ValueKind == JsonValueKind.Object
+            ? Id(intent)
+            : null;
+        return response.StatusCode switch
+        {
+            HttpStatusCode.PaymentRequired => ProviderResult.Declined(reference, DeclineCode(error) ?? "card_declined"),
+            HttpStatusCode.BadRequest => reference is null
+                ? ProviderResult.Failed(DeclineCode(error) ?? "invalid_request")
+                : ProviderResult.Declined(reference, DeclineCode(error) ?? "invalid_request"),
+            _ => throw new HttpRequestException($"Stripe answered {(int)response.StatusCode}: {Text(error, "message")}", null, response.StatusCode),
+        };
+    }
+
+    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? idempotencyKey, CancellationToken ct, params (string Name, string Value)[] form)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.Stripe.SecretKey);
+        request.Headers.Add("Stripe-Version", options.Value.Stripe.ApiVersion);
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (method == HttpMethod.Post)
+            request.Content = new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
+        return await http.SendAsync(request, ct);
+    }
+
+    async Task<JsonDocument> GetAsync(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Stripe answered {(int)response.StatusCode} to GET {path.Split('?')[0]}.", null, response.StatusCode);
+        return await ReadJsonAsync(response, ct);
+    }
+
+    static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+        }
+        catch (JsonException e)
+        {
+            throw new HttpRequestException($"Stripe answered {(int)response.StatusCode} with a body that is not JSON.", e, response.StatusCode);
+        }
+    }
+
+    static string? DeclineCode(JsonElement error) =>
+        error.ValueKind != JsonValueKind.Object ? null
+        : Text(error, "decline_code") is { Length: > 0 } decline ? decline
+        : Text(error, "code") is { Length: > 0 } code ? code
+        : null;
+
+    static string Status(JsonElement intent) => Text(intent, "status");
+
+    static string Id(JsonElement intent) => Text(intent, "id");
+
+    static string? Metadata(JsonElement obj, string field) =>
+        obj.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty(field, out var value)
+            ? value.GetString()
+            : null;
+
+    static string Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+}

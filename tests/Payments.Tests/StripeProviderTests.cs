@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text;
+using Bazaar.Payments.Payments;
+using Bazaar.Payments.Providers;
+using Bazaar.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Payments.Tests;
+
+/// <summary>
+/// The Stripe adapter against answers shaped as Stripe's API reference documents them (https://docs.stripe.com/api):
+/// the requests it sends (paths, form fields, headers) and how it reads each answer. Stripe itself cannot be reached
+/// from here, so these are the documented shapes, not recordings of live traffic.
+/// </summary>
+public sealed class StripeProviderTests
+{
+    sealed class FakeStripe : HttpMessageHandler
+    {
+        public List<(HttpMethod Method, string PathAndQuery, Dictionary<string, string> Form, HttpRequestMessage Request)> Calls { get; } = [];
+        public Func<HttpRequestMessage, (HttpStatusCode, string)> Answer { get; set; } = _ => (HttpStatusCode.OK, "{}");
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var form = request.Content is null ? [] : (await request.Content.ReadAsStringAsync(ct)).Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(pair => pair.Split('=')).ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
+            Calls.Add((request.Method, request.RequestUri!.PathAndQuery, form, request));
+            var (status, body) = Answer(request);
+            return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        }
+    }
+
+    readonly FakeStripe stripe = new();
+    readonly FakeTimeProvider clock = new();
+    readonly StripeProvider provider;
+
+    public StripeProviderTests() =>
+        provider = new StripeProvider(new HttpClient(stripe) { BaseAddress = new Uri("https://api.stripe.test/") },
+            Options.Create(new PaymentsOptions { Stripe = { SecretKey = "sk_test_123" } }), clock);
+
+    static string Intent(string id, string status, string? lastError = null) =>
+        $$"""{"id":"{{id}}","object":"payment_intent","status":"{{status}}","amount":12345,"currency":"eur","last_payment_error":{{lastError ?? "null"}}}""";
+
+    [Fact]
+    public async Task An_authorization_is_a_manual_capture_payment_intent_confirmed_with_the_key_as_idempotency_key_and_metadata()
+    {
+        stripe.Answer = _ => (HttpStatusCode.OK, Intent("pi_1", "requires_capture"));
+
+        var result = await provider.AuthorizeAsync(new ProviderAuthorization("pm_card_visa", 12345, "EUR", "key-1"), default);
+
+        result.ShouldBe(ProviderResult.Succeeded("pi_1"));
+        var (method, path, form, request) = stripe.Calls.ShouldHaveSingleItem();
+        (method, path).ShouldBe((HttpMethod.Post, "/v1/payment_intents"));
+        form.ShouldBe(new Dictionary<string, string>
+        {
+            ["amount"] = "12345", ["currency"] = "eur", ["payment_method"] = "pm_card_visa", ["payment_method_types[]"] = "card",
+            ["capture_method"] = "manual", ["confirm"] = "true", ["metadata[bazaar_idempotency_key]"] = "key-1",
+        });
+        request.Headers.Authorization!.ToString().ShouldBe("Bearer sk_test_123");
+        request.Headers.GetValues("Idempotency-Key").ShouldBe(["key-1"]);
+        request.Headers.GetValues("Stripe-Version").ShouldBe(["2024-06-20"]);
+    }
+
+    [Theory]
+    [InlineData("processing", "Pending", null)]
+    [InlineData("requires_action", "Declined", "authentication_required")]
+    [InlineData("requires_payment_method", "Declined", "card_declined")]
+    public async Task An_authorization_that_did_not_reach_requires_capture_is_pending_or_declined(string status, string outcome, string? code)
+    {
+        stripe.Answer = _ => (HttpStatusCode.OK, Intent("pi_2", status));
+
+        var result = await provider.AuthorizeAsync(new ProviderAuthorization("pm_x", 100, "EUR", "key-2"), default);
+
+        (result.Outcome.ToString(), result.Reference, result.DeclineCode).ShouldBe((outcome, "pi_2", code));
+    }
+
+    [Fact]
+    public async Task A_card_error_is_a_decline_with_its_decline_code_and_a_bad_request_a_failure()
+    {
+        stripe.Answer = _ => (HttpStatusCode.PaymentRequired,
+            """{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds.","payment_intent":{"id":"pi_3","status":"requires_payment_method"}}}""");
+        (await provider.AuthorizeAsync(new ProviderAuthorization("pm_x", 100, "EUR", "key-3"), default)).ShouldBe(ProviderResult.Declined("pi_3", "insufficient_funds"));
+
+        stripe.Answer = _ => (HttpStatusCode.BadRequest, """{"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such PaymentMethod: 'pm_x'"}}""");
+        (await provider.AuthorizeAsync(new ProviderAuthorization("pm_x", 100, "EUR", "key-4"), default)).ShouldBe(ProviderResult.Failed("resource_missing"));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.Conflict)] // an idempotent request with this key still in progress
+    [InlineData(HttpStatusCode.Unauthorized)]
+    public async Task Any_other_answer_leaves_the_outcome_unknown(HttpStatusCode status)
+    {
+        stripe.Answer = _ => (status, """{"error":{"type":"api_error","message":"Something went wrong."}}""");
+
+        await Should.ThrowAsync<HttpRequestException>(() => provider.AuthorizeAsync(new ProviderAuthorization("pm_x", 100, "EUR", "key-5"), default));
+    }
+
+    [Fact]
+    public async Task Capture_void_and_refund_act_on_the_payment_intent_with_their_own_keys()
+    {
+        stripe.Answer = request => request.RequestUri!.AbsolutePath switch
+        {
+            "/v1/payment_intents/pi_1/capture" => (HttpStatusCode.OK, Intent("pi_1", "succeeded")),
+            "/v1/payment_intents/pi_2/cancel" => (HttpStatusCode.OK, Intent("pi_2", "canceled")),
+            "/v1/refunds" => (HttpStatusCode.OK, """{"id":"re_1","object":"refund","status":"pending","amount":500,"payment_intent":"pi_1"}"""),
+            _ => (HttpStatusCode.NotFound, "{}"),
+        };
+
+        (await provider.CaptureAsync("pi_1", 10000, "cap-1", default)).ShouldBe(ProviderResult.Succeeded("pi_1"));
+        (await provider.VoidAsync("pi_2", "void-1", default)).ShouldBe(ProviderResult.Succeeded("pi_2"));
+        (await provider.RefundAsync("pi_1", 500, "ref-1", default)).ShouldBe(ProviderResult.Pending("pi_1"));
+
+        stripe.Calls[0].Form.ShouldBe(new Dictionary<string, string> { ["amount_to_capture"] = "10000" });
+        stripe.Calls[1].Form.ShouldBeEmpty();
+        stripe.Calls[2].Form.ShouldBe(new Dictionary<string, string> { ["payment_intent"] = "pi_1", ["amount"] = "500", ["metadata[bazaar_idempotency_key]"] = "ref-1" });
+        stripe.Calls.Select(c => c.Request.Headers.GetValues("Idempotency-Key").Single()).ShouldBe(["cap-1", "void-1", "ref-1"]);
+    }
+
+    [Fact]
+    public async Task A_lost_authorization_is_searched_by_its_key_and_taken_as_never_made_only_after_the_search_lag()
+    {
+        var sentAt = clock.GetUtcNow();
+        var found = true;
+        stripe.Answer = _ => (HttpStatusCode.OK, found ? $$"""{"object":"search_result","data":[{{Intent("pi_9", "requires_capture")}}]}""" : """{"object":"search_result","data":[]}""");
+        var lookup = new ProviderLookup(LedgerKind.Authorization, "key-9", null, sentAt);
+
+        (await provider.LookupAsync(lookup, default)).ShouldBe(ProviderResult.Succeeded("pi_9"));
+        Uri.UnescapeDataString(stripe.Calls[0].PathAndQuery).ShouldBe("/v1/payment_intents/search?query=metadata['bazaar_idempotency_key']:'key-9'");
+
+        found = false;
+        (await provider.LookupAsync(lookup, default)).Outcome.ShouldBe(ProviderOutcome.Pending); // the index may not show it yet
+        clock.Advance(StripeProvider.SearchLag + TimeSpan.FromSeconds(1));
+        (await provider.LookupAsync(lookup, default)).ShouldBe(ProviderResult.Failed(ProviderResult.NoSuchOperation));
+    }
+
+    [Theory]
+    [InlineData("capture", "succeeded", "Succeeded", null)]
+    [InlineData("capture", "requires_capture", "Failed", ProviderResult.NoSuchOperation)]
+    [InlineData("void", "canceled", "Succeeded", null)]
+    [InlineData("void", "requires_capture", "Failed", ProviderResult.NoSuchOperation)]
+    [InlineData("void", "succeeded", "Declined", "payment_intent_captured")]
+    public async Task A_lost_capture_or_void_is_read_from_the_payment_intent(string kind, string status, string outcome, string? code)
+    {
+        stripe.Answer = _ => (HttpStatusCode.OK, Intent("pi_5", status));
+
+        var result = await provider.LookupAsync(new ProviderLookup(kind, "k", "pi_5", clock.GetUtcNow()), default);
+
+        (result.Outcome.ToString(), result.DeclineCode).ShouldBe((outcome, code));
+        stripe.Calls.ShouldHaveSingleItem().PathAndQuery.ShouldBe("/v1/payment_intents/pi_5");
+    }
+
+    [Fact]
+    public async Task A_lost_refund_is_found_among_the_payment_intents_refunds_by_its_key()
+    {
+        stripe.Answer = _ => (HttpStatusCode.OK, """
+            {"object":"list","data":[
+              {"id":"re_2","status":"succeeded","amount":300,"metadata":{"bazaar_idempotency_key":"ref-b"}},
+              {"id":"re_1","status":"failed","failure_reason":"expired_or_canceled_card","amount":200,"metadata":{"bazaar_idempotency_key":"ref-a"}}]}
+            """);
+
+        (await provider.LookupAsync(new ProviderLookup(LedgerKind.Refund, "ref-b", "pi_1", clock.GetUtcNow()), default)).ShouldBe(ProviderResult.Succeeded("pi_1"));
+        (await provider.LookupAsync(new ProviderLookup(LedgerKind.Refund, "ref-a", "pi_1", clock.GetUtcNow()), default))
+            .ShouldBe(ProviderResult.Declined("pi_1", "expired_or_canceled_card"));
+        (await provider.LookupAsync(new ProviderLookup(LedgerKind.Refund, "ref-c", "pi_1", clock.GetUtcNow()), default))
+            .ShouldBe(ProviderResult.Failed(ProviderResult.NoSuchOperation));
+        stripe.Calls[0].PathAndQuery.ShouldBe("/v1/refunds?payment_intent=pi_1&limit=100");
+    }
+
+    [Fact]
+    public async Task A_payment_method_describes_its_card_without_a_bin_an_unknown_one_is_null_and_an_outage_throws()
+    {
+        stripe.Answer = request => request.RequestUri!.AbsolutePath switch
+        {
+            "/v1/payment_methods/pm_1" => (HttpStatusCode.OK, """{"id":"pm_1","type":"card","card":{"brand":"visa","last4":"4242","fingerprint":"Xt5EWLLDS7FJjR1c","country":"US","exp_month":12,"exp_year":2034}}"""),
+            "/v1/payment_methods/pm_gone" => (HttpStatusCode.NotFound, """{"error":{"type":"invalid_request_error","code":"resource_missing"}}"""),
+            _ => (HttpStatusCode.ServiceUnavailable, "{}"),
+        };
+
+        (await provider.DescribeCardAsync("pm_1", default)).ShouldBe(new CardDetails("visa", "4242", "Xt5EWLLDS7FJjR1c", "", "US"));
+        (await provider.DescribeCardAsync("pm_gone", default)).ShouldBeNull();
+        await Should.ThrowAsync<HttpRequestException>(() => provider.DescribeCardAsync("pm_down", default));
+    }
+
+    [Fact]
+    public void Payments_uses_stripe_when_configured_and_needs_a_secret_key_for_it()
+    {
+        IServiceProvider Payments(params (string Key, string Value)[] settings)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
+            builder.Configuration["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=unused";
+            foreach (var (key, value) in settings)
+                builder.Configuration[key] = value;
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.AddPayments();
+            return builder.Build().Services;
+        }
+
+        Should.Throw<OptionsValidationException>(() => Payments(("Payments:Provider", "stripe")).GetRequiredService<IStartupValidator>().Validate())
+            .Message.ShouldContain("Payments:Stripe:SecretKey");
+        var services = Payments(("Payments:Provider", "stripe"), ("Payments:Stripe:SecretKey", "sk_test_abc"));
+        services.GetRequiredService<IStartupValidator>().Validate();
+        services.GetRequiredService<IPaymentProvider>().ShouldBeOfType<StripeProvider>();
+        Payments().GetRequiredService<IPaymentProvider>().ShouldBeOfType<SandboxProvider>();
+    }
+}
