@@ -15,11 +15,12 @@ export function startCommandEnv(service) {
   const body = text.match(/^export_service_env\(\) \{\n([\s\S]*?)^\}/m);
   if (!body) throw new Error('bazaar: export_service_env() not found');
   const vars = new Set();
-  let identityOnly = false;
+  let onlyFor = null; // inside `if [[ $name == <service> ]]`: that service's variables only
   for (const line of body[1].split('\n')) {
-    if (/^\s*if \[\[ \$name == identity \]\]/.test(line)) identityOnly = true;
-    if (/^\s*fi\s*$/.test(line)) identityOnly = false;
-    if (identityOnly && service !== 'identity') continue;
+    const only = line.match(/^\s*if \[\[ \$name == ([a-z]+) \]\]/);
+    if (only) onlyFor = only[1];
+    if (/^\s*fi\s*$/.test(line)) onlyFor = null;
+    if (onlyFor && service !== onlyFor) continue;
     const exported = line.match(/^\s*export\s+(.*)$/);
     if (!exported) continue;
     // NAME=value pairs; a quoted value is consumed whole, so "…;Maximum Pool Size=40" is not taken for a variable.
@@ -58,9 +59,8 @@ describe('docker-compose.yml matches the start command', () => {
 });
 
 // The cluster differs on purpose: no demo data (Seed__*), no database for a service without one, SMTP instead of the
-// mailbox folder when email.smtp.host is set; it adds OTEL_*, Media__S3*, Email__From, Email__Smtp__* and the payments
-// sandbox's keys (locally, in Development, payments uses the published development keys).
-const CLUSTER_ONLY = /^(OTEL_|Media__S3|Media__Store$|Email__From$|Email__Smtp__|Payments__Sandbox__)/;
+// mailbox folder when email.smtp.host is set; it adds OTEL_*, Media__S3*, Email__From and Email__Smtp__*.
+const CLUSTER_ONLY = /^(OTEL_|Media__S3|Media__Store$|Email__From$|Email__Smtp__)/;
 for (const env of ENVIRONMENTS) {
   describe(`Helm chart (${env}) matches the start command`, () => {
     const objs = renderedManifests(env);

@@ -23,8 +23,9 @@ public static class PaymentsModule
             .Validate(o => builder.Environment.IsDevelopment() || !o.Sandbox.UsesDevelopmentKeys,
                 "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret are the published development keys; outside Development set them from the secret store.")
             .Validate(o => o.Provider is SandboxProvider.ProviderName or StripeProvider.ProviderName, "Payments:Provider must be sandbox or stripe.")
-            .Validate(o => o.Provider != StripeProvider.ProviderName || o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal),
-                "Payments:Stripe:SecretKey must be a Stripe secret key (sk_…) when Payments:Provider is stripe.")
+            .Validate(o => o.Provider != StripeProvider.ProviderName || o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal)
+                    || o.Stripe.SecretKey.StartsWith("rk_", StringComparison.Ordinal),
+                "Payments:Stripe:SecretKey must be a Stripe secret or restricted key (sk_… or rk_…) when Payments:Provider is stripe.")
             .ValidateOnStart();
         services.AddSingleton<PaymentsMetrics>();
 

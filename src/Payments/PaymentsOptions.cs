@@ -19,7 +19,7 @@ public sealed class PaymentsOptions
     /// <summary>Stripe's API (when <see cref="Provider"/> is <c>stripe</c>).</summary>
     public sealed class StripeSettings
     {
-        /// <summary>The secret API key (<c>sk_live_…</c> or <c>sk_test_…</c>), from the secret store.</summary>
+        /// <summary>The secret API key (<c>sk_live_…</c>, <c>sk_test_…</c>, or a restricted <c>rk_…</c> key allowed PaymentIntents, Refunds and PaymentMethods), from the secret store.</summary>
         public string SecretKey { get; set; } = "";
 
         public Uri BaseUrl { get; set; } = new("https://api.stripe.com/");

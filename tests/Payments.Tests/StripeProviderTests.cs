@@ -38,7 +38,7 @@ public sealed class StripeProviderTests
 
     public StripeProviderTests() =>
         provider = new StripeProvider(new HttpClient(stripe) { BaseAddress = new Uri("https://api.stripe.test/") },
-            Options.Create(new PaymentsOptions { Stripe = { SecretKey = "sk_test_123" } }), clock);
+            Options.Create(new PaymentsOptions { Stripe = { SecretKey = "sk_test_123" } }));
 
     static string Intent(string id, string status, string? lastError = null) =>
         $$"""{"id":"{{id}}","object":"payment_intent","status":"{{status}}","amount":12345,"currency":"eur","last_payment_error":{{lastError ?? "null"}}}""";
@@ -121,20 +121,25 @@ public sealed class StripeProviderTests
     }
 
     [Fact]
-    public async Task A_lost_authorization_is_searched_by_its_key_and_taken_as_never_made_only_after_the_search_lag()
+    public async Task A_lost_authorization_is_found_by_its_key_among_the_payment_intents_created_since_it_was_sent_page_by_page()
     {
-        var sentAt = clock.GetUtcNow();
-        var found = true;
-        stripe.Answer = _ => (HttpStatusCode.OK, found ? $$"""{"object":"search_result","data":[{{Intent("pi_9", "requires_capture")}}]}""" : """{"object":"search_result","data":[]}""");
+        var sentAt = new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+        static string Tagged(string id, string key) =>
+            $$$"""{"id":"{{{id}}}","object":"payment_intent","status":"requires_capture","metadata":{"bazaar_idempotency_key":"{{{key}}}"}}""";
+        stripe.Answer = request => request.RequestUri!.Query.Contains("starting_after=pi_b", StringComparison.Ordinal)
+            ? (HttpStatusCode.OK, $$"""{"object":"list","has_more":false,"data":[{{Tagged("pi_c", "key-9")}}]}""")
+            : (HttpStatusCode.OK, $$"""{"object":"list","has_more":true,"data":[{{Tagged("pi_a", "other")}},{{Tagged("pi_b", "other-2")}}]}""");
         var lookup = new ProviderLookup(LedgerKind.Authorization, "key-9", null, sentAt);
 
-        (await provider.LookupAsync(lookup, default)).ShouldBe(ProviderResult.Succeeded("pi_9"));
-        Uri.UnescapeDataString(stripe.Calls[0].PathAndQuery).ShouldBe("/v1/payment_intents/search?query=metadata['bazaar_idempotency_key']:'key-9'");
+        (await provider.LookupAsync(lookup, default)).ShouldBe(ProviderResult.Succeeded("pi_c"));
+        var since = (sentAt - StripeProvider.ClockSlack).ToUnixTimeSeconds();
+        stripe.Calls.Select(c => Uri.UnescapeDataString(c.PathAndQuery)).ShouldBe([
+            $"/v1/payment_intents?created[gte]={since}&limit=100",
+            $"/v1/payment_intents?created[gte]={since}&limit=100&starting_after=pi_b",
+        ]);
 
-        found = false;
-        (await provider.LookupAsync(lookup, default)).Outcome.ShouldBe(ProviderOutcome.Pending); // the index may not show it yet
-        clock.Advance(StripeProvider.SearchLag + TimeSpan.FromSeconds(1));
-        (await provider.LookupAsync(lookup, default)).ShouldBe(ProviderResult.Failed(ProviderResult.NoSuchOperation));
+        // Listed to the end without it: the authorization never reached Stripe.
+        (await provider.LookupAsync(lookup with { IdempotencyKey = "key-never" }, default)).ShouldBe(ProviderResult.Failed(ProviderResult.NoSuchOperation));
     }
 
     [Theory]

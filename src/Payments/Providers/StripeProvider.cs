@@ -11,20 +11,24 @@ namespace Bazaar.Payments.Providers;
 /// mirror, ADR 0010). An authorization is a PaymentIntent confirmed with <c>capture_method=manual</c>; capture, void
 /// (cancel) and refund act on it. Every call carries Bazaar's idempotency key as Stripe's <c>Idempotency-Key</c> and in
 /// the object's metadata, which is how <see cref="LookupAsync"/> finds a call whose answer was lost: Stripe keeps no
-/// index by idempotency key. The token is a PaymentMethod id (<c>pm_…</c>) that Stripe.js created in the browser.
+/// index by idempotency key. Look-ups use list endpoints, never search: Stripe's search index may lag behind writes
+/// (for minutes during an incident), and a PaymentIntent missed there would be taken for one never made while its
+/// hold stays on the card. The token is a PaymentMethod id (<c>pm_…</c>) that Stripe.js created in the browser.
 /// Built against the documented API and checked here against recorded answers of that shape (StripeProviderTests);
 /// no call to Stripe itself can be made from this machine.
 /// </summary>
-public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> options, TimeProvider clock) : IPaymentProvider
+public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> options) : IPaymentProvider
 {
     public const string ProviderName = "stripe";
 
     /// <summary>The metadata field that carries Bazaar's idempotency key on PaymentIntents and Refunds.</summary>
     public const string KeyField = "bazaar_idempotency_key";
 
-    /// <summary>Stripe's search index lags behind writes ("usually within a minute"); a PaymentIntent not found by search is
-    /// taken as never created only once its call is older than this.</summary>
-    public static readonly TimeSpan SearchLag = TimeSpan.FromMinutes(10);
+    /// <summary>How far before the ledger's time a PaymentIntent's <c>created</c> may lie (the two clocks differ).</summary>
+    public static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
+
+    /// <summary>Pages of 100 PaymentIntents read to find a lost authorization; beyond that the look-up says "not known yet".</summary>
+    const int MaxPages = 20;
 
     public string Name => ProviderName;
 
@@ -64,20 +68,28 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     }
 
     /// <summary>
-    /// What became of a call whose answer was lost: an authorization is searched by the key in its metadata; a capture
-    /// or void is read from the PaymentIntent's state; a refund is found among the PaymentIntent's refunds by its key.
+    /// What became of a call whose answer was lost: an authorization is found among the PaymentIntents created since
+    /// it was sent, by the key in its metadata; a capture or void is read from the PaymentIntent's state; a refund is
+    /// found among the PaymentIntent's refunds by its key.
     /// </summary>
     public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)
     {
         if (call.Kind == LedgerKind.Authorization)
         {
-            var query = $"metadata['{KeyField}']:'{call.IdempotencyKey.Replace("'", "\\'", StringComparison.Ordinal)}'";
-            using var found = await GetAsync($"v1/payment_intents/search?query={Uri.EscapeDataString(query)}", ct);
-            var intents = found.RootElement.GetProperty("data");
-            if (intents.GetArrayLength() > 0)
-                return Authorization(intents[0]);
-            // Not in the index (yet): never created, or created so recently that search does not show it.
-            return clock.GetUtcNow() - call.SentAt > SearchLag ? ProviderResult.Failed(ProviderResult.NoSuchOperation) : ProviderResult.Pending(null);
+            var since = (call.SentAt - ClockSlack).ToUnixTimeSeconds();
+            string? after = null;
+            for (var page = 0; page < MaxPages; page++)
+            {
+                using var list = await GetAsync($"v1/payment_intents?created[gte]={since}&limit=100{(after is null ? "" : "&starting_after=" + Uri.EscapeDataString(after))}", ct);
+                var intents = list.RootElement.GetProperty("data");
+                foreach (var listed in intents.EnumerateArray())
+                    if (Metadata(listed, KeyField) == call.IdempotencyKey)
+                        return Authorization(listed);
+                if (!(list.RootElement.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True) || intents.GetArrayLength() == 0)
+                    return ProviderResult.Failed(ProviderResult.NoSuchOperation); // listed to the end: never created
+                after = Id(intents[intents.GetArrayLength() - 1]);
+            }
+            return ProviderResult.Pending(null); // too many to read now: ask again later
         }
         if (call.Reference is not { } reference)
             return ProviderResult.Failed(ProviderResult.NoSuchOperation); // nothing was ever authorized to act on
