@@ -4,7 +4,11 @@ import { App } from './App';
 import { reloadOnStaleRelease } from './staleRelease';
 import './styles.css';
 
-reloadOnStaleRelease(window, sessionStorage, () => window.location.reload());
+try {
+  reloadOnStaleRelease(window, sessionStorage, () => window.location.reload());
+} catch {
+  // site data blocked (reading sessionStorage throws): no automatic reload after a deploy, the shop still loads
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

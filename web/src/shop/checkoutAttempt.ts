@@ -10,6 +10,13 @@ const storageKey = 'bazaar.checkoutAttempt';
 interface Attempt {
   key: string;
   fingerprint: string;
+  /** the cart it was for (cartSignature): an attempt for another cart is over, whatever became of it */
+  cart: string;
+}
+
+/** What the cart holds, in a form that changes when its lines or quantities do. */
+export function cartSignature(lines: readonly { sku: string; quantity: number }[]): string {
+  return [...lines].map((l) => `${l.sku}×${l.quantity}`).sort().join(',');
 }
 
 /** A random UUID (v4). crypto.randomUUID exists only in secure contexts; plain-HTTP test setups still need keys. */
@@ -32,11 +39,11 @@ function read(): Attempt | null {
 }
 
 /** The key for placing this exact order: the stored one if the order is the same, else a new one (remembered). */
-export function attemptKey(order: unknown): string {
+export function attemptKey(order: unknown, cart: string): string {
   const fingerprint = JSON.stringify(order);
   const stored = read();
-  if (stored?.fingerprint === fingerprint) return stored.key;
-  const attempt = { key: newKey(), fingerprint };
+  if (stored?.fingerprint === fingerprint && stored.cart === cart) return stored.key;
+  const attempt: Attempt = { key: newKey(), fingerprint, cart };
   try {
     sessionStorage.setItem(storageKey, JSON.stringify(attempt));
   } catch {
@@ -46,12 +53,18 @@ export function attemptKey(order: unknown): string {
 }
 
 /**
- * The key of an attempt that got no final answer and is not this order (whose retry reuses its key and gets the
- * server's first answer instead): it may have placed an order, so ask before starting another.
+ * The key of an attempt for this same cart that got no final answer and is not this order (whose retry reuses its
+ * key and gets the server's first answer instead): it may have placed an order, so ask before starting another. An
+ * attempt for another cart is forgotten: the shopper has moved on (an order that went through took its lines out).
  */
-export function earlierAttempt(order: unknown): string | null {
+export function earlierAttempt(order: unknown, cart: string): string | null {
   const stored = read();
-  return stored && stored.fingerprint !== JSON.stringify(order) ? stored.key : null;
+  if (!stored) return null;
+  if (stored.cart !== cart) {
+    endAttempt();
+    return null;
+  }
+  return stored.fingerprint !== JSON.stringify(order) ? stored.key : null;
 }
 
 /** The attempt got a final answer (an order, or a refusal): the next checkout is a new attempt. */

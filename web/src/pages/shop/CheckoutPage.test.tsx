@@ -2,6 +2,7 @@ import { screen } from '@testing-library/react';
 import type { Cart } from '../../shop/cart';
 import type { Order, Quote } from '../../shop/orders';
 import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall } from '../../test/render';
+import { attemptKey, cartSignature } from '../../shop/checkoutAttempt';
 import { Checkout } from './CheckoutPage';
 
 const cart: Cart = {
@@ -182,6 +183,48 @@ describe('Checkout', () => {
     await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
     const [first, second] = api.callsTo('POST /api/v1/orders');
     expect(keyOf(second)).not.toBe(keyOf(first));
+  });
+
+  it('keeps the earlier attempt when its look-up is refused (a 429), and forgets one that failed or was for another cart', async () => {
+    let lookups = 0;
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () =>
+        api.callsTo('POST /api/v1/orders').length === 1 ? problem(503, { title: 'Unavailable', detail: 'Try again.' }) : json(order(), 201),
+      'GET /api/v1/orders/attempts/:key': () =>
+        ++lookups === 1 ? problem(429, { title: 'Too Many Requests', detail: 'Too many requests; retry shortly.' }) : json(order({ status: 'payment_failed' })),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    await screen.findByRole('alert');
+    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
+    await enterCard(view.user, '5555 5555 5555 4444');
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many requests');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' })); // asks again: the 429 said nothing about it
+    // The earlier attempt's order failed: nothing stands, so this attempt is placed.
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    expect(lookups).toBe(2);
+    expect(api.callsTo('POST /api/v1/orders')).toHaveLength(2);
+  });
+
+  it('forgets an unanswered attempt for another cart instead of showing its order', async () => {
+    attemptKey({ earlier: true }, cartSignature([{ sku: 'MUG-1', quantity: 1 }]));
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () => json(order(), 201),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    expect(api.calls.filter((c) => c.path.startsWith('/api/v1/orders/attempts/'))).toHaveLength(0);
   });
 
   it("puts the focus on the field the card provider refused, with the provider's message", async () => {

@@ -8,7 +8,7 @@ import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { useCart, useCartKey, type Cart } from '../../shop/cart';
-import { attemptKey, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
+import { attemptKey, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
 import { estimateTax, failureSentence, type Address, type Order, type Quote } from '../../shop/orders';
 import { AddressStep } from './checkout/AddressStep';
 import { PaymentStep, type CardToken } from './checkout/PaymentStep';
@@ -116,6 +116,7 @@ export function Checkout({ cart }: { cart: Cart }) {
           )}
           {step === 'review' && quote.data && method && card && (
             <ReviewStep
+              cart={cartSignature(cart.lines)}
               quote={quote.data}
               address={address}
               method={method}
@@ -180,6 +181,8 @@ function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: s
 }
 
 interface ReviewProps {
+  /** cartSignature of the cart being ordered */
+  cart: string;
   quote: Quote;
   address: Address;
   method: string;
@@ -190,7 +193,13 @@ interface ReviewProps {
   onDeclined: (message: string) => void;
 }
 
-function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, onDeclined }: ReviewProps) {
+/** Errors of the look-up of an earlier attempt: they say nothing about this attempt, which must not end with them. */
+const lookupErrors = new WeakSet<object>();
+
+/** An earlier attempt's order that still stands (not rejected, not failed): the one to show instead of placing another. */
+const standing = (order: Order) => order.status !== 'rejected' && order.status !== 'payment_failed' && order.status !== 'cancelled';
+
+function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefused, onDeclined }: ReviewProps) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const cartKey = useCartKey();
@@ -199,16 +208,23 @@ function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, on
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
       // An earlier attempt whose answer never came may have placed an order: show that one rather than place another.
-      const earlier = earlierAttempt(order);
+      // (A 404 says no order exists with that key now; a first request still reading the cart when this asks would be
+      // missed, which is why the review cannot be changed while an order is being placed.)
+      const earlier = earlierAttempt(order, cart);
       if (earlier) {
+        let found: Order | null = null;
         try {
-          return await unwrap(orderingApi.GET('/api/v1/orders/attempts/{key}', { params: { path: { key: earlier } } }));
+          found = await unwrap(orderingApi.GET('/api/v1/orders/attempts/{key}', { params: { path: { key: earlier } } }));
         } catch (error) {
-          if (!(error instanceof ApiError && error.status === 404)) throw error; // not known yet: place nothing meanwhile
-          endAttempt(); // it placed nothing
+          if (!(error instanceof ApiError && error.status === 404)) {
+            if (error instanceof Object) lookupErrors.add(error);
+            throw error; // not known yet: place nothing meanwhile
+          }
         }
+        if (found && standing(found)) return found;
+        endAttempt(); // it placed nothing, or nothing that stands
       }
-      return unwrap(orderingApi.POST('/api/v1/orders', { body: order, headers: { 'Idempotency-Key': attemptKey(order) } }));
+      return unwrap(orderingApi.POST('/api/v1/orders', { body: order, headers: { 'Idempotency-Key': attemptKey(order, cart) } }));
     },
     onSuccess: (placed: Order) => {
       endAttempt();
@@ -221,7 +237,7 @@ function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, on
     onError: (error) => {
       // A refusal (4xx other than "still processing") ends the attempt; a lost connection or 5xx keeps the key so
       // the retry cannot create a second order.
-      if (error instanceof ApiError && error.status < 500 && error.status !== 409) endAttempt();
+      if (error instanceof ApiError && error.status < 500 && error.status !== 409 && !lookupErrors.has(error)) endAttempt();
       // The address is on the first step: take the shopper there, with each message next to its field.
       const addressFields = error instanceof ApiError ? addressErrorsOf(error) : {};
       if (Object.keys(addressFields).length) onAddressRefused(addressFields);
@@ -238,21 +254,21 @@ function ReviewStep({ address, method, card, quote, onEdit, onAddressRefused, on
           {address.name}, {address.line1}
           {address.line2 ? `, ${address.line2}` : ''}, {address.postalCode} {address.city}
           {address.region ? `, ${address.region}` : ''}, {address.country}{' '}
-          <button type="button" className="link-button" onClick={() => onEdit('address')}>
+          <button type="button" className="link-button" disabled={place.isPending} onClick={() => onEdit('address')}>
             Change address
           </button>
         </dd>
         <dt>Shipping</dt>
         <dd>
           {methodName}{' '}
-          <button type="button" className="link-button" onClick={() => onEdit('shipping')}>
+          <button type="button" className="link-button" disabled={place.isPending} onClick={() => onEdit('shipping')}>
             Change shipping
           </button>
         </dd>
         <dt>Payment</dt>
         <dd>
           {card.brand} ending in {card.last4}{' '}
-          <button type="button" className="link-button" onClick={() => onEdit('payment')}>
+          <button type="button" className="link-button" disabled={place.isPending} onClick={() => onEdit('payment')}>
             Change card
           </button>
         </dd>
