@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import type { Cart } from '../../shop/cart';
 import type { Order, Quote } from '../../shop/orders';
-import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall } from '../../test/render';
+import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply } from '../../test/render';
 import { attemptKey, cartSignature } from '../../shop/checkoutAttempt';
 import { Checkout } from './CheckoutPage';
 
@@ -70,6 +70,27 @@ async function enterCard(user: ReturnType<typeof renderWithProviders>['user'], c
   if (!refused) await screen.findByRole('heading', { name: 'Review your order' });
 }
 
+/**
+ * Places an order whose answer is lost (a 503 before any order existed), then changes the card: the next "Place order"
+ * is a new attempt, and ordering's look-up of the first one answers with lookup. A second order succeeds.
+ */
+async function afterALostAnswerAndANewCard(lookup: Reply) {
+  const api = mockApi({
+    'GET /api/v1/shipping/quote': () => json(quote),
+    'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    'POST /api/v1/orders': () =>
+      api.callsTo('POST /api/v1/orders').length === 1 ? problem(503, { title: 'Unavailable', detail: 'The payment service did not answer; try again in a moment.' }) : json(order(), 201),
+    'GET /api/v1/orders/attempts/:key': lookup,
+  });
+  const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+  await toReview(view.user);
+  await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('did not answer');
+  await view.user.click(screen.getByRole('button', { name: 'Change card' }));
+  await enterCard(view.user, '5555 5555 5555 4444');
+  return { api, view };
+}
+
 describe('Checkout', () => {
   it('names every missing address field before asking for shipping', async () => {
     const api = mockApi({});
@@ -134,20 +155,8 @@ describe('Checkout', () => {
   });
 
   it('after an answer that never came, asks what that attempt placed before placing another with a new card', async () => {
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
-      'POST /api/v1/orders': () => problem(503, { title: 'Unavailable', detail: 'The payment service did not answer; try again in a moment.' }),
-      'GET /api/v1/orders/attempts/:key': () => json(order({ status: 'on_hold' })),
-    });
-    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
-    await toReview(view.user);
-    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('did not answer');
-
     // The shopper gives up on that card and enters another: a new token, so a new attempt, but the first went through.
-    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
-    await enterCard(view.user, '5555 5555 5555 4444');
+    const { api, view } = await afterALostAnswerAndANewCard(() => json(order({ status: 'on_hold' })));
     await view.user.click(screen.getByRole('button', { name: 'Place order' }));
 
     await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
@@ -158,22 +167,11 @@ describe('Checkout', () => {
 
   it('places the new attempt when the earlier one placed nothing, and places nothing while that is not known', async () => {
     let lookups = 0;
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
-      'POST /api/v1/orders': () =>
-        api.callsTo('POST /api/v1/orders').length === 1 ? problem(503, { title: 'Unavailable', detail: 'Try again.' }) : json(order(), 201),
-      'GET /api/v1/orders/attempts/:key': () =>
-        ++lookups === 1
-          ? problem(503, { title: 'Unavailable', detail: 'Orders cannot be read; try again.' })
-          : problem(404, { title: 'Not Found', detail: 'No order was placed with this checkout attempt.' }),
-    });
-    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
-    await toReview(view.user);
-    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
-    await screen.findByRole('alert');
-    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
-    await enterCard(view.user, '5555 5555 5555 4444');
+    const { api, view } = await afterALostAnswerAndANewCard(() =>
+      ++lookups === 1
+        ? problem(503, { title: 'Unavailable', detail: 'Orders cannot be read; try again.' })
+        : problem(404, { title: 'Not Found', detail: 'No order was placed with this checkout attempt.' }),
+    );
 
     await view.user.click(screen.getByRole('button', { name: 'Place order' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Orders cannot be read; try again.');
@@ -185,22 +183,11 @@ describe('Checkout', () => {
     expect(keyOf(second)).not.toBe(keyOf(first));
   });
 
-  it('keeps the earlier attempt when its look-up is refused (a 429), and forgets one that failed or was for another cart', async () => {
+  it('keeps the earlier attempt when its look-up is refused (a 429), and forgets one whose order failed', async () => {
     let lookups = 0;
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
-      'POST /api/v1/orders': () =>
-        api.callsTo('POST /api/v1/orders').length === 1 ? problem(503, { title: 'Unavailable', detail: 'Try again.' }) : json(order(), 201),
-      'GET /api/v1/orders/attempts/:key': () =>
-        ++lookups === 1 ? problem(429, { title: 'Too Many Requests', detail: 'Too many requests; retry shortly.' }) : json(order({ status: 'payment_failed' })),
-    });
-    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
-    await toReview(view.user);
-    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
-    await screen.findByRole('alert');
-    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
-    await enterCard(view.user, '5555 5555 5555 4444');
+    const { api, view } = await afterALostAnswerAndANewCard(() =>
+      ++lookups === 1 ? problem(429, { title: 'Too Many Requests', detail: 'Too many requests; retry shortly.' }) : json(order({ status: 'payment_failed' })),
+    );
 
     await view.user.click(screen.getByRole('button', { name: 'Place order' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many requests');
