@@ -14,8 +14,8 @@ namespace Bazaar.Payments.Providers;
 /// index by idempotency key. Look-ups use list endpoints, never search: Stripe's search index may lag behind writes
 /// (for minutes during an incident), and a PaymentIntent missed there would be taken for one never made while its
 /// hold stays on the card. The token is a PaymentMethod id (<c>pm_…</c>) that Stripe.js created in the browser.
-/// Built against the documented API and checked here against recorded answers of that shape (StripeProviderTests);
-/// no call to Stripe itself can be made from this machine.
+/// Built against the documented API and checked here against answers in the documented shapes (StripeProviderTests),
+/// not recordings: no call to Stripe itself can be made from this machine.
 /// </summary>
 public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> options) : IPaymentProvider
 {
@@ -35,7 +35,7 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     public async Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, "v1/payment_intents", authorization.IdempotencyKey, ct,
-            ("amount", authorization.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("amount", Number(authorization.Amount)),
             ("currency", authorization.Currency.ToLowerInvariant()),
             ("payment_method", authorization.Token),
             ("payment_method_types[]", "card"),
@@ -48,7 +48,7 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     public async Task<ProviderResult> CaptureAsync(string reference, long amount, string idempotencyKey, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/capture", idempotencyKey, ct,
-            ("amount_to_capture", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ("amount_to_capture", Number(amount)));
         return await ReadAsync(response, intent => Status(intent) == "succeeded" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
     }
 
@@ -62,7 +62,7 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     {
         using var response = await SendAsync(HttpMethod.Post, "v1/refunds", idempotencyKey, ct,
             ("payment_intent", reference),
-            ("amount", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("amount", Number(amount)),
             ($"metadata[{KeyField}]", idempotencyKey));
         return await ReadAsync(response, refund => Refund(refund, reference), ct);
     }
@@ -117,12 +117,9 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     /// <summary>The card behind a PaymentMethod. Stripe does not give out the BIN, so it is empty (risk's BIN rules then do not apply).</summary>
     public async Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, $"v1/payment_methods/{Uri.EscapeDataString(token)}", null, ct);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        using var document = await FindAsync($"v1/payment_methods/{Uri.EscapeDataString(token)}", ct);
+        if (document is null)
             return null; // resource_missing: no such PaymentMethod
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"Stripe answered {(int)response.StatusCode} to a PaymentMethod look-up.", null, response.StatusCode);
-        using var document = await ReadJsonAsync(response, ct);
         return document.RootElement.TryGetProperty("card", out var card) && card.ValueKind == JsonValueKind.Object
             ? new CardDetails(Text(card, "brand"), Text(card, "last4"), Text(card, "fingerprint"), "", Text(card, "country"))
             : null; // not a card
@@ -182,9 +179,15 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
         return await http.SendAsync(request, ct);
     }
 
-    async Task<JsonDocument> GetAsync(string path, CancellationToken ct)
+    async Task<JsonDocument> GetAsync(string path, CancellationToken ct) =>
+        await FindAsync(path, ct) ?? throw new HttpRequestException($"Stripe answered 404 to GET {path.Split('?')[0]}.", null, HttpStatusCode.NotFound);
+
+    /// <returns>The answer, or null for a 404 (no such object). Anything else that is not 2xx throws: the outcome is unknown.</returns>
+    async Task<JsonDocument?> FindAsync(string path, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Get, path, null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"Stripe answered {(int)response.StatusCode} to GET {path.Split('?')[0]}.", null, response.StatusCode);
         return await ReadJsonAsync(response, ct);
@@ -202,6 +205,8 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
             throw new HttpRequestException($"Stripe answered {(int)response.StatusCode} with a body that is not JSON.", e, response.StatusCode);
         }
     }
+
+    static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     static string? DeclineCode(JsonElement error) =>
         error.ValueKind != JsonValueKind.Object ? null
