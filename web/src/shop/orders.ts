@@ -12,6 +12,11 @@ const declineText: Record<string, string> = {
   do_not_honor: 'the bank refused the payment',
 };
 
+/** Whether checkout ended without an order that holds anything: rejected, or the payment failed. */
+export function placementFailed(order: Pick<Order, 'status'>): boolean {
+  return order.status === 'rejected' || order.status === 'payment_failed';
+}
+
 /** Why an order failed, for the shopper: failureReason is "payment_declined: insufficient_funds", "out_of_stock: SKU", "risk_declined". */
 export function failureSentence(order: Pick<Order, 'status' | 'failureReason'>): string {
   const [kind = '', detail = ''] = (order.failureReason ?? '').split(':').map((part) => part.trim());

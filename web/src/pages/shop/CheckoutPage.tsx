@@ -9,7 +9,7 @@ import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { useCart, useCartKey, type Cart } from '../../shop/cart';
 import { attemptKey, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
-import { estimateTax, failureSentence, type Address, type Order, type Quote } from '../../shop/orders';
+import { estimateTax, failureSentence, placementFailed, type Address, type Order, type Quote } from '../../shop/orders';
 import { AddressStep } from './checkout/AddressStep';
 import { PaymentStep, type CardToken } from './checkout/PaymentStep';
 import { ShippingStep } from './checkout/ShippingStep';
@@ -196,8 +196,8 @@ interface ReviewProps {
 /** Errors of the look-up of an earlier attempt: they say nothing about this attempt, which must not end with them. */
 const lookupErrors = new WeakSet<object>();
 
-/** An earlier attempt's order that still stands (not rejected, not failed): the one to show instead of placing another. */
-const standing = (order: Order) => order.status !== 'rejected' && order.status !== 'payment_failed' && order.status !== 'cancelled';
+/** An earlier attempt's order that still stands (not failed, not cancelled): the one to show instead of placing another. */
+const standing = (order: Order) => !placementFailed(order) && order.status !== 'cancelled';
 
 function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefused, onDeclined }: ReviewProps) {
   const navigate = useNavigate();

@@ -6,7 +6,7 @@ import { AddressBlock } from '../../components/AddressBlock';
 import { OrderLines } from '../../components/OrderLines';
 import { ActionButton, ErrorState, FormError, Loading, NotFound, PageTitle, StatusBadge } from '../../components/ui';
 import { formatDateTime, humanize } from '../../format';
-import { failureSentence, type Order } from '../../shop/orders';
+import { failureSentence, placementFailed, type Order } from '../../shop/orders';
 
 const cancellable = new Set(['confirmed', 'on_hold']);
 const inFlight = new Set(['pending', 'reserved', 'approved', 'authorized']);
@@ -37,7 +37,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
       void queryClient.invalidateQueries({ queryKey: ['orders'] });
     },
   });
-  const failed = order.status === 'rejected' || order.status === 'payment_failed';
+  const failed = placementFailed(order);
 
   return (
     <>
