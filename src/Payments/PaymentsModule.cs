@@ -18,25 +18,29 @@ public static class PaymentsModule
         services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection("Payments"))
             .Validate(o => o.ProviderTimeout > TimeSpan.Zero && o.ProviderTimeout <= TimeSpan.FromMinutes(1), "Payments:ProviderTimeout must be more than zero and at most a minute.")
             .Validate(o => o.ResolveInterval > TimeSpan.Zero, "Payments:ResolveInterval must be more than zero.")
-            .Validate(o => !string.IsNullOrEmpty(o.Sandbox.FingerprintKey) && !string.IsNullOrEmpty(o.Sandbox.WebhookSecret),
-                "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret must not be empty.")
-            .Validate(o => builder.Environment.IsDevelopment() || !o.Sandbox.UsesDevelopmentKeys,
-                "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret are the published development keys; outside Development set them from the secret store.")
             .Validate(o => o.Provider is SandboxProvider.ProviderName or StripeProvider.ProviderName, "Payments:Provider must be sandbox or stripe.")
-            .Validate(o => o.Provider != StripeProvider.ProviderName || o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal)
-                    || o.Stripe.SecretKey.StartsWith("rk_", StringComparison.Ordinal),
-                "Payments:Stripe:SecretKey must be a Stripe secret or restricted key (sk_… or rk_…) when Payments:Provider is stripe.")
+            // The sandbox's keys matter only while its card form and webhook are served, that is while it is the provider.
+            .Validate(o => !o.UsesSandbox || (!string.IsNullOrEmpty(o.Sandbox.FingerprintKey) && !string.IsNullOrEmpty(o.Sandbox.WebhookSecret)),
+                "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret must not be empty.")
+            .Validate(o => !o.UsesSandbox || builder.Environment.IsDevelopment() || !o.Sandbox.UsesDevelopmentKeys,
+                "Payments:Sandbox:FingerprintKey and Payments:Sandbox:WebhookSecret are the published development keys; outside Development set them from the secret store.")
+            .Validate(o => o.Stripe.SecretKey.Length == 0 ? o.Provider != StripeProvider.ProviderName
+                    : o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal) || o.Stripe.SecretKey.StartsWith("rk_", StringComparison.Ordinal),
+                "Payments:Stripe:SecretKey must be a Stripe secret or restricted key (sk_… or rk_…), and is needed when Payments:Provider is stripe.")
+            .Validate(o => o.Stripe.WebhookSecret.Length == 0 || o.Stripe.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal),
+                "Payments:Stripe:WebhookSecret must be the webhook endpoint's signing secret (whsec_…).")
             .ValidateOnStart();
         services.AddSingleton<PaymentsMetrics>();
 
-        // The sandbox is the embedded default provider; Stripe takes its place when Payments:Provider says so.
+        // The sandbox is the embedded default provider and always there for the payments made with it; Stripe is there
+        // when its key is set, and takes new payments when Payments:Provider says so (PaymentProviders).
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // sandbox card details by token
         services.AddSingleton<SandboxProvider>();
-        if (builder.Configuration["Payments:Provider"] == StripeProvider.ProviderName)
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
+        if (!string.IsNullOrEmpty(builder.Configuration["Payments:Stripe:SecretKey"]))
             services.AddHttpClient<IPaymentProvider, StripeProvider>((sp, client) =>
                 client.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentsOptions>>().Value.Stripe.BaseUrl);
-        else
-            services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
+        services.AddScoped<PaymentProviders>();
         services.AddSingleton<SandboxTokenizer>();
         services.AddSingleton<SandboxWebhookSigner>();
         services.AddRowPurge(new PurgeRule("sandbox_cards", "created_at", TimeSpan.FromDays(30)));

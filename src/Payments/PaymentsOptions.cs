@@ -10,9 +10,12 @@ public sealed class PaymentsOptions
     public TimeSpan ResolveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Which card provider holds the money: <c>sandbox</c> (the embedded default) or <c>stripe</c>.</summary>
-    public string Provider { get; set; } = "sandbox";
+    public string Provider { get; set; } = Providers.SandboxProvider.ProviderName;
 
     public SandboxSettings Sandbox { get; set; } = new();
+
+    /// <summary>Whether new payments go to the sandbox, whose card form and webhook are then served.</summary>
+    public bool UsesSandbox => Provider == Providers.SandboxProvider.ProviderName;
 
     public StripeSettings Stripe { get; set; } = new();
 
@@ -26,6 +29,13 @@ public sealed class PaymentsOptions
 
         /// <summary>The API version the answers are read in (Stripe-Version header), pinned so an account upgrade cannot change them.</summary>
         public string ApiVersion { get; set; } = "2024-06-20";
+
+        /// <summary>
+        /// The signing secret (<c>whsec_…</c>) of the webhook endpoint registered at Stripe for
+        /// <c>/api/v1/payments/webhooks/stripe</c>, from the secret store. Unset: no webhook is served, and unknown
+        /// outcomes are found by the resolver's polling alone.
+        /// </summary>
+        public string WebhookSecret { get; set; } = "";
     }
 
     public sealed class SandboxSettings

@@ -4,6 +4,7 @@ using Bazaar.Payments.Payments;
 using Bazaar.Payments.Providers;
 using Bazaar.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,21 +18,6 @@ namespace Bazaar.Payments.Tests;
 /// </summary>
 public sealed class StripeProviderTests
 {
-    sealed class FakeStripe : HttpMessageHandler
-    {
-        public List<(HttpMethod Method, string PathAndQuery, Dictionary<string, string> Form, HttpRequestMessage Request)> Calls { get; } = [];
-        public Func<HttpRequestMessage, (HttpStatusCode, string)> Answer { get; set; } = _ => (HttpStatusCode.OK, "{}");
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            var form = request.Content is null ? [] : (await request.Content.ReadAsStringAsync(ct)).Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Select(pair => pair.Split('=')).ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
-            Calls.Add((request.Method, request.RequestUri!.PathAndQuery, form, request));
-            var (status, body) = Answer(request);
-            return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        }
-    }
-
     readonly FakeStripe stripe = new();
     readonly FakeTimeProvider clock = new();
     readonly StripeProvider provider;
@@ -40,8 +26,7 @@ public sealed class StripeProviderTests
         provider = new StripeProvider(new HttpClient(stripe) { BaseAddress = new Uri("https://api.stripe.test/") },
             Options.Create(new PaymentsOptions { Stripe = { SecretKey = "sk_test_123" } }));
 
-    static string Intent(string id, string status, string? lastError = null) =>
-        $$"""{"id":"{{id}}","object":"payment_intent","status":"{{status}}","amount":12345,"currency":"eur","last_payment_error":{{lastError ?? "null"}}}""";
+    static string Intent(string id, string status, string? lastError = null) => FakeStripe.Intent(id, status, lastError);
 
     [Fact]
     public async Task An_authorization_is_a_manual_capture_payment_intent_confirmed_with_the_key_as_idempotency_key_and_metadata()
@@ -176,6 +161,17 @@ public sealed class StripeProviderTests
     }
 
     [Fact]
+    public async Task A_lost_refund_is_looked_for_page_by_page()
+    {
+        stripe.Answer = request => request.RequestUri!.Query.Contains("starting_after=re_9", StringComparison.Ordinal)
+            ? (HttpStatusCode.OK, """{"object":"list","has_more":false,"data":[{"id":"re_1","status":"succeeded","amount":200,"metadata":{"bazaar_idempotency_key":"ref-old"}}]}""")
+            : (HttpStatusCode.OK, """{"object":"list","has_more":true,"data":[{"id":"re_9","status":"succeeded","amount":100,"metadata":{"bazaar_idempotency_key":"ref-new"}}]}""");
+
+        (await provider.LookupAsync(new ProviderLookup(LedgerKind.Refund, "ref-old", "pi_1", clock.GetUtcNow()), default)).ShouldBe(ProviderResult.Succeeded("pi_1"));
+        stripe.Calls.Select(c => c.PathAndQuery).ShouldBe(["/v1/refunds?payment_intent=pi_1&limit=100", "/v1/refunds?payment_intent=pi_1&limit=100&starting_after=re_9"]);
+    }
+
+    [Fact]
     public async Task A_payment_method_describes_its_card_without_a_bin_an_unknown_one_is_null_and_an_outage_throws()
     {
         stripe.Answer = request => request.RequestUri!.AbsolutePath switch
@@ -190,25 +186,50 @@ public sealed class StripeProviderTests
         await Should.ThrowAsync<HttpRequestException>(() => provider.DescribeCardAsync("pm_down", default));
     }
 
+    static WebApplication Payments(string environment, params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.Configuration["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=unused";
+        foreach (var (key, value) in settings)
+            builder.Configuration[key] = value;
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPayments();
+        var app = builder.Build();
+        app.MapPaymentsApi();
+        return app;
+    }
+
+    static void Validate(WebApplication app) => app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+    static PaymentProviders Providers(WebApplication app) => app.Services.CreateScope().ServiceProvider.GetRequiredService<PaymentProviders>();
+
+    static string[] PublicPaymentRoutes(WebApplication app) =>
+        [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText!).Where(r => r.Contains("/sandbox") || r.Contains("/webhooks/")).Order()];
+
     [Fact]
     public void Payments_uses_stripe_when_configured_and_needs_a_secret_key_for_it()
     {
-        IServiceProvider Payments(params (string Key, string Value)[] settings)
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
-            builder.Configuration["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=unused";
-            foreach (var (key, value) in settings)
-                builder.Configuration[key] = value;
-            builder.Services.AddSingleton(TimeProvider.System);
-            builder.AddPayments();
-            return builder.Build().Services;
-        }
-
-        Should.Throw<OptionsValidationException>(() => Payments(("Payments:Provider", "stripe")).GetRequiredService<IStartupValidator>().Validate())
+        Should.Throw<OptionsValidationException>(() => Validate(Payments(Environments.Development, ("Payments:Provider", "stripe"))))
             .Message.ShouldContain("Payments:Stripe:SecretKey");
-        var services = Payments(("Payments:Provider", "stripe"), ("Payments:Stripe:SecretKey", "sk_test_abc"));
-        services.GetRequiredService<IStartupValidator>().Validate();
-        services.GetRequiredService<IPaymentProvider>().ShouldBeOfType<StripeProvider>();
-        Payments().GetRequiredService<IPaymentProvider>().ShouldBeOfType<SandboxProvider>();
+        Should.Throw<OptionsValidationException>(() => Validate(Payments(Environments.Development, ("Payments:Stripe:SecretKey", "pk_test_publishable"))))
+            .Message.ShouldContain("Payments:Stripe:SecretKey");
+        Should.Throw<OptionsValidationException>(() => Validate(Payments(Environments.Development, ("Payments:Provider", "stripe"),
+            ("Payments:Stripe:SecretKey", "sk_test_abc"), ("Payments:Stripe:WebhookSecret", "not-a-signing-secret")))).Message.ShouldContain("whsec_");
+
+        // Stripe takes new payments; the sandbox keeps serving its own, but its card form and webhook are gone, and
+        // so is the need for its keys (this is Production, where the development ones are refused).
+        var stripe = Payments(Environments.Production, ("Payments:Provider", "stripe"), ("Payments:Stripe:SecretKey", "sk_test_abc"),
+            ("Payments:Stripe:WebhookSecret", "whsec_abc"));
+        Validate(stripe);
+        Providers(stripe).Current.ShouldBeOfType<StripeProvider>();
+        Providers(stripe).For(SandboxProvider.ProviderName).ShouldBeOfType<SandboxProvider>();
+        PublicPaymentRoutes(stripe).ShouldBe(["/api/v1/payments/webhooks/stripe"]);
+
+        var sandbox = Payments(Environments.Development);
+        Validate(sandbox);
+        Providers(sandbox).Current.ShouldBeOfType<SandboxProvider>();
+        Providers(sandbox).For(StripeProvider.ProviderName).ShouldBeNull();
+        PublicPaymentRoutes(sandbox).ShouldBe(["/api/v1/payments/sandbox/tokens", "/api/v1/payments/webhooks/sandbox"]);
     }
 }

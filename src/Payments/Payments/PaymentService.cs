@@ -33,7 +33,7 @@ public abstract record PaymentOutcome
 /// flight; refunds reserve their amount with one conditional update (<c>refunded_amount + amount &lt;= captured_amount</c>).</item>
 /// </list>
 /// </summary>
-public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaymentProvider provider, IOptions<PaymentsOptions> options,
+public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, PaymentProviders providers, IOptions<PaymentsOptions> options,
     TimeProvider clock, PaymentsMetrics metrics, ILogger<PaymentService> logger)
 {
     /// <summary>An unknown call the provider has no record of is taken as never made only after this long, so one still on its way is not misread.</summary>
@@ -43,7 +43,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
         id, order_id as orderid, status, amount, currency, captured_amount as capturedamount, refunded_amount as refundedamount,
         card_token as cardtoken, provider_reference as providerreference, decline_code as declinecode, card_brand as cardbrand,
         card_last4 as cardlast4, card_fingerprint as cardfingerprint, card_bin as cardbin, card_country as cardcountry,
-        created_at as createdat, updated_at as updatedat
+        created_at as createdat, updated_at as updatedat, provider
         """;
 
     const string LedgerColumns = "id, payment_id as paymentid, kind, amount, status, idempotency_key as idempotencykey, created_at as createdat";
@@ -79,6 +79,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
         // submitted; the settled payment is the answer, so nothing is read back.
         CardDetails? card = null;
         var providerDown = false;
+        var provider = providers.Current;
         try
         {
             card = await WithTimeoutAsync(c => provider.DescribeCardAsync(token, c), ct);
@@ -89,7 +90,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
             metrics.ProviderError("describe_card", e is OperationCanceledException ? "timeout" : "error");
             providerDown = true;
         }
-        if (card is not null && await InsertAsync(orderId, amount, currency, token, card, ct) is (var created, var authorization))
+        if (card is not null && await InsertAsync(orderId, amount, currency, token, card, provider.Name, ct) is (var created, var authorization))
             return new PaymentOutcome.Done(await SubmitAsync(authorization, created, ct) ?? (await FindAsync(created.Id, ct))!);
 
         // A repeat (or a concurrent first attempt won the insert): the order's payment exists already.
@@ -109,7 +110,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
 
     /// <summary>Writes the order's payment and its authorization row in one statement, unless the order has a payment already.</summary>
     /// <returns>Both rows when this call created them; null when a payment for the order existed (or a concurrent first attempt won).</returns>
-    async Task<(PaymentRow Payment, LedgerRow Authorization)?> InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, CancellationToken ct)
+    async Task<(PaymentRow Payment, LedgerRow Authorization)?> InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, string provider, CancellationToken ct)
     {
         var now = Microseconds(clock.GetUtcNow());
         var paymentId = Guid.CreateVersion7(now);
@@ -126,12 +127,12 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
                 returning id)
             insert into payment_transactions (id, payment_id, kind, amount, status, idempotency_key, provider_reference, failure_code, reason, created_at)
             select @entryId, id, 'authorization', @amount, 'unknown', @key, null, null, null, @now from payment
-            """, new { paymentId, orderId, amount, currency, token, card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, provider = provider.Name, now, entryId, key },
+            """, new { paymentId, orderId, amount, currency, token, card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, provider, now, entryId, key },
             cancellationToken: ct));
         if (inserted != 1)
             return null;
         var created = new PaymentRow(paymentId, orderId, PaymentStatus.Unknown, amount, currency, 0, 0, token, null, null,
-            card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, now.UtcDateTime, now.UtcDateTime);
+            card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, now.UtcDateTime, now.UtcDateTime, provider);
         return (created, new LedgerRow(entryId, paymentId, LedgerKind.Authorization, amount, LedgerStatus.Unknown, key, now.UtcDateTime));
     }
 
@@ -268,9 +269,30 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
         return settled;
     }
 
-    /// <summary>Settles the call with this idempotency key if the provider knows its outcome (for the provider's webhooks).</summary>
-    public async Task<bool> ResolveAsync(string idempotencyKey, CancellationToken ct) =>
-        await EntryAsync(idempotencyKey, ct) is { Status: LedgerStatus.Unknown } entry && await ResolveEntryAsync(entry, ct);
+    /// <summary>
+    /// For the provider's webhooks: settles, if the provider knows their outcome, the unknown call with this idempotency
+    /// key and the unknown calls of the payment whose authorization has this provider reference.
+    /// </summary>
+    /// <returns>How many were settled.</returns>
+    public async Task<int> ResolveAsync(string? idempotencyKey, string? reference, CancellationToken ct)
+    {
+        List<LedgerRow> unknown = [];
+        if (idempotencyKey is not null && await EntryAsync(idempotencyKey, ct) is { Status: LedgerStatus.Unknown } keyed)
+            unknown.Add(keyed);
+        if (reference is not null)
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            unknown.AddRange(await connection.QueryAsync<LedgerRow>(new CommandDefinition($"""
+                select {LedgerColumns} from payment_transactions
+                where status = 'unknown' and payment_id in (select id from payments where provider_reference = @reference) order by created_at
+                """, new { reference }, cancellationToken: ct)));
+        }
+        var settled = 0;
+        foreach (var entry in unknown.DistinctBy(e => e.Id))
+            if (await ResolveEntryAsync(entry, ct))
+                settled++;
+        return settled;
+    }
 
     /// <summary>Records a webhook delivery; false when this event id was processed before.</summary>
     public async Task<bool> RecordWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
@@ -291,9 +313,10 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
 
     async Task<bool> ResolveEntryAsync(LedgerRow entry, CancellationToken ct)
     {
-        var reference = (await LoadAsync(entry.PaymentId, ct))?.ProviderReference;
-        var call = new ProviderLookup(entry.Kind, entry.IdempotencyKey, reference, new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero));
-        var result = await CallProviderAsync("lookup", c => provider.LookupAsync(call, c), ct);
+        if (await LoadAsync(entry.PaymentId, ct) is not { } payment)
+            return false;
+        var call = new ProviderLookup(entry.Kind, entry.IdempotencyKey, payment.ProviderReference, new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero));
+        var result = await CallProviderAsync(payment, "lookup", (provider, c) => provider.LookupAsync(call, c), ct);
         if (result is null or { Outcome: ProviderOutcome.Pending })
             return false;
         if (result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation })
@@ -329,24 +352,35 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
     async Task<PaymentDto?> SubmitAsync(LedgerRow entry, PaymentRow payment, CancellationToken ct)
     {
         var reference = payment.ProviderReference ?? "";
-        Func<CancellationToken, Task<ProviderResult>> call = entry.Kind switch
+        Func<IPaymentProvider, CancellationToken, Task<ProviderResult>> call = entry.Kind switch
         {
-            LedgerKind.Authorization => c => provider.AuthorizeAsync(new ProviderAuthorization(payment.CardToken, entry.Amount, payment.Currency, entry.IdempotencyKey), c),
-            LedgerKind.Capture => c => provider.CaptureAsync(reference, entry.Amount, entry.IdempotencyKey, c),
-            LedgerKind.Void => c => provider.VoidAsync(reference, entry.IdempotencyKey, c),
-            _ => c => provider.RefundAsync(reference, entry.Amount, entry.IdempotencyKey, c),
+            LedgerKind.Authorization => (provider, c) => provider.AuthorizeAsync(new ProviderAuthorization(payment.CardToken, entry.Amount, payment.Currency, entry.IdempotencyKey), c),
+            LedgerKind.Capture => (provider, c) => provider.CaptureAsync(reference, entry.Amount, entry.IdempotencyKey, c),
+            LedgerKind.Void => (provider, c) => provider.VoidAsync(reference, entry.IdempotencyKey, c),
+            _ => (provider, c) => provider.RefundAsync(reference, entry.Amount, entry.IdempotencyKey, c),
         };
-        var result = await CallProviderAsync(entry.Kind, call, ct);
+        var result = await CallProviderAsync(payment, entry.Kind, call, ct);
         // What the provider did must be recorded even if our caller has gone away meanwhile.
         return (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None))?.Payment;
     }
 
-    /// <returns>The provider's answer, or null when there was none in time (or the call failed in transport): unknown.</returns>
-    async Task<ProviderResult?> CallProviderAsync(string operation, Func<CancellationToken, Task<ProviderResult>> call, CancellationToken ct)
+    /// <summary>Sends a call to the provider that holds the payment's money.</summary>
+    /// <returns>
+    /// The provider's answer, or null when there was none in time (or the call failed in transport): unknown. Also null
+    /// while the payment's provider is not configured here: the ledger keeps the call unknown until it is.
+    /// </returns>
+    async Task<ProviderResult?> CallProviderAsync(PaymentRow payment, string operation, Func<IPaymentProvider, CancellationToken, Task<ProviderResult>> call, CancellationToken ct)
     {
+        if (providers.For(payment.Provider) is not { } provider)
+        {
+            logger.LogError("Payment {PaymentId} was made with the {Provider} provider, which is not configured here; its {Operation} waits until it is",
+                payment.Id, payment.Provider, operation);
+            metrics.ProviderError(operation, "not_configured");
+            return null;
+        }
         try
         {
-            return await WithTimeoutAsync(call, ct);
+            return await WithTimeoutAsync(c => call(provider, c), ct);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -507,7 +541,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, IPaym
 
     sealed record PaymentRow(Guid Id, Guid OrderId, string Status, long Amount, string Currency, long CapturedAmount, long RefundedAmount,
         string CardToken, string? ProviderReference, string? DeclineCode, string CardBrand, string CardLast4, string CardFingerprint, string CardBin,
-        string CardCountry, DateTime CreatedAt, DateTime UpdatedAt)
+        string CardCountry, DateTime CreatedAt, DateTime UpdatedAt, string Provider)
     {
         public PaymentDto ToDto(IEnumerable<LedgerRow> ledger) =>
             new(Id, OrderId, Status, Amount, CapturedAmount, RefundedAmount, Currency, new CardDetails(CardBrand, CardLast4, CardFingerprint, CardBin, CardCountry),

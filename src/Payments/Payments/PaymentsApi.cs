@@ -5,6 +5,7 @@ using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Bazaar.Payments.Payments;
 
@@ -36,8 +37,16 @@ public static class PaymentsApi
         support.MapGet("/{id:guid}", Get);
         support.MapGet("/", FindByOrder);
 
-        routes.MapPost("/api/v1/payments/sandbox/tokens", Tokenize).WithTags("Sandbox").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
-        routes.MapPost("/api/v1/payments/webhooks/sandbox", SandboxWebhook).WithTags("Sandbox").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
+        // The sandbox's card form and webhook while it takes new payments; Stripe's webhook once its signing secret is set.
+        var options = routes.ServiceProvider.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+        if (options.UsesSandbox)
+        {
+            routes.MapPost("/api/v1/payments/sandbox/tokens", Tokenize).WithTags("Sandbox").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
+            routes.MapPost("/api/v1/payments/webhooks/sandbox", SandboxWebhook).WithTags("Sandbox").AllowAnonymous().RequireRateLimiting(RateLimits.Api);
+        }
+        if (options.Stripe.WebhookSecret.Length > 0)
+            routes.MapPost("/api/v1/payments/webhooks/stripe", StripeWebhook).WithTags("Payments").AllowAnonymous().RequireRateLimiting(RateLimits.Api)
+                .ExcludeFromDescription();
     }
 
     /// <summary>200 with the payment whatever the card network said (a decline is status declined); 422 for a token or currency that cannot be charged.</summary>
@@ -88,8 +97,8 @@ public static class PaymentsApi
         await payments.FindByOrderAsync(orderId, ct) is { } payment ? TypedResults.Ok(payment) : Problem.NotFound("There is no payment for this order.");
 
     /// <summary>Card facts for risk checks (brand, issuing country, fingerprint); never the number.</summary>
-    static async Task<Results<Ok<CardDetails>, ProblemHttpResult>> Card(string token, IPaymentProvider provider, CancellationToken ct) =>
-        token.Length <= 200 && await provider.DescribeCardAsync(token, ct) is { } card ? TypedResults.Ok(card) : Problem.NotFound("There is no card with this token.");
+    static async Task<Results<Ok<CardDetails>, ProblemHttpResult>> Card(string token, PaymentProviders providers, CancellationToken ct) =>
+        token.Length <= 200 && await providers.Current.DescribeCardAsync(token, ct) is { } card ? TypedResults.Ok(card) : Problem.NotFound("There is no card with this token.");
 
     static async Task<Results<Ok<PaymentDto>, ProblemHttpResult>> Get(Guid id, PaymentService payments, CancellationToken ct) =>
         await payments.FindAsync(id, ct) is { } payment ? TypedResults.Ok(payment) : Problem.NotFound("There is no payment with this id.");
@@ -119,22 +128,36 @@ public static class PaymentsApi
         }
     }
 
+    /// <summary>The sandbox network's notifications, signed with its webhook secret.</summary>
+    static Task<Results<Ok, ValidationProblem, ProblemHttpResult>> SandboxWebhook(HttpRequest request, SandboxWebhookSigner signer,
+        PaymentService payments, PaymentsMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        WebhookAsync(request, SandboxWebhookSigner.HeaderName, (header, payload) => signer.Verify(header, payload, clock.GetUtcNow()),
+            WebhookEvent.FromSandbox, payments, metrics, ct);
+
+    /// <summary>Stripe's notifications (https://docs.stripe.com/webhooks), signed with the endpoint's secret.</summary>
+    static Task<Results<Ok, ValidationProblem, ProblemHttpResult>> StripeWebhook(HttpRequest request, IOptions<PaymentsOptions> options,
+        PaymentService payments, PaymentsMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        WebhookAsync(request, StripeProvider.SignatureHeader,
+            (header, payload) => WebhookSignature.Verify(options.Value.Stripe.WebhookSecret, header, payload, clock.GetUtcNow()),
+            WebhookEvent.FromStripe, payments, metrics, ct);
+
     /// <summary>
-    /// The sandbox network's notifications, verified by signature (401 otherwise) and processed once per event id:
-    /// a redelivery answers 200 and does nothing. An authorization that completed late settles its unknown payment.
+    /// A provider's notification, verified by signature (401 otherwise) and processed once per event id: a redelivery
+    /// answers 200 and does nothing. An event is a nudge, not the truth: the payment's unknown calls it names are looked
+    /// up at the provider, as the resolver would a few seconds later, so a forged or stale body cannot move a payment.
     /// </summary>
-    static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> SandboxWebhook(HttpRequest request, SandboxWebhookSigner signer,
-        PaymentService payments, PaymentsMetrics metrics, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> WebhookAsync(HttpRequest request, string header, Func<string, string, bool> verify,
+        Func<JsonElement, WebhookEvent?> parse, PaymentService payments, PaymentsMetrics metrics, CancellationToken ct)
     {
         string payload;
         using (var reader = new StreamReader(request.Body, Encoding.UTF8))
             payload = await reader.ReadToEndAsync(ct);
-        if (!signer.Verify(request.Headers[SandboxWebhookSigner.HeaderName].ToString(), payload, clock.GetUtcNow()))
+        if (!verify(request.Headers[header].ToString(), payload))
         {
             metrics.Webhook("rejected");
-            return Problem.Unauthorized($"The {SandboxWebhookSigner.HeaderName} header is missing, does not match the body, or is too old.");
+            return Problem.Unauthorized($"The {header} header is missing, does not match the body, or is too old.");
         }
-        if (WebhookEvent.Parse(payload) is not { } webhook)
+        if (WebhookEvent.Parse(payload, parse) is not { } webhook)
             return Problem.Field("id", "A webhook event is a JSON object with an id (1–200 characters), a type and a data object.");
         if (!await payments.RecordWebhookAsync(webhook.Id, webhook.Type, payload, ct))
         {
@@ -143,8 +166,7 @@ public static class PaymentsApi
         }
         try
         {
-            if (webhook.Type == AuthorizationCompleted && webhook.IdempotencyKey is { } key)
-                await payments.ResolveAsync(key, ct);
+            await payments.ResolveAsync(webhook.IdempotencyKey, webhook.Reference, ct);
         }
         catch
         {
@@ -170,29 +192,52 @@ public static class PaymentsApi
         _ => throw new InvalidOperationException($"Unexpected outcome {outcome.GetType().Name}."),
     };
 
-    /// <summary>A sandbox webhook: <c>{"id": "evt_…", "type": "payment.authorization_completed", "data": {"idempotencyKey": "auth:…"}}</c>.</summary>
-    sealed record WebhookEvent(string Id, string Type, string? IdempotencyKey)
+    /// <param name="IdempotencyKey">The key of the call the event is about, when it names one.</param>
+    /// <param name="Reference">The provider's id of the authorization (payment intent) the event is about, when it names one.</param>
+    sealed record WebhookEvent(string Id, string Type, string? IdempotencyKey, string? Reference)
     {
-        public static WebhookEvent? Parse(string payload)
+        public static WebhookEvent? Parse(string payload, Func<JsonElement, WebhookEvent?> parse)
         {
             try
             {
                 using var document = JsonDocument.Parse(payload);
                 var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object
-                    || !root.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= 200 } eventId
-                    || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() is not { Length: > 0 and <= 100 } eventType)
-                    return null;
-                string? key = null;
-                if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                    && data.TryGetProperty("idempotencyKey", out var k) && k.ValueKind == JsonValueKind.String)
-                    key = k.GetString();
-                return new WebhookEvent(eventId, eventType, key);
+                return root.ValueKind == JsonValueKind.Object && Text(root, "id", 200) is not null && Text(root, "type", 100) is not null ? parse(root) : null;
             }
             catch (JsonException)
             {
                 return null;
             }
         }
+
+        /// <summary><c>{"id": "evt_…", "type": "payment.authorization_completed", "data": {"idempotencyKey": "auth:…"}}</c>.</summary>
+        public static WebhookEvent FromSandbox(JsonElement root)
+        {
+            var data = Object(root, "data");
+            var type = Text(root, "type", 100)!;
+            return new(Text(root, "id", 200)!, type, type == AuthorizationCompleted && data is { } d ? Text(d, "idempotencyKey", MaxIdempotencyKey) : null, null);
+        }
+
+        /// <summary>
+        /// <c>{"id": "evt_…", "type": "payment_intent.amount_capturable_updated", "data": {"object": {"id": "pi_…",
+        /// "object": "payment_intent", "metadata": {"bazaar_idempotency_key": "auth:…"}}}}</c>: a payment intent's or a
+        /// refund's event carries the key of the call that made it in its metadata; a payment intent's names the
+        /// authorization, whose captures and voids have no object of their own.
+        /// </summary>
+        public static WebhookEvent FromStripe(JsonElement root)
+        {
+            var subject = Object(root, "data") is { } data ? Object(data, "object") : null;
+            var kind = subject is { } o ? Text(o, "object", 100) : null;
+            var key = subject is { } s && Object(s, "metadata") is { } metadata ? Text(metadata, StripeProvider.KeyField, MaxIdempotencyKey) : null;
+            var reference = kind == "payment_intent" ? Text(subject!.Value, "id", 200) : null;
+            return new(Text(root, "id", 200)!, Text(root, "type", 100)!, kind is "payment_intent" or "refund" ? key : null, reference);
+        }
+
+        static JsonElement? Object(JsonElement parent, string name) =>
+            parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
+
+        static string? Text(JsonElement parent, string name, int maxLength) =>
+            parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && text.Length <= maxLength
+                ? text : null;
     }
 }

@@ -24,10 +24,13 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     /// <summary>The metadata field that carries Bazaar's idempotency key on PaymentIntents and Refunds.</summary>
     public const string KeyField = "bazaar_idempotency_key";
 
+    /// <summary>The header Stripe signs its webhook deliveries in (<see cref="WebhookSignature"/>).</summary>
+    public const string SignatureHeader = "Stripe-Signature";
+
     /// <summary>How far before the ledger's time a PaymentIntent's <c>created</c> may lie (the two clocks differ).</summary>
     public static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
 
-    /// <summary>Pages of 100 PaymentIntents read to find a lost authorization; beyond that the look-up says "not known yet".</summary>
+    /// <summary>Pages of 100 read to find a lost authorization or refund; beyond that the look-up says "not known yet".</summary>
     const int MaxPages = 20;
 
     public string Name => ProviderName;
@@ -75,32 +78,11 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)
     {
         if (call.Kind == LedgerKind.Authorization)
-        {
-            var since = (call.SentAt - ClockSlack).ToUnixTimeSeconds();
-            string? after = null;
-            for (var page = 0; page < MaxPages; page++)
-            {
-                using var list = await GetAsync($"v1/payment_intents?created[gte]={since}&limit=100{(after is null ? "" : "&starting_after=" + Uri.EscapeDataString(after))}", ct);
-                var intents = list.RootElement.GetProperty("data");
-                foreach (var listed in intents.EnumerateArray())
-                    if (Metadata(listed, KeyField) == call.IdempotencyKey)
-                        return Authorization(listed);
-                if (!(list.RootElement.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True) || intents.GetArrayLength() == 0)
-                    return ProviderResult.Failed(ProviderResult.NoSuchOperation); // listed to the end: never created
-                after = Id(intents[intents.GetArrayLength() - 1]);
-            }
-            return ProviderResult.Pending(null); // too many to read now: ask again later
-        }
+            return await FindListedAsync($"v1/payment_intents?created[gte]={(call.SentAt - ClockSlack).ToUnixTimeSeconds()}", call.IdempotencyKey, Authorization, ct);
         if (call.Reference is not { } reference)
             return ProviderResult.Failed(ProviderResult.NoSuchOperation); // nothing was ever authorized to act on
         if (call.Kind == LedgerKind.Refund)
-        {
-            using var refunds = await GetAsync($"v1/refunds?payment_intent={Uri.EscapeDataString(reference)}&limit=100", ct);
-            foreach (var refund in refunds.RootElement.GetProperty("data").EnumerateArray())
-                if (Metadata(refund, KeyField) == call.IdempotencyKey)
-                    return Refund(refund, reference);
-            return ProviderResult.Failed(ProviderResult.NoSuchOperation);
-        }
+            return await FindListedAsync($"v1/refunds?payment_intent={Uri.EscapeDataString(reference)}", call.IdempotencyKey, refund => Refund(refund, reference), ct);
         using var document = await GetAsync($"v1/payment_intents/{Uri.EscapeDataString(reference)}", ct);
         var intent = document.RootElement;
         return (call.Kind, Status(intent)) switch
@@ -112,6 +94,28 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
             (LedgerKind.Void, "succeeded") => ProviderResult.Declined(reference, "payment_intent_captured"),
             _ => ProviderResult.Pending(reference),
         };
+    }
+
+    /// <summary>
+    /// Reads a list endpoint (newest first) page by page for the object whose metadata carries <paramref name="key"/>:
+    /// what <paramref name="read"/> makes of it; <see cref="ProviderResult.NoSuchOperation"/> when listed to the end
+    /// without it (never created); pending when it is not within <see cref="MaxPages"/> pages (ask again later).
+    /// </summary>
+    async Task<ProviderResult> FindListedAsync(string path, string key, Func<JsonElement, ProviderResult> read, CancellationToken ct)
+    {
+        string? after = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            using var list = await GetAsync($"{path}&limit=100{(after is null ? "" : "&starting_after=" + Uri.EscapeDataString(after))}", ct);
+            var items = list.RootElement.GetProperty("data");
+            foreach (var listed in items.EnumerateArray())
+                if (Metadata(listed, KeyField) == key)
+                    return read(listed);
+            if (!(list.RootElement.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True) || items.GetArrayLength() == 0)
+                return ProviderResult.Failed(ProviderResult.NoSuchOperation);
+            after = Id(items[items.GetArrayLength() - 1]);
+        }
+        return ProviderResult.Pending(null);
     }
 
     /// <summary>The card behind a PaymentMethod. Stripe does not give out the BIN, so it is empty (risk's BIN rules then do not apply).</summary>

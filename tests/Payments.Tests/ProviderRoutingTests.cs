@@ -1,0 +1,139 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Bazaar.Payments.Payments;
+using Bazaar.Payments.Providers;
+using Bazaar.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bazaar.Payments.Tests;
+
+/// <summary>Payments with Stripe configured next to the sandbox (which still takes new payments); Stripe's API is a <see cref="FakeStripe"/>.</summary>
+public sealed class StripeConfiguredFactory : PaymentsFactory
+{
+    public const string WebhookSecret = "whsec_test_routing";
+
+    public FakeStripe Stripe { get; } = new();
+
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Payments:Stripe:SecretKey"] = "sk_test_routing";
+        settings["Payments:Stripe:WebhookSecret"] = WebhookSecret;
+    }
+
+    protected override void ConfigureTestServices(IServiceCollection services) =>
+        services.AddHttpClient<IPaymentProvider, StripeProvider>().ConfigurePrimaryHttpMessageHandler(() => Stripe);
+}
+
+/// <summary>
+/// A payment's later calls go to the provider it was made with, whatever <c>Payments:Provider</c> says now; Stripe's
+/// webhook is verified with the endpoint's secret and settles the unknown calls its event names, once.
+/// </summary>
+public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : IClassFixture<StripeConfiguredFactory>, IAsyncLifetime
+{
+    const string StripeWebhookUrl = "/api/v1/payments/webhooks/stripe";
+
+    public Task InitializeAsync()
+    {
+        factory.Stripe.Calls.Clear();
+        factory.Stripe.Answer = _ => (HttpStatusCode.ServiceUnavailable, """{"error":{"type":"api_error","message":"not expected"}}""");
+        return factory.ResetAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>An authorized payment, recorded as made with <paramref name="provider"/> under <paramref name="reference"/>.</summary>
+    async Task<PaymentDto> PaymentOfAsync(string provider, string reference)
+    {
+        var payment = await factory.AuthorizeAsync(5000);
+        await factory.NumberAsync("update payments set provider = @provider, provider_reference = @reference where id = @id",
+            new { provider, reference, id = payment.Id });
+        return payment;
+    }
+
+    [Fact]
+    public async Task A_capture_goes_to_the_provider_the_payment_was_made_with()
+    {
+        var sandboxPayment = await factory.AuthorizeAsync(5000);
+        (await (await factory.CaptureAsync(sandboxPayment.Id)).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("captured");
+        (await factory.NumberAsync("select count(*) from sandbox_operations where kind = 'capture'")).ShouldBe(1);
+        factory.Stripe.Calls.ShouldBeEmpty();
+
+        var stripePayment = await PaymentOfAsync("stripe", "pi_routed");
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/payment_intents/pi_routed/capture"
+            ? (HttpStatusCode.OK, FakeStripe.Intent("pi_routed", "succeeded"))
+            : (HttpStatusCode.NotFound, "{}");
+
+        (await (await factory.CaptureAsync(stripePayment.Id)).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("captured");
+        factory.Stripe.Calls.ShouldHaveSingleItem().PathAndQuery.ShouldBe("/v1/payment_intents/pi_routed/capture");
+        (await factory.NumberAsync("select count(*) from sandbox_operations where kind = 'capture'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_payment_of_a_provider_not_configured_here_keeps_its_call_unknown_and_sends_nothing()
+    {
+        var payment = await PaymentOfAsync("acme", "acme_1");
+
+        var captured = await (await factory.CaptureAsync(payment.Id)).ShouldBeOkAsync<PaymentDto>();
+
+        captured.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
+        captured.CapturedAmount.ShouldBe(0);
+        factory.Stripe.Calls.ShouldBeEmpty();
+        (await factory.NumberAsync("select count(*) from sandbox_operations where kind = 'capture'")).ShouldBe(0);
+    }
+
+    static string StripeEvent(string eventId, string type, object subject) =>
+        JsonSerializer.Serialize(new { id = eventId, @object = "event", type, data = new { @object = subject } });
+
+    Task<HttpResponseMessage> PostStripeAsync(string body, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhookUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+            request.Headers.Add(StripeProvider.SignatureHeader, signature);
+        return factory.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_signed_stripe_event_settles_the_unknown_calls_of_its_payment_intent_once()
+    {
+        var payment = await PaymentOfAsync("stripe", "pi_hook");
+        var unknown = await (await factory.CaptureAsync(payment.Id)).ShouldBeOkAsync<PaymentDto>(); // Stripe answers 503: unknown
+        unknown.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/payment_intents/pi_hook"
+            ? (HttpStatusCode.OK, FakeStripe.Intent("pi_hook", "succeeded"))
+            : (HttpStatusCode.NotFound, "{}");
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded",
+            new { id = "pi_hook", @object = "payment_intent", status = "succeeded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = PaymentService.AuthorizationKey(payment.OrderId) } });
+        var signature = WebhookSignature.Sign(StripeConfiguredFactory.WebhookSecret, body, factory.Clock.GetUtcNow());
+
+        (await PostStripeAsync(body, signature)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var settled = await factory.GetAsync(payment.Id);
+        (settled.Status, settled.CapturedAmount).ShouldBe(("captured", 5000));
+        var lookups = factory.Stripe.Calls.Count(c => c.Method == HttpMethod.Get);
+        lookups.ShouldBe(1);
+
+        (await PostStripeAsync(body, signature)).StatusCode.ShouldBe(HttpStatusCode.OK); // a redelivery does nothing
+        factory.Stripe.Calls.Count(c => c.Method == HttpMethod.Get).ShouldBe(lookups);
+        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_stripe_event_without_a_valid_fresh_signature_of_the_endpoint_secret_is_refused()
+    {
+        var now = factory.Clock.GetUtcNow();
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded", new { id = "pi_x", @object = "payment_intent" });
+
+        await (await PostStripeAsync(body, null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostStripeAsync(body, WebhookSignature.Sign("whsec_another_endpoint", body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostStripeAsync(body, factory.Services.GetRequiredService<SandboxWebhookSigner>().Sign(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostStripeAsync(body, WebhookSignature.Sign(StripeConfiguredFactory.WebhookSecret, body, now - TimeSpan.FromMinutes(6))))
+            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        const string notAnEvent = """{"type":"payment_intent.succeeded"}""";
+        await (await PostStripeAsync(notAnEvent, WebhookSignature.Sign(StripeConfiguredFactory.WebhookSecret, notAnEvent, now))).ShouldNameFieldAsync("id");
+
+        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
+        factory.Stripe.Calls.ShouldBeEmpty();
+    }
+}
