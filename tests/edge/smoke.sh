@@ -139,6 +139,22 @@ t_hashed_assets_cached() {
   request GET "$asset" -H 'Accept-Encoding: gzip' && status_is 200 &&
     header_is Cache-Control "public, max-age=31536000, immutable" && header_is Content-Encoding gzip
 }
+t_source_maps_not_served() {
+  # The build makes source maps for an error tracker (hidden: no bundle names them); the edge never hands them out.
+  local asset
+  request GET / || return 1
+  asset=$(grep -o '/assets/[^"]*\.js' "$WORK/body" | head -n1)
+  [[ -n $asset ]] || {
+    WHY="the page at / references no /assets/*.js (is web/dist built?)"
+    return 1
+  }
+  request GET "$asset" && status_is 200 || return 1
+  if grep -q 'sourceMappingURL' "$WORK/body"; then
+    WHY="$asset names its source map"
+    return 1
+  fi
+  request GET "$asset.map" && status_is 404
+}
 # A chunk another release's page asks for after a deploy: a 404, not the HTML shell served as JavaScript.
 t_missing_asset_404() { request GET /assets/index-no-such-release.js && status_is 404; }
 # A real internal route: forwarded, catalog would answer 401 (no service token), so only the edge's own 404 passes.
@@ -266,6 +282,7 @@ check "storefront (or placeholder) at /" t_storefront
 check "client-side routes get the uncached HTML shell" t_spa_fallback
 check "hashed assets are cached for a year and gzipped" t_hashed_assets_cached
 check "a missing asset is a 404, not the app shell" t_missing_asset_404
+check "source maps are not served" t_source_maps_not_served
 check "/internal/* is not routed" t_internal_hidden
 check "encoded traversal to /internal/* is not routed" t_internal_traversal
 check "the service-token endpoint is not routed" t_token_endpoint_hidden
