@@ -51,9 +51,37 @@ no_output() {
   [[ -z $output ]] || { printf '%s\n' "$output"; return 1; }
 }
 
+# What the deploy workflow writes to releases/<env>.yaml (.github/scripts/set-release.sh): a digest per image it
+# built. The committed release files hold none until the first deploy, and staging and prod refuse to render without
+# them (images.requireDigests), so those two are rendered here with made-up digests in their place.
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+RELEASE=$WORK/release.yaml
+{
+  printf 'images:\n  digests:\n'
+  for entry in "${SERVICES[@]}" edge; do
+    printf '    %s: "sha256:%s"\n' "${entry%% *}" "$(printf '%064d' 0)"
+  done
+} >"$RELEASE"
+
 # The values files of an environment, in the order Argo CD loads them (deploy/argocd/applicationset.yaml).
-values_args() { # ENV
-  printf '%s\n' -f "$CHART/values-$1.yaml" -f "$CHART/releases/$1.yaml" -f "$CHART/infra/$1.yaml"
+values_args() { # ENV [RELEASE FILE]
+  local release=${2:-$CHART/releases/$1.yaml}
+  [[ -n ${2:-} || $1 == dev ]] || ! grep -q 'digests: {}' "$release" || release=$RELEASE
+  printf '%s\n' -f "$CHART/values-$1.yaml" -f "$release" -f "$CHART/infra/$1.yaml"
+}
+
+# refused_without_digests ENV: helm template of the environment with a release that pins no image fails, naming one.
+refused_without_digests() {
+  local env=$1 output args
+  printf 'images:\n  digests: {}\n' >"$WORK/no-release.yaml"
+  mapfile -t args < <(values_args "$env" "$WORK/no-release.yaml")
+  if output=$("$HELM" template bazaar "$CHART" --namespace bazaar --kube-version "$KUBE_VERSION" "${args[@]}" 2>&1 >/dev/null); then
+    echo "helm template rendered it"
+    return 1
+  fi
+  local pattern="images\.digests\.[a-z]+ is not set: $env runs only images pinned by digest"
+  grep -qE "$pattern" <<<"$output" || { echo "helm template failed, but not with /$pattern/:"; printf '%s\n' "$output"; return 1; }
 }
 
 helm_template() { # ENV OUT [HELM ARGS...]
@@ -114,6 +142,9 @@ check "helm template (dev without migrations.masterSecret)" helm_template dev "$
 # The chart for a cluster with its own Prometheus Operator (the EKS environments use AMP and ADOT instead).
 check "helm template (dev with the cluster's own Prometheus: PrometheusRules and ServiceMonitors)" \
   helm_template dev "$BAZAAR_RENDERED_DIR/dev-own-prometheus.yaml" --set monitoring.prometheusRules=true,monitoring.serviceMonitors=true
+for env in staging prod; do
+  check "$env refuses to render an image without a digest" refused_without_digests "$env"
+done
 check "values.schema.json rejects a bad value (environment: qa)" \
   schema_rejects dev 'environment must be one of the following: "dev", "staging", "prod"' --set environment=qa
 check "values.schema.json rejects in-cluster Redis in prod" \

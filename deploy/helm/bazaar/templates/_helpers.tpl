@@ -23,14 +23,20 @@ app.kubernetes.io/component: {{ .component | default "api" }}
 {{- toYaml (mergeOverwrite (deepCopy .root.Values.serviceDefaults) (deepCopy $svc)) -}}
 {{- end }}
 
-{{/* Image reference for a component: registry/bazaar/<name>@digest, else :tag, else :appVersion. */}}
+{{/*
+Image reference for a component: registry/bazaar/<name>@digest, else :tag, else :appVersion. Where images.requireDigests
+is set (staging, prod) a component without a digest fails the render, naming it, instead of pulling whatever a tag
+points at (or an appVersion tag nobody pushed).
+*/}}
 {{- define "bazaar.image" -}}
 {{- $images := .root.Values.images -}}
 {{- $repo := printf "bazaar/%s" .name -}}
 {{- if $images.registry }}{{ $repo = printf "%s/%s" $images.registry $repo }}{{ end -}}
 {{- $digest := index ($images.digests | default dict) .name | default "" -}}
 {{- $tag := index ($images.tags | default dict) .name | default .root.Chart.AppVersion -}}
-{{- if $digest }}{{ printf "%s@%s" $repo $digest }}{{ else }}{{ printf "%s:%s" $repo $tag }}{{ end -}}
+{{- if $digest }}{{ printf "%s@%s" $repo $digest }}
+{{- else if $images.requireDigests }}{{ fail (printf "images.digests.%s is not set: %s runs only images pinned by digest, which the deploy workflow writes to releases/%s.yaml" .name .root.Values.environment .root.Values.environment) }}
+{{- else }}{{ printf "%s:%s" $repo $tag }}{{ end -}}
 {{- end }}
 
 {{/* Pod-level security context (Pod Security Standard "restricted"). */}}
