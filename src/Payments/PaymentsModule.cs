@@ -27,8 +27,8 @@ public static class PaymentsModule
             .Validate(o => o.Stripe.SecretKey.Length == 0 ? o.Provider != StripeProvider.ProviderName
                     : o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal) || o.Stripe.SecretKey.StartsWith("rk_", StringComparison.Ordinal),
                 "Payments:Stripe:SecretKey must be a Stripe secret or restricted key (sk_… or rk_…), and is needed when Payments:Provider is stripe.")
-            .Validate(o => o.Stripe.WebhookSecret.Length == 0 || o.Stripe.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal),
-                "Payments:Stripe:WebhookSecret must be the webhook endpoint's signing secret (whsec_…).")
+            .Validate(o => o.Stripe.WebhookSecret.Length == 0 || (o.Stripe.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal) && o.Stripe.SecretKey.Length > 0),
+                "Payments:Stripe:WebhookSecret must be the webhook endpoint's signing secret (whsec_…), and comes with Payments:Stripe:SecretKey (an event is looked up at Stripe).")
             .ValidateOnStart();
         services.AddSingleton<PaymentsMetrics>();
 
@@ -38,12 +38,16 @@ public static class PaymentsModule
         services.AddSingleton<SandboxProvider>();
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
         if (!string.IsNullOrEmpty(builder.Configuration["Payments:Stripe:SecretKey"]))
-            services.AddHttpClient<IPaymentProvider, StripeProvider>((sp, client) =>
+        {
+            services.AddHttpClient<StripeProvider>((sp, client) =>
                 client.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentsOptions>>().Value.Stripe.BaseUrl);
+            services.AddTransient<IPaymentProvider>(sp => sp.GetRequiredService<StripeProvider>());
+        }
         services.AddScoped<PaymentProviders>();
         services.AddSingleton<SandboxTokenizer>();
         services.AddSingleton<SandboxWebhookSigner>();
         services.AddRowPurge(new PurgeRule("sandbox_cards", "created_at", TimeSpan.FromDays(30)));
+        services.AddRowPurge(new PurgeRule("webhook_events", "received_at", TimeSpan.FromDays(30)));
 
         services.AddScoped<PaymentService>();
         services.AddHostedService<UnknownOutcomeResolver>();

@@ -23,7 +23,7 @@ public sealed class StripeConfiguredFactory : PaymentsFactory
     }
 
     protected override void ConfigureTestServices(IServiceCollection services) =>
-        services.AddHttpClient<IPaymentProvider, StripeProvider>().ConfigurePrimaryHttpMessageHandler(() => Stripe);
+        services.AddHttpClient<StripeProvider>().ConfigurePrimaryHttpMessageHandler(() => Stripe);
 }
 
 /// <summary>
@@ -94,29 +94,98 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
         return factory.CreateClient().SendAsync(request);
     }
 
+    static object Intent(string id, string status, Guid orderId) =>
+        new { id, @object = "payment_intent", status, metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = PaymentService.AuthorizationKey(orderId) } };
+
+    string SignStripe(string body) => WebhookSignature.Sign(StripeConfiguredFactory.WebhookSecret, body, factory.Clock.GetUtcNow());
+
+    /// <summary>A capture Stripe did not answer (503): unknown, and older than the provider timeout, as the resolver would take it up.</summary>
+    async Task<PaymentDto> UnknownCaptureAsync(string reference)
+    {
+        var payment = await PaymentOfAsync("stripe", reference);
+        var unknown = await (await factory.CaptureAsync(payment.Id)).ShouldBeOkAsync<PaymentDto>();
+        unknown.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
+        factory.Clock.Advance(TimeSpan.FromSeconds(3)); // past the provider timeout
+        return payment;
+    }
+
     [Fact]
     public async Task A_signed_stripe_event_settles_the_unknown_calls_of_its_payment_intent_once()
     {
-        var payment = await PaymentOfAsync("stripe", "pi_hook");
-        var unknown = await (await factory.CaptureAsync(payment.Id)).ShouldBeOkAsync<PaymentDto>(); // Stripe answers 503: unknown
-        unknown.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
-        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/payment_intents/pi_hook"
-            ? (HttpStatusCode.OK, FakeStripe.Intent("pi_hook", "succeeded"))
-            : (HttpStatusCode.NotFound, "{}");
-        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded",
-            new { id = "pi_hook", @object = "payment_intent", status = "succeeded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = PaymentService.AuthorizationKey(payment.OrderId) } });
-        var signature = WebhookSignature.Sign(StripeConfiguredFactory.WebhookSecret, body, factory.Clock.GetUtcNow());
+        var payment = await UnknownCaptureAsync("pi_hook");
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath switch
+        {
+            "/v1/payment_intents/pi_hook" => (HttpStatusCode.OK, FakeStripe.Intent("pi_hook", "succeeded")),
+            "/v1/refunds" => (HttpStatusCode.ServiceUnavailable, "{}"),
+            _ => (HttpStatusCode.NotFound, "{}"),
+        };
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded", Intent("pi_hook", "succeeded", payment.OrderId));
+        var signature = SignStripe(body);
 
         (await PostStripeAsync(body, signature)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var settled = await factory.GetAsync(payment.Id);
         (settled.Status, settled.CapturedAmount).ShouldBe(("captured", 5000));
-        var lookups = factory.Stripe.Calls.Count(c => c.Method == HttpMethod.Get);
-        lookups.ShouldBe(1);
+        factory.Stripe.Calls.Count(c => c.Method == HttpMethod.Get).ShouldBe(1);
 
-        (await PostStripeAsync(body, signature)).StatusCode.ShouldBe(HttpStatusCode.OK); // a redelivery does nothing
-        factory.Stripe.Calls.Count(c => c.Method == HttpMethod.Get).ShouldBe(lookups);
+        // A refund Stripe does not answer is unknown too; the same event delivered again must not look it up.
+        var refund = await (await factory.RefundAsync(payment.Id, 1000, "refund-1")).ShouldBeOkAsync<PaymentDto>();
+        refund.Transactions.Single(t => t.Kind == "refund").Status.ShouldBe("unknown");
+        factory.Clock.Advance(TimeSpan.FromSeconds(3));
+        (await PostStripeAsync(body, signature)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        factory.Stripe.Calls.Count(c => c.Method == HttpMethod.Get).ShouldBe(1);
         (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_stripe_event_is_a_nudge_and_what_stripe_answers_decides()
+    {
+        var payment = await UnknownCaptureAsync("pi_liar");
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/payment_intents/pi_liar"
+            ? (HttpStatusCode.OK, FakeStripe.Intent("pi_liar", "requires_capture"))
+            : (HttpStatusCode.NotFound, "{}");
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded", Intent("pi_liar", "succeeded", payment.OrderId));
+
+        (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Stripe says nothing was captured yet: the capture stays unknown (until it is old enough to count as never sent).
+        var after = await factory.GetAsync(payment.Id);
+        after.CapturedAmount.ShouldBe(0);
+        after.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
+        factory.Stripe.Calls.ShouldContain(c => c.PathAndQuery == "/v1/payment_intents/pi_liar");
+    }
+
+    [Fact]
+    public async Task A_refund_event_finds_its_refund_by_the_key_in_its_metadata()
+    {
+        var payment = await PaymentOfAsync("stripe", "pi_refunded");
+        await factory.NumberAsync("update payments set status = 'captured', captured_amount = amount where id = @id", new { id = payment.Id });
+        var unknown = await (await factory.RefundAsync(payment.Id, 1500, "refund-by-event")).ShouldBeOkAsync<PaymentDto>(); // Stripe answers 503
+        unknown.Transactions.Single(t => t.Kind == "refund").Status.ShouldBe("unknown");
+        factory.Clock.Advance(TimeSpan.FromSeconds(3));
+        var key = $"refund:{payment.Id}:refund-by-event";
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/refunds" && request.Method == HttpMethod.Get
+            ? (HttpStatusCode.OK, JsonSerializer.Serialize(new { @object = "list", has_more = false, data = new[] { new { id = "re_1", @object = "refund", status = "succeeded",
+                amount = 1500, payment_intent = "pi_refunded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = key } } } }))
+            : (HttpStatusCode.NotFound, "{}");
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "refund.updated",
+            new { id = "re_1", @object = "refund", status = "succeeded", payment_intent = "pi_refunded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = key } });
+
+        (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var settled = await factory.GetAsync(payment.Id);
+        (settled.Status, settled.RefundedAmount).ShouldBe(("partially_refunded", 1500));
+    }
+
+    [Fact]
+    public async Task A_stripe_event_about_nothing_of_ours_is_acknowledged_and_not_kept()
+    {
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.created", new { id = "cus_1", @object = "customer", email = "someone@example.com" });
+
+        (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
+        factory.Stripe.Calls.ShouldBeEmpty();
     }
 
     [Fact]

@@ -49,24 +49,13 @@ public sealed class SandboxAndStatusTests
     [InlineData("Development", true)]
     public void The_published_development_keys_are_refused_outside_development(string environment, bool starts)
     {
-        IStartupValidator Payments(params (string Key, string Value)[] settings)
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-            builder.Configuration["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=unused";
-            foreach (var (key, value) in settings)
-                builder.Configuration[key] = value;
-            builder.Services.AddSingleton(TimeProvider.System); // AddServiceDefaults' part, not under test here
-            builder.AddPayments();
-            return builder.Build().Services.GetRequiredService<IStartupValidator>();
-        }
-
-        var withDefaults = Payments();
+        var withDefaults = PaymentsApp.Build(environment);
         if (starts)
             withDefaults.Validate();
         else
             Should.Throw<OptionsValidationException>(withDefaults.Validate).Message.ShouldContain("published development keys");
         // Its own keys: starts anywhere.
-        Payments(("Payments:Sandbox:FingerprintKey", "a-key-of-this-environment"), ("Payments:Sandbox:WebhookSecret", "whsec_of_this_environment")).Validate();
+        PaymentsApp.Build(environment, ("Payments:Sandbox:FingerprintKey", "a-key-of-this-environment"), ("Payments:Sandbox:WebhookSecret", "whsec_of_this_environment")).Validate();
     }
 
     static SandboxWebhookSigner Signer(string secret = "s3cret") =>

@@ -186,50 +186,33 @@ public sealed class StripeProviderTests
         await Should.ThrowAsync<HttpRequestException>(() => provider.DescribeCardAsync("pm_down", default));
     }
 
-    static WebApplication Payments(string environment, params (string Key, string Value)[] settings)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.Configuration["ConnectionStrings:Database"] = "Host=127.0.0.1;Database=unused";
-        foreach (var (key, value) in settings)
-            builder.Configuration[key] = value;
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddPayments();
-        var app = builder.Build();
-        app.MapPaymentsApi();
-        return app;
-    }
-
-    static void Validate(WebApplication app) => app.Services.GetRequiredService<IStartupValidator>().Validate();
-
     static PaymentProviders Providers(WebApplication app) => app.Services.CreateScope().ServiceProvider.GetRequiredService<PaymentProviders>();
-
-    static string[] PublicPaymentRoutes(WebApplication app) =>
-        [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-            .Select(e => e.RoutePattern.RawText!).Where(r => r.Contains("/sandbox") || r.Contains("/webhooks/")).Order()];
 
     [Fact]
     public void Payments_uses_stripe_when_configured_and_needs_a_secret_key_for_it()
     {
-        Should.Throw<OptionsValidationException>(() => Validate(Payments(Environments.Development, ("Payments:Provider", "stripe"))))
+        Should.Throw<OptionsValidationException>(() => PaymentsApp.Validate(PaymentsApp.Build(Environments.Development, ("Payments:Provider", "stripe"))))
             .Message.ShouldContain("Payments:Stripe:SecretKey");
-        Should.Throw<OptionsValidationException>(() => Validate(Payments(Environments.Development, ("Payments:Stripe:SecretKey", "pk_test_publishable"))))
+        Should.Throw<OptionsValidationException>(() => PaymentsApp.Validate(PaymentsApp.Build(Environments.Development, ("Payments:Stripe:SecretKey", "pk_test_publishable"))))
             .Message.ShouldContain("Payments:Stripe:SecretKey");
-        Should.Throw<OptionsValidationException>(() => Validate(Payments(Environments.Development, ("Payments:Provider", "stripe"),
+        Should.Throw<OptionsValidationException>(() => PaymentsApp.Validate(PaymentsApp.Build(Environments.Development, ("Payments:Provider", "stripe"),
             ("Payments:Stripe:SecretKey", "sk_test_abc"), ("Payments:Stripe:WebhookSecret", "not-a-signing-secret")))).Message.ShouldContain("whsec_");
+        Should.Throw<OptionsValidationException>(() => PaymentsApp.Validate(PaymentsApp.Build(Environments.Development, ("Payments:Stripe:WebhookSecret", "whsec_abc"))))
+            .Message.ShouldContain("comes with Payments:Stripe:SecretKey");
 
         // Stripe takes new payments; the sandbox keeps serving its own, but its card form and webhook are gone, and
         // so is the need for its keys (this is Production, where the development ones are refused).
-        var stripe = Payments(Environments.Production, ("Payments:Provider", "stripe"), ("Payments:Stripe:SecretKey", "sk_test_abc"),
+        var stripe = PaymentsApp.Build(Environments.Production, ("Payments:Provider", "stripe"), ("Payments:Stripe:SecretKey", "sk_test_abc"),
             ("Payments:Stripe:WebhookSecret", "whsec_abc"));
-        Validate(stripe);
+        stripe.Validate();
         Providers(stripe).Current.ShouldBeOfType<StripeProvider>();
         Providers(stripe).For(SandboxProvider.ProviderName).ShouldBeOfType<SandboxProvider>();
-        PublicPaymentRoutes(stripe).ShouldBe(["/api/v1/payments/webhooks/stripe"]);
+        stripe.PublicPaymentRoutes().ShouldBe(["/api/v1/payments/webhooks/stripe"]);
 
-        var sandbox = Payments(Environments.Development);
-        Validate(sandbox);
+        var sandbox = PaymentsApp.Build(Environments.Development);
+        sandbox.Validate();
         Providers(sandbox).Current.ShouldBeOfType<SandboxProvider>();
         Providers(sandbox).For(StripeProvider.ProviderName).ShouldBeNull();
-        PublicPaymentRoutes(sandbox).ShouldBe(["/api/v1/payments/sandbox/tokens", "/api/v1/payments/webhooks/sandbox"]);
+        sandbox.PublicPaymentRoutes().ShouldBe(["/api/v1/payments/sandbox/tokens", "/api/v1/payments/webhooks/sandbox"]);
     }
 }

@@ -69,8 +69,11 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
         (await PostWebhookAsync(body, Sign(body, Factory.Clock.GetUtcNow()))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
 
-        // A redelivery is acknowledged and changes nothing.
+        // A redelivery is acknowledged and changes nothing: it is known as one, not processed again.
+        const string duplicates = "bazaar_payments_webhooks_total{result=\"duplicate\"}";
+        var before = await Factory.MetricAsync(duplicates);
         (await PostWebhookAsync(body, Sign(body, Factory.Clock.GetUtcNow()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Factory.MetricAsync(duplicates) - before).ShouldBe(1);
         (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(1);
         (await Factory.GetAsync(payment.Id)).Transactions.ShouldHaveSingleItem().Status.ShouldBe("succeeded");
     }

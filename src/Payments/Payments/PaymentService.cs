@@ -260,8 +260,12 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         List<LedgerRow> unknown;
         await using (var connection = await db.OpenConnectionAsync(ct))
             unknown = [.. await connection.QueryAsync<LedgerRow>(new CommandDefinition(
-                $"select {LedgerColumns} from payment_transactions where status = 'unknown' and created_at < @cutoff order by created_at limit 200",
-                new { cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout }, cancellationToken: ct))];
+                $"""
+                select {LedgerColumns} from payment_transactions
+                where status = 'unknown' and created_at < @cutoff and payment_id in (select id from payments where provider = any(@configured))
+                order by created_at limit 200
+                """,
+                new { cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout, configured = providers.Names }, cancellationToken: ct))];
         var settled = 0;
         foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
@@ -270,25 +274,24 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     }
 
     /// <summary>
-    /// For the provider's webhooks: settles, if the provider knows their outcome, the unknown call with this idempotency
-    /// key and the unknown calls of the payment whose authorization has this provider reference.
+    /// For a provider's webhooks: settles, if the provider knows their outcome, the unknown call of that provider's
+    /// payments with this idempotency key, and the unknown calls of its payment whose authorization has this provider
+    /// reference. Calls younger than the provider timeout may still be on their way and are left to the resolver.
     /// </summary>
     /// <returns>How many were settled.</returns>
-    public async Task<int> ResolveAsync(string? idempotencyKey, string? reference, CancellationToken ct)
+    public async Task<int> ResolveAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
     {
-        List<LedgerRow> unknown = [];
-        if (idempotencyKey is not null && await EntryAsync(idempotencyKey, ct) is { Status: LedgerStatus.Unknown } keyed)
-            unknown.Add(keyed);
-        if (reference is not null)
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            unknown.AddRange(await connection.QueryAsync<LedgerRow>(new CommandDefinition($"""
+        List<LedgerRow> unknown;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            unknown = [.. await connection.QueryAsync<LedgerRow>(new CommandDefinition($"""
                 select {LedgerColumns} from payment_transactions
-                where status = 'unknown' and payment_id in (select id from payments where provider_reference = @reference) order by created_at
-                """, new { reference }, cancellationToken: ct)));
-        }
+                where status = 'unknown' and created_at < @cutoff
+                  and (idempotency_key = @idempotencyKey or payment_id in (select id from payments where provider = @provider and provider_reference = @reference))
+                  and payment_id in (select id from payments where provider = @provider)
+                order by created_at
+                """, new { provider, idempotencyKey, reference, cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout }, cancellationToken: ct))];
         var settled = 0;
-        foreach (var entry in unknown.DistinctBy(e => e.Id))
+        foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
                 settled++;
         return settled;

@@ -6,6 +6,7 @@ using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Bazaar.Payments.Payments;
 
@@ -22,6 +23,9 @@ public static class PaymentsApi
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string AuthorizationCompleted = "payment.authorization_completed";
     const int MaxIdempotencyKey = 200;
+
+    /// <summary>The longest key the ledger sends a provider (a refund's: <c>refund:&lt;payment id&gt;:&lt;caller's key&gt;</c>); Stripe takes up to 255.</summary>
+    const int MaxLedgerKey = 255;
 
     public static void MapPaymentRoutes(this IEndpointRouteBuilder routes)
     {
@@ -131,13 +135,13 @@ public static class PaymentsApi
     /// <summary>The sandbox network's notifications, signed with its webhook secret.</summary>
     static Task<Results<Ok, ValidationProblem, ProblemHttpResult>> SandboxWebhook(HttpRequest request, SandboxWebhookSigner signer,
         PaymentService payments, PaymentsMetrics metrics, TimeProvider clock, CancellationToken ct) =>
-        WebhookAsync(request, SandboxWebhookSigner.HeaderName, (header, payload) => signer.Verify(header, payload, clock.GetUtcNow()),
+        WebhookAsync(request, SandboxProvider.ProviderName, SandboxWebhookSigner.HeaderName, (header, payload) => signer.Verify(header, payload, clock.GetUtcNow()),
             WebhookEvent.FromSandbox, payments, metrics, ct);
 
     /// <summary>Stripe's notifications (https://docs.stripe.com/webhooks), signed with the endpoint's secret.</summary>
     static Task<Results<Ok, ValidationProblem, ProblemHttpResult>> StripeWebhook(HttpRequest request, IOptions<PaymentsOptions> options,
         PaymentService payments, PaymentsMetrics metrics, TimeProvider clock, CancellationToken ct) =>
-        WebhookAsync(request, StripeProvider.SignatureHeader,
+        WebhookAsync(request, StripeProvider.ProviderName, StripeProvider.SignatureHeader,
             (header, payload) => WebhookSignature.Verify(options.Value.Stripe.WebhookSecret, header, payload, clock.GetUtcNow()),
             WebhookEvent.FromStripe, payments, metrics, ct);
 
@@ -145,9 +149,10 @@ public static class PaymentsApi
     /// A provider's notification, verified by signature (401 otherwise) and processed once per event id: a redelivery
     /// answers 200 and does nothing. An event is a nudge, not the truth: the payment's unknown calls it names are looked
     /// up at the provider, as the resolver would a few seconds later, so a forged or stale body cannot move a payment.
+    /// An event that names no call of ours (another integration's, a type not handled) is acknowledged and not kept.
     /// </summary>
-    static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> WebhookAsync(HttpRequest request, string header, Func<string, string, bool> verify,
-        Func<JsonElement, WebhookEvent?> parse, PaymentService payments, PaymentsMetrics metrics, CancellationToken ct)
+    static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> WebhookAsync(HttpRequest request, string provider, string header,
+        Func<string, string, bool> verify, Func<JsonElement, WebhookEvent?> parse, PaymentService payments, PaymentsMetrics metrics, CancellationToken ct)
     {
         string payload;
         using (var reader = new StreamReader(request.Body, Encoding.UTF8))
@@ -159,18 +164,31 @@ public static class PaymentsApi
         }
         if (WebhookEvent.Parse(payload, parse) is not { } webhook)
             return Problem.Field("id", "A webhook event is a JSON object with an id (1–200 characters), a type and a data object.");
-        if (!await payments.RecordWebhookAsync(webhook.Id, webhook.Type, payload, ct))
+        if (webhook is { IdempotencyKey: null, Reference: null })
         {
-            metrics.Webhook("duplicate");
+            metrics.Webhook("ignored");
             return TypedResults.Ok();
+        }
+        var eventId = $"{provider}:{webhook.Id}"; // one table for every provider's events
+        try
+        {
+            if (!await payments.RecordWebhookAsync(eventId, webhook.Type, payload, ct))
+            {
+                metrics.Webhook("duplicate");
+                return TypedResults.Ok();
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UntranslatableCharacter)
+        {
+            return Problem.Field("payload", "The event holds a character a JSON document cannot store (\\u0000).");
         }
         try
         {
-            await payments.ResolveAsync(webhook.IdempotencyKey, webhook.Reference, ct);
+            await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, ct);
         }
         catch
         {
-            await payments.ForgetWebhookAsync(webhook.Id); // so the provider's redelivery is processed; the resolver polls meanwhile
+            await payments.ForgetWebhookAsync(eventId); // so the provider's redelivery is processed; the resolver polls meanwhile
             throw;
         }
         metrics.Webhook("processed");
@@ -204,7 +222,7 @@ public static class PaymentsApi
                 var root = document.RootElement;
                 return root.ValueKind == JsonValueKind.Object && Text(root, "id", 200) is not null && Text(root, "type", 100) is not null ? parse(root) : null;
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException) // not JSON, or a string that is not UTF-16 (a lone surrogate)
             {
                 return null;
             }
@@ -228,8 +246,13 @@ public static class PaymentsApi
         {
             var subject = Object(root, "data") is { } data ? Object(data, "object") : null;
             var kind = subject is { } o ? Text(o, "object", 100) : null;
-            var key = subject is { } s && Object(s, "metadata") is { } metadata ? Text(metadata, StripeProvider.KeyField, MaxIdempotencyKey) : null;
-            var reference = kind == "payment_intent" ? Text(subject!.Value, "id", 200) : null;
+            var key = subject is { } s && Object(s, "metadata") is { } metadata ? Text(metadata, StripeProvider.KeyField, MaxLedgerKey) : null;
+            var reference = kind switch
+            {
+                "payment_intent" => Text(subject!.Value, "id", 200),
+                "refund" => Text(subject!.Value, "payment_intent", 200),
+                _ => null,
+            };
             return new(Text(root, "id", 200)!, Text(root, "type", 100)!, kind is "payment_intent" or "refund" ? key : null, reference);
         }
 

@@ -16,6 +16,9 @@ public sealed class PaymentProviders(IEnumerable<IPaymentProvider> providers, IO
     public IPaymentProvider Current => For(options.Value.Provider)
         ?? throw new InvalidOperationException($"Payments:Provider is {options.Value.Provider}, which is not configured.");
 
+    /// <summary>The names of the providers configured here.</summary>
+    public string[] Names => [.. all.Select(p => p.Name)];
+
     /// <returns>The provider with this name, or null when this deployment is not configured for it.</returns>
     public IPaymentProvider? For(string name) => all.FirstOrDefault(p => p.Name == name);
 }
