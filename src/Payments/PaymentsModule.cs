@@ -27,6 +27,9 @@ public static class PaymentsModule
             .Validate(o => o.Stripe.SecretKey.Length == 0 ? o.Provider != StripeProvider.ProviderName
                     : o.Stripe.SecretKey.StartsWith("sk_", StringComparison.Ordinal) || o.Stripe.SecretKey.StartsWith("rk_", StringComparison.Ordinal),
                 "Payments:Stripe:SecretKey must be a Stripe secret or restricted key (sk_… or rk_…), and is needed when Payments:Provider is stripe.")
+            .Validate(o => o.Sandbox.WebhookUrl is null || (o.Sandbox.WebhookUrl.IsAbsoluteUri && o.Sandbox.WebhookUrl.Scheme is "http" or "https"),
+                "Payments:Sandbox:WebhookUrl must be an absolute http(s) address.")
+            .Validate(o => o.Sandbox.WebhookInterval > TimeSpan.Zero, "Payments:Sandbox:WebhookInterval must be more than zero.")
             .Validate(o => o.Stripe.WebhookSecret.Length == 0 || (o.Stripe.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal) && o.Stripe.SecretKey.Length > 0),
                 "Payments:Stripe:WebhookSecret must be the webhook endpoint's signing secret (whsec_…), and comes with Payments:Stripe:SecretKey (an event is looked up at Stripe).")
             .ValidateOnStart();
@@ -46,6 +49,9 @@ public static class PaymentsModule
         services.AddScoped<PaymentProviders>();
         services.AddSingleton<SandboxTokenizer>();
         services.AddSingleton<SandboxWebhookSigner>();
+        services.AddHttpClient<SandboxWebhookSender>();
+        if (builder.Configuration["Payments:Sandbox:WebhookUrl"] is { Length: > 0 })
+            services.AddHostedService<SandboxWebhookDelivery>();
         services.AddRowPurge(new PurgeRule("sandbox_cards", "created_at", TimeSpan.FromDays(30)));
         services.AddRowPurge(new PurgeRule("webhook_events", "received_at", TimeSpan.FromDays(30)));
 

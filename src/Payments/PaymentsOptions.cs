@@ -53,6 +53,16 @@ public sealed class PaymentsOptions
         /// <summary>Signs the sandbox's webhooks. Development default only; other environments set it from the secret store.</summary>
         public string WebhookSecret { get; set; } = DevelopmentWebhookSecret;
 
+        /// <summary>
+        /// Where the sandbox network POSTs its webhooks (an authorization of the slow card that completed late), as a
+        /// provider posts to the address registered with it: the edge's <c>/api/v1/payments/webhooks/sandbox</c>.
+        /// Unset: no webhooks are sent, and the resolver's polling alone finds such outcomes.
+        /// </summary>
+        public Uri? WebhookUrl { get; set; }
+
+        /// <summary>How often due webhooks are looked for.</summary>
+        public TimeSpan WebhookInterval { get; set; } = TimeSpan.FromSeconds(1);
+
         /// <summary>Whether either key is the published development one.</summary>
         public bool UsesDevelopmentKeys => FingerprintKey == DevelopmentFingerprintKey || WebhookSecret == DevelopmentWebhookSecret;
 

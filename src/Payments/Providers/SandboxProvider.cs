@@ -37,14 +37,15 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
         {
             // A repeat (or a concurrent twin) with the same key inserts nothing and answers what is recorded.
             var inserted = await connection.QuerySingleOrDefaultAsync<OperationRow>(new CommandDefinition($"""
-                insert into sandbox_operations (idempotency_key, kind, token, reference, amount, outcome, decline_code, completes_at, created_at)
-                values (@key, 'authorization', @token, @reference, @amount, @outcome, @code, @completesAt, @now)
+                insert into sandbox_operations (idempotency_key, kind, token, reference, amount, outcome, decline_code, completes_at, notify_at, created_at)
+                values (@key, 'authorization', @token, @reference, @amount, @outcome, @code, @completesAt, @notifyAt, @now)
                 on conflict (idempotency_key) do nothing
                 returning {OperationColumns}
                 """, new
             {
                 key = authorization.IdempotencyKey, token = authorization.Token, reference = outcome == Outcomes.Failed ? null : NewReference(),
-                amount = authorization.Amount, outcome, code, completesAt = slow ? now + SlowCompletion : (DateTimeOffset?)null, now,
+                amount = authorization.Amount, outcome, code, completesAt = slow ? now + SlowCompletion : (DateTimeOffset?)null,
+                notifyAt = slow && options.Value.Sandbox.WebhookUrl is not null ? now + SlowCompletion : (DateTimeOffset?)null, now,
             }, cancellationToken: ct));
             recorded = inserted ?? (await FindAsync(connection, null, authorization.IdempotencyKey, ct))!;
             slow &= inserted is not null;

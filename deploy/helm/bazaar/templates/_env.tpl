@@ -57,6 +57,9 @@ Call with (dict "root" $ "name" "catalog" "svc" $svc "migration" false).
 - name: Payments__Sandbox__WebhookSecret
   valueFrom:
     secretKeyRef: {name: {{ $secret }}, key: Payments__Sandbox__WebhookSecret}
+# The sandbox network posts its webhooks to the shop's edge, as a provider posts to its public address.
+- name: Payments__Sandbox__WebhookUrl
+  value: http://edge:8080/api/v1/payments/webhooks/sandbox
 {{- end }}
 {{- if and $svc.email $root.Values.email.smtp.host }}
 - name: Email__Smtp__Host

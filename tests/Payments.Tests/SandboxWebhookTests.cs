@@ -1,0 +1,101 @@
+using System.Net;
+using Bazaar.Payments.Payments;
+using Bazaar.Payments.Providers;
+using Bazaar.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bazaar.Payments.Tests;
+
+/// <summary>Payments whose sandbox network sends its webhooks to payments' own endpoint (through the test server).</summary>
+public sealed class SandboxWebhooksFactory : PaymentsFactory
+{
+    /// <summary>While set, the receiving end answers 503 (an edge or a deploy in the way).</summary>
+    public bool ReceiverDown { get; set; }
+
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Payments:Sandbox:WebhookUrl"] = "http://payments.test/api/v1/payments/webhooks/sandbox";
+        // Neither background loop runs within a test's fake time: the tests say when deliveries and look-ups happen.
+        settings["Payments:Sandbox:WebhookInterval"] = "01:00:00";
+        settings["Payments:ResolveInterval"] = "01:00:00";
+    }
+
+    protected override void ConfigureTestServices(IServiceCollection services) =>
+        services.AddHttpClient<SandboxWebhookSender>().ConfigurePrimaryHttpMessageHandler(() => new Receiver(this));
+
+    sealed class Receiver(SandboxWebhooksFactory factory) : DelegatingHandler(factory.Server.CreateHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            factory.ReceiverDown ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)) : base.SendAsync(request, ct);
+    }
+
+    public async Task<int> DeliverDueAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SandboxWebhookSender>().DeliverDueAsync(default);
+    }
+}
+
+/// <summary>The sandbox network announces a late authorization with a signed webhook, as a provider does.</summary>
+public sealed class SandboxWebhookTests(SandboxWebhooksFactory factory) : IClassFixture<SandboxWebhooksFactory>, IAsyncLifetime
+{
+    public Task InitializeAsync()
+    {
+        factory.ReceiverDown = false;
+        return factory.ResetAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<PaymentDto> LateAuthorizationAsync()
+    {
+        var payment = await factory.AuthorizeAsync(4200, SandboxCards.SlowCard);
+        payment.Status.ShouldBe("unknown"); // the sandbox held the call past the provider timeout
+        return payment;
+    }
+
+    [Fact]
+    public async Task A_late_authorization_is_announced_when_it_completes_and_the_webhook_settles_it()
+    {
+        var payment = await LateAuthorizationAsync();
+        (await factory.DeliverDueAsync()).ShouldBe(0); // still in progress at the network
+
+        factory.Clock.Advance(SandboxProvider.SlowCompletion + TimeSpan.FromSeconds(1));
+        (await factory.DeliverDueAsync()).ShouldBe(1);
+
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
+        var eventId = "sandbox:" + SandboxWebhookSender.EventId(PaymentService.AuthorizationKey(payment.OrderId));
+        (await factory.NumberAsync("select count(*) from webhook_events where event_id = @eventId", new { eventId })).ShouldBe(1);
+        (await factory.DeliverDueAsync()).ShouldBe(0); // delivered once
+    }
+
+    [Fact]
+    public async Task A_delivery_that_fails_is_tried_again_later_with_the_same_event()
+    {
+        var payment = await LateAuthorizationAsync();
+        factory.Clock.Advance(SandboxProvider.SlowCompletion + TimeSpan.FromSeconds(1));
+        factory.ReceiverDown = true;
+
+        (await factory.DeliverDueAsync()).ShouldBe(0);
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
+        (await factory.DeliverDueAsync()).ShouldBe(0); // not due again yet
+
+        factory.ReceiverDown = false;
+        factory.Clock.Advance(TimeSpan.FromSeconds(2));
+        (await factory.DeliverDueAsync()).ShouldBe(1);
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
+        (await factory.NumberAsync("select notify_attempts from sandbox_operations where kind = 'authorization'")).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Only_late_authorizations_are_announced()
+    {
+        var payment = await factory.AuthorizeAsync(4200);
+        payment.Status.ShouldBe("authorized");
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        (await factory.DeliverDueAsync()).ShouldBe(0);
+        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
+    }
+}
