@@ -127,33 +127,27 @@ t_spa_fallback() {
   request GET /c/clothing?sort=newest && status_is 200 && header_contains Content-Type text/html &&
     header_is Cache-Control no-cache
 }
+# shell_asset: sets ASSET to the first /assets/*.js the page at / references.
+shell_asset() {
+  request GET / || return 1
+  ASSET=$(grep -o '/assets/[^"]*\.js' "$WORK/body" | head -n1)
+  [[ -n $ASSET ]] && return 0
+  WHY="the page at / references no /assets/*.js (is web/dist built?)"
+  return 1
+}
 t_hashed_assets_cached() {
   # Whatever the shell references under /assets/ is content-hashed: cached for a year, immutable, gzipped.
-  local asset
-  request GET / || return 1
-  asset=$(grep -o '/assets/[^"]*\.js' "$WORK/body" | head -n1)
-  [[ -n $asset ]] || {
-    WHY="the page at / references no /assets/*.js (is web/dist built?)"
-    return 1
-  }
-  request GET "$asset" -H 'Accept-Encoding: gzip' && status_is 200 &&
+  shell_asset && request GET "$ASSET" -H 'Accept-Encoding: gzip' && status_is 200 &&
     header_is Cache-Control "public, max-age=31536000, immutable" && header_is Content-Encoding gzip
 }
 t_source_maps_not_served() {
   # The build makes source maps for an error tracker (hidden: no bundle names them); the edge never hands them out.
-  local asset
-  request GET / || return 1
-  asset=$(grep -o '/assets/[^"]*\.js' "$WORK/body" | head -n1)
-  [[ -n $asset ]] || {
-    WHY="the page at / references no /assets/*.js (is web/dist built?)"
-    return 1
-  }
-  request GET "$asset" && status_is 200 || return 1
+  shell_asset && request GET "$ASSET" && status_is 200 || return 1
   if grep -q 'sourceMappingURL' "$WORK/body"; then
-    WHY="$asset names its source map"
+    WHY="$ASSET names its source map"
     return 1
   fi
-  request GET "$asset.map" && status_is 404
+  request GET "$ASSET.map" && status_is 404
 }
 # A chunk another release's page asks for after a deploy: a 404, not the HTML shell served as JavaScript.
 t_missing_asset_404() { request GET /assets/index-no-such-release.js && status_is 404; }
