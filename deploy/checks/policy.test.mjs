@@ -61,6 +61,29 @@ function probeProblems(objs) {
   return out;
 }
 
+// Shutdown: a pod's grace period covers its preStop pause and then the longest a request in flight may still take: the
+// services' HostOptions.ShutdownTimeout (src/ServiceDefaults/ServiceDefaultsExtensions.cs), the edge's
+// proxy_read_timeout (deploy/edge/nginx.conf.template; nginx finishes requests in flight on SIGQUIT). Otherwise a
+// rollout cuts a request the pod had accepted.
+const SHUTDOWN_SECONDS = {
+  api: Number(fs.readFileSync(path.join(repoRoot, 'src/ServiceDefaults/ServiceDefaultsExtensions.cs'), 'utf8')
+    .match(/ShutdownTimeout = TimeSpan\.FromSeconds\((\d+)\)/)?.[1]),
+  edge: Number(fs.readFileSync(path.join(repoRoot, 'deploy/edge/nginx.conf.template'), 'utf8').match(/proxy_read_timeout (\d+)s;/)?.[1]),
+};
+function shutdownProblems(objs) {
+  const out = [];
+  for (const d of objs.filter((o) => o.kind === 'Deployment')) {
+    const spec = d.spec.template.spec;
+    const component = d.metadata.name === 'edge' ? 'edge' : 'api';
+    const preStop = spec.containers[0].lifecycle?.preStop?.sleep?.seconds ?? 0;
+    const needed = preStop + SHUTDOWN_SECONDS[component];
+    if (!((spec.terminationGracePeriodSeconds ?? 30) >= needed)) {
+      out.push(`${d.metadata.name}: grace period ${spec.terminationGracePeriodSeconds ?? 30}s, needs ${preStop}s preStop + ${SHUTDOWN_SECONDS[component]}s for requests in flight`);
+    }
+  }
+  return out;
+}
+
 // Aurora's default max_connections is LEAST(DBInstanceClassMemory / 9531392, 5000) (Aurora User Guide, "Maximum
 // connections to an Aurora PostgreSQL DB instance"); Serverless v2 sizes it by its maximum capacity, 2 GiB per ACU.
 // Total memory stands in for DBInstanceClassMemory (a little less), so the limit is taken at 80 %.
@@ -200,6 +223,10 @@ for (const env of ENVIRONMENTS) {
       assert.ok(HEALTH_CHECK_SECONDS.Ready > 0 && HEALTH_CHECK_SECONDS.Startup > 0, `health check timeouts not found: ${JSON.stringify(HEALTH_CHECK_SECONDS)}`);
       assert.deepEqual(probeProblems(objs), []);
     });
+    it('grace periods cover the preStop pause and the requests in flight', () => {
+      assert.ok(SHUTDOWN_SECONDS.api > 0 && SHUTDOWN_SECONDS.edge > 0, `shutdown timeouts not found: ${JSON.stringify(SHUTDOWN_SECONDS)}`);
+      assert.deepEqual(shutdownProblems(objs), []);
+    });
     it("database connections at full scale fit Aurora's max_connections (80 %)", () => {
       const { instanceClass, limit } = auroraMaxConnections(env);
       const { total, parts } = connectionsAtFullScale(objs);
@@ -255,6 +282,11 @@ describe('policy catches violations (mutated prod manifests)', () => {
     const objs = fresh();
     byKindName(objs, 'Deployment', 'cart').spec.template.spec.containers[0].readinessProbe.timeoutSeconds = HEALTH_CHECK_SECONDS.Ready;
     assert.match(probeProblems(objs).join('\n'), /cart: readiness timeout/);
+  });
+  it('an edge grace period shorter than its upstream read timeout', () => {
+    const objs = fresh();
+    byKindName(objs, 'Deployment', 'edge').spec.template.spec.terminationGracePeriodSeconds = 30;
+    assert.match(shutdownProblems(objs).join('\n'), /edge: grace period 30s/);
   });
   it('a pool of 40 per replica in prod', () => {
     const objs = fresh();

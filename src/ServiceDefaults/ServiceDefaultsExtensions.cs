@@ -44,6 +44,10 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
 
+        // On SIGTERM requests in flight get this long to finish; the pod's grace period covers it after the preStop
+        // pause (deploy/checks/policy.test.mjs holds the chart to it). Checkout, the slowest, needs a few seconds.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -126,7 +126,7 @@ affinity:
 {{/*
 One Deployment, a service's or the edge's: rolling one pod at a time, spread over zones and nodes, read-only and
 non-root. What differs is passed in: root, name, component, svc (autoscaling, resources, priorityClass), uid, args,
-env (rendered), probes (rendered), preStopSeconds, preStopWhy, tmpSize.
+env (rendered), probes (rendered), preStopSeconds, preStopWhy, graceSeconds, tmpSize.
 */}}
 {{- define "bazaar.deployment" -}}
 {{- $ctx := dict "root" .root "name" .name "component" .component }}
@@ -163,7 +163,7 @@ spec:
         {{- include "bazaar.topologySpread" $ctx | nindent 8 }}
         {{- include "bazaar.spotSpread" $ctx | nindent 8 }}
       {{- include "bazaar.spotScheduling" $ctx | nindent 6 }}
-      terminationGracePeriodSeconds: 30
+      terminationGracePeriodSeconds: {{ .graceSeconds }}
       containers:
         - name: {{ .name }}
           image: {{ include "bazaar.image" (dict "root" .root "name" .name) }}
