@@ -166,6 +166,17 @@ for (const env of ENVIRONMENTS) {
       const from = (edge.spec.ingress ?? []).flatMap((i) => (i.from ?? []).map((f) => f.ipBlock?.cidr).filter(Boolean));
       assert.deepEqual(from.sort(), [...plan.public].sort(), 'edge ingress from the ALB subnets');
     });
+    it("the sandbox's webhooks may go from payments to the edge, and only payments' may", () => {
+      const selects = (peer, name) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === name;
+      const edgeIngress = byKindName(objs, 'NetworkPolicy', 'edge').spec.ingress.flatMap((i) => i.from ?? []);
+      assert.deepEqual(edgeIngress.filter((f) => f.podSelector).map((f) => f.podSelector.matchLabels['app.kubernetes.io/name']), ['payments']);
+      const paymentsEnv = byKindName(objs, 'Deployment', 'payments').spec.template.spec.containers[0].env;
+      assert.equal(paymentsEnv.find((e) => e.name === 'Payments__Sandbox__WebhookUrl')?.value, 'http://edge:8080/api/v1/payments/webhooks/sandbox');
+      for (const policy of objs.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name !== 'edge')) {
+        const toEdge = (policy.spec.egress ?? []).some((e) => (e.to ?? []).some((t) => selects(t, 'edge')));
+        assert.equal(toEdge, policy.metadata.name === 'payments', `${policy.metadata.name}: egress to the edge`);
+      }
+    });
     it("IRSA: the roles follow infra's names in the environment's account; only AWS callers carry one", () => {
       const { account } = infraEnvironment(env);
       const role = (sa) => byKindName(objs, 'ServiceAccount', sa)?.metadata.annotations?.['eks.amazonaws.com/role-arn'];

@@ -26,7 +26,7 @@ public sealed class PaymentsMetrics
     public void Operation(string kind, string status) =>
         _operations.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("status", status));
 
-    /// <param name="reason">timeout, error</param>
+    /// <param name="reason">timeout, error, not_configured (the payment's provider is not set up here)</param>
     public void ProviderError(string operation, string reason) =>
         _providerErrors.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("reason", reason));
 

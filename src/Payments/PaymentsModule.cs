@@ -49,9 +49,9 @@ public static class PaymentsModule
         services.AddScoped<PaymentProviders>();
         services.AddSingleton<SandboxTokenizer>();
         services.AddSingleton<SandboxWebhookSigner>();
-        services.AddHttpClient<SandboxWebhookSender>();
-        if (builder.Configuration["Payments:Sandbox:WebhookUrl"] is { Length: > 0 })
-            services.AddHostedService<SandboxWebhookDelivery>();
+        services.AddHttpClient(SandboxWebhookSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<SandboxWebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<SandboxWebhookSender>());
         services.AddRowPurge(new PurgeRule("sandbox_cards", "created_at", TimeSpan.FromDays(30)));
         services.AddRowPurge(new PurgeRule("webhook_events", "received_at", TimeSpan.FromDays(30)));
 

@@ -21,6 +21,9 @@ public class PaymentsFactory : ServiceFactory<Program>
     {
         // Short, so the slow test card times out quickly; not so short that a busy test machine times out the others.
         settings["Payments:ProviderTimeout"] = "00:00:02";
+        // The background loops do not run within a test's fake time: tests resolve and deliver when they say so.
+        settings["Payments:ResolveInterval"] = "01:00:00";
+        settings["Payments:Sandbox:WebhookInterval"] = "01:00:00";
         // Outside Development (tests run as "Testing") the published development keys are refused.
         settings["Payments:Sandbox:FingerprintKey"] = "test-fingerprint-key-" + Guid.NewGuid();
         settings["Payments:Sandbox:WebhookSecret"] = "whsec_test_" + Guid.NewGuid();
@@ -78,7 +81,7 @@ public class PaymentsFactory : ServiceFactory<Program>
         (await CreateClient().GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
 
-    /// <summary>Runs the resolver once, as its background service does every few seconds.</summary>
+    /// <summary>Runs the resolver once, as its background service does every few seconds outside tests.</summary>
     public async Task<int> ResolveUnknownAsync()
     {
         await using var scope = Services.CreateAsyncScope();

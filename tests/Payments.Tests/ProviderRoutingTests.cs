@@ -146,9 +146,10 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
             : (HttpStatusCode.NotFound, "{}");
         var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded", Intent("pi_liar", "succeeded", payment.OrderId));
 
-        (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
-
-        // Stripe says nothing was captured yet: the capture stays unknown (until it is old enough to count as never sent).
+        // Stripe says nothing was captured yet: the capture stays unknown (until it is old enough to count as never
+        // sent), and Stripe is asked to deliver the event again later.
+        await (await PostStripeAsync(body, SignStripe(body))).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
         var after = await factory.GetAsync(payment.Id);
         after.CapturedAmount.ShouldBe(0);
         after.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
@@ -156,7 +157,7 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
     }
 
     [Fact]
-    public async Task A_refund_event_finds_its_refund_by_the_key_in_its_metadata()
+    public async Task A_refund_event_settles_the_unknown_refunds_of_its_payment_intent()
     {
         var payment = await PaymentOfAsync("stripe", "pi_refunded");
         await factory.NumberAsync("update payments set status = 'captured', captured_amount = amount where id = @id", new { id = payment.Id });
@@ -168,8 +169,9 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
             ? (HttpStatusCode.OK, JsonSerializer.Serialize(new { @object = "list", has_more = false, data = new[] { new { id = "re_1", @object = "refund", status = "succeeded",
                 amount = 1500, payment_intent = "pi_refunded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = key } } } }))
             : (HttpStatusCode.NotFound, "{}");
+        // A refund made in Stripe's dashboard carries no key of ours: the event is found by its payment intent.
         var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "refund.updated",
-            new { id = "re_1", @object = "refund", status = "succeeded", payment_intent = "pi_refunded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = key } });
+            new { id = "re_1", @object = "refund", status = "succeeded", payment_intent = "pi_refunded", metadata = new Dictionary<string, string>() });
 
         (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -178,11 +180,47 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
     }
 
     [Fact]
+    public async Task A_lost_authorization_is_found_by_the_key_in_its_event()
+    {
+        var payment = await PaymentOfAsync("stripe", "pi_lost");
+        // As if Stripe's answer to the authorization had been lost: unknown, no reference yet.
+        await factory.NumberAsync("update payments set status = 'unknown', provider_reference = null where id = @id", new { id = payment.Id });
+        await factory.NumberAsync("update payment_transactions set status = 'unknown' where payment_id = @id", new { id = payment.Id });
+        factory.Clock.Advance(TimeSpan.FromSeconds(3));
+        var intent = Intent("pi_lost", "requires_capture", payment.OrderId);
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/payment_intents" && request.Method == HttpMethod.Get
+            ? (HttpStatusCode.OK, JsonSerializer.Serialize(new { @object = "list", has_more = false, data = new[] { intent } }))
+            : (HttpStatusCode.NotFound, "{}");
+        var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.amount_capturable_updated", intent);
+
+        (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
+        (await factory.NumberAsync("select count(*) from payments where provider_reference = 'pi_lost'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_payment_of_a_provider_not_configured_here_is_left_out_of_the_resolvers_rounds()
+    {
+        const string lookups = "bazaar_payments_provider_errors_total{operation=\"lookup\",reason=\"not_configured\"}";
+        var payment = await PaymentOfAsync("acme", "acme_2");
+        await (await factory.CaptureAsync(payment.Id)).ShouldBeOkAsync<PaymentDto>(); // unknown: acme is not configured
+        factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        var before = await factory.MetricAsync(lookups);
+
+        (await factory.ResolveUnknownAsync()).ShouldBe(0);
+
+        (await factory.MetricAsync(lookups)).ShouldBe(before); // not even tried
+    }
+
+    [Fact]
     public async Task A_stripe_event_about_nothing_of_ours_is_acknowledged_and_not_kept()
     {
         var body = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "customer.created", new { id = "cus_1", @object = "customer", email = "someone@example.com" });
-
         (await PostStripeAsync(body, SignStripe(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // Another integration's payment on the same Stripe account.
+        var other = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded", Intent("pi_not_ours", "succeeded", Guid.NewGuid()));
+        (await PostStripeAsync(other, SignStripe(other))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
         factory.Stripe.Calls.ShouldBeEmpty();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Bazaar.Payments.Payments;
 using Bazaar.Payments.Providers;
 using Bazaar.Testing;
@@ -16,25 +17,26 @@ public sealed class SandboxWebhooksFactory : PaymentsFactory
     {
         base.Configure(settings);
         settings["Payments:Sandbox:WebhookUrl"] = "http://payments.test/api/v1/payments/webhooks/sandbox";
-        // Neither background loop runs within a test's fake time: the tests say when deliveries and look-ups happen.
-        settings["Payments:Sandbox:WebhookInterval"] = "01:00:00";
-        settings["Payments:ResolveInterval"] = "01:00:00";
     }
 
+    /// <summary>The event id of every delivery the sender made, answered or not.</summary>
+    public List<string> Deliveries { get; } = [];
+
     protected override void ConfigureTestServices(IServiceCollection services) =>
-        services.AddHttpClient<SandboxWebhookSender>().ConfigurePrimaryHttpMessageHandler(() => new Receiver(this));
+        services.AddHttpClient(SandboxWebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(() => new Receiver(this));
 
     sealed class Receiver(SandboxWebhooksFactory factory) : DelegatingHandler(factory.Server.CreateHandler())
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
-            factory.ReceiverDown ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)) : base.SendAsync(request, ct);
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            using (var body = JsonDocument.Parse(await request.Content!.ReadAsStringAsync(ct)))
+                lock (factory.Deliveries)
+                    factory.Deliveries.Add(body.RootElement.GetProperty("id").GetString()!);
+            return factory.ReceiverDown ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : await base.SendAsync(request, ct);
+        }
     }
 
-    public async Task<int> DeliverDueAsync()
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SandboxWebhookSender>().DeliverDueAsync(default);
-    }
+    public Task<int> DeliverDueAsync() => Services.GetRequiredService<SandboxWebhookSender>().DeliverDueAsync(default);
 }
 
 /// <summary>The sandbox network announces a late authorization with a signed webhook, as a provider does.</summary>
@@ -43,6 +45,7 @@ public sealed class SandboxWebhookTests(SandboxWebhooksFactory factory) : IClass
     public Task InitializeAsync()
     {
         factory.ReceiverDown = false;
+        factory.Deliveries.Clear();
         return factory.ResetAsync();
     }
 
@@ -61,20 +64,22 @@ public sealed class SandboxWebhookTests(SandboxWebhooksFactory factory) : IClass
         var payment = await LateAuthorizationAsync();
         (await factory.DeliverDueAsync()).ShouldBe(0); // still in progress at the network
 
-        factory.Clock.Advance(SandboxProvider.SlowCompletion + TimeSpan.FromSeconds(1));
+        factory.Clock.Advance(SandboxProvider.SlowCompletion + SandboxProvider.NotifyAfterCompletion);
         (await factory.DeliverDueAsync()).ShouldBe(1);
 
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
         var eventId = "sandbox:" + SandboxWebhookSender.EventId(PaymentService.AuthorizationKey(payment.OrderId));
         (await factory.NumberAsync("select count(*) from webhook_events where event_id = @eventId", new { eventId })).ShouldBe(1);
-        (await factory.DeliverDueAsync()).ShouldBe(0); // delivered once
+        factory.Clock.Advance(TimeSpan.FromHours(2));
+        (await factory.DeliverDueAsync()).ShouldBe(0); // delivered once: nothing is due again
+        factory.Deliveries.ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task A_delivery_that_fails_is_tried_again_later_with_the_same_event()
     {
         var payment = await LateAuthorizationAsync();
-        factory.Clock.Advance(SandboxProvider.SlowCompletion + TimeSpan.FromSeconds(1));
+        factory.Clock.Advance(SandboxProvider.SlowCompletion + SandboxProvider.NotifyAfterCompletion);
         factory.ReceiverDown = true;
 
         (await factory.DeliverDueAsync()).ShouldBe(0);
@@ -86,6 +91,23 @@ public sealed class SandboxWebhookTests(SandboxWebhooksFactory factory) : IClass
         (await factory.DeliverDueAsync()).ShouldBe(1);
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
         (await factory.NumberAsync("select notify_attempts from sandbox_operations where kind = 'authorization'")).ShouldBe(2);
+        factory.Deliveries.Count.ShouldBe(2);
+        factory.Deliveries.Distinct().ShouldHaveSingleItem(); // the same event both times
+    }
+
+    [Fact]
+    public async Task A_delivery_nobody_accepts_is_given_up_after_three_days()
+    {
+        await LateAuthorizationAsync();
+        factory.ReceiverDown = true;
+        factory.Clock.Advance(SandboxProvider.SlowCompletion + SandboxProvider.NotifyAfterCompletion);
+        (await factory.DeliverDueAsync()).ShouldBe(0);
+
+        factory.Clock.Advance(SandboxWebhookSender.GiveUpAfter);
+        (await factory.DeliverDueAsync()).ShouldBe(0);
+
+        (await factory.NumberAsync("select count(*) from sandbox_operations where notify_at is not null")).ShouldBe(0);
+        factory.Deliveries.Count.ShouldBe(2);
     }
 
     [Fact]

@@ -93,7 +93,8 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
         var otherSecret = new SandboxWebhookSigner(Microsoft.Extensions.Options.Options.Create(new PaymentsOptions { Sandbox = { WebhookSecret = "not-the-secret" } }));
         await (await PostWebhookAsync(body, otherSecret.Sign(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
 
-        (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0); // the background resolver may settle the payment; a webhook did not
+        (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
+        (await Factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
     }
 
     [Fact]
@@ -101,6 +102,7 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
     {
         var body = Event("evt_" + Guid.NewGuid().ToString("N"), "auth:" + Guid.NewGuid());
         (await PostWebhookAsync(body, Sign(body, Factory.Clock.GetUtcNow()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0); // nothing of ours: not kept
         const string notAnEvent = """{"type":"payment.authorization_completed"}""";
         await (await PostWebhookAsync(notAnEvent, Sign(notAnEvent, Factory.Clock.GetUtcNow()))).ShouldNameFieldAsync("id");
     }

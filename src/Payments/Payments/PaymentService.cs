@@ -276,10 +276,11 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// <summary>
     /// For a provider's webhooks: settles, if the provider knows their outcome, the unknown call of that provider's
     /// payments with this idempotency key, and the unknown calls of its payment whose authorization has this provider
-    /// reference. Calls younger than the provider timeout may still be on their way and are left to the resolver.
+    /// reference. Calls younger than the provider timeout may still be on their way and are left to their caller and
+    /// the resolver.
     /// </summary>
-    /// <returns>How many were settled.</returns>
-    public async Task<int> ResolveAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
+    /// <returns>How many were settled, and how many were looked up without being settled (no answer, or not final yet).</returns>
+    public async Task<(int Settled, int Unsettled)> ResolveAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
     {
         List<LedgerRow> unknown;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -294,17 +295,27 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
                 settled++;
-        return settled;
+        return (settled, unknown.Count - settled);
     }
 
-    /// <summary>Records a webhook delivery; false when this event id was processed before.</summary>
+    /// <summary>Whether a webhook event names a call or an authorization of this provider's payments.</summary>
+    public async Task<bool> IsOursAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            select exists (select 1 from payment_transactions t join payments p on p.id = t.payment_id where t.idempotency_key = @idempotencyKey and p.provider = @provider)
+                or exists (select 1 from payments where provider = @provider and provider_reference = @reference)
+            """, new { provider, idempotencyKey, reference }, cancellationToken: ct));
+    }
+
+    /// <summary>Records a webhook delivery; false when this event id was processed before. (jsonb cannot hold <c>\u0000</c>: it is kept as U+FFFD.)</summary>
     public async Task<bool> RecordWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition("""
             insert into webhook_events (event_id, received_at, type, payload) values (@eventId, @now, @type, cast(@payload as jsonb))
             on conflict (event_id) do nothing
-            """, new { eventId, now = clock.GetUtcNow(), type, payload }, cancellationToken: ct)) == 1;
+            """, new { eventId, now = clock.GetUtcNow(), type, payload = payload.Replace("\\u0000", "\\ufffd", StringComparison.Ordinal) }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>Forgets a delivery whose processing failed, so the provider's redelivery is processed.</summary>

@@ -6,7 +6,6 @@ using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Bazaar.Payments.Payments;
 
@@ -149,7 +148,8 @@ public static class PaymentsApi
     /// A provider's notification, verified by signature (401 otherwise) and processed once per event id: a redelivery
     /// answers 200 and does nothing. An event is a nudge, not the truth: the payment's unknown calls it names are looked
     /// up at the provider, as the resolver would a few seconds later, so a forged or stale body cannot move a payment.
-    /// An event that names no call of ours (another integration's, a type not handled) is acknowledged and not kept.
+    /// When a look-up settles nothing yet (no answer, or still pending) the event is forgotten and answered 503, so the
+    /// provider delivers it again later. An event about nothing of Bazaar's is acknowledged and not kept.
     /// </summary>
     static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> WebhookAsync(HttpRequest request, string provider, string header,
         Func<string, string, bool> verify, Func<JsonElement, WebhookEvent?> parse, PaymentService payments, PaymentsMetrics metrics, CancellationToken ct)
@@ -164,32 +164,33 @@ public static class PaymentsApi
         }
         if (WebhookEvent.Parse(payload, parse) is not { } webhook)
             return Problem.Field("id", "A webhook event is a JSON object with an id (1–200 characters), a type and a data object.");
-        if (webhook is { IdempotencyKey: null, Reference: null })
+        if (!await payments.IsOursAsync(provider, webhook.IdempotencyKey, webhook.Reference, ct))
         {
             metrics.Webhook("ignored");
             return TypedResults.Ok();
         }
         var eventId = $"{provider}:{webhook.Id}"; // one table for every provider's events
+        if (!await payments.RecordWebhookAsync(eventId, webhook.Type, payload, ct))
+        {
+            metrics.Webhook("duplicate");
+            return TypedResults.Ok();
+        }
+        (int Settled, int Unsettled) outcome;
         try
         {
-            if (!await payments.RecordWebhookAsync(eventId, webhook.Type, payload, ct))
-            {
-                metrics.Webhook("duplicate");
-                return TypedResults.Ok();
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UntranslatableCharacter)
-        {
-            return Problem.Field("payload", "The event holds a character a JSON document cannot store (\\u0000).");
-        }
-        try
-        {
-            await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, ct);
+            outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, ct);
         }
         catch
         {
             await payments.ForgetWebhookAsync(eventId); // so the provider's redelivery is processed; the resolver polls meanwhile
             throw;
+        }
+        if (outcome.Unsettled > 0)
+        {
+            await payments.ForgetWebhookAsync(eventId);
+            metrics.Webhook("retry");
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Not settled yet",
+                "The provider could not confirm what this event is about yet; deliver it again later.");
         }
         metrics.Webhook("processed");
         return TypedResults.Ok();

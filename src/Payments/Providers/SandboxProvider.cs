@@ -21,6 +21,9 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
     /// <summary>When an authorization of the slow card really completes, counted from when it was received.</summary>
     public static readonly TimeSpan SlowCompletion = TimeSpan.FromSeconds(5);
 
+    /// <summary>The webhook leaves a second after completion, so a receiver whose clock is a little behind does not find it pending.</summary>
+    public static readonly TimeSpan NotifyAfterCompletion = TimeSpan.FromSeconds(1);
+
     const string OperationColumns =
         "idempotency_key as idempotencykey, kind, token, reference, amount, outcome, decline_code as declinecode, completes_at as completesat";
 
@@ -45,7 +48,7 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
             {
                 key = authorization.IdempotencyKey, token = authorization.Token, reference = outcome == Outcomes.Failed ? null : NewReference(),
                 amount = authorization.Amount, outcome, code, completesAt = slow ? now + SlowCompletion : (DateTimeOffset?)null,
-                notifyAt = slow && options.Value.Sandbox.WebhookUrl is not null ? now + SlowCompletion : (DateTimeOffset?)null, now,
+                notifyAt = slow && options.Value.Sandbox.WebhookUrl is not null ? now + SlowCompletion + NotifyAfterCompletion : (DateTimeOffset?)null, now,
             }, cancellationToken: ct));
             recorded = inserted ?? (await FindAsync(connection, null, authorization.IdempotencyKey, ct))!;
             slow &= inserted is not null;
