@@ -83,6 +83,8 @@ const mutations = [
   ['WAF loses the SQL injection rules', 'modules/edge/main.tf', '    AWSManagedRulesSQLiRuleSet            = 40\n', '', 'edge-protection', 'AWSManagedRulesSQLiRuleSet'],
   ['media served over plain HTTP', 'modules/edge/main.tf', 'target_origin_id       = "media"\n    viewer_protocol_policy = "redirect-to-https"', 'target_origin_id       = "media"\n    viewer_protocol_policy = "allow-all"', 'tls-in-transit', 'viewer_protocol_policy'],
   ['alarm topic unencrypted', 'modules/observability/main.tf', 'kms_master_key_id = var.alerts_kms_key_arn', 'display_name      = "alerts"', 'encryption-at-rest', 'kms_master_key_id'],
+  ["the ALB's own 5xx are not alarmed", 'modules/observability/main.tf', 'metric = "HTTPCode_ELB_5XX_Count"', 'metric = "HTTPCode_Target_5XX_Count"', 'alb-alarms', 'HTTPCode_ELB_5XX_Count'],
+  ['observability is not told the ALB', 'modules/platform/main.tf', '  alb_arn_suffix             = module.edge.alb_arn_suffix\n', '', 'alb-alarms', 'alb_arn_suffix'],
   ['application logs kept forever', 'modules/observability/main.tf', 'name              = "/bazaar/${var.name}/application"\n  retention_in_days = var.log_retention_days', 'name              = "/bazaar/${var.name}/application"', 'edge-protection', 'retention_in_days'],
   ['images pushed without KMS', 'modules/ecr/main.tf', 'encryption_type = "KMS"', 'encryption_type = "AES256"', 'encryption-at-rest', 'encryption_type'],
   ['the backup module makes its DR key by hand', 'modules/backup/main.tf', 'module "dr_kms" {', 'resource "aws_kms_key" "dr" {\n  enable_key_rotation = true\n}\n\nmodule "dr_kms" {', 'kms-keys-from-module', 'aws_kms_key.dr'],

@@ -32,3 +32,8 @@ output "health_domain" {
   description = "Host the Route 53 health check calls (the Ingress routes it, path /healthz, to the edge)."
   value       = local.health_domain
 }
+
+output "alb_arn_suffix" {
+  description = "The ingress ALB's CloudWatch dimension (LoadBalancer = app/<name>/<id>); null until the ALB exists."
+  value       = one(data.aws_lb.ingress[*].arn_suffix)
+}

@@ -257,6 +257,15 @@ locals {
       dimensions  = { ReplicationGroupId = var.redis_replication_group_id }
       description = "Redis above 85% of its memory: evictions will drop carts"
     }
+    } : {}, var.alb_arn_suffix != null ? {
+    # What the ALB answers itself, never seen by the edge or Prometheus: 502/503/504 when no edge pod is healthy or the
+    # edge does not answer in time (the edge's own 5xx are in the services' SLO alerts). No data is no errors.
+    alb-5xx = {
+      namespace   = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", threshold = 25, comparison = "GreaterThanThreshold"
+      dimensions  = { LoadBalancer = var.alb_arn_suffix }
+      missing     = "notBreaching"
+      description = "The load balancer answered more than 25 5xx itself in each of 15 minutes' 5-minute periods: no healthy edge pod, or the edge timed out (runbook ServiceDown, DeploymentUnavailable)"
+    }
   } : {})
 }
 
@@ -273,7 +282,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   evaluation_periods  = 3
   threshold           = each.value.threshold
   comparison_operator = each.value.comparison
-  treat_missing_data  = "missing"
+  treat_missing_data  = lookup(each.value, "missing", "missing")
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
 }

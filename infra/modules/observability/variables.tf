@@ -78,3 +78,9 @@ variable "canary_places_orders" {
   description = "Whether the checkout canary places an order with the sandbox test card (settings canary.place_order; false stops it after pricing the cart)."
   type        = bool
 }
+
+variable "alb_arn_suffix" {
+  description = "The ingress ALB's CloudWatch dimension (app/<name>/<id>), for alarms on what the ALB itself answers; null until the first deploy has created the ALB."
+  type        = string
+  default     = null
+}

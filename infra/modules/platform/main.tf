@@ -382,6 +382,7 @@ module "observability" {
   aurora_cluster_identifier  = module.aurora.cluster_identifier
   redis_alarms               = local.redis_external
   redis_replication_group_id = one(module.redis[*].replication_group_id)
+  alb_arn_suffix             = module.edge.alb_arn_suffix
   canary_user_secret_arn     = aws_secretsmanager_secret.canary_customer.arn
   canary_places_orders       = local.s.canary.place_order
 }

@@ -632,6 +632,21 @@ rule('storefront-health-check', 'the storefront health check calls a host the In
   return problems;
 });
 
+rule('alb-alarms', "what the ingress ALB answers itself (5xx the edge never sees) raises an alarm once the ALB exists", (tree) => {
+  const problems = [];
+  const edge = tree.get('modules/edge');
+  const observability = tree.get('modules/observability');
+  const platform = tree.get('modules/platform');
+  if (!edge || !observability || !platform) return ['modules/edge, modules/observability and modules/platform are needed'];
+  if (!text(edge.outputs?.alb_arn_suffix).includes('data.aws_lb.ingress')) problems.push('modules/edge: needs output alb_arn_suffix from data.aws_lb.ingress');
+  const call = platform.modules.find((m) => m.name === 'observability');
+  if (!text(call?.body.alb_arn_suffix).includes('module.edge.alb_arn_suffix')) problems.push('modules/platform: module.observability must get alb_arn_suffix = module.edge.alb_arn_suffix');
+  if (!text(observability.locals.alarms).includes('HTTPCode_ELB_5XX_Count') || !text(observability.locals.alarms).includes('var.alb_arn_suffix')) {
+    problems.push('modules/observability: local.alarms needs an HTTPCode_ELB_5XX_Count alarm on LoadBalancer = var.alb_arn_suffix');
+  }
+  return problems;
+});
+
 const REQUIRED_ADDONS = ['aws-load-balancer-controller', 'external-secrets', 'external-dns', 'karpenter', 'opentelemetry-collector', 'velero', 'kube-prometheus-stack'];
 
 rule('helm-charts-pinned', 'the cluster add-ons are installed, each Helm chart from a named repository at an exact version', (tree) => {
