@@ -44,7 +44,9 @@ public sealed class RiskAssessor(NpgsqlDataSource db, RuleCache rules, VelocityC
             return await FindAsync(order.OrderId, ct) ?? throw new InvalidOperationException($"The assessment of order {order.OrderId} vanished.");
 
         metrics.Decided(result.Decision);
-        logger.LogInformation("Order {OrderId} assessed: {Decision}, score {Score}, {Reasons} reasons", order.OrderId, result.Decision, result.Score, result.Reasons.Count);
+        // Every assessment is stored with its reasons and counted; the log names the ones someone may look into.
+        logger.Log(result.Decision == Decisions.Approve ? LogLevel.Debug : LogLevel.Information,
+            "Order {OrderId} assessed: {Decision}, score {Score}, {Reasons} reasons", order.OrderId, result.Decision, result.Score, result.Reasons.Count);
         return new AssessmentResult(id, order.OrderId, result.Decision, result.Score, result.Reasons);
     }
 
