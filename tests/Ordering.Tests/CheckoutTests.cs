@@ -58,6 +58,16 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         return (await connection.ExecuteScalarAsync<T>(sql, args))!;
     }
 
+    /// <summary>
+    /// Something done at the card network behind Bazaar's back, on the authorization of this test's only payment (a
+    /// capture or void made in the provider's dashboard): the network refuses what contradicts it.
+    /// </summary>
+    Task<int> AtTheNetworkAsync(string kind, long amount) => Scalar<int>(platform.Payments.DatabaseConnectionString, """
+        insert into sandbox_operations (idempotency_key, kind, reference, amount, outcome, created_at)
+        select 'dashboard-' || @kind, @kind, reference, @amount, 'succeeded', now() from sandbox_operations where kind = 'authorization'
+        returning 1
+        """, new { kind, amount });
+
     Task<(int OnHand, int Reserved)> StockAsync(string sku) => QueryOne<(int, int)>(platform.Catalog.DatabaseConnectionString, "select on_hand, reserved from stock where sku = @sku", new { sku });
 
     async Task<T> QueryOne<T>(string connectionString, string sql, object? args = null)
@@ -260,6 +270,86 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await StockAsync("LATE-1")).ShouldBe((5, 0));
     }
 
+    /// <summary>An order stopped right after its authorization, whose reservation then expired; the sweeper's turn comes next.</summary>
+    async Task<Guid> AuthorizedWithExpiredReservationAsync(string sku)
+    {
+        await platform.ProductAsync(sku, 1000, 5);
+        var (customer, userId) = await CustomerWithCartAsync(sku, 1);
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "authorized";
+        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+        platform.Catalog.Clock.Advance(TimeSpan.FromMinutes(16));
+        await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(16));
+        return userId;
+    }
+
+    [Fact]
+    public async Task A_compensation_whose_void_the_card_network_refuses_keeps_the_order_until_a_void_goes_through()
+    {
+        var userId = await AuthorizedWithExpiredReservationAsync("NOVOID-2");
+        await AtTheNetworkAsync("capture", 1000); // for now the network refuses to void
+        var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
+        Task<string> OrderStatusAsync() => Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId });
+
+        await sweeper.SweepAsync(default);
+        (await OrderStatusAsync()).ShouldBe("authorized"); // not rejected while the card is still held
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("authorized");
+
+        await sweeper.SweepAsync(default);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'void'")).ShouldBe(1); // it waits before trying again
+
+        await Scalar<int>(platform.Payments.DatabaseConnectionString, "delete from sandbox_operations where idempotency_key = 'dashboard-capture' returning 1");
+        platform.Ordering.Clock.Advance(TimeSpan.FromSeconds(11)); // past the first wait (Ordering:Saga:StuckAfter, 10 s here)
+        await sweeper.SweepAsync(default);
+        (await OrderStatusAsync()).ShouldBe("rejected");
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
+    }
+
+    [Fact]
+    public async Task Orders_the_sweeper_cannot_move_do_not_keep_it_from_the_others()
+    {
+        var options = platform.Ordering.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SagaOptions>>().Value;
+        await platform.ProductAsync("LATER-1", 1000, 5);
+        var stuckFor = await AuthorizedWithExpiredReservationAsync("NOVOID-3"); // the oldest: its void is refused for good
+        await AtTheNetworkAsync("capture", 1000);
+        var (customer, movable) = await CustomerWithCartAsync("LATER-1", 1);
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "reserved";
+        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
+        options.SweepBatch = 1;
+        try
+        {
+            await sweeper.SweepAsync(default); // the oldest first: it cannot move
+            await sweeper.SweepAsync(default); // then the other, not the oldest again
+        }
+        finally
+        {
+            options.SweepBatch = 100;
+        }
+
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @movable", new { movable })).ShouldBe("confirmed");
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @stuckFor", new { stuckFor })).ShouldBe("authorized");
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.Unauthorized, true)]
+    [InlineData(HttpStatusCode.Forbidden, true)]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.BadRequest, false)]
+    [InlineData(HttpStatusCode.NotFound, false)]
+    [InlineData(HttpStatusCode.Conflict, false)]
+    [InlineData(HttpStatusCode.UnprocessableEntity, false)]
+    [InlineData(HttpStatusCode.OK, false)]
+    public void Only_what_the_other_service_decided_is_an_answer(HttpStatusCode? status, bool unknown) =>
+        new ordering::Bazaar.Ordering.Clients.CallResult<object>(status, null, null).Unknown.ShouldBe(unknown);
+
     [Fact]
     public async Task Customers_see_only_their_own_orders_and_staff_routes_need_staff()
     {
@@ -409,6 +499,37 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000778" })).ShouldBeOkAsync<OrderDto>())
             .Status.ShouldBe("shipped"); // sent again: shipped, captured once
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'capture'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_shipment_whose_capture_the_card_network_refuses_leaves_the_order_confirmed()
+    {
+        var (order, _, userId, admin) = await ConfirmedOrderAsync("NOCAPTURE-1", 2500);
+        await AtTheNetworkAsync("void", 0); // the authorization was released at the network: nothing can be captured
+
+        var refused = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000779" }))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        refused.GetProperty("detail").GetString()!.ShouldContain("could not be captured");
+        var unchanged = (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!;
+        unchanged.Status.ShouldBe("confirmed");
+        unchanged.Timeline.ShouldNotContain(e => e.Type == "shipped");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select captured_amount from payments")).ShouldBe(0);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where recipient = @to and subject like '%on its way%'",
+            new { to = $"{userId:N}@example.com" })).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_cancellation_whose_void_the_card_network_refuses_leaves_the_order_confirmed()
+    {
+        var (order, customer, _, _) = await ConfirmedOrderAsync("NOVOID-1", 1500);
+        await AtTheNetworkAsync("capture", order.Total); // captured at the network: the hold can no longer be voided
+
+        var refused = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        refused.GetProperty("detail").GetString()!.ShouldContain("could not be voided");
+        (await (await customer.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("confirmed");
+        (await StockAsync("NOVOID-1")).ShouldBe((4, 0)); // the stock stays sold
     }
 
     [Fact]

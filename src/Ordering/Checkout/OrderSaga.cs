@@ -22,6 +22,12 @@ public sealed class SagaOptions
 
     public TimeSpan SweepEvery { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many stuck orders one sweep takes up.</summary>
+    public int SweepBatch { get; set; } = 100;
+
+    /// <summary>The longest the sweeper waits before trying an order it could not move again (the wait starts at <see cref="StuckAfter"/> and doubles up to it).</summary>
+    public TimeSpan SweepBackoffLimit { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>A refund attempt whose outcome is unrecorded this long is settled from the payment's ledger by the sweeper
     /// (longer than a refund call may take, so the request that made it has given up).</summary>
     public TimeSpan RefundStuckAfter { get; set; } = TimeSpan.FromMinutes(2);
@@ -215,8 +221,19 @@ public sealed class OrderSaga(
             var payment = await PaymentIdAsync(order, ct);
             if (!payment.Known)
                 return false;
-            if (payment.Id is { } id && (await payments.VoidAsync(id, order.Id, ct)).Unknown)
-                return false;
+            if (payment.Id is { } id)
+            {
+                // Only a void the card network made counts: anything else (no answer, not known yet, refused) leaves
+                // the order where it is, and the sweeper voids again (a refused void is tried anew under a new key).
+                var voided = await payments.VoidAsync(id, order.Id, ct);
+                if (voided.Body?.Voided != true)
+                {
+                    if (!voided.Unknown)
+                        logger.LogWarning("The authorization of order {OrderId} could not be voided ({Reason}); will retry", order.Id,
+                            voided.Body?.Refusal ?? voided.Reason);
+                    return false;
+                }
+            }
         }
         var released = await catalog.ReleaseAsync(order.Id, ct);
         if (released.Unknown)
@@ -280,7 +297,7 @@ public sealed class OrderSaga(
         }
         var moved = await connection.ExecuteAsync(new CommandDefinition($"""
             with moved as (
-                update orders set status = @to, updated_at = @now, version = version + 1{extra}
+                update orders set status = @to, updated_at = @now, version = version + 1, sweep_attempts = 0, sweep_after = null{extra}
                 where id = @orderId and status = @from
                 returning id){mail}
             insert into order_events (id, order_id, type, detail, actor, created_at)
@@ -377,18 +394,31 @@ public sealed class SagaSweeper : PeriodicWork
             select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
             """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
         _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s));
-        var stuck = (await connection.QueryAsync<Guid>(new CommandDefinition("""
-            select id from orders where status = any(@inFlight) and updated_at < @before order by updated_at limit 100
-            """, parameters, cancellationToken: ct))).ToList();
-        foreach (var orderId in stuck)
+        // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
+        var now = Clock.GetUtcNow();
+        var stuck = (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""
+            select id, status, sweep_attempts from orders
+            where status = any(@inFlight) and updated_at < @before and (sweep_after is null or sweep_after <= @now)
+            order by coalesce(sweep_after, updated_at) limit @batch
+            """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct))).ToList();
+        foreach (var (orderId, status, attempts) in stuck)
         {
+            var after = status;
             try
             {
-                await saga.AdvanceAsync(orderId, ct);
+                after = await saga.AdvanceAsync(orderId, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
+            }
+            if (after == status)
+            {
+                // StuckAfter, then twice as long each time, up to the limit.
+                var wait = TimeSpan.FromTicks(Math.Min(options.Value.SweepBackoffLimit.Ticks, options.Value.StuckAfter.Ticks << Math.Min(attempts, 16)));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and status = @status",
+                    new { orderId, status, next = Clock.GetUtcNow() + wait }, cancellationToken: ct));
             }
         }
         try

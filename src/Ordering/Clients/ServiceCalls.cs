@@ -10,8 +10,13 @@ public sealed record CallResult<T>(HttpStatusCode? Status, T? Body, JsonElement?
 {
     public bool Ok => Status is { } s && (int)s is >= 200 and < 300;
 
-    /// <summary>The call failed in transport or with a 5xx: the outcome is unknown, the sweeper will ask again.</summary>
-    public bool Unknown => Status is null || (int)Status >= 500;
+    /// <summary>
+    /// No answer to rely on: the call failed in transport or with a 5xx, or was turned away before it was considered
+    /// (401 or 403: our service token refused, as while keys rotate; 408; 429). The sweeper asks again. Only what the
+    /// other service decided (400, 404, 409, 422) is a refusal.
+    /// </summary>
+    public bool Unknown => Status is null || (int)Status >= 500
+        || Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     /// <summary>Why the other service refused, from its problem details.</summary>
     public string Reason => Problem is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String
@@ -125,6 +130,22 @@ public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amou
 
     /// <summary>A refund whose outcome the card network has not told yet.</summary>
     public bool RefundPending => Refunds.Any(r => r.Status == "unknown");
+
+    /// <summary>Payments answered, but a call it made to the card network has no outcome yet.</summary>
+    public bool Pending => Status == "unknown";
+
+    /// <summary>Nothing is held on the card: the authorization is voided.</summary>
+    public bool Voided => Status == "voided";
+
+    /// <summary>All of the amount is captured (the ledger's succeeded captures).</summary>
+    public bool Captured => CapturedAmount >= Amount;
+
+    /// <summary>Why the card network refused the last call, or the status the payment is left in.</summary>
+    public string Refusal => DeclineCode ?? (Transactions ?? []).LastOrDefault(t => t.Status == "failed")?.Kind switch
+    {
+        { } kind => $"the card network refused the {kind}",
+        null => $"the payment is {Status.Replace('_', ' ')}",
+    };
 }
 
 public sealed class PaymentsClient(HttpClient http)

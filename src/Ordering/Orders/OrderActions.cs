@@ -42,10 +42,12 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 if (payment.Id is { } paymentId)
                 {
                     var voided = await payments.VoidAsync(paymentId, order.Id, ct);
-                    if (voided.Unknown)
+                    if (voided.Unknown || voided.Body?.Pending == true)
                         return Unavailable("payment service", "the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
                     if (!voided.Ok)
                         return Problem.Conflict("The payment could not be voided, so the order is not cancelled: " + voided.Reason);
+                    if (!voided.Body!.Voided)
+                        return Problem.Conflict($"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.");
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
                     return Unavailable("catalog");
@@ -84,13 +86,22 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return null;
     }
 
+    /// <summary>
+    /// A held order a person turned down: its stock goes back. The row stays locked meanwhile, so a concurrent approval
+    /// waits and then finds the order rejected, rather than authorizing a card for stock this has just released.
+    /// </summary>
     public async Task<ProblemHttpResult?> RejectAsync(SagaOrder order, string actor, CancellationToken ct)
     {
-        if (order.Status != OrderStatus.OnHold)
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.OnHold)
             return Problem.Conflict("Only an order on hold can be rejected.");
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog");
-        return await saga.TransitionAsync(order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", ct, actor) ? null : Changed();
+        var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", actor,
+            clock.GetUtcNow(), ct);
+        await transaction.CommitAsync(ct);
+        return moved ? null : Changed();
     }
 
     /// <summary>
@@ -109,11 +120,13 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         if (payment.Id is not { } paymentId)
             return Problem.Conflict("This order has no authorized payment to capture.");
         var captured = await payments.CaptureAsync(paymentId, order.Id, ct);
-        if (captured.Unknown)
+        if (captured.Unknown || captured.Body?.Pending == true)
             return Unavailable("payment service",
                 "it is not known whether the payment was captured, and the order is still confirmed. Send the shipment again: the payment is not captured twice.");
         if (!captured.Ok)
             return Problem.Conflict("The payment could not be captured: " + captured.Reason);
+        if (!captured.Body!.Captured)
+            return Problem.Conflict($"The payment could not be captured ({captured.Body.Refusal}); the order is still confirmed and has not shipped.");
         var now = clock.GetUtcNow();
         await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.Confirmed, OrderStatus.Shipped, "shipped", $"{request.Carrier} {request.TrackingNumber}",
             actor, now, ct, new OrderSaga.Changes("carrier = @carrier, tracking_number = @trackingNumber", new { carrier = request.Carrier, trackingNumber = request.TrackingNumber }),
