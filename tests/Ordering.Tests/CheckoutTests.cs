@@ -285,6 +285,30 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task An_order_for_review_whose_hold_expired_while_the_saga_was_stopped_is_rejected_not_held_without_stock()
+    {
+        await platform.ProductAsync("REVIEW-9", 150_000, 5);
+        await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
+        {
+            name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
+        })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
+        var (customer, userId) = await CustomerWithCartAsync("REVIEW-9", 1);
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "reserved";
+        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+        platform.Catalog.Clock.Advance(TimeSpan.FromMinutes(16));
+        await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(16));
+
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("rejected");
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select failure_reason from orders where user_id = @userId", new { userId })).ShouldBe("reservation_expired");
+        (await StockAsync("REVIEW-9")).ShouldBe((5, 0));
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0); // no card was touched
+    }
+
+    [Fact]
     public async Task A_compensation_whose_void_the_card_network_refuses_keeps_the_order_until_a_void_goes_through()
     {
         var userId = await AuthorizedWithExpiredReservationAsync("NOVOID-2");

@@ -117,16 +117,18 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
     public Task<Transitioned> ReturnAsync(Guid orderId, CancellationToken ct) =>
         TransitionAsync(orderId, "committed", "returned", "update stock s set on_hand = s.on_hand + l.quantity, updated_at = @now", ct);
 
+    const string ReleaseStock = "update stock s set reserved = s.reserved - l.quantity, updated_at = @now";
+
     /// <summary>Held stock goes back on sale.</summary>
-    public Task<Transitioned> ReleaseAsync(Guid orderId, CancellationToken ct) =>
-        TransitionAsync(orderId, "held", "released", "update stock s set reserved = s.reserved - l.quantity, updated_at = @now", ct);
+    public Task<Transitioned> ReleaseAsync(Guid orderId, CancellationToken ct) => TransitionAsync(orderId, "held", "released", ReleaseStock, ct);
 
     /// <summary>
     /// Moves the reservation and its stock in two statements: the move, which also locks the stock rows (in the same
     /// order as <see cref="ReserveAsync"/>, byte order of the SKU, so a commit and a reservation never deadlock), then the
     /// stock update, returning what the answer shows.
     /// </summary>
-    async Task<Transitioned> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct)
+    /// <param name="expiredBy">When set, only a reservation that expired before it moves.</param>
+    async Task<Transitioned> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct, DateTimeOffset? expiredBy = null)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -134,13 +136,14 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         // Read to the end (one row per locked stock row), so every lock is taken before the stock update.
         var expiresAt = (await connection.QueryAsync<DateTime>(new CommandDefinition("""
             with moved as (
-                update reservations set status = @target, updated_at = @now where order_id = @orderId and status = @from
+                update reservations set status = @target, updated_at = @now
+                where order_id = @orderId and status = @from and (cast(@expiredBy as timestamptz) is null or expires_at < @expiredBy)
                 returning expires_at)
             select m.expires_at from moved m
             left join lateral (
                 select sku from stock where sku in (select sku from reservation_lines where order_id = @orderId)
                 order by sku collate "C" for update) locked on true
-            """, new { orderId, from, target, now }, transaction, cancellationToken: ct))).Select(e => (DateTime?)e).FirstOrDefault();
+            """, new { orderId, from, target, now, expiredBy }, transaction, cancellationToken: ct))).Select(e => (DateTime?)e).FirstOrDefault();
         if (expiresAt is null)
         {
             await transaction.RollbackAsync(ct);
@@ -178,7 +181,8 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             new { now = clock.GetUtcNow() }, cancellationToken: ct))).ToList();
         var released = 0;
         foreach (var orderId in expired)
-            if ((await ReleaseAsync(orderId, ct)).Outcome == TransitionOutcome.Done)
+            // Still expired when it is moved: a hold extended since the list was read stays held.
+            if ((await TransitionAsync(orderId, "held", "released", ReleaseStock, ct, expiredBy: clock.GetUtcNow())).Outcome == TransitionOutcome.Done)
                 released++;
         return released;
     }

@@ -137,9 +137,13 @@ public sealed class OrderSaga(
             case "decline":
                 return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "risk_declined", voidPayment: false, ct);
             default:
-                // A person decides: keep the stock for as long as a review may take.
-                if ((await catalog.ExtendAsync(order.Id, options.Value.ReviewHoldTtl, ct)).Unknown)
+                // A person decides: keep the stock for as long as a review may take. A hold that is gone (it expired
+                // while the saga was stopped) leaves nothing to review.
+                var extended = await catalog.ExtendAsync(order.Id, options.Value.ReviewHoldTtl, ct);
+                if (extended.Unknown)
                     return false;
+                if (!extended.Ok)
+                    return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "reservation_expired", voidPayment: false, ct);
                 done = await MoveAsync(order, OrderStatus.OnHold, "on_hold", "waiting for a risk review", riskFields, ct);
                 if (done)
                     _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "on_hold"));

@@ -50,7 +50,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                         return Problem.Conflict($"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.");
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
-                    return Unavailable("catalog");
+                    return Unavailable("catalog", payment.Id is null
+                        ? "the order is still confirmed. Try again in a moment."
+                        : "the payment is voided, but the order is still confirmed. Cancel again in a moment to finish: nothing is voided twice.");
                 break;
             default:
                 return Problem.Conflict(status is OrderStatus.Shipped or OrderStatus.Delivered
