@@ -485,6 +485,27 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task A_cancellation_that_stops_half_way_is_finished_by_the_sweeper_and_blocks_shipping_meanwhile()
+    {
+        var (order, customer, _, admin) = await ConfirmedOrderAsync("CANCEL-2", 1000, quantity: 2);
+        platform.RefusePaymentsCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/void", StringComparison.Ordinal);
+        await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.RefusePaymentsCalls = null;
+
+        var ship = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000780" }))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        ship.GetProperty("detail").GetString()!.ShouldContain("cancellation of this order is under way");
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await (await customer.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("cancelled");
+        (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
+        (await StockAsync("CANCEL-2")).ShouldBe((5, 0));
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where cancel_requested_at is not null")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_cancellation_and_a_shipment_at_once_leave_the_order_the_payment_and_the_stock_agreeing()
     {
         for (var i = 0; i < 4; i++)
@@ -554,6 +575,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         refused.GetProperty("detail").GetString()!.ShouldContain("could not be voided");
         (await (await customer.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("confirmed");
         (await StockAsync("NOVOID-1")).ShouldBe((4, 0)); // the stock stays sold
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where cancel_requested_at is not null")).ShouldBe(0); // not retried
     }
 
     [Fact]

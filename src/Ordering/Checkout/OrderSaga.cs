@@ -366,8 +366,11 @@ public sealed class SagaSweeper : PeriodicWork
     readonly NpgsqlDataSource db;
     readonly IOptions<SagaOptions> options;
 
-    /// <summary>What the last sweep found stuck, by status: the backlog the on-call sees (alert OrdersStuckInCheckout).</summary>
-    volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.ToDictionary(s => s, _ => 0);
+    /// <summary>
+    /// What the last sweep found stuck, by status, and "cancelling" for cancellations left half way: the backlog the
+    /// on-call sees (alert OrdersStuckInCheckout).
+    /// </summary>
+    volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.Append("cancelling").ToDictionary(s => s, _ => 0);
 
     /// <summary>Refund attempts older than RefundStuckAfter that the last sweep could not settle (alert RefundsUnsettled).</summary>
     volatile int _unsettledRefunds;
@@ -397,7 +400,9 @@ public sealed class SagaSweeper : PeriodicWork
         var backlog = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("""
             select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
             """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
-        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s));
+        var cancelling = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*)::int from orders where cancel_requested_at < @before", parameters, cancellationToken: ct));
+        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s)).Append(new("cancelling", cancelling)).ToDictionary();
         // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
         var now = Clock.GetUtcNow();
         var stuck = (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""
@@ -424,6 +429,14 @@ public sealed class SagaSweeper : PeriodicWork
                     "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and status = @status",
                     new { orderId, status, next = Clock.GetUtcNow() + wait }, cancellationToken: ct));
             }
+        }
+        try
+        {
+            await actions.FinishCancellationsAsync(parameters.before, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogWarning(e, "Could not finish the cancellations left half way; will retry");
         }
         try
         {

@@ -27,6 +27,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     public async Task<ProblemHttpResult?> CancelAsync(SagaOrder order, string actor, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        // Written down first, on its own: a cancellation that stops half way is finished by the sweeper.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update orders set cancel_requested_at = coalesce(cancel_requested_at, @now) where id = @id and status = any(@cancellable)",
+            new { id = order.Id, now = clock.GetUtcNow(), cancellable = new[] { OrderStatus.OnHold, OrderStatus.Confirmed } }, cancellationToken: ct));
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (status, _) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
         switch (status)
@@ -45,9 +49,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     if (voided.Unknown || voided.Body?.Pending == true)
                         return Unavailable("payment service", "the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
                     if (!voided.Ok)
-                        return Problem.Conflict("The payment could not be voided, so the order is not cancelled: " + voided.Reason);
+                        return await NotCancelledAsync(connection, transaction, order.Id, "The payment could not be voided, so the order is not cancelled: " + voided.Reason, ct);
                     if (!voided.Body!.Voided)
-                        return Problem.Conflict($"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.");
+                        return await NotCancelledAsync(connection, transaction, order.Id,
+                            $"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.", ct);
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
                     return Unavailable("catalog", payment.Id is null
@@ -55,13 +60,14 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                         : "the payment is voided, but the order is still confirmed. Cancel again in a moment to finish: nothing is voided twice.");
                 break;
             default:
-                return Problem.Conflict(status is OrderStatus.Shipped or OrderStatus.Delivered
+                // (A cancellation finished, or the order shipped, since it was requested: nothing is left to do.)
+                return await NotCancelledAsync(connection, transaction, order.Id, status is OrderStatus.Shipped or OrderStatus.Delivered
                     ? "This order has shipped and can no longer be cancelled; ask for a refund instead."
-                    : $"An order that is {status.Replace('_', ' ')} cannot be cancelled.");
+                    : $"An order that is {status.Replace('_', ' ')} cannot be cancelled.", ct);
         }
         var now = clock.GetUtcNow();
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, OrderStatus.Cancelled, "cancelled", "", actor, now, ct,
-            email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled",
+            new OrderSaga.Changes("cancel_requested_at = null", new { }), email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled",
                 "Your order has been cancelled. Any amount reserved on your card is released.", now));
         await transaction.CommitAsync(ct);
         return moved ? null : Changed();
@@ -79,6 +85,44 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             cancellationToken: ct));
 
     static ProblemHttpResult Changed() => Problem.Conflict("The order changed while this was being done; reload it and try again.");
+
+    /// <summary>A cancellation payments refused for good: the order stays as it is, and the sweeper does not try it again.</summary>
+    static async Task<ProblemHttpResult> NotCancelledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, string detail, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("update orders set cancel_requested_at = null where id = @orderId", new { orderId }, transaction,
+            cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return Problem.Conflict(detail);
+    }
+
+    /// <summary>Finishes the cancellations that stopped half way and have waited <paramref name="before"/>; returns how many it finished.</summary>
+    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        List<Guid> pending;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            pending = [.. await connection.QueryAsync<Guid>(new CommandDefinition(
+                "select id from orders where cancel_requested_at < @before order by cancel_requested_at limit 100", new { before }, cancellationToken: ct))];
+        var finished = 0;
+        foreach (var orderId in pending)
+        {
+            if (await saga.LoadAsync(orderId, ct) is not { } order)
+                continue;
+            if (order.Status is not (OrderStatus.OnHold or OrderStatus.Confirmed))
+            {
+                await ClearCancellationAsync(orderId, ct); // finished meanwhile
+                continue;
+            }
+            if (await CancelAsync(order, "system", ct) is null)
+                finished++;
+        }
+        return finished;
+    }
+
+    async Task ClearCancellationAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("update orders set cancel_requested_at = null where id = @orderId", new { orderId }, cancellationToken: ct));
+    }
 
     public async Task<ProblemHttpResult?> ApproveAsync(SagaOrder order, string actor, CancellationToken ct)
     {
@@ -116,6 +160,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.Confirmed)
             return Problem.Conflict("Only a confirmed order can be shipped.");
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select cancel_requested_at is not null from orders where id = @id",
+                new { id = order.Id }, transaction, cancellationToken: ct)))
+            return Problem.Conflict("A cancellation of this order is under way; it cannot be shipped.");
         var payment = await saga.PaymentIdAsync(order, ct);
         if (!payment.Known)
             return Unavailable("payment service");
