@@ -489,8 +489,9 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     {
         var (order, customer, _, admin) = await ConfirmedOrderAsync("CANCEL-2", 1000, quantity: 2);
         platform.RefusePaymentsCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/void", StringComparison.Ordinal);
-        await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var recorded = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.RefusePaymentsCalls = null;
+        recorded.GetProperty("detail").GetString()!.ShouldContain("cancellation is recorded and will be completed");
 
         var ship = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000780" }))
             .ShouldBeProblemAsync(HttpStatusCode.Conflict);
@@ -503,6 +504,44 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
         (await StockAsync("CANCEL-2")).ShouldBe((5, 0));
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where cancel_requested_at is not null")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_cancellation_the_card_network_then_refuses_is_dropped_and_the_customer_told()
+    {
+        var (order, customer, userId, _) = await ConfirmedOrderAsync("CANCEL-3", 1000);
+        platform.RefusePaymentsCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/void", StringComparison.Ordinal);
+        await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.RefusePaymentsCalls = null;
+        await AtTheNetworkAsync("capture", order.Total); // meanwhile captured at the network: the void will be refused
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await (await customer.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("confirmed");
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where cancel_requested_at is not null")).ShouldBe(0);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where recipient = @to and subject like '%could not be cancelled'",
+            new { to = $"{userId:N}@example.com" })).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_held_order_whose_cancellation_is_under_way_cannot_be_approved()
+    {
+        await platform.ProductAsync("REVIEW-7", 150_000, 5);
+        await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
+        {
+            name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
+        })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
+        var (customer, _) = await CustomerWithCartAsync("REVIEW-7", 1);
+        var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        // The customer's cancellation got no answer from catalog: written down, not finished yet.
+        await Scalar<int>(platform.Ordering.DatabaseConnectionString, "update orders set cancel_requested_at = now() where id = @id returning 1", new { id = held.Id });
+
+        var admin = platform.OrderingAs(platform.AdminToken);
+        var refused = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        refused.GetProperty("detail").GetString()!.ShouldContain("cancellation of this order is under way");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0);
     }
 
     [Fact]
@@ -562,6 +601,12 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select captured_amount from payments")).ShouldBe(0);
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where recipient = @to and subject like '%on its way%'",
             new { to = $"{userId:N}@example.com" })).ShouldBe(0);
+
+        // Once the network takes captures again, shipping again tries a new capture instead of replaying the refusal.
+        await Scalar<int>(platform.Payments.DatabaseConnectionString, "delete from sandbox_operations where idempotency_key = 'dashboard-void' returning 1");
+        (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000779" })).ShouldBeOkAsync<OrderDto>())
+            .Status.ShouldBe("shipped");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select captured_amount from payments")).ShouldBe(order.Total);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class AuthorizationTests(PaymentsFactory factory) : PaymentsTest(f
     public async Task Every_internal_route_needs_a_service_token()
     {
         var routes = Routes("/internal").ToList();
-        routes.Count.ShouldBe(6);
+        routes.Count.ShouldBe(7);
         var admin = Factory.Admin();
         var customer = Factory.Customer();
         foreach (var (method, path) in routes)

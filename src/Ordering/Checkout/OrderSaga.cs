@@ -25,8 +25,12 @@ public sealed class SagaOptions
     /// <summary>How many stuck orders one sweep takes up.</summary>
     public int SweepBatch { get; set; } = 100;
 
-    /// <summary>The longest the sweeper waits before trying an order it could not move again (the wait starts at <see cref="StuckAfter"/> and doubles up to it).</summary>
-    public TimeSpan SweepBackoffLimit { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// The longest the sweeper waits before trying an order it could not move again (the wait starts at
+    /// <see cref="StuckAfter"/> and doubles up to it). Well below <see cref="ReservationTtl"/>: after an outage the
+    /// orders waiting for it are tried again while their stock is still held.
+    /// </summary>
+    public TimeSpan SweepBackoffLimit { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A refund attempt whose outcome is unrecorded this long is settled from the payment's ledger by the sweeper
     /// (longer than a refund call may take, so the request that made it has given up).</summary>
@@ -310,6 +314,13 @@ public sealed class OrderSaga(
         return moved == 1;
     }
 
+    /// <summary>Puts an e-mail in the outbox in the caller's transaction (an e-mail that goes with no move of the order).</summary>
+    public static Task QueueEmailAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, OutboxEmail email, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at)
+            values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @CreatedAt)
+            """, new { email.Id, email.Recipient, email.Subject, email.TextBody, email.CreatedAt }, transaction, cancellationToken: ct));
+
     async Task<IReadOnlyList<ReservationLine>> LinesAsync(Guid orderId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -381,7 +392,7 @@ public sealed class SagaSweeper : PeriodicWork
         (this.saga, this.actions, this.db, this.options) = (saga, actions, db, options);
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
             () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
-            unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status");
+            unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status (cancelling: cancellations left half way)");
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.unsettled_refunds", () => _unsettledRefunds,
             unit: "{attempt}", description: "Refund attempts older than Ordering:Saga:RefundStuckAfter whose outcome the last sweep could not record");
     }
@@ -432,7 +443,7 @@ public sealed class SagaSweeper : PeriodicWork
         }
         try
         {
-            await actions.FinishCancellationsAsync(parameters.before, ct);
+            await actions.FinishCancellationsAsync(parameters.before, options.Value.StuckAfter, options.Value.SweepBackoffLimit, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -156,6 +156,9 @@ public sealed class PaymentsClient(HttpClient http)
     public Task<CallResult<PaymentInfo>> AuthorizeAsync(Guid orderId, long amount, string currency, string token, CancellationToken ct) =>
         Calls.PostAsync<PaymentInfo>(http, "internal/payments/authorize", new { orderId, amount, currency, token }, orderId, ct);
 
+    public Task<CallResult<PaymentInfo>> GetAsync(Guid paymentId, CancellationToken ct) =>
+        Calls.GetAsync<PaymentInfo>(http, $"internal/payments/{paymentId}", ct);
+
     public Task<CallResult<PaymentInfo>> FindByOrderAsync(Guid orderId, CancellationToken ct) =>
         Calls.GetAsync<PaymentInfo>(http, $"internal/payments/by-order/{orderId}", ct);
 

@@ -37,31 +37,29 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         {
             case OrderStatus.OnHold:
                 if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
-                    return Unavailable("catalog");
+                    return Unavailable("catalog", CancellationRecorded);
                 break;
             case OrderStatus.Confirmed:
                 var payment = await saga.PaymentIdAsync(order, ct);
                 if (!payment.Known)
-                    return Unavailable("payment service");
+                    return Unavailable("payment service", CancellationRecorded);
                 if (payment.Id is { } paymentId)
                 {
                     var voided = await payments.VoidAsync(paymentId, order.Id, ct);
                     if (voided.Unknown || voided.Body?.Pending == true)
-                        return Unavailable("payment service", "the order is still confirmed. Try again in a moment: the authorization is not voided twice.");
+                        return Unavailable("payment service", CancellationRecorded);
                     if (!voided.Ok)
-                        return await NotCancelledAsync(connection, transaction, order.Id, "The payment could not be voided, so the order is not cancelled: " + voided.Reason, ct);
+                        return await NotCancelledAsync(connection, transaction, order, actor, "The payment could not be voided, so the order is not cancelled: " + voided.Reason, ct);
                     if (!voided.Body!.Voided)
-                        return await NotCancelledAsync(connection, transaction, order.Id,
+                        return await NotCancelledAsync(connection, transaction, order, actor,
                             $"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.", ct);
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
-                    return Unavailable("catalog", payment.Id is null
-                        ? "the order is still confirmed. Try again in a moment."
-                        : "the payment is voided, but the order is still confirmed. Cancel again in a moment to finish: nothing is voided twice.");
+                    return Unavailable("catalog", CancellationRecorded);
                 break;
             default:
                 // (A cancellation finished, or the order shipped, since it was requested: nothing is left to do.)
-                return await NotCancelledAsync(connection, transaction, order.Id, status is OrderStatus.Shipped or OrderStatus.Delivered
+                return await NotCancelledAsync(connection, transaction, order, null, status is OrderStatus.Shipped or OrderStatus.Delivered
                     ? "This order has shipped and can no longer be cancelled; ask for a refund instead."
                     : $"An order that is {status.Replace('_', ' ')} cannot be cancelled.", ct);
         }
@@ -84,53 +82,103 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             $"select status, refunded from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}", new { id = orderId }, transaction,
             cancellationToken: ct));
 
+    /// <summary>What a cancellation that could not finish now says: it is written down, and the sweeper finishes it.</summary>
+    const string CancellationRecorded = "the cancellation is recorded and will be completed shortly (an e-mail confirms it). There is no need to send it again.";
+
     static ProblemHttpResult Changed() => Problem.Conflict("The order changed while this was being done; reload it and try again.");
 
-    /// <summary>A cancellation payments refused for good: the order stays as it is, and the sweeper does not try it again.</summary>
-    static async Task<ProblemHttpResult> NotCancelledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, string detail, CancellationToken ct)
+    /// <summary>
+    /// A cancellation that cannot be done: the order stays as it is, and the sweeper does not try it again. When the
+    /// sweeper was finishing it (the customer was told it would be), the customer hears by e-mail.
+    /// </summary>
+    /// <param name="actor">who asked; "system" for the sweeper, null when the order is past cancelling anyway</param>
+    async Task<ProblemHttpResult> NotCancelledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string? actor, string detail,
+        CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition("update orders set cancel_requested_at = null where id = @orderId", new { orderId }, transaction,
-            cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("update orders set cancel_requested_at = null where id = @orderId", new { orderId = order.Id },
+            transaction, cancellationToken: ct));
+        if (actor == "system")
+            await OrderSaga.QueueEmailAsync(connection, transaction, OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be cancelled",
+                "We could not cancel your order: the payment could not be released. It stays confirmed; reply to this e-mail if you still want to cancel it.",
+                clock.GetUtcNow()), ct);
         await transaction.CommitAsync(ct);
         return Problem.Conflict(detail);
     }
 
-    /// <summary>Finishes the cancellations that stopped half way and have waited <paramref name="before"/>; returns how many it finished.</summary>
-    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, CancellationToken ct)
+    /// <summary>
+    /// Finishes the cancellations that stopped half way and were requested before <paramref name="before"/>; one that
+    /// still cannot finish waits like a stuck order (<c>sweep_after</c>) and goes behind the others.
+    /// </summary>
+    /// <returns>How many it finished.</returns>
+    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, TimeSpan firstWait, TimeSpan longestWait, CancellationToken ct)
     {
-        List<Guid> pending;
+        var now = clock.GetUtcNow();
+        List<(Guid Id, int Attempts)> pending;
         await using (var connection = await db.OpenConnectionAsync(ct))
-            pending = [.. await connection.QueryAsync<Guid>(new CommandDefinition(
-                "select id from orders where cancel_requested_at < @before order by cancel_requested_at limit 100", new { before }, cancellationToken: ct))];
+            pending = [.. await connection.QueryAsync<(Guid, int)>(new CommandDefinition("""
+                select id, sweep_attempts from orders where cancel_requested_at < @before and (sweep_after is null or sweep_after <= @now)
+                order by coalesce(sweep_after, cancel_requested_at) limit 100
+                """, new { before, now }, cancellationToken: ct))];
         var finished = 0;
-        foreach (var orderId in pending)
+        foreach (var (orderId, attempts) in pending)
         {
-            if (await saga.LoadAsync(orderId, ct) is not { } order)
-                continue;
-            if (order.Status is not (OrderStatus.OnHold or OrderStatus.Confirmed))
+            try
             {
-                await ClearCancellationAsync(orderId, ct); // finished meanwhile
-                continue;
+                if (await saga.LoadAsync(orderId, ct) is not { } order)
+                    continue;
+                if (order.Status is not (OrderStatus.OnHold or OrderStatus.Confirmed))
+                {
+                    await ClearCancellationAsync(orderId, ct); // cancelled (or shipped) meanwhile
+                    continue;
+                }
+                if (await CancelAsync(order, "system", ct) is null)
+                {
+                    finished++;
+                    continue;
+                }
             }
-            if (await CancelAsync(order, "system", ct) is null)
-                finished++;
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not finish the cancellation of order {OrderId}; will retry", orderId);
+            }
+            var wait = TimeSpan.FromTicks(Math.Min(longestWait.Ticks, firstWait.Ticks << Math.Min(attempts, 16)));
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and cancel_requested_at is not null",
+                new { orderId, next = clock.GetUtcNow() + wait }, cancellationToken: ct));
         }
         return finished;
     }
 
+    /// <summary>Clears a cancellation request of an order that can no longer be cancelled (checked in the statement itself).</summary>
     async Task ClearCancellationAsync(Guid orderId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("update orders set cancel_requested_at = null where id = @orderId", new { orderId }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update orders set cancel_requested_at = null where id = @orderId and status <> all(@open)",
+            new { orderId, open = (string[])[OrderStatus.OnHold, OrderStatus.Confirmed, .. OrderStatus.InFlight] }, cancellationToken: ct));
     }
 
+    /// <summary>A held order a person accepts: the checkout goes on (authorize, confirm). Not while the customer's cancellation is under way.</summary>
     public async Task<ProblemHttpResult?> ApproveAsync(SagaOrder order, string actor, CancellationToken ct)
     {
-        if (!await saga.TransitionAsync(order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", ct, actor))
-            return Problem.Conflict("Only an order on hold can be approved.");
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.OnHold)
+                return Problem.Conflict("Only an order on hold can be approved.");
+            if (await CancellationPendingAsync(connection, transaction, order.Id, ct))
+                return Problem.Conflict("The customer's cancellation of this order is under way; it cannot be approved.");
+            await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", actor, clock.GetUtcNow(), ct);
+            await transaction.CommitAsync(ct);
+        }
         await saga.AdvanceAsync(order.Id, ct); // continue the checkout: authorize, confirm
         return null;
     }
+
+    static Task<bool> CancellationPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition("select cancel_requested_at is not null from orders where id = @orderId", new { orderId },
+            transaction, cancellationToken: ct));
 
     /// <summary>
     /// A held order a person turned down: its stock goes back. The row stays locked meanwhile, so a concurrent approval
@@ -160,15 +208,21 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.Confirmed)
             return Problem.Conflict("Only a confirmed order can be shipped.");
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select cancel_requested_at is not null from orders where id = @id",
-                new { id = order.Id }, transaction, cancellationToken: ct)))
+        if (await CancellationPendingAsync(connection, transaction, order.Id, ct))
             return Problem.Conflict("A cancellation of this order is under way; it cannot be shipped.");
         var payment = await saga.PaymentIdAsync(order, ct);
         if (!payment.Known)
             return Unavailable("payment service");
         if (payment.Id is not { } paymentId)
             return Problem.Conflict("This order has no authorized payment to capture.");
-        var captured = await payments.CaptureAsync(paymentId, order.Id, ct);
+        // The capture's key: the order's own, so a shipment sent again after a lost answer never captures twice; after
+        // captures the card network refused, a new one per refusal, so shipping again tries anew instead of replaying it.
+        var before = await payments.GetAsync(paymentId, ct);
+        if (!before.Ok)
+            return Unavailable("payment service");
+        var refused = (before.Body!.Transactions ?? []).Count(t => t.Kind == "capture" && t.Status == "failed");
+        var key = refused == 0 ? order.Id : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"capture:{order.Id}:{refused}")).AsSpan(0, 16));
+        var captured = await payments.CaptureAsync(paymentId, key, ct);
         if (captured.Unknown || captured.Body?.Pending == true)
             return Unavailable("payment service",
                 "it is not known whether the payment was captured, and the order is still confirmed. Send the shipment again: the payment is not captured twice.");

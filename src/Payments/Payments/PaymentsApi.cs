@@ -33,6 +33,7 @@ public static class PaymentsApi
         internalApi.MapPost("/{id:guid}/capture", Capture);
         internalApi.MapPost("/{id:guid}/void", VoidPayment);
         internalApi.MapPost("/{id:guid}/refund", Refund);
+        internalApi.MapGet("/{id:guid}", Get);
         internalApi.MapGet("/by-order/{orderId:guid}", ByOrder);
         internalApi.MapGet("/cards/{token}", Card);
 
