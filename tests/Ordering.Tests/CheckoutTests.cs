@@ -194,10 +194,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     public async Task A_risk_review_holds_the_order_until_an_admin_approves_or_rejects()
     {
         await platform.ProductAsync("REVIEW-1", 150_000, 5); // 1,500 EUR
-        await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
-        {
-            name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
-        })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
+        await ReviewLargeOrdersAsync();
         var token = await platform.CardTokenAsync();
         var (first, firstId) = await CustomerWithCartAsync("REVIEW-1", 1);
         var held = await (await platform.PlaceOrderAsync(first, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
@@ -253,16 +250,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_reservation_that_expired_during_a_crash_ends_with_the_authorization_voided()
     {
-        await platform.ProductAsync("LATE-1", 1000, 5);
-        var (customer, userId) = await CustomerWithCartAsync("LATE-1", 1);
-        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "authorized";
-        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
-        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
-
-        // The process stays down past the reservation's expiry; the catalog gives the stock back on its own.
-        platform.Catalog.Clock.Advance(TimeSpan.FromMinutes(16));
-        await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
-        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(16));
+        var userId = await StoppedPastTheHoldAsync("LATE-1", "authorized");
         await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
 
         (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("rejected");
@@ -270,12 +258,15 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await StockAsync("LATE-1")).ShouldBe((5, 0));
     }
 
-    /// <summary>An order stopped right after its authorization, whose reservation then expired; the sweeper's turn comes next.</summary>
-    async Task<Guid> AuthorizedWithExpiredReservationAsync(string sku)
+    /// <summary>
+    /// An order of a new product stopped right after <paramref name="step"/> (as if the process were killed) that stays
+    /// down past its reservation's expiry, which catalog releases on its own; the sweeper's turn comes next.
+    /// </summary>
+    async Task<Guid> StoppedPastTheHoldAsync(string sku, string step, long price = 1000)
     {
-        await platform.ProductAsync(sku, 1000, 5);
+        await platform.ProductAsync(sku, price, 5);
         var (customer, userId) = await CustomerWithCartAsync(sku, 1);
-        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "authorized";
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = step;
         await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
         platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
         platform.Catalog.Clock.Advance(TimeSpan.FromMinutes(16));
@@ -284,21 +275,18 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         return userId;
     }
 
-    [Fact]
-    public async Task An_order_for_review_whose_hold_expired_while_the_saga_was_stopped_is_rejected_not_held_without_stock()
-    {
-        await platform.ProductAsync("REVIEW-9", 150_000, 5);
+    /// <summary>A risk rule that sends orders above 1,000 EUR to a person.</summary>
+    async Task ReviewLargeOrdersAsync() =>
         await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
         {
             name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
         })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
-        var (customer, userId) = await CustomerWithCartAsync("REVIEW-9", 1);
-        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "reserved";
-        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
-        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
-        platform.Catalog.Clock.Advance(TimeSpan.FromMinutes(16));
-        await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
-        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(16));
+
+    [Fact]
+    public async Task An_order_for_review_whose_hold_expired_while_the_saga_was_stopped_is_rejected_not_held_without_stock()
+    {
+        await ReviewLargeOrdersAsync();
+        var userId = await StoppedPastTheHoldAsync("REVIEW-9", "reserved", price: 150_000);
 
         await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
 
@@ -311,7 +299,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_compensation_whose_void_the_card_network_refuses_keeps_the_order_until_a_void_goes_through()
     {
-        var userId = await AuthorizedWithExpiredReservationAsync("NOVOID-2");
+        var userId = await StoppedPastTheHoldAsync("NOVOID-2", "authorized");
         await AtTheNetworkAsync("capture", 1000); // for now the network refuses to void
         var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
         Task<string> OrderStatusAsync() => Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId });
@@ -335,7 +323,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     {
         var options = platform.Ordering.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SagaOptions>>().Value;
         await platform.ProductAsync("LATER-1", 1000, 5);
-        var stuckFor = await AuthorizedWithExpiredReservationAsync("NOVOID-3"); // the oldest: its void is refused for good
+        var stuckFor = await StoppedPastTheHoldAsync("NOVOID-3", "authorized"); // the oldest: its void is refused for good
         await AtTheNetworkAsync("capture", 1000);
         var (customer, movable) = await CustomerWithCartAsync("LATER-1", 1);
         platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "reserved";
@@ -528,10 +516,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     public async Task A_held_order_whose_cancellation_is_under_way_cannot_be_approved()
     {
         await platform.ProductAsync("REVIEW-7", 150_000, 5);
-        await (await platform.RiskAs(platform.AdminToken).PostAsJsonAsync("/api/v1/admin/risk/rules", new
-        {
-            name = "Look at large orders", kind = "amount_limit", parameters = new { maxAmount = 100_000, currency = "EUR" }, action = "review", score = 40, enabled = true,
-        })).ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created);
+        await ReviewLargeOrdersAsync();
         var (customer, _) = await CustomerWithCartAsync("REVIEW-7", 1);
         var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
         // The customer's cancellation got no answer from catalog: written down, not finished yet.

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using Bazaar.Payments.Payments;
-using Bazaar.Payments.Providers;
-using Bazaar.Testing;
 
 namespace Bazaar.Payments.Tests;
 

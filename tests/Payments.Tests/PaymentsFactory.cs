@@ -1,12 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Bazaar.Payments.Payments;
-using Bazaar.Payments.Providers;
 using Bazaar.ServiceDefaults.Auth;
-using Bazaar.Testing;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 

@@ -1,10 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using Bazaar.Payments.Payments;
-using Bazaar.Payments.Providers;
-using Bazaar.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Payments.Tests;
 

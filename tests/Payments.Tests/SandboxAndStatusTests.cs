@@ -1,7 +1,4 @@
-using Bazaar.Payments.Payments;
-using Bazaar.Payments.Providers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

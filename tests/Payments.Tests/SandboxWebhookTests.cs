@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Bazaar.Payments.Payments;
-using Bazaar.Payments.Providers;
-using Bazaar.Testing;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Bazaar.Payments.Tests;
 
 /// <summary>Payments whose sandbox network sends its webhooks to payments' own endpoint (through the test server).</summary>

@@ -1,11 +1,6 @@
-using System.Net;
 using System.Text;
-using Bazaar.Payments.Payments;
-using Bazaar.Payments.Providers;
-using Bazaar.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

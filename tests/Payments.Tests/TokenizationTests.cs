@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
-using Bazaar.Payments.Providers;
 using Bazaar.ServiceDefaults.Data;
-using Bazaar.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Payments.Tests;
 
