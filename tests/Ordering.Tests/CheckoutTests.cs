@@ -510,6 +510,13 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where cancel_requested_at is not null")).ShouldBe(0);
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where recipient = @to and subject like '%could not be cancelled'",
             new { to = $"{userId:N}@example.com" })).ShouldBe(1);
+
+        // Later sweeps leave it alone: the request was dropped, not recorded again.
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(5));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where recipient = @to and subject like '%could not be cancelled'",
+            new { to = $"{userId:N}@example.com" })).ShouldBe(1);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'void'")).ShouldBe(1);
     }
 
     [Fact]
@@ -527,6 +534,14 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
 
         refused.GetProperty("detail").GetString()!.ShouldContain("cancellation of this order is under way");
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0);
+        var notRejected = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/reject", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        notRejected.GetProperty("detail").GetString()!.ShouldContain("it will be cancelled, not rejected");
+
+        // The sweeper finishes the customer's cancellation: the stock goes back, and the e-mail the customer was promised goes out.
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{held.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("cancelled");
+        (await StockAsync("REVIEW-7")).ShouldBe((5, 0));
     }
 
     [Fact]

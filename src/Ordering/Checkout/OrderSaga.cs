@@ -296,11 +296,10 @@ public sealed class OrderSaga(
         var mail = "";
         if (email is { Recipient.Length: > 0 })
         {
-            parameters.AddDynamicParams(new { mailId = email.Id, mailTo = email.Recipient, mailSubject = email.Subject, mailBody = email.TextBody, mailAt = email.CreatedAt });
-            mail = """
+            parameters.AddDynamicParams(OutboxValues(email));
+            mail = $"""
                 , mailed as (
-                    insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at)
-                    select @mailId, @mailTo, @mailSubject, @mailBody, @mailAt, @mailAt from moved)
+                    {OutboxInsert} select {OutboxColumns} from moved)
                 """;
         }
         var moved = await connection.ExecuteAsync(new CommandDefinition($"""
@@ -314,12 +313,18 @@ public sealed class OrderSaga(
         return moved == 1;
     }
 
-    /// <summary>Puts an e-mail in the outbox in the caller's transaction (an e-mail that goes with no move of the order).</summary>
+    const string OutboxInsert = "insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at, sensitive)";
+    const string OutboxColumns = "@mailId, @mailTo, @mailSubject, @mailBody, @mailAt, @mailAt, @mailSensitive";
+
+    static object OutboxValues(OutboxEmail email) => new
+    {
+        mailId = email.Id, mailTo = email.Recipient, mailSubject = email.Subject, mailBody = email.TextBody, mailAt = email.CreatedAt, mailSensitive = email.Sensitive,
+    };
+
+    /// <summary>Puts an e-mail in the outbox in the caller's transaction (an e-mail that goes with no move of the order; none without a recipient).</summary>
     public static Task QueueEmailAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, OutboxEmail email, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            insert into email_outbox (id, recipient, subject, text_body, created_at, next_attempt_at)
-            values (@Id, @Recipient, @Subject, @TextBody, @CreatedAt, @CreatedAt)
-            """, new { email.Id, email.Recipient, email.Subject, email.TextBody, email.CreatedAt }, transaction, cancellationToken: ct));
+        email.Recipient.Length == 0 ? Task.CompletedTask
+            : connection.ExecuteAsync(new CommandDefinition($"{OutboxInsert} values ({OutboxColumns})", OutboxValues(email), transaction, cancellationToken: ct));
 
     async Task<IReadOnlyList<ReservationLine>> LinesAsync(Guid orderId, CancellationToken ct)
     {

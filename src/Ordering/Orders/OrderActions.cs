@@ -30,9 +30,32 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         // Written down first, on its own: a cancellation that stops half way is finished by the sweeper.
         await connection.ExecuteAsync(new CommandDefinition(
             "update orders set cancel_requested_at = coalesce(cancel_requested_at, @now) where id = @id and status = any(@cancellable)",
-            new { id = order.Id, now = clock.GetUtcNow(), cancellable = new[] { OrderStatus.OnHold, OrderStatus.Confirmed } }, cancellationToken: ct));
+            new { id = order.Id, now = clock.GetUtcNow(), cancellable = Cancellable }, cancellationToken: ct));
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (status, _) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
+        return await CancelLockedAsync(connection, transaction, order, status, actor, ct);
+    }
+
+    static readonly string[] Cancellable = [OrderStatus.OnHold, OrderStatus.Confirmed];
+
+    /// <summary>
+    /// The sweeper's turn at a cancellation left half way: only while it is still asked for and nobody else holds the
+    /// order (a customer's cancel or another replica's sweeper is at it: skipped, not waited for).
+    /// </summary>
+    /// <returns>Null when there was nothing to do now; true when the order is cancelled; false when it could not be yet.</returns>
+    async Task<bool?> ResumeCancelAsync(SagaOrder order, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await LockAsync(connection, transaction, order.Id, ct, skipLocked: true) is not { } locked
+            || !await CancellationPendingAsync(connection, transaction, order.Id, ct))
+            return null;
+        return await CancelLockedAsync(connection, transaction, order, locked.Status, "system", ct) is null;
+    }
+
+    async Task<ProblemHttpResult?> CancelLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status, string actor,
+        CancellationToken ct)
+    {
         switch (status)
         {
             case OrderStatus.OnHold:
@@ -99,7 +122,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             transaction, cancellationToken: ct));
         if (actor == "system")
             await OrderSaga.QueueEmailAsync(connection, transaction, OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be cancelled",
-                "We could not cancel your order: the payment could not be released. It stays confirmed; reply to this e-mail if you still want to cancel it.",
+                "The cancellation of your order could not be completed: the payment could not be released. The order stays confirmed; reply to this e-mail with any question.",
                 clock.GetUtcNow()), ct);
         await transaction.CommitAsync(ct);
         return Problem.Conflict(detail);
@@ -131,7 +154,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     await ClearCancellationAsync(orderId, ct); // cancelled (or shipped) meanwhile
                     continue;
                 }
-                if (await CancelAsync(order, "system", ct) is null)
+                var cancelled = await ResumeCancelAsync(order, ct);
+                if (cancelled is null)
+                    continue; // someone else is at it, or it was settled meanwhile
+                if (cancelled.Value)
                 {
                     finished++;
                     continue;
@@ -144,8 +170,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             var wait = TimeSpan.FromTicks(Math.Min(longestWait.Ticks, firstWait.Ticks << Math.Min(attempts, 16)));
             await using var connection = await db.OpenConnectionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(
-                "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and cancel_requested_at is not null",
-                new { orderId, next = clock.GetUtcNow() + wait }, cancellationToken: ct));
+                "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and cancel_requested_at is not null and status = any(@cancellable)",
+                new { orderId, next = clock.GetUtcNow() + wait, cancellable = Cancellable }, cancellationToken: ct));
         }
         return finished;
     }
@@ -190,6 +216,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.OnHold)
             return Problem.Conflict("Only an order on hold can be rejected.");
+        if (await CancellationPendingAsync(connection, transaction, order.Id, ct))
+            return Problem.Conflict("The customer's cancellation of this order is under way; it will be cancelled, not rejected.");
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog");
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", actor,
