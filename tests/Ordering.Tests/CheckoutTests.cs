@@ -346,6 +346,38 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @stuckFor", new { stuckFor })).ShouldBe("authorized");
     }
 
+    [Fact]
+    public async Task A_sweep_past_its_time_budget_leaves_the_rest_to_the_next()
+    {
+        var options = platform.Ordering.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SagaOptions>>().Value;
+        await platform.ProductAsync("BUDGET-1", 1000, 5);
+        var users = new List<Guid>();
+        for (var i = 0; i < 2; i++)
+        {
+            var (customer, userId) = await CustomerWithCartAsync("BUDGET-1", 1);
+            platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "reserved";
+            await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
+            platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+            users.Add(userId);
+        }
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
+        async Task<long> ConfirmedAsync() => await Scalar<long>(platform.Ordering.DatabaseConnectionString,
+            "select count(*) from orders where user_id = any(@users) and status = 'confirmed'", new { users = users.ToArray() });
+        options.SweepBudget = TimeSpan.Zero; // spent at once: one order per sweep
+        try
+        {
+            await sweeper.SweepAsync(default);
+            (await ConfirmedAsync()).ShouldBe(1);
+            await sweeper.SweepAsync(default);
+            (await ConfirmedAsync()).ShouldBe(2);
+        }
+        finally
+        {
+            options.SweepBudget = TimeSpan.FromMinutes(1);
+        }
+    }
+
     [Theory]
     [InlineData(null, true)]
     [InlineData(HttpStatusCode.InternalServerError, true)]

@@ -25,6 +25,9 @@ public sealed class SagaOptions
     /// <summary>How many stuck orders one sweep takes up.</summary>
     public int SweepBatch { get; set; } = 100;
 
+    /// <summary>How long one sweep may spend on stuck orders before it leaves the rest to the next (it finishes the order in hand).</summary>
+    public TimeSpan SweepBudget { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The longest the sweeper waits before trying an order it could not move again (the wait starts at
     /// <see cref="StuckAfter"/> and doubles up to it). Well below <see cref="ReservationTtl"/>: after an outage the
@@ -426,8 +429,14 @@ public sealed class SagaSweeper : PeriodicWork
             where status = any(@inFlight) and updated_at < @before and (sweep_after is null or sweep_after <= @now)
             order by coalesce(sweep_after, updated_at) limit @batch
             """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct))).ToList();
+        var started = Clock.GetTimestamp();
+        var swept = 0;
         foreach (var (orderId, status, attempts) in stuck)
         {
+            // Within its time budget: during an outage every step waits for its timeouts, and a sweep that ran for
+            // many minutes would leave the orders stuck since it began waiting. The rest come first in the next sweep.
+            if (swept++ > 0 && Clock.GetElapsedTime(started) >= options.Value.SweepBudget)
+                break;
             var after = status;
             try
             {
