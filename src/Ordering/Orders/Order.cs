@@ -33,6 +33,9 @@ public sealed class Order
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public int Version { get; set; } = 1;
+
+    /// <summary>When a cancellation was asked for that is not finished yet (the sweeper finishes it).</summary>
+    public DateTimeOffset? CancelRequestedAt { get; set; }
     public List<OrderLine> Lines { get; init; } = [];
     public List<OrderEvent> Events { get; init; } = [];
 }

@@ -706,6 +706,8 @@ export interface components {
             text: string;
         };
         OrderDto: {
+            /** Format: date-time */
+            cancellationRequestedAt: null | string;
             cardBrand: null | string;
             cardLast4: null | string;
             carrier: null | string;

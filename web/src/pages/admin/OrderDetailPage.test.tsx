@@ -38,6 +38,14 @@ describe('order detail actions', () => {
     expect(section).toContainElement(screen.getByRole('button', { name: button }));
   });
 
+  it.each(['on_hold', 'confirmed'])('offers nothing but says so while a cancellation of a %s order is under way', async (status) => {
+    renderOrder(testOrder({ status, cancellationRequestedAt: '2026-11-21T09:00:00Z' }));
+
+    const section = await screen.findByRole('region', { name: 'Actions' });
+    expect(section).toHaveTextContent('A cancellation of this order is under way');
+    expect(screen.queryByRole('button', { name: /Approve order|Reject order|Mark as shipped|Cancel order/ })).not.toBeInTheDocument();
+  });
+
   it('shows no Actions section to support staff, whatever the status', async () => {
     renderOrder(testOrder({ status: 'confirmed' }), 'support');
 

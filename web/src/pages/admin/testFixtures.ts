@@ -17,6 +17,7 @@ export function testOrder(overrides: Partial<Order> = {}): Order {
     carrier: null,
     trackingNumber: null,
     failureReason: null,
+    cancellationRequestedAt: null,
     shippingMethod: 'standard',
     shippingAddress: { name: 'Ada Lovelace', line1: '1 Analytical Way', line2: null, city: 'London', postalCode: 'N1 1AA', region: null, country: 'GB' },
     lines: [

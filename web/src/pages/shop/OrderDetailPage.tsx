@@ -17,8 +17,14 @@ export function OrderDetailPage() {
   const order = useQuery({
     queryKey: ['order', id],
     queryFn: () => unwrap(orderingApi.GET('/api/v1/orders/{id}', { params: { path: { id } } })),
-    // An order still moving through checkout (e.g. a slow card network) settles within seconds: watch it.
-    refetchInterval: (query) => (query.state.data && inFlight.has(query.state.data.status) ? 2000 : false),
+    // An order still moving through checkout (e.g. a slow card network) settles within seconds: watch it; a
+    // cancellation being completed, a little less often.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (!data) return false;
+      if (inFlight.has(data.status)) return 2000;
+      return data.cancellationRequestedAt && cancellable.has(data.status) ? 5000 : false;
+    },
   });
   if (order.isPending) return <Loading label="Loading the order…" />;
   if (order.isError) {
@@ -36,7 +42,12 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
       queryClient.setQueryData(['order', order.id], updated);
       void queryClient.invalidateQueries({ queryKey: ['orders'] });
     },
+    // Not finished now (503): the cancellation is recorded and completed shortly; the order shows it.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 503) void queryClient.invalidateQueries({ queryKey: ['order', order.id] });
+    },
   });
+  const cancelling = Boolean(order.cancellationRequestedAt) && cancellable.has(order.status);
   const failed = placementFailed(order);
 
   return (
@@ -79,7 +90,12 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
           </li>
         ))}
       </ol>
-      {cancellable.has(order.status) && (
+      {cancelling && (
+        <p className="notice" role="status">
+          Your cancellation is being completed. We will e-mail you when it is done.
+        </p>
+      )}
+      {cancellable.has(order.status) && !cancelling && (
         <section aria-labelledby="cancel-heading">
           <h2 id="cancel-heading">Changed your mind?</h2>
           <FormError error={cancel.error} />

@@ -48,6 +48,13 @@ export function OrderActions({ order }: { order: Order }) {
     />
   );
   if (!hasOrderActions(order.status)) return null;
+  if (order.cancellationRequestedAt && (order.status === 'on_hold' || order.status === 'confirmed'))
+    return (
+      <p className="notice" role="status">
+        A cancellation of this order is under way and is completed automatically; it cannot be approved, rejected or
+        shipped meanwhile.
+      </p>
+    );
   switch (order.status) {
     case 'on_hold':
       return (

@@ -1,0 +1,35 @@
+// The customer's order page: a cancellation that could not finish at once shows as under way, and is not offered again.
+import { screen } from '@testing-library/react';
+import { vi } from 'vitest';
+import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { testOrder } from '../admin/testFixtures';
+import { OrderDetailPage } from './OrderDetailPage';
+
+function renderOrder(order: () => ReturnType<typeof testOrder>, cancel: () => Response) {
+  mockApi({ 'GET /api/v1/orders/:id': () => json(order()), 'POST /api/v1/orders/:id/cancel': cancel });
+  return renderWithProviders(<OrderDetailPage />, { session: authResponse(), route: `/orders/${order().id}`, path: '/orders/:id' });
+}
+
+describe('cancelling an order', () => {
+  beforeEach(() => vi.spyOn(window, 'confirm').mockReturnValue(true));
+
+  it('shows a cancellation the shop completes later as under way, without the button', async () => {
+    let order = testOrder({ status: 'confirmed' });
+    const { user } = renderOrder(() => order, () => {
+      order = { ...order, cancellationRequestedAt: '2026-11-21T09:00:00Z' }; // written down, then payments did not answer
+      return problem(503, { title: 'Try again', detail: 'The payment service did not answer; the cancellation is recorded and will be completed shortly.' });
+    });
+
+    await user.click(await screen.findByRole('button', { name: 'Cancel order' }));
+
+    expect(await screen.findByText('Your cancellation is being completed. We will e-mail you when it is done.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel order' })).not.toBeInTheDocument();
+  });
+
+  it('offers the button again once a cancellation is no longer under way', async () => {
+    renderOrder(() => testOrder({ status: 'confirmed', cancellationRequestedAt: null }), () => json({}));
+
+    expect(await screen.findByRole('button', { name: 'Cancel order' })).toBeInTheDocument();
+    expect(screen.queryByText(/Your cancellation is being completed/)).not.toBeInTheDocument();
+  });
+});
