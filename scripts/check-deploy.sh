@@ -52,22 +52,32 @@ no_output() {
 }
 
 # What the deploy workflow writes to releases/<env>.yaml (.github/scripts/set-release.sh): a digest per image it
-# built. The committed release files hold none until the first deploy, and staging and prod refuse to render without
-# them (images.requireDigests), so those two are rendered here with made-up digests in their place.
+# built. A committed release file pins none before the first deploy, and none for a component added since the last
+# one; staging and prod refuse to render an image without a digest (images.requireDigests), so those two are rendered
+# here with the committed digests plus a made-up one for each component the file does not pin yet.
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
-RELEASE=$WORK/release.yaml
-{
-  printf 'images:\n  digests:\n'
-  for entry in "${SERVICES[@]}" edge; do
-    printf '    %s: "sha256:%s"\n' "${entry%% *}" "$(printf '%064d' 0)"
-  done
-} >"$RELEASE"
+COMPONENTS=(edge)
+for entry in "${SERVICES[@]}"; do COMPONENTS+=("${entry%% *}"); done
+
+release_file() { # ENV: prints the path of the release to render ENV with
+  local committed=$CHART/releases/$1.yaml out=$WORK/release-$1.yaml name
+  {
+    printf 'images:\n  digests:\n'
+    grep -E '^    [a-z0-9-]+: ' "$committed" || true
+    for name in "${COMPONENTS[@]}"; do
+      grep -qE "^    $name: " "$committed" || printf '    %s: "sha256:%s"\n' "$name" "$(printf '%064d' 0)"
+    done
+  } >"$out"
+  printf '%s\n' "$out"
+}
 
 # The values files of an environment, in the order Argo CD loads them (deploy/argocd/applicationset.yaml).
 values_args() { # ENV [RELEASE FILE]
-  local release=${2:-$CHART/releases/$1.yaml}
-  [[ -n ${2:-} || $1 == dev ]] || ! grep -q 'digests: {}' "$release" || release=$RELEASE
+  local release=${2:-}
+  if [[ -z $release ]]; then
+    if [[ $1 == dev ]]; then release=$CHART/releases/dev.yaml; else release=$(release_file "$1"); fi
+  fi
   printf '%s\n' -f "$CHART/values-$1.yaml" -f "$release" -f "$CHART/infra/$1.yaml"
 }
 

@@ -11,7 +11,8 @@ export default defineConfig({
   build: {
     // Hashed file names under /assets/: the edge caches them for a year and never caches index.html.
     assetsDir: 'assets',
-    // Maps for an error tracker, named by no bundle; the edge refuses *.map and the edge image leaves them out.
+    // Maps that no bundle names (for debugging a build, or an error tracker's upload should one be added); the edge
+    // refuses *.map and the edge image leaves them out.
     sourcemap: 'hidden',
   },
   server: {

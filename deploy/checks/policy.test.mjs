@@ -237,6 +237,11 @@ for (const env of ENVIRONMENTS) {
     it('grace periods cover the preStop pause and the requests in flight', () => {
       assert.ok(SHUTDOWN_SECONDS.api > 0 && SHUTDOWN_SECONDS.edge > 0, `shutdown timeouts not found: ${JSON.stringify(SHUTDOWN_SECONDS)}`);
       assert.deepEqual(shutdownProblems(objs), []);
+      // The ALB, too, lets a draining edge pod's requests finish before it closes their connections.
+      for (const ingress of objs.filter((o) => o.kind === 'Ingress')) {
+        const delay = Number(ingress.metadata.annotations['alb.ingress.kubernetes.io/target-group-attributes']?.match(/deregistration_delay\.timeout_seconds=(\d+)/)?.[1]);
+        assert.ok(delay >= SHUTDOWN_SECONDS.edge, `${ingress.metadata.name}: deregistration delay ${delay}s, the edge's requests may take ${SHUTDOWN_SECONDS.edge}s`);
+      }
     });
     it("database connections at full scale fit Aurora's max_connections (80 %)", () => {
       const { instanceClass, limit } = auroraMaxConnections(env);

@@ -18,7 +18,7 @@ COPY web/package.json web/package-lock.json ./
 # the lock file alone (the same as build_web in ./bazaar).
 RUN npm install --no-save --no-audit --no-fund
 COPY web/ ./
-# The source maps stay in the build stage (for an error tracker's upload); the image serves none.
+# The image serves no source maps (the build makes them; nothing uploads them anywhere yet).
 RUN npm run build && find dist -name '*.map' -delete
 
 FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS config

@@ -21,7 +21,14 @@ public static class OrderingModule
         services.AddValidation();
         services.AddEmailOutbox(builder.Configuration);
         services.Configure<PricingOptions>(builder.Configuration.GetSection("Ordering:Pricing"));
-        services.Configure<SagaOptions>(builder.Configuration.GetSection("Ordering:Saga"));
+        services.AddOptions<SagaOptions>().Bind(builder.Configuration.GetSection("Ordering:Saga"))
+            .Validate(o => o.StuckAfter > TimeSpan.Zero && o.SweepEvery > TimeSpan.Zero && o.RefundStuckAfter > TimeSpan.Zero,
+                "Ordering:Saga:StuckAfter, SweepEvery and RefundStuckAfter must be more than zero.")
+            .Validate(o => o.SweepBatch >= 1, "Ordering:Saga:SweepBatch must be at least 1.")
+            .Validate(o => o.SweepBudget >= TimeSpan.Zero, "Ordering:Saga:SweepBudget must not be negative.")
+            .Validate(o => o.SweepBackoffLimit >= o.StuckAfter && o.SweepBackoffLimit < o.ReservationTtl,
+                "Ordering:Saga:SweepBackoffLimit must be at least StuckAfter and below ReservationTtl (orders waiting after an outage are tried again while their stock is held).")
+            .ValidateOnStart();
         services.AddServiceClient<CartClient>("cart");
         services.AddServiceClient<CatalogClient>("catalog");
         services.AddServiceClient<PaymentsClient>("payments");

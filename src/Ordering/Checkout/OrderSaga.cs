@@ -430,12 +430,13 @@ public sealed class SagaSweeper : PeriodicWork
             order by coalesce(sweep_after, updated_at) limit @batch
             """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct))).ToList();
         var started = Clock.GetTimestamp();
+        bool Spent() => Clock.GetElapsedTime(started) >= options.Value.SweepBudget;
         var swept = 0;
         foreach (var (orderId, status, attempts) in stuck)
         {
             // Within its time budget: during an outage every step waits for its timeouts, and a sweep that ran for
             // many minutes would leave the orders stuck since it began waiting. The rest come first in the next sweep.
-            if (swept++ > 0 && Clock.GetElapsedTime(started) >= options.Value.SweepBudget)
+            if (swept++ > 0 && Spent())
                 break;
             var after = status;
             try
@@ -457,7 +458,7 @@ public sealed class SagaSweeper : PeriodicWork
         }
         try
         {
-            await actions.FinishCancellationsAsync(parameters.before, options.Value.StuckAfter, options.Value.SweepBackoffLimit, ct);
+            await actions.FinishCancellationsAsync(parameters.before, options.Value.StuckAfter, options.Value.SweepBackoffLimit, Spent, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -466,7 +467,7 @@ public sealed class SagaSweeper : PeriodicWork
         try
         {
             var refundsBefore = Clock.GetUtcNow() - options.Value.RefundStuckAfter;
-            await actions.SettleRefundsAsync(refundsBefore, ct);
+            await actions.SettleRefundsAsync(refundsBefore, ct, Spent);
             _unsettledRefunds = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 "select count(*)::int from refund_attempts where created_at < @refundsBefore", new { refundsBefore }, cancellationToken: ct));
         }

@@ -133,7 +133,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// still cannot finish waits like a stuck order (<c>sweep_after</c>) and goes behind the others.
     /// </summary>
     /// <returns>How many it finished.</returns>
-    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, TimeSpan firstWait, TimeSpan longestWait, CancellationToken ct)
+    /// <param name="spent">whether the sweep's time is up (checked before each cancellation after the first)</param>
+    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, TimeSpan firstWait, TimeSpan longestWait, Func<bool> spent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         List<(Guid Id, int Attempts)> pending;
@@ -143,8 +144,11 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 order by coalesce(sweep_after, cancel_requested_at) limit 100
                 """, new { before, now }, cancellationToken: ct))];
         var finished = 0;
+        var tried = 0;
         foreach (var (orderId, attempts) in pending)
         {
+            if (tried++ > 0 && spent())
+                break;
             try
             {
                 if (await saga.LoadAsync(orderId, ct) is not { } order)
@@ -344,7 +348,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// outcome. Attempts newer than <paramref name="before"/> are left to the requests that made them.
     /// </summary>
     /// <returns>How many orders' attempts were settled.</returns>
-    public async Task<int> SettleRefundsAsync(DateTimeOffset before, CancellationToken ct)
+    /// <param name="spent">whether the sweep's time is up (checked before each order after the first); null: no limit</param>
+    public async Task<int> SettleRefundsAsync(DateTimeOffset before, CancellationToken ct, Func<bool>? spent = null)
     {
         List<Guid> orders;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -352,8 +357,11 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 select order_id from refund_attempts where created_at < @before group by order_id order by min(created_at) limit 100
                 """, new { before }, cancellationToken: ct))];
         var settled = 0;
+        var tried = 0;
         foreach (var orderId in orders)
         {
+            if (tried++ > 0 && spent?.Invoke() == true)
+                break;
             try
             {
                 if (await SettleRefundAttemptsAsync(orderId, before, ct))

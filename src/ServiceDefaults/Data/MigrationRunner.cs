@@ -6,12 +6,16 @@ namespace Bazaar.ServiceDefaults.Data;
 /// <summary>
 /// Applies versioned SQL migrations: in order, each in its own transaction, under a PostgreSQL advisory lock so
 /// that two processes racing (two migration Jobs, two developers) apply each migration exactly once, and recorded in
-/// <c>schema_migrations</c>. An applied migration whose file has since changed stops the run.
+/// <c>schema_migrations</c>. An applied migration whose file has since changed stops the run. Each waits at most
+/// <see cref="LockTimeout"/> for a lock, so a busy table is not blocked behind it for the length of a long transaction.
 /// </summary>
 public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner> logger)
 {
     // Any fixed number works; it only has to be the same for every process migrating this database.
     const long LockKey = 0x6261_7a61_6172; // "bazaar"
+
+    /// <summary>How long a migration waits for a table's lock before it fails (and its Job tries again later).</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
     const string HistoryTable = """
         create table if not exists schema_migrations (
@@ -43,6 +47,9 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
                     continue;
                 }
                 await using var transaction = await connection.BeginTransactionAsync(ct);
+                // A lock held by a live request (an order row locked while payments answers) must not leave every
+                // later query of the table queued behind this migration: give up instead, and the Job runs it again.
+                await ExecuteAsync(connection, transaction, $"set local lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'", ct);
                 await ExecuteAsync(connection, transaction, migration.Sql, ct);
                 await ExecuteAsync(connection, transaction,
                     "insert into schema_migrations (module, version, name, checksum) values (@module, @version, @name, @checksum)", ct,
