@@ -53,6 +53,28 @@ public sealed class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task A_migration_that_cannot_get_its_lock_steps_back_and_tries_again()
+    {
+        await using var db = await FreshDatabaseAsync();
+        var runner = new MigrationRunner(db, NullLogger<MigrationRunner>.Instance);
+        await runner.ApplyAsync([new Migration("m", 1, "table", "create table a (id int)")], default);
+        // A long transaction holds the table (a request that locked a row and waits for another service, say).
+        await using var holder = await db.OpenConnectionAsync();
+        await using var busy = await holder.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table a in row exclusive mode", holder, busy))
+            await lockTable.ExecuteNonQueryAsync();
+
+        var migrating = runner.ApplyAsync([new Migration("m", 1, "table", "create table a (id int)"), new Migration("m", 2, "column", "alter table a add column b int")], default);
+        await Task.Delay(MigrationRunner.LockTimeout + TimeSpan.FromSeconds(1)); // past the first attempt's wait
+        migrating.IsCompleted.ShouldBeFalse(); // still trying, not failed
+        await busy.CommitAsync();
+
+        (await migrating).ShouldHaveSingleItem().Version.ShouldBe(2);
+        await using var column = db.CreateCommand("select count(*) from information_schema.columns where table_name = 'a' and column_name = 'b'");
+        (await column.ExecuteScalarAsync()).ShouldBe(1L);
+    }
+
+    [Fact]
     public async Task A_migration_changed_after_it_was_applied_stops_the_run()
     {
         await using var db = await FreshDatabaseAsync();

@@ -25,7 +25,10 @@ public sealed class SagaOptions
     /// <summary>How many stuck orders one sweep takes up.</summary>
     public int SweepBatch { get; set; } = 100;
 
-    /// <summary>How long one sweep may spend on stuck orders before it leaves the rest to the next (it finishes the order in hand).</summary>
+    /// <summary>
+    /// How long one sweep may spend on stuck orders, half-done cancellations and unrecorded refunds before it leaves the
+    /// rest to the next (it finishes the one in hand, and takes at least one of each).
+    /// </summary>
     public TimeSpan SweepBudget { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>

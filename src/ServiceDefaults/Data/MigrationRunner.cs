@@ -14,8 +14,10 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
     // Any fixed number works; it only has to be the same for every process migrating this database.
     const long LockKey = 0x6261_7a61_6172; // "bazaar"
 
-    /// <summary>How long a migration waits for a table's lock before it fails (and its Job tries again later).</summary>
-    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a migration waits for a table's lock before it steps back (and tries again, <see cref="LockAttempts"/> times in all).</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(3);
+
+    const int LockAttempts = 10;
 
     const string HistoryTable = """
         create table if not exists schema_migrations (
@@ -46,15 +48,29 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
                         throw new InvalidOperationException($"Migration {migration.Id} was changed after it was applied. Add a new migration instead.");
                     continue;
                 }
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                // A lock held by a live request (an order row locked while payments answers) must not leave every
-                // later query of the table queued behind this migration: give up instead, and the Job runs it again.
-                await ExecuteAsync(connection, transaction, $"set local lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'", ct);
-                await ExecuteAsync(connection, transaction, migration.Sql, ct);
-                await ExecuteAsync(connection, transaction,
-                    "insert into schema_migrations (module, version, name, checksum) values (@module, @version, @name, @checksum)", ct,
-                    ("module", migration.Module), ("version", migration.Version), ("name", migration.Name), ("checksum", migration.Checksum));
-                await transaction.CommitAsync(ct);
+                for (var attempt = 1; ; attempt++)
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(ct);
+                    try
+                    {
+                        // A lock held by a live request (an order row locked while payments answers) must not leave
+                        // every later query of the table queued behind this migration: give up soon, and try again.
+                        await ExecuteAsync(connection, transaction, $"set local lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'", ct);
+                        await ExecuteAsync(connection, transaction, migration.Sql, ct);
+                        await ExecuteAsync(connection, transaction,
+                            "insert into schema_migrations (module, version, name, checksum) values (@module, @version, @name, @checksum)", ct,
+                            ("module", migration.Module), ("version", migration.Version), ("name", migration.Name), ("checksum", migration.Checksum));
+                        await transaction.CommitAsync(ct);
+                        break;
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && attempt < LockAttempts)
+                    {
+                        await transaction.RollbackAsync(ct);
+                        logger.LogWarning("Migration {Migration} waited {Timeout} for a lock; trying again ({Attempt} of {Attempts})",
+                            migration.Id, LockTimeout, attempt + 1, LockAttempts);
+                        await Task.Delay(LockTimeout, ct);
+                    }
+                }
                 logger.LogInformation("Applied migration {Migration}", migration.Id);
                 done.Add(migration);
             }
