@@ -520,7 +520,9 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
         await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
 
-        (await (await customer.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("cancelled");
+        var cancelled = await (await customer.GetAsync($"/api/v1/orders/{order.Id}")).ShouldBeOkAsync<OrderDto>();
+        cancelled.Status.ShouldBe("cancelled");
+        cancelled.Timeline.Single(e => e.Type == "cancelled").Actor.ShouldBe("customer"); // in the name of whoever asked
         (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("voided");
         (await StockAsync("CANCEL-2")).ShouldBe((5, 0));
         (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where cancel_requested_at is not null")).ShouldBe(0);

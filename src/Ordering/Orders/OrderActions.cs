@@ -28,12 +28,14 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         // Written down first, on its own: a cancellation that stops half way is finished by the sweeper.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update orders set cancel_requested_at = coalesce(cancel_requested_at, @now) where id = @id and status = any(@cancellable)",
-            new { id = order.Id, now = clock.GetUtcNow(), cancellable = Cancellable }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update orders set cancel_requested_by = case when cancel_requested_at is null then @actor else cancel_requested_by end,
+                              cancel_requested_at = coalesce(cancel_requested_at, @now)
+            where id = @id and status = any(@cancellable)
+            """, new { id = order.Id, actor, now = clock.GetUtcNow(), cancellable = Cancellable }, cancellationToken: ct));
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (status, _) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
-        return await CancelLockedAsync(connection, transaction, order, status, actor, ct);
+        return await CancelLockedAsync(connection, transaction, order, status, actor, resumed: false, ct);
     }
 
     static readonly string[] Cancellable = [OrderStatus.OnHold, OrderStatus.Confirmed];
@@ -48,13 +50,17 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await LockAsync(connection, transaction, order.Id, ct, skipLocked: true) is not { } locked
-            || !await CancellationPendingAsync(connection, transaction, order.Id, ct))
+            || await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                "select coalesce(cancel_requested_by, 'system') from orders where id = @orderId and cancel_requested_at is not null", new { orderId = order.Id },
+                transaction, cancellationToken: ct)) is not { } requestedBy)
             return null;
-        return await CancelLockedAsync(connection, transaction, order, locked.Status, "system", ct) is null;
+        // Finished in the name of whoever asked.
+        return await CancelLockedAsync(connection, transaction, order, locked.Status, requestedBy, resumed: true, ct) is null;
     }
 
+    /// <param name="resumed">the sweeper finishing a cancellation whose requester was told it would be completed</param>
     async Task<ProblemHttpResult?> CancelLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status, string actor,
-        CancellationToken ct)
+        bool resumed, CancellationToken ct)
     {
         switch (status)
         {
@@ -72,9 +78,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     if (voided.Unknown || voided.Body?.Pending == true)
                         return Unavailable("payment service", CancellationRecorded);
                     if (!voided.Ok)
-                        return await NotCancelledAsync(connection, transaction, order, actor, "The payment could not be voided, so the order is not cancelled: " + voided.Reason, ct);
+                        return await NotCancelledAsync(connection, transaction, order, resumed, "The payment could not be voided, so the order is not cancelled: " + voided.Reason, ct);
                     if (!voided.Body!.Voided)
-                        return await NotCancelledAsync(connection, transaction, order, actor,
+                        return await NotCancelledAsync(connection, transaction, order, resumed,
                             $"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.", ct);
                 }
                 if ((await catalog.ReturnAsync(order.Id, ct)).Unknown)
@@ -82,13 +88,13 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 break;
             default:
                 // (A cancellation finished, or the order shipped, since it was requested: nothing is left to do.)
-                return await NotCancelledAsync(connection, transaction, order, null, status is OrderStatus.Shipped or OrderStatus.Delivered
+                return await NotCancelledAsync(connection, transaction, order, false, status is OrderStatus.Shipped or OrderStatus.Delivered
                     ? "This order has shipped and can no longer be cancelled; ask for a refund instead."
                     : $"An order that is {status.Replace('_', ' ')} cannot be cancelled.", ct);
         }
         var now = clock.GetUtcNow();
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, OrderStatus.Cancelled, "cancelled", "", actor, now, ct,
-            new OrderSaga.Changes("cancel_requested_at = null", new { }), email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled",
+            new OrderSaga.Changes("cancel_requested_at = null, cancel_requested_by = null", new { }), email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled",
                 "Your order has been cancelled. Any amount reserved on your card is released.", now));
         await transaction.CommitAsync(ct);
         return moved ? null : Changed();
@@ -114,13 +120,14 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// A cancellation that cannot be done: the order stays as it is, and the sweeper does not try it again. When the
     /// sweeper was finishing it (the customer was told it would be), the customer hears by e-mail.
     /// </summary>
-    /// <param name="actor">who asked; "system" for the sweeper, null when the order is past cancelling anyway</param>
-    async Task<ProblemHttpResult> NotCancelledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string? actor, string detail,
+    /// <param name="tell">the requester was told the cancellation would be completed: they hear by e-mail that it was not</param>
+    async Task<ProblemHttpResult> NotCancelledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, bool tell, string detail,
         CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition("update orders set cancel_requested_at = null where id = @orderId", new { orderId = order.Id },
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update orders set cancel_requested_at = null, cancel_requested_by = null where id = @orderId", new { orderId = order.Id },
             transaction, cancellationToken: ct));
-        if (actor == "system")
+        if (tell)
             await OrderSaga.QueueEmailAsync(connection, transaction, OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be cancelled",
                 "The cancellation of your order could not be completed: the payment could not be released. The order stays confirmed; reply to this e-mail with any question.",
                 clock.GetUtcNow()), ct);
@@ -185,7 +192,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "update orders set cancel_requested_at = null where id = @orderId and status <> all(@open)",
+            "update orders set cancel_requested_at = null, cancel_requested_by = null where id = @orderId and status <> all(@open)",
             new { orderId, open = (string[])[OrderStatus.OnHold, OrderStatus.Confirmed, .. OrderStatus.InFlight] }, cancellationToken: ct));
     }
 
