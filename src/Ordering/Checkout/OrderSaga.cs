@@ -410,6 +410,16 @@ public sealed class SagaSweeper : PeriodicWork
 
     protected override TimeSpan Interval => options.Value.SweepEvery;
 
+    /// <summary>
+    /// An order the sweeper tried and could not move (still in one of <paramref name="statuses"/>) waits before the next
+    /// try: <see cref="SagaOptions.StuckAfter"/>, then twice as long each time, up to <see cref="SagaOptions.SweepBackoffLimit"/>.
+    /// </summary>
+    public static Task PostponeAsync(NpgsqlConnection connection, Guid orderId, int attempts, string[] statuses, SagaOptions options, DateTimeOffset now,
+        CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and status = any(@statuses)",
+            new { orderId, statuses, next = now + RetryDelay.Doubling(options.StuckAfter, attempts + 1, options.SweepBackoffLimit) }, cancellationToken: ct));
+
     protected override string Name => "Saga sweep";
 
     protected override Task RunOnceAsync(CancellationToken ct) => SweepAsync(ct);
@@ -451,17 +461,11 @@ public sealed class SagaSweeper : PeriodicWork
                 Logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
             }
             if (after == status)
-            {
-                // StuckAfter, then twice as long each time, up to the limit.
-                var wait = TimeSpan.FromTicks(Math.Min(options.Value.SweepBackoffLimit.Ticks, options.Value.StuckAfter.Ticks << Math.Min(attempts, 16)));
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and status = @status",
-                    new { orderId, status, next = Clock.GetUtcNow() + wait }, cancellationToken: ct));
-            }
+                await PostponeAsync(connection, orderId, attempts, [status], options.Value, Clock.GetUtcNow(), ct);
         }
         try
         {
-            await actions.FinishCancellationsAsync(parameters.before, options.Value.StuckAfter, options.Value.SweepBackoffLimit, Spent, ct);
+            await actions.FinishCancellationsAsync(parameters.before, options.Value, Spent, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -141,7 +141,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// </summary>
     /// <returns>How many it finished.</returns>
     /// <param name="spent">whether the sweep's time is up (checked before each cancellation after the first)</param>
-    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, TimeSpan firstWait, TimeSpan longestWait, Func<bool> spent, CancellationToken ct)
+    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, SagaOptions options, Func<bool> spent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         List<(Guid Id, int Attempts)> pending;
@@ -178,11 +178,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             {
                 logger.LogWarning(e, "Could not finish the cancellation of order {OrderId}; will retry", orderId);
             }
-            var wait = TimeSpan.FromTicks(Math.Min(longestWait.Ticks, firstWait.Ticks << Math.Min(attempts, 16)));
             await using var connection = await db.OpenConnectionAsync(ct);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and cancel_requested_at is not null and status = any(@cancellable)",
-                new { orderId, next = clock.GetUtcNow() + wait, cancellable = Cancellable }, cancellationToken: ct));
+            await SagaSweeper.PostponeAsync(connection, orderId, attempts, Cancellable, options, clock.GetUtcNow(), ct);
         }
         return finished;
     }

@@ -61,7 +61,7 @@ public sealed class SandboxWebhookSender(NpgsqlDataSource db, IHttpClientFactory
             if (Clock.GetUtcNow() - claimedAt > Lease / 2)
                 break;
             var sent = await SendAsync(url, key, ct);
-            DateTimeOffset? next = sent ? null : Clock.GetUtcNow() + Backoff(attempts);
+            DateTimeOffset? next = sent ? null : Clock.GetUtcNow() + RetryDelay.Doubling(TimeSpan.FromSeconds(1), attempts, TimeSpan.FromHours(1));
             if (next - new DateTimeOffset(since, TimeSpan.Zero) > GiveUpAfter)
             {
                 logger.LogWarning("Gave up delivering the sandbox webhook for {Key} after {Attempts} attempts; the resolver settles it", key, attempts);
@@ -76,9 +76,6 @@ public sealed class SandboxWebhookSender(NpgsqlDataSource db, IHttpClientFactory
         }
         return delivered;
     }
-
-    /// <summary>1 s, 2 s, 4 s, … up to an hour between attempts.</summary>
-    static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, Math.Min(attempts - 1, 12))));
 
     async Task<bool> SendAsync(Uri url, string key, CancellationToken ct)
     {

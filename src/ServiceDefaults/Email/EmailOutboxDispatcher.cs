@@ -155,7 +155,7 @@ public sealed class EmailOutboxDispatcher(
     }
 
     /// <summary>2, 4, 8 … seconds, at most an hour.</summary>
-    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, Math.Clamp(attempts, 1, 12))));
+    public static TimeSpan Backoff(int attempts) => RetryDelay.Doubling(TimeSpan.FromSeconds(2), attempts, TimeSpan.FromHours(1));
 
     sealed record ClaimedEmail(Guid Id, string Recipient, string Subject, string TextBody, DateTime CreatedAt, int Attempts);
 }
