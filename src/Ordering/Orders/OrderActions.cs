@@ -34,7 +34,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             where id = @id and status = any(@cancellable)
             """, new { id = order.Id, actor, now = clock.GetUtcNow(), cancellable = Cancellable }, cancellationToken: ct));
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (status, _) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
+        var status = (await LockAsync(connection, transaction, order.Id, ct))!.Status;
         return await CancelLockedAsync(connection, transaction, order, status, actor, resumed: false, ct);
     }
 
@@ -49,10 +49,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await LockAsync(connection, transaction, order.Id, ct, skipLocked: true) is not { } locked
-            || await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-                "select coalesce(cancel_requested_by, 'system') from orders where id = @orderId and cancel_requested_at is not null", new { orderId = order.Id },
-                transaction, cancellationToken: ct)) is not { } requestedBy)
+        if (await LockAsync(connection, transaction, order.Id, ct, skipLocked: true) is not { CancelRequestedBy: { } requestedBy } locked)
             return null;
         // Finished in the name of whoever asked.
         return await CancelLockedAsync(connection, transaction, order, locked.Status, requestedBy, resumed: true, ct) is null;
@@ -100,16 +97,23 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return moved ? null : Changed();
     }
 
+    /// <summary>The order's row as <see cref="LockAsync"/> read it under its lock.</summary>
+    /// <param name="CancelRequestedBy">who asked for a cancellation still under way; null when none is</param>
+    sealed record Locked(string Status, long Refunded, string? CancelRequestedBy)
+    {
+        public bool CancellationPending => CancelRequestedBy is not null;
+    }
+
     /// <summary>
-    /// Locks the order's row until the caller's transaction ends and returns its status and refunded amount as they are
-    /// now. Cancel, ship and refund call other services while they hold it, so actions on one order run one at a time.
-    /// With <paramref name="skipLocked"/>, an order locked by someone else is null instead of waited for.
+    /// Locks the order's row until the caller's transaction ends and returns it as it is now. Cancel, ship and refund
+    /// call other services while they hold it, so actions on one order run one at a time. With
+    /// <paramref name="skipLocked"/>, an order locked by someone else is null instead of waited for.
     /// </summary>
-    static Task<(string Status, long Refunded)?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct,
-        bool skipLocked = false) =>
-        connection.QuerySingleOrDefaultAsync<(string, long)?>(new CommandDefinition(
-            $"select status, refunded from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}", new { id = orderId }, transaction,
-            cancellationToken: ct));
+    static Task<Locked?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct, bool skipLocked = false) =>
+        connection.QuerySingleOrDefaultAsync<Locked?>(new CommandDefinition($"""
+            select status, refunded, case when cancel_requested_at is null then null else coalesce(cancel_requested_by, 'system') end as cancelrequestedby
+            from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}
+            """, new { id = orderId }, transaction, cancellationToken: ct));
 
     /// <summary>What a cancellation that could not finish now says: it is written down, and the sweeper finishes it.</summary>
     const string CancellationRecorded = "the cancellation is recorded and will be completed shortly (an e-mail confirms it). There is no need to send it again.";
@@ -199,9 +203,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.OnHold)
+            var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
+            if (locked.Status != OrderStatus.OnHold)
                 return Problem.Conflict("Only an order on hold can be approved.");
-            if (await CancellationPendingAsync(connection, transaction, order.Id, ct))
+            if (locked.CancellationPending)
                 return Problem.Conflict("The customer's cancellation of this order is under way; it cannot be approved.");
             await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", actor, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
@@ -209,10 +214,6 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await saga.AdvanceAsync(order.Id, ct); // continue the checkout: authorize, confirm
         return null;
     }
-
-    static Task<bool> CancellationPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<bool>(new CommandDefinition("select cancel_requested_at is not null from orders where id = @orderId", new { orderId },
-            transaction, cancellationToken: ct));
 
     /// <summary>
     /// A held order a person turned down: its stock goes back. The row stays locked meanwhile, so a concurrent approval
@@ -222,9 +223,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.OnHold)
+        var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
+        if (locked.Status != OrderStatus.OnHold)
             return Problem.Conflict("Only an order on hold can be rejected.");
-        if (await CancellationPendingAsync(connection, transaction, order.Id, ct))
+        if (locked.CancellationPending)
             return Problem.Conflict("The customer's cancellation of this order is under way; it will be cancelled, not rejected.");
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog");
@@ -242,9 +244,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if ((await LockAsync(connection, transaction, order.Id, ct))!.Value.Status != OrderStatus.Confirmed)
+        var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
+        if (locked.Status != OrderStatus.Confirmed)
             return Problem.Conflict("Only a confirmed order can be shipped.");
-        if (await CancellationPendingAsync(connection, transaction, order.Id, ct))
+        if (locked.CancellationPending)
             return Problem.Conflict("A cancellation of this order is under way; it cannot be shipped.");
         var payment = await saga.PaymentIdAsync(order, ct);
         if (!payment.Known)
@@ -305,7 +308,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var attempts = await db.OpenConnectionAsync(ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (status, refunded) = (await LockAsync(connection, transaction, order.Id, ct))!.Value;
+        var (status, refunded, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
         if (expectedRefunded is { } expected && expected != refunded)
