@@ -55,10 +55,9 @@ no_output() {
 # built. A committed release file pins none before the first deploy, and none for a component added since the last
 # one; staging and prod refuse to render an image without a digest (images.requireDigests), so those two are rendered
 # here with the committed digests plus a made-up one for each component the file does not pin yet.
-# shellcheck source=scripts/services.sh
-source scripts/services.sh
-COMPONENTS=(edge)
-for entry in "${SERVICES[@]}"; do COMPONENTS+=("${entry%% *}"); done
+# shellcheck source=scripts/service-lib.sh
+source scripts/service-lib.sh
+mapfile -t COMPONENTS < <(echo edge; svc_names)
 
 release_file() { # ENV: prints the path of the release to render ENV with
   local committed=$CHART/releases/$1.yaml out=$WORK/release-$1.yaml name

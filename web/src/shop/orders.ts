@@ -17,6 +17,14 @@ export function placementFailed(order: Pick<Order, 'status'>): boolean {
   return order.status === 'rejected' || order.status === 'payment_failed';
 }
 
+/** Statuses an order can be cancelled in (the customer's and the back office's cancel). */
+export const cancellableStatuses: ReadonlySet<string> = new Set(['confirmed', 'on_hold']);
+
+/** A cancellation was asked for and the shop completes it: nothing else is done to the order meanwhile. */
+export function cancellationUnderWay(order: Pick<Order, 'status' | 'cancellationRequestedAt'>): boolean {
+  return Boolean(order.cancellationRequestedAt) && cancellableStatuses.has(order.status);
+}
+
 /** Why an order failed, for the shopper: failureReason is "payment_declined: insufficient_funds", "out_of_stock: SKU", "risk_declined". */
 export function failureSentence(order: Pick<Order, 'status' | 'failureReason'>): string {
   const [kind = '', detail = ''] = (order.failureReason ?? '').split(':').map((part) => part.trim());

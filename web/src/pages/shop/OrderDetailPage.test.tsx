@@ -26,8 +26,14 @@ describe('cancelling an order', () => {
     expect(screen.queryByRole('button', { name: 'Cancel order' })).not.toBeInTheDocument();
   });
 
-  it('offers the button again once a cancellation is no longer under way', async () => {
-    renderOrder(() => testOrder({ status: 'confirmed', cancellationRequestedAt: null }), () => json({}));
+  it('offers the button again once the shop dropped a cancellation it could not complete', async () => {
+    let order = testOrder({ status: 'confirmed', cancellationRequestedAt: '2026-11-21T09:00:00Z' });
+    const { queryClient } = renderOrder(() => order, () => json({}));
+    expect(await screen.findByText('Your cancellation is being completed. We will e-mail you when it is done.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel order' })).not.toBeInTheDocument();
+
+    order = { ...order, cancellationRequestedAt: null }; // the card network refused the void: the order stays confirmed
+    await queryClient.invalidateQueries({ queryKey: ['order', order.id] }); // what the page's polling does
 
     expect(await screen.findByRole('button', { name: 'Cancel order' })).toBeInTheDocument();
     expect(screen.queryByText(/Your cancellation is being completed/)).not.toBeInTheDocument();

@@ -6,9 +6,8 @@ import { AddressBlock } from '../../components/AddressBlock';
 import { OrderLines } from '../../components/OrderLines';
 import { ActionButton, ErrorState, FormError, Loading, NotFound, PageTitle, StatusBadge } from '../../components/ui';
 import { formatDateTime, humanize } from '../../format';
-import { failureSentence, placementFailed, type Order } from '../../shop/orders';
+import { cancellableStatuses, cancellationUnderWay, failureSentence, placementFailed, type Order } from '../../shop/orders';
 
-const cancellable = new Set(['confirmed', 'on_hold']);
 const inFlight = new Set(['pending', 'reserved', 'approved', 'authorized']);
 
 export function OrderDetailPage() {
@@ -23,7 +22,7 @@ export function OrderDetailPage() {
       const data = query.state.data;
       if (!data) return false;
       if (inFlight.has(data.status)) return 2000;
-      return data.cancellationRequestedAt && cancellable.has(data.status) ? 5000 : false;
+      return cancellationUnderWay(data) ? 5000 : false;
     },
   });
   if (order.isPending) return <Loading label="Loading the order…" />;
@@ -47,7 +46,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
       if (error instanceof ApiError && error.status === 503) void queryClient.invalidateQueries({ queryKey: ['order', order.id] });
     },
   });
-  const cancelling = Boolean(order.cancellationRequestedAt) && cancellable.has(order.status);
+  const cancelling = cancellationUnderWay(order);
   const failed = placementFailed(order);
 
   return (
@@ -95,7 +94,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
           Your cancellation is being completed. We will e-mail you when it is done.
         </p>
       )}
-      {cancellable.has(order.status) && !cancelling && (
+      {cancellableStatuses.has(order.status) && !cancelling && (
         <section aria-labelledby="cancel-heading">
           <h2 id="cancel-heading">Changed your mind?</h2>
           <FormError error={cancel.error} />

@@ -1,4 +1,5 @@
 import { ActionButton, FormError } from '../../../components/ui';
+import { cancellationUnderWay } from '../../../shop/orders';
 import type { Order } from '../types';
 import { hasOrderActions, postOrderAction, refundableStatuses, useOrderAction, type OrderActionPath } from './orders';
 import { RefundForm } from './RefundForm';
@@ -48,7 +49,7 @@ export function OrderActions({ order }: { order: Order }) {
     />
   );
   if (!hasOrderActions(order.status)) return null;
-  if (order.cancellationRequestedAt && (order.status === 'on_hold' || order.status === 'confirmed'))
+  if (cancellationUnderWay(order))
     return (
       <p className="notice" role="status">
         A cancellation of this order is under way and is completed automatically; it cannot be approved, rejected or
