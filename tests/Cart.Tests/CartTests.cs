@@ -82,7 +82,11 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var skus = Enumerable.Range(0, 30).Select(i => $"BEAD-{i:D2}").ToArray();
         await platform.ProductAsync("Beads", [.. skus.Select(s => (s, 100L, 50))]);
         var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
-        await Task.WhenAll(skus.Select((sku, i) => customer.PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity = 1 + i % 5 })));
+        var answers = await Task.WhenAll(skus.Select(async (sku, i) =>
+            await (await customer.PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity = 1 + i % 5 })).ShouldBeOkAsync<CartDto>()));
+        // Each answer is the cart after its own write, so the write that came last shows every line.
+        answers.Max(a => a.Lines.Count).ShouldBe(skus.Length);
+        answers.ShouldAllBe(a => a.Lines.All(l => l.UnitPrice == 100));
         var cart = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
         cart!.Lines.Select(l => l.Sku).ShouldBe(skus);
         cart.ItemCount.ShouldBe(skus.Select((_, i) => 1 + i % 5).Sum());
@@ -96,7 +100,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var bob = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
         await alice.PutAsJsonAsync("/api/v1/cart/items/SECRET-1", new { quantity = 1 });
         (await bob.GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldBeEmpty();
-        await bob.DeleteAsync("/api/v1/cart");
+        (await bob.DeleteAsync("/api/v1/cart")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await alice.GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldHaveSingleItem();
     }
 
@@ -114,6 +118,31 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         guestTtl.ShouldBeInRange(TimeSpan.FromDays(6.9), TimeSpan.FromDays(7));
     }
 
+    [Fact]
+    public async Task Every_change_renews_the_lifetime_removals_and_orders_included()
+    {
+        await platform.ProductAsync("Renew", ("RENEW-1", 100, 50), ("RENEW-2", 100, 50), ("RENEW-3", 100, 50));
+        var userId = Guid.NewGuid();
+        var customer = platform.CartClient(platform.Tokens.ForUser(userId, "customer"));
+        foreach (var sku in new[] { "RENEW-1", "RENEW-2", "RENEW-3" })
+            (await customer.PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity = 2 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var redis = new RedisClient(RedisOptions.Parse(platform.Cart.RedisConnectionString));
+        var key = $"cart:user:{userId:N}";
+        async Task<TimeSpan> AfterADayLeft(Func<Task> change)
+        {
+            await redis.ExecuteAsync(["PEXPIRE", key, ((long)TimeSpan.FromDays(1).TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await change();
+            return TimeSpan.FromMilliseconds((await redis.ExecuteAsync(["PTTL", key])).Integer);
+        }
+
+        (await AfterADayLeft(async () => (await customer.DeleteAsync("/api/v1/cart/items/RENEW-1")).StatusCode.ShouldBe(HttpStatusCode.OK)))
+            .ShouldBeInRange(TimeSpan.FromDays(29.9), TimeSpan.FromDays(30));
+        var ordering = platform.CartClient(platform.Tokens.ForService("ordering"));
+        (await AfterADayLeft(async () => (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered",
+                new { orderId = Guid.NewGuid(), lines = new[] { new { sku = "RENEW-2", quantity = 1 } } })).StatusCode.ShouldBe(HttpStatusCode.NoContent)))
+            .ShouldBeInRange(TimeSpan.FromDays(29.9), TimeSpan.FromDays(30));
+    }
+
     [Theory]
     [InlineData("GOOD-1", """{"quantity":0}""", "quantity")]
     [InlineData("GOOD-1", """{"quantity":100}""", "quantity")]
@@ -126,6 +155,13 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         await platform.ProductAsync("Good", ("GOOD-1", 100, 5));
         var response = await platform.CartClient().PutAsync($"/api/v1/cart/items/{Uri.EscapeDataString(sku)}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         await response.ShouldNameFieldAsync(field);
+    }
+
+    [Fact]
+    public async Task Removing_a_line_needs_a_sku()
+    {
+        var guest = platform.CartClient();
+        await (await guest.DeleteAsync($"/api/v1/cart/items/{Uri.EscapeDataString("bad sku")}")).ShouldNameFieldAsync("sku");
     }
 
     [Fact]
@@ -148,13 +184,21 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var ordering = platform.CartClient(platform.Tokens.ForService("ordering"));
 
         // The order had one KIT-A (two were added since), all of KIT-B, and a KIT-D the cart no longer holds.
-        var answer = await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered",
-            new { lines = new[] { new { sku = "KIT-A", quantity = 1 }, new { sku = "KIT-B", quantity = 1 }, new { sku = "KIT-D", quantity = 1 } } });
+        var order = new { orderId = Guid.NewGuid(), lines = new[] { new { sku = "KIT-A", quantity = 1 }, new { sku = "KIT-B", quantity = 1 }, new { sku = "KIT-D", quantity = 1 } } };
+        var answer = await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", order);
 
         answer.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await ordering.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBe([new CartLine("KIT-A", 2), new CartLine("KIT-C", 2)]);
-        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = new[] { new { sku = "KIT-A", quantity = 0 } } })).ShouldNameFieldAsync("lines");
-        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { })).ShouldNameFieldAsync("lines");
+
+        // The same order again (a call repeated by a proxy or a retry) takes nothing more; another order does.
+        (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", order)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await ordering.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBe([new CartLine("KIT-A", 2), new CartLine("KIT-C", 2)]);
+        (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", order with { orderId = Guid.NewGuid() })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await ordering.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBe([new CartLine("KIT-A", 1), new CartLine("KIT-C", 2)]);
+
+        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { orderId = Guid.NewGuid(), lines = new[] { new { sku = "KIT-A", quantity = 0 } } })).ShouldNameFieldAsync("lines");
+        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { orderId = Guid.NewGuid() })).ShouldNameFieldAsync("lines");
+        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = order.lines })).ShouldNameFieldAsync("orderId");
     }
 
     [Fact]
@@ -163,6 +207,9 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var userId = Guid.NewGuid();
         await (await platform.CartClient(platform.Tokens.ForUser(userId, "customer")).GetAsync($"/internal/carts/{userId}")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         await (await platform.CartClient().PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = Array.Empty<object>() })).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var customer = platform.CartClient(platform.Tokens.ForUser(userId, "customer"));
+        await (await customer.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { orderId = Guid.NewGuid(), lines = Array.Empty<object>() })).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await customer.DeleteAsync($"/internal/carts/{userId}")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         var service = platform.CartClient(platform.Tokens.ForService("ordering"));
         (await service.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBeEmpty();
     }

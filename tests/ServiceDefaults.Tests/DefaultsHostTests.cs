@@ -7,6 +7,7 @@ using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Health;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
+using Bazaar.ServiceDefaults.Redis;
 using Bazaar.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -38,6 +39,13 @@ public sealed class DefaultsHost : IAsyncLifetime
         _app.MapDefaultEndpoints();
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
         _app.MapGet("/neighbour-down", string () => throw new HttpRequestException("connection refused (catalog)"));
+        _app.MapGet("/redis-down", async (IRedisClient redis) => (await redis.GetAsync("anything")) ?? "none");
+        _app.MapGet("/database-down", async () =>
+        {
+            await using var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={TestServers.FreePort()};Username=postgres;Timeout=2;Pooling=false");
+            await connection.OpenAsync(); // nothing listens there
+            return "connected";
+        });
         _app.MapPost("/echo", (Payload payload) => TypedResults.Ok(payload));
         _app.MapGet("/mine", () => "yours").RequireAuthorization(Policies.Customer);
         _app.MapGet("/admin", () => "ok").RequireAuthorization(Policies.Admin);
@@ -80,6 +88,17 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
     public async Task A_dependency_that_does_not_answer_is_a_503_to_retry_not_a_500()
     {
         var response = await _client.GetAsync("/neighbour-down");
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        body.GetProperty("detail").GetString()!.ShouldContain("did not answer");
+        response.Headers.RetryAfter.ShouldNotBeNull();
+    }
+
+    [Theory]
+    [InlineData("/redis-down")]
+    [InlineData("/database-down")]
+    public async Task A_store_that_does_not_answer_is_a_503_to_retry_not_a_500(string path)
+    {
+        var response = await _client.GetAsync(path);
         var body = await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         body.GetProperty("detail").GetString()!.ShouldContain("did not answer");
         response.Headers.RetryAfter.ShouldNotBeNull();

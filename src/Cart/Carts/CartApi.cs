@@ -20,7 +20,7 @@ public sealed record MergeRequest(Guid CartId);
 public sealed record InternalCartDto(Guid UserId, IReadOnlyList<CartLine> Lines);
 
 /// <summary>The lines of an order just confirmed, to take out of the customer's cart.</summary>
-public sealed record OrderedRequest(IReadOnlyList<CartLine>? Lines);
+public sealed record OrderedRequest(Guid OrderId, IReadOnlyList<CartLine>? Lines);
 
 public static class CartApi
 {
@@ -47,9 +47,11 @@ public static class CartApi
         });
         internalApi.MapPost("/{userId:guid}/ordered", async Task<Results<NoContent, ValidationProblem>> (Guid userId, OrderedRequest request, CartStore store, CancellationToken ct) =>
         {
+            if (request.OrderId == Guid.Empty)
+                return Problem.Field("orderId", "Send the order's id: its lines leave the cart once.");
             if (request.Lines is not { } lines || lines.Any(l => l is null || !Skus.IsValid(l.Sku) || l.Quantity is < 1 or > CartStore.MaxQuantity))
                 return Problem.Field("lines", $"Send the ordered lines: a SKU and a quantity from 1 to {CartStore.MaxQuantity} each.");
-            await store.RemoveOrderedAsync(new CartOwner(userId, IsGuest: false), lines, ct);
+            await store.RemoveOrderedAsync(new CartOwner(userId, IsGuest: false), request.OrderId, lines, ct);
             return TypedResults.NoContent();
         });
     }
@@ -76,25 +78,28 @@ public static class CartApi
         if (invalid is not null)
             return invalid;
         // One pricing call answers both questions: is the new item for sale, and what does the whole cart cost now.
-        var lines = (await store.GetAsync(owner!.Value, ct)).Where(l => l.Sku != sku).Append(new CartLine(sku, request.Quantity))
-            .OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
-        var priced = await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct);
+        var skus = (await store.GetAsync(owner!.Value, ct)).Select(l => l.Sku).Append(sku).Distinct(StringComparer.Ordinal).ToList();
+        var priced = await catalog.PriceAsync(skus, ct);
         if (priced.Items.FirstOrDefault(p => p.Sku == sku) is not { Purchasable: true })
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Not for sale", "This item does not exist or is no longer sold.");
-        if (!await store.SetAsync(owner.Value, sku, request.Quantity, ct))
+        if (await store.SetAsync(owner.Value, sku, request.Quantity, ct) is not { } lines)
             return Problem.Conflict($"A cart holds at most {CartStore.MaxLines} different items.");
+        // The answer is the cart as it is after the write: a line another request added meanwhile is priced too.
+        if (lines.Any(l => !skus.Contains(l.Sku, StringComparer.Ordinal)))
+            priced = await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct);
         return TypedResults.Ok(Render(owner.Value, lines, priced));
     }
 
     static async Task<Results<Ok<CartDto>, ValidationProblem>> Remove(string sku, HttpContext http, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
     {
+        if (!Skus.IsValid(sku))
+            return Problem.Field("sku", "This is not a SKU.");
         var owner = Owner(http, user, create: false, out var invalid);
         if (invalid is not null)
             return invalid;
         if (owner is not { } o)
             return TypedResults.Ok(new CartDto(null, [], null, 0, 0, false));
-        await store.RemoveAsync(o, sku, ct);
-        return TypedResults.Ok(await PriceAsync(o, await store.GetAsync(o, ct), catalog, ct));
+        return TypedResults.Ok(await PriceAsync(o, await store.RemoveAsync(o, sku, ct), catalog, ct));
     }
 
     static async Task<Results<NoContent, ValidationProblem>> Clear(HttpContext http, ClaimsPrincipal user, CartStore store, CancellationToken ct)

@@ -14,7 +14,7 @@ public sealed record CartLine(string Sku, int Quantity);
 
 /// <summary>
 /// Carts live in Redis only: one hash per cart, a field per SKU holding its quantity. Every change is one atomic
-/// command or script on its own field, so concurrent edits of a cart never lose one another. Each write renews the
+/// command or script on its own field, so concurrent edits of a cart never lose one another. Each change renews the
 /// cart's lifetime (30 days, 7 for guests).
 /// </summary>
 public sealed class CartStore(IRedisClient redis)
@@ -22,12 +22,20 @@ public sealed class CartStore(IRedisClient redis)
     public const int MaxQuantity = 99;
     public const int MaxLines = 100;
 
-    // Sets one line unless that would make the cart longer than the limit; renews the expiry.
+    // Sets one line unless that would make the cart longer than the limit; renews the expiry. Answers the whole cart
+    // after the write (what another request changed meanwhile included), or -1 at the limit.
     const string SetLineScript = """
         if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
-        return 1
+        return redis.call('HGETALL', KEYS[1])
+        """;
+
+    // Removes one line; what is left lives on from now.
+    const string RemoveLineScript = """
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return redis.call('HGETALL', KEYS[1])
         """;
 
     // Folds a guest cart into the user's: quantities add, capped; the guest cart is gone afterwards.
@@ -45,44 +53,56 @@ public sealed class CartStore(IRedisClient redis)
         return #guest / 2
         """;
 
-    // Takes what was ordered out of the cart: a line goes when no more than the ordered quantity is left, otherwise
-    // the quantity added since stays. ARGV holds SKU and quantity pairs.
+    // Takes what was ordered out of the cart, once per order (KEYS[2] records that it was done, so a repeat changes
+    // nothing): a line goes when no more than the ordered quantity is left, otherwise the quantity added since stays.
+    // ARGV: the marker's and the cart's lifetimes, then SKU and quantity pairs.
     const string RemoveOrderedScript = """
-        for i = 1, #ARGV, 2 do
+        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) == false then return -1 end
+        for i = 3, #ARGV, 2 do
           local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
           if current > 0 then
             if current <= tonumber(ARGV[i + 1]) then redis.call('HDEL', KEYS[1], ARGV[i])
             else redis.call('HSET', KEYS[1], ARGV[i], current - tonumber(ARGV[i + 1])) end
           end
         end
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return redis.call('HLEN', KEYS[1])
         """;
 
-    public async Task<IReadOnlyList<CartLine>> GetAsync(CartOwner owner, CancellationToken ct)
-    {
-        var reply = await redis.ExecuteAsync(["HGETALL", owner.Key], ct);
-        var lines = new List<CartLine>();
-        for (var i = 0; i + 1 < reply.Items.Count; i += 2)
-            lines.Add(new CartLine(reply.Items[i].AsString()!, (int)reply.Items[i + 1].AsInt64()));
-        return [.. lines.OrderBy(l => l.Sku, StringComparer.Ordinal)];
-    }
+    public async Task<IReadOnlyList<CartLine>> GetAsync(CartOwner owner, CancellationToken ct) =>
+        Lines(await redis.ExecuteAsync(["HGETALL", owner.Key], ct));
 
-    /// <returns>False when the cart already has the maximum number of lines.</returns>
-    public async Task<bool> SetAsync(CartOwner owner, string sku, int quantity, CancellationToken ct)
+    /// <returns>The cart after the change; null when it already has the maximum number of lines (nothing changed).</returns>
+    public async Task<IReadOnlyList<CartLine>?> SetAsync(CartOwner owner, string sku, int quantity, CancellationToken ct)
     {
         var result = await redis.EvalAsync(SetLineScript, [owner.Key],
             [sku, quantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(owner.Lifetime)], ct);
-        return result.Integer == 1;
+        return result.Kind == RedisReplyKind.Array ? Lines(result) : null;
     }
 
-    public Task RemoveAsync(CartOwner owner, string sku, CancellationToken ct) => redis.ExecuteAsync(["HDEL", owner.Key, sku], ct);
+    /// <returns>The cart after the change.</returns>
+    public async Task<IReadOnlyList<CartLine>> RemoveAsync(CartOwner owner, string sku, CancellationToken ct) =>
+        Lines(await redis.EvalAsync(RemoveLineScript, [owner.Key], [sku, Milliseconds(owner.Lifetime)], ct));
 
     public Task ClearAsync(CartOwner owner, CancellationToken ct) => redis.ExecuteAsync(["DEL", owner.Key], ct);
 
-    /// <summary>After an order: its lines leave the cart, and whatever the shopper added since stays.</summary>
-    public Task RemoveOrderedAsync(CartOwner owner, IReadOnlyList<CartLine> ordered, CancellationToken ct) =>
+    /// <summary>
+    /// After an order: its lines leave the cart, and whatever the shopper added since stays. Once per order: a repeat
+    /// (a retried call) changes nothing, for as long as a cart lives.
+    /// </summary>
+    public Task RemoveOrderedAsync(CartOwner owner, Guid orderId, IReadOnlyList<CartLine> ordered, CancellationToken ct) =>
         ordered.Count == 0 ? Task.CompletedTask
-            : redis.EvalAsync(RemoveOrderedScript, [owner.Key], [.. ordered.SelectMany(l => new[] { l.Sku, l.Quantity.ToString(CultureInfo.InvariantCulture) })], ct);
+            : redis.EvalAsync(RemoveOrderedScript, [owner.Key, $"cart:ordered:{orderId:N}"],
+                [Milliseconds(owner.Lifetime), Milliseconds(owner.Lifetime), .. ordered.SelectMany(l => new[] { l.Sku, l.Quantity.ToString(CultureInfo.InvariantCulture) })], ct);
+
+    static List<CartLine> Lines(RedisReply hash)
+    {
+        var lines = new List<CartLine>(hash.Items.Count / 2);
+        for (var i = 0; i + 1 < hash.Items.Count; i += 2)
+            lines.Add(new CartLine(hash.Items[i].AsString()!, (int)hash.Items[i + 1].AsInt64()));
+        lines.Sort((a, b) => string.CompareOrdinal(a.Sku, b.Sku));
+        return lines;
+    }
 
     public async Task<int> MergeAsync(CartOwner guest, CartOwner user, CancellationToken ct) =>
         (int)(await redis.EvalAsync(MergeScript, [guest.Key, user.Key],

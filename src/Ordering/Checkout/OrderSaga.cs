@@ -204,7 +204,7 @@ public sealed class OrderSaga(
         try
         {
             order.Lines ??= await LinesAsync(order.Id, ct);
-            await cart.RemoveOrderedAsync(order.UserId, order.Lines, ct);
+            await cart.RemoveOrderedAsync(order.UserId, order.Id, order.Lines, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

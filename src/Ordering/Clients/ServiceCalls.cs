@@ -74,12 +74,13 @@ public sealed class CartClient(HttpClient http)
     public Task<CallResult<InternalCart>> GetAsync(Guid userId, CancellationToken ct) => Calls.GetAsync<InternalCart>(http, $"internal/carts/{userId}", ct);
 
     /// <summary>
-    /// Takes an order's lines out of the customer's cart (what was added since stays). Best effort and sent once: taking
-    /// the quantities out again would take what the shopper added since.
+    /// Takes an order's lines out of the customer's cart (what was added since stays). Best effort and sent once, so a
+    /// cart that does not answer never holds up the shopper's confirmation; cart takes an order's lines out once
+    /// however often the call arrives.
     /// </summary>
-    public async Task RemoveOrderedAsync(Guid userId, IEnumerable<ReservationLine> lines, CancellationToken ct)
+    public async Task RemoveOrderedAsync(Guid userId, Guid orderId, IEnumerable<ReservationLine> lines, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"internal/carts/{userId}/ordered") { Content = JsonContent.Create(new { lines }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"internal/carts/{userId}/ordered") { Content = JsonContent.Create(new { orderId, lines }) };
         await Calls.SendAsync<object>(http, request, ct);
     }
 }

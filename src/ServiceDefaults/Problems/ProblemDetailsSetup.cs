@@ -101,9 +101,11 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
             InvalidDataException invalid => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The form data is not valid", Detail = invalid.Message },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 new ProblemDetails { Status = 499, Title = "Client closed request" },
-            // Another service did not answer (after the service client's retries): nothing is wrong with the
-            // request, and trying again later may work. A 503 says so; a 500 would page someone for a neighbour.
-            HttpRequestException or Polly.Timeout.TimeoutRejectedException => Unavailable(httpContext, exception),
+            // Another service, Redis or PostgreSQL did not answer (after the service client's retries, or a
+            // connection that could not be made): nothing is wrong with the request, and trying again later may work.
+            // A 503 says so; a 500 would page someone for a neighbour.
+            HttpRequestException or Polly.Timeout.TimeoutRejectedException or Redis.RedisUnavailableException => Unavailable(httpContext, exception),
+            Npgsql.NpgsqlException { IsTransient: true } => Unavailable(httpContext, exception),
             _ => null,
         };
 
@@ -130,7 +132,7 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
         {
             Status = StatusCodes.Status503ServiceUnavailable,
             Title = "Temporarily unavailable",
-            Detail = "A service this one depends on did not answer; try again in a moment.",
+            Detail = "Something this service depends on did not answer; try again in a moment.",
         };
     }
 
