@@ -443,6 +443,29 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task Back_office_notes_shipments_and_filters_name_what_is_wrong()
+    {
+        var (order, _, _, admin) = await ConfirmedOrderAsync("NOTES-1", 1500);
+        var unknown = Guid.NewGuid();
+
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/notes", new { text = "   " })).ShouldNameFieldAsync("text");
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{unknown}/notes", new { text = "Called the customer." })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync($"/api/v1/admin/orders/{unknown}/notes")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/notes", new { text = "  Called the customer.  " })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await admin.GetFromJsonAsync<List<OrderEventDto>>($"/api/v1/admin/orders/{order.Id}/notes", JsonSerializerOptions.Web))!
+            .ShouldHaveSingleItem().Detail.ShouldBe("Called the customer.");
+
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "  ", trackingNumber = "JJD000900" })).ShouldNameFieldAsync("carrier");
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = " 1       " })).ShouldNameFieldAsync("trackingNumber");
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("confirmed");
+
+        var now = platform.Ordering.Clock.GetUtcNow();
+        string At(DateTimeOffset moment) => Uri.EscapeDataString(moment.ToString("O"));
+        await (await admin.GetAsync($"/api/v1/admin/orders?from={At(now)}&to={At(now.AddDays(-1))}")).ShouldNameFieldAsync("from");
+        await (await admin.GetAsync("/api/v1/admin/orders?status=lost")).ShouldNameFieldAsync("status");
+    }
+
+    [Fact]
     public async Task A_service_outage_before_the_order_exists_releases_the_key_so_the_same_retry_succeeds()
     {
         await platform.ProductAsync("OUTAGE-1", 1500, 5);
@@ -673,10 +696,10 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var review = await platform.CatalogAs(platform.CustomerToken(userId)).PostAsJsonAsync($"/api/v1/products/{productId}/reviews", new { rating = 5, title = "Great", body = "Arrived quickly." });
         (await review.ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("verifiedPurchase").GetBoolean().ShouldBeTrue();
 
-        var partial = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeOkAsync<OrderDto>();
+        var partial = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeOkAsync<OrderDto>();
         (partial.Status, partial.Refunded).ShouldBe(("partially_refunded", 1000L));
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = order.Total })).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeOkAsync<OrderDto>();
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = order.Total, expectedRefunded = 1000 })).ShouldNameFieldAsync("amount");
+        var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { expectedRefunded = 1000 })).ShouldBeOkAsync<OrderDto>();
         (full.Status, full.Refunded).ShouldBe(("refunded", order.Total));
         full.Timeline.Select(e => e.Type).ShouldContain("shipped");
         await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
@@ -700,25 +723,45 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
-    public async Task Parallel_partial_refunds_are_each_made_once_and_the_order_agrees_with_the_payment()
+    public async Task Parallel_refunds_sent_from_one_view_of_the_order_refund_once_and_the_order_agrees_with_the_payment()
     {
         var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-3", 10000);
         await ShipAsync(admin, order);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })));
+        // Two admins (or one double click, or a retry) refund 10.00 of an order both saw with nothing refunded.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })));
 
-        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.Conflict).ShouldBe(5);
         var refunded = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
-        (refunded!.Status, refunded.Refunded).ShouldBe(("partially_refunded", 6000L));
-        refunded.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(6);
-        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(6000);
-        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(6);
+        (refunded!.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
+        refunded.Timeline.Count(e => e.Type == "partially_refunded").ShouldBe(1);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund' and status = 'succeeded'")).ShouldBe(1);
         (await RefundAttemptsAsync()).ShouldBe(0); // every outcome recorded
 
-        // The rest in full, then nothing is left to refund.
-        var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeOkAsync<OrderDto>();
+        // A second refund made knowingly, then the rest in full, then nothing is left to refund.
+        (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 1000 })).ShouldBeOkAsync<OrderDto>())
+            .Refunded.ShouldBe(2000);
+        var full = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { expectedRefunded = 2000 })).ShouldBeOkAsync<OrderDto>();
         (full.Status, full.Refunded).ShouldBe(("refunded", order.Total));
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1, expectedRefunded = order.Total })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_refund_names_what_is_wrong_with_it()
+    {
+        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-8", 5000);
+        await ShipAsync(admin, order);
+        var refund = $"/api/v1/admin/orders/{order.Id}/refund";
+
+        // Without what the admin saw refunded, a refund sent again later could not be told from a new one.
+        await (await admin.PostAsJsonAsync(refund, new { amount = 1000 })).ShouldNameFieldAsync("expectedRefunded");
+        await (await admin.PostAsJsonAsync(refund, new { amount = 0, expectedRefunded = 0 })).ShouldNameFieldAsync("amount");
+        await (await admin.PostAsJsonAsync(refund, new { amount = -5, expectedRefunded = 0 })).ShouldNameFieldAsync("amount");
+        await (await admin.PostAsJsonAsync(refund, new { amount = order.Total + 1, expectedRefunded = 0 })).ShouldNameFieldAsync("amount");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund'")).ShouldBe(0);
     }
 
     [Fact]
@@ -733,7 +776,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
             returning 1
             """, new { total = order.Total });
 
-        var declined = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var declined = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         declined.GetProperty("detail").GetString()!.ShouldContain("declined");
         var unchanged = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
@@ -743,7 +786,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
 
         // Once the network would take it again, the same refund is tried anew rather than answered with the decline.
         await Scalar<int>(platform.Payments.DatabaseConnectionString, "delete from sandbox_operations where idempotency_key = 'dashboard-refund' returning 1");
-        var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeOkAsync<OrderDto>();
+        var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeOkAsync<OrderDto>();
         (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000);
         await WaitForMailAsync($"{userId:N}@example.com", "Refund for your Bazaar order");
@@ -756,7 +799,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         await ShipAsync(admin, order);
 
         platform.LosePaymentsAnswers = IsRefund; // payments refunds; ordering never hears it
-        var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.LosePaymentsAnswers = null;
 
         lost.GetProperty("detail").GetString()!.ShouldContain("not known yet");
@@ -799,11 +842,11 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-7", 5000);
         await ShipAsync(admin, order);
         platform.LosePaymentsAnswers = IsRefund;
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.LosePaymentsAnswers = null;
 
         // The order still shows nothing refunded, so "everything left" asks for more than payments has left to refund.
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await RefundAttemptsAsync()).ShouldBe(1); // the lost one is still known
 
         await SweepAfterRefundsAreStuckAsync();
@@ -820,7 +863,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         await ShipAsync(admin, order);
 
         platform.RefusePaymentsCalls = IsRefund;
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.RefusePaymentsCalls = null;
         (await RefundAttemptsAsync()).ShouldBe(1);
 

@@ -23,7 +23,9 @@ public sealed class TotalsTests
     [InlineData(1000, 595)]
     [InlineData(1001, 695)]
     [InlineData(12_500, 495 + 1300)]
-    public void Shipping_is_base_plus_each_started_kilogram(int grams, long expected) =>
+    [InlineData(2_147_483_000L, 495 + 100 * 2_147_483L)]     // past what 32 bits hold once the started kilogram is added
+    [InlineData(9_900_000_000L, 495 + 100 * 9_900_000L)]     // the heaviest cart: 100 lines of 99 × 1 000 kg
+    public void Shipping_is_base_plus_each_started_kilogram(long grams, long expected) =>
         OrderTotals.ShippingPrice(Options.Shipping[0], 1000, grams).ShouldBe(expected);
 
     [Fact]

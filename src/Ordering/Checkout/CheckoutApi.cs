@@ -14,7 +14,7 @@ using Npgsql;
 
 namespace Bazaar.Ordering.Checkout;
 
-public sealed record QuoteDto(string Currency, long Subtotal, int WeightGrams, IReadOnlyList<ShippingQuote> Methods, int TaxBasisPoints);
+public sealed record QuoteDto(string Currency, long Subtotal, long WeightGrams, IReadOnlyList<ShippingQuote> Methods, int TaxBasisPoints);
 
 public static class CheckoutApi
 {
@@ -110,7 +110,7 @@ public static class CheckoutApi
             return FieldRefusal(http, "paymentToken", "This card token is unknown or expired; enter the card again.");
 
         var subtotal = lines.Sum(l => checked(prices[l.Sku].Price * l.Quantity));
-        var weight = lines.Sum(l => prices[l.Sku].WeightGrams * l.Quantity);
+        var weight = lines.Sum(l => (long)prices[l.Sku].WeightGrams * l.Quantity);
         var address = request.ShippingAddress with { Country = request.ShippingAddress.Country.ToUpperInvariant(), Region = request.ShippingAddress.Region?.ToUpperInvariant() };
         var method = OrderTotals.Quotes(pricing, currency, address.Country, subtotal, weight).FirstOrDefault(q => q.Method == request.ShippingMethod);
         if (method is null)
@@ -198,7 +198,7 @@ public static class CheckoutApi
         var known = lines.Body.Lines.Where(l => prices.ContainsKey(l.Sku)).ToList();
         var currency = prices.Values.Select(p => p.Currency).FirstOrDefault() ?? "EUR";
         var subtotal = known.Sum(l => prices[l.Sku].Price * l.Quantity);
-        var weight = known.Sum(l => prices[l.Sku].WeightGrams * l.Quantity);
+        var weight = known.Sum(l => (long)prices[l.Sku].WeightGrams * l.Quantity);
         var upper = country.ToUpperInvariant();
         return TypedResults.Ok(new QuoteDto(currency, subtotal, weight, OrderTotals.Quotes(pricing.Value, currency, upper, subtotal, weight),
             OrderTotals.TaxRate(pricing.Value, upper, region?.ToUpperInvariant())));

@@ -296,13 +296,13 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// Full or partial refund of what was captured. Refunds of one order are taken one at a time (the row stays locked
     /// while payments answers: refunds are rare and the call has a timeout), keyed by what was refunded and declined
     /// before and the amount: the same refund sent again after an unknown outcome is the same refund, a declined one is
-    /// tried anew. With <paramref name="expectedRefunded"/> (what the caller saw refunded; the back office sends it) a
-    /// refund of an order whose refunds changed meanwhile is refused, so a refund sent again after the sweeper has
-    /// recorded the first one is not made twice. The order records what the payment's ledger says was refunded. The
+    /// tried anew. A refund of an order whose refunds changed since the caller saw <paramref name="expectedRefunded"/> is
+    /// refused, so a refund sent twice (two admins, a double click, a retry after the sweeper has recorded the first
+    /// one) is made once. The order records what the payment's ledger says was refunded. The
     /// attempt is written down before payments is asked, so a refund whose answer never comes is settled by
     /// <see cref="SettleRefundsAsync"/>.
     /// </summary>
-    public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, long? expectedRefunded, string actor, CancellationToken ct)
+    public async Task<ProblemHttpResult?> RefundAsync(SagaOrder order, long? amount, long expectedRefunded, string actor, CancellationToken ct)
     {
         // Both connections are taken before the order is locked: the lock holder never waits for the pool.
         await using var attempts = await db.OpenConnectionAsync(ct);
@@ -311,12 +311,16 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var (status, refunded, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
-        if (expectedRefunded is { } expected && expected != refunded)
+        if (expectedRefunded != refunded)
             return Problem.Conflict($"The order's refunds changed since it was loaded: {Currencies.Format(refunded, order.Currency)} is refunded now. Reload the order and check before refunding again.");
         var remaining = order.Total - refunded;
         var value = amount ?? remaining;
         if (value <= 0 || value > remaining)
-            return Problem.Status(StatusCodes.Status400BadRequest, "The request has invalid fields", $"Refund between 1 and {remaining} (minor units).");
+            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["amount"] = [$"Refund between 1 and {remaining} (minor units): {Currencies.Format(remaining, order.Currency)} is left."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request has invalid fields",
+            });
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");

@@ -42,8 +42,9 @@ public sealed record OrderSummaryDto(DateTimeOffset Since, int Orders, IReadOnly
 public sealed record ShipRequest([Required, MinLength(1), MaxLength(60)] string Carrier, [Required, MinLength(3), MaxLength(80)] string TrackingNumber);
 
 /// <param name="Amount">Minor units; left out, everything still captured.</param>
-/// <param name="ExpectedRefunded">What the caller saw refunded (the order's <c>refunded</c>): when the order's refunds changed since, the
-/// refund is refused rather than made on stale information. Left out, no such check.</param>
-public sealed record RefundRequest(long? Amount, long? ExpectedRefunded = null);
+/// <param name="ExpectedRefunded">Required: what the caller saw refunded (the order's <c>refunded</c>). When the order's refunds changed
+/// since, the refund is refused rather than made on stale information: two admins, a double click or a retry after the
+/// first refund was recorded refund once.</param>
+public sealed record RefundRequest(long? Amount, long? ExpectedRefunded);
 
 public sealed record NoteRequest([Required, MinLength(1), MaxLength(2000)] string Text);

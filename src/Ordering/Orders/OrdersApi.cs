@@ -25,24 +25,27 @@ public static class OrdersApi
             Act(id, saga, db, ct, order => actions.ApproveAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/reject", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
             Act(id, saga, db, ct, order => actions.RejectAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
-        admin.MapPost("/{id:guid}/ship", (Guid id, ShipRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.ShipAsync(order, request, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/ship", Ship).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/deliver", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
             Act(id, saga, db, ct, order => actions.DeliverAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
-        admin.MapPost("/{id:guid}/refund", (Guid id, RefundRequest request, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
-            Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, request.ExpectedRefunded, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{id:guid}/refund", Refund).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/cancel", (Guid id, ClaimsPrincipal user, OrderSaga saga, OrderActions actions, OrderingDb db, CancellationToken ct) =>
             Act(id, saga, db, ct, order => actions.CancelAsync(order, user.ActorId(), ct))).RequireAuthorization(Policies.Admin);
         admin.MapPost("/{id:guid}/notes", async (Guid id, NoteRequest request, ClaimsPrincipal user, OrderingDb db, OrderActions actions, CancellationToken ct) =>
         {
+            if (string.IsNullOrWhiteSpace(request.Text))
+                return (IResult)Problem.Field("text", "Write the note.");
             if (!await db.Orders.AnyAsync(o => o.Id == id, ct))
-                return (IResult)Problem.NotFound("There is no such order.");
+                return Problem.NotFound("There is no such order.");
             await actions.NoteAsync(id, request.Text.Trim(), user.ActorId(), ct);
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Admin);
-        admin.MapGet("/{id:guid}/notes", async (Guid id, OrderingDb db, CancellationToken ct) =>
-            TypedResults.Ok(await db.Events.AsNoTracking().Where(e => e.OrderId == id && e.Type == "note").OrderBy(e => e.Seq)
-                .Select(e => new OrderEventDto(e.Type, e.Detail, e.Actor, e.CreatedAt)).ToListAsync(ct)));
+        admin.MapGet("/{id:guid}/notes", async Task<Results<Ok<List<OrderEventDto>>, ProblemHttpResult>> (Guid id, OrderingDb db, CancellationToken ct) =>
+        {
+            var notes = await db.Events.AsNoTracking().Where(e => e.OrderId == id && e.Type == "note").OrderBy(e => e.Seq)
+                .Select(e => new OrderEventDto(e.Type, e.Detail, e.Actor, e.CreatedAt)).ToListAsync(ct);
+            return notes.Count > 0 || await db.Orders.AnyAsync(o => o.Id == id, ct) ? TypedResults.Ok(notes) : Problem.NotFound("There is no such order.");
+        });
     }
 
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> GetMine(Guid id, ClaimsPrincipal user, OrderingDb db, CancellationToken ct) =>
@@ -78,6 +81,8 @@ public static class OrdersApi
             query = query.Where(o => o.UserId == c);
         if (!string.IsNullOrWhiteSpace(email))
             query = query.Where(o => o.Email == email.Trim());
+        if (from > to)
+            return Problem.Field("from", "from must not be after to.");
         if (from is { } f)
             query = query.Where(o => o.CreatedAt >= f.ToUniversalTime());
         if (to is { } t)
@@ -91,7 +96,7 @@ public static class OrdersApi
     /// </summary>
     static async Task<Results<Ok<OrderSummaryDto>, ValidationProblem>> Summary(OrderingDb db, DateTimeOffset? since, TimeProvider clock, CancellationToken ct)
     {
-        var from = (since ?? clock.GetUtcNow().Date).ToUniversalTime();
+        var from = (since ?? new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero)).ToUniversalTime(); // midnight UTC by default, whatever the server's zone
         if (from > clock.GetUtcNow())
             return Problem.Field("since", "since must not be in the future.");
         var sales = db.Orders.AsNoTracking().Where(o => o.CreatedAt >= from && OrderStatus.Sales.Contains(o.Status));
@@ -122,6 +127,32 @@ public static class OrdersApi
             return refused;
         return TypedResults.Ok((await OrderReader.FindAsync(db, id, null, ct))!);
     }
+
+    static async Task<Results<Ok<OrderDto>, ValidationProblem, ProblemHttpResult>> Ship(Guid id, ShipRequest request, ClaimsPrincipal user, OrderSaga saga,
+        OrderActions actions, OrderingDb db, CancellationToken ct)
+    {
+        var trimmed = request with { Carrier = request.Carrier.Trim(), TrackingNumber = request.TrackingNumber.Trim() };
+        if (trimmed.Carrier.Length == 0)
+            return Problem.Field("carrier", "Name the carrier.");
+        if (trimmed.TrackingNumber.Length < 3)
+            return Problem.Field("trackingNumber", "Give the carrier's tracking number.");
+        return Checked(await Act(id, saga, db, ct, order => actions.ShipAsync(order, trimmed, user.ActorId(), ct)));
+    }
+
+    /// <summary>A refund names what the admin saw refunded: sent again later, it is refused rather than made twice.</summary>
+    static async Task<Results<Ok<OrderDto>, ValidationProblem, ProblemHttpResult>> Refund(Guid id, RefundRequest request, ClaimsPrincipal user, OrderSaga saga,
+        OrderActions actions, OrderingDb db, CancellationToken ct)
+    {
+        if (request.ExpectedRefunded is not { } expected || expected < 0)
+            return Problem.Field("expectedRefunded", "Send what the order showed refunded when you decided (0 for nothing): the refund is made only if that is still so.");
+        if (request.Amount is <= 0)
+            return Problem.Field("amount", "Refund a positive amount (minor units), or leave it out to refund everything left.");
+        return Checked(await Act(id, saga, db, ct, order => actions.RefundAsync(order, request.Amount, expected, user.ActorId(), ct)));
+    }
+
+    /// <summary>An action's answer, for a route that checks its request first.</summary>
+    static Results<Ok<OrderDto>, ValidationProblem, ProblemHttpResult> Checked(Results<Ok<OrderDto>, ProblemHttpResult> result) =>
+        result.Result is Ok<OrderDto> ok ? ok : (ProblemHttpResult)result.Result;
 
     static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Act(Guid id, OrderSaga saga, OrderingDb db, CancellationToken ct, Func<SagaOrder, Task<ProblemHttpResult?>> action)
     {

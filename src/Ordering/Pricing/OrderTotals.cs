@@ -35,13 +35,14 @@ public sealed record Totals(long Subtotal, long Shipping, long Tax, long Total, 
 /// <summary>Exact integer arithmetic in minor units; the only rounding is the tax, half away from zero.</summary>
 public static class OrderTotals
 {
-    public static IReadOnlyList<ShippingQuote> Quotes(PricingOptions options, string currency, string country, long subtotal, int weightGrams) =>
+    public static IReadOnlyList<ShippingQuote> Quotes(PricingOptions options, string currency, string country, long subtotal, long weightGrams) =>
         [.. options.Shipping
             .Where(r => r.Currency == currency && (r.Countries.Count == 0 || r.Countries.Contains(country)))
             .Select(r => new ShippingQuote(r.Method, r.Name, ShippingPrice(r, subtotal, weightGrams)))];
 
-    public static long ShippingPrice(ShippingRate rate, long subtotal, int weightGrams) =>
-        rate.FreeFrom is { } free && subtotal >= free ? 0 : rate.Base + rate.PerKg * ((Math.Max(0, weightGrams) + 999) / 1000);
+    /// <summary>The rate's base price plus its price per started kilogram; nothing from its free-shipping threshold on.</summary>
+    public static long ShippingPrice(ShippingRate rate, long subtotal, long weightGrams) =>
+        rate.FreeFrom is { } free && subtotal >= free ? 0 : checked(rate.Base + rate.PerKg * ((Math.Max(0, weightGrams) + 999) / 1000));
 
     public static int TaxRate(PricingOptions options, string country, string? region) =>
         region is not null && options.TaxRates.TryGetValue($"{country}-{region}", out var regional) ? regional

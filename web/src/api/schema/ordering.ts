@@ -295,6 +295,15 @@ export interface paths {
                         "application/json": components["schemas"]["OrderDto"];
                     };
                 };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -371,6 +380,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OrderDto"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                     };
                 };
             };
@@ -807,14 +825,14 @@ export interface components {
             subtotal: number;
             /** Format: int32 */
             taxBasisPoints: number;
-            /** Format: int32 */
+            /** Format: int64 */
             weightGrams: number;
         };
         RefundRequest: {
             /** Format: int64 */
             amount: null | number;
             /** Format: int64 */
-            expectedRefunded?: null | number;
+            expectedRefunded: null | number;
         };
         ShippingQuote: {
             method: string;
