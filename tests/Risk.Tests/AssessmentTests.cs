@@ -153,6 +153,9 @@ public sealed class AssessmentTests(RiskFactory factory) : RiskTest(factory)
         VelocityWindow hour = new(VelocitySubject.Card, 3600);
         (await counters.RecordAsync(input, [hour], CancellationToken.None)).Tallies[hour].ShouldBe(new VelocityTally(1, 2_500));
         (await counters.RecordAsync(input, [hour], CancellationToken.None)).Tallies[hour].ShouldBe(new VelocityTally(1, 2_500));
+        // A repeat that names another amount (a total computed again) is still the same order, counted at its first amount.
+        (await counters.RecordAsync(input with { Amount = 1_000 }, [hour], CancellationToken.None)).Tallies[hour].ShouldBe(new VelocityTally(1, 2_500));
+        (await Factory.RedisAsync("ZCARD", VelocityCounters.Key(VelocitySubject.Card, "fp_twice"))).Integer.ShouldBe(1);
         var other = input with { OrderId = Guid.NewGuid(), Amount = 1_000 };
         (await counters.RecordAsync(other, [hour], CancellationToken.None)).Tallies[hour].ShouldBe(new VelocityTally(2, 3_500));
         // Amounts in another currency count as orders but not towards this order's total.

@@ -69,7 +69,7 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
         (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Approve);
 
         var declining = await (await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
-            new { raised.Name, raised.Kind, parameters = new { maxAmount = 10_000, currency = "EUR" }, action = "decline", score = 90, version = raised.Version }))
+            new { raised.Name, raised.Kind, parameters = new { maxAmount = 10_000, currency = "EUR" }, action = "decline", score = 90, enabled = true, version = raised.Version }))
             .ShouldBeOkAsync<RuleDto>();
         (await Factory.AssessAsync(new Order { Amount = 20_000 })).Decision.ShouldBe(Decisions.Decline);
 
@@ -82,7 +82,7 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     }
 
     /// <summary>Another replica writes a rule straight into the table and announces the change; this replica has not seen it yet.</summary>
-    async Task AnotherReplicaBlocksIranAsync()
+    async Task AnotherReplicaBlocksIranAsync(bool announced = true)
     {
         await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
         await using (var connection = await db.OpenConnectionAsync())
@@ -90,7 +90,22 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
                 insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
                 values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
                 """, new { id = Guid.NewGuid() });
-        await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
+        if (announced)
+            await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
+    }
+
+    [Fact]
+    public async Task A_rule_change_whose_announcement_was_lost_is_picked_up_within_a_minute()
+    {
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // no rules, cached
+
+        // Another replica wrote the rule and stopped before it could tell the others through Redis.
+        await AnotherReplicaBlocksIranAsync(announced: false);
+
+        Factory.Clock.Advance(TimeSpan.FromSeconds(2));
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Approve); // not known yet
+        Factory.Clock.Advance(RuleCache.ReloadAtLeastEvery);
+        (await Factory.AssessAsync(new Order { ShippingCountry = "IR" })).Decision.ShouldBe(Decisions.Decline);
     }
 
     [Fact]
@@ -139,11 +154,17 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     }
 
     [Fact]
-    public async Task An_update_must_say_which_version_it_changes()
+    public async Task An_update_must_say_which_version_it_changes_and_whether_the_rule_is_on()
     {
-        var rule = await Factory.CreateRuleAsync("Mismatch", RuleKinds.CountryMismatch, new { minAmount = 30_000 });
+        var rule = await Factory.CreateRuleAsync("Mismatch", RuleKinds.CountryMismatch, new { minAmount = 30_000 }, enabled: false);
         var response = await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
-            new { rule.Name, rule.Kind, parameters = new { minAmount = 1 }, rule.Action, rule.Score });
+            new { rule.Name, rule.Kind, parameters = new { minAmount = 1 }, rule.Action, rule.Score, enabled = false });
         await response.ShouldNameFieldAsync("version");
+
+        // A replacement that leaves "enabled" out would switch a disabled rule on unseen.
+        var silent = await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
+            new { rule.Name, rule.Kind, parameters = new { minAmount = 1 }, rule.Action, rule.Score, rule.Version });
+        await silent.ShouldNameFieldAsync("enabled");
+        (await Factory.Admin().GetFromJsonAsync<RuleDto>($"{Rules}/{rule.Id}"))!.Enabled.ShouldBeFalse();
     }
 }

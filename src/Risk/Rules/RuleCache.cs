@@ -9,13 +9,15 @@ namespace Bazaar.Risk.Rules;
 /// The enabled rules, parsed and validated, held in memory by each replica. Every rule write bumps the version in
 /// Redis (<see cref="VersionKey"/>); a replica compares it with the version it loaded at most once a second and
 /// reloads from PostgreSQL when it differs. Without Redis it reloads every 30 seconds instead, and a bump it could
-/// not deliver is replayed when Redis answers again.
+/// not deliver is replayed when Redis answers again. Whatever the version says, rules are reloaded at least once a
+/// minute: a change whose announcement was lost for good (the replica that wrote it stopped first) still arrives.
 /// </summary>
 public sealed class RuleCache(NpgsqlDataSource db, IRedisClient redis, TimeProvider clock, RiskMetrics metrics, ILogger<RuleCache> logger)
 {
     public const string VersionKey = "risk:rules:version";
     static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
     static readonly TimeSpan ReloadWithoutRedisEvery = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ReloadAtLeastEvery = TimeSpan.FromMinutes(1);
     static readonly TimeSpan RedisRetryAfter = TimeSpan.FromSeconds(5);
 
     readonly SemaphoreSlim _gate = new(1, 1);
@@ -75,7 +77,8 @@ public sealed class RuleCache(NpgsqlDataSource db, IRedisClient redis, TimeProvi
         var generation = Interlocked.Read(ref _generation);
         // The version is read before the rules: a write landing in between only causes one more reload.
         var version = await ReadVersionAsync(ct);
-        var unchanged = current is not null && (version is not null ? version == current.Version : now - current.LoadedAt < ReloadWithoutRedisEvery);
+        var unchanged = current is not null
+            && (version is not null ? version == current.Version && now - current.LoadedAt < ReloadAtLeastEvery : now - current.LoadedAt < ReloadWithoutRedisEvery);
         if (unchanged)
         {
             Publish(current! with { CheckedAt = now }, generation);

@@ -59,7 +59,9 @@ public static class RulesApi
     static async Task<Results<Ok<RuleDto>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, SaveRuleRequest request, RiskDb db, RuleCache rules, TimeProvider clock, CancellationToken ct)
     {
-        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, request.Enabled ?? true);
+        if (request.Enabled is not { } enabled)
+            return Problem.Field("enabled", "Say whether the rule is enabled: an update replaces the whole rule.");
+        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, enabled);
         if (problem is { } invalid)
             return Problem.Field(invalid.Field, invalid.Message);
         if (request.Version is not { } version)

@@ -7,7 +7,9 @@ namespace Bazaar.Risk.Velocity;
 /// <summary>
 /// Orders per customer, card fingerprint and IP address over sliding windows, shared by every replica through Redis:
 /// one sorted set per subject (<c>risk:velocity:{subject}:{value}</c>), scored by time, one member per order carrying
-/// its amount and currency. Recording and counting is one atomic script per subject, idempotent by order id.
+/// its amount and currency. Recording and counting is one atomic script per subject, idempotent by order id: a marker per
+/// subject and order (<c>…:order:{orderId}</c>, kept as long as the history) makes a repeat count nothing, even one that
+/// names another amount.
 /// </summary>
 public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, RiskMetrics metrics, ILogger<VelocityCounters> logger)
 {
@@ -17,11 +19,14 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
     /// <summary>After a failure, Redis is not asked again for this long: one timeout, not one per order.</summary>
     static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
-    // KEYS[1] the subject's sorted set. ARGV: [1] now (ms), [2] member "orderId:amount:currency", [3] drop scores at or
-    // below this (ms), [4] retention (ms), [5] the order's currency, [6..] window starts (ms, exclusive).
-    // NX keeps a repeated order at its first time and counts it once. Returns count and amount (in ARGV[5]) per window.
+    // KEYS[1] the subject's sorted set, KEYS[2] the marker of this order for this subject. ARGV: [1] now (ms), [2] member
+    // "orderId:amount:currency", [3] drop scores at or below this (ms), [4] retention (ms), [5] the order's currency,
+    // [6..] window starts (ms, exclusive). The marker keeps a repeated order at its first time and amount, counted once.
+    // Returns count and amount (in ARGV[5]) per window.
     const string Script = """
-        redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then
+          redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+        end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         local result = {}
@@ -64,7 +69,8 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
             {
                 var seconds = windows.Where(w => w.Subject == subject).Select(w => w.WindowSeconds).Distinct().ToList();
                 string[] args = [Text(nowMs), member, Text(nowMs - retentionMs), Text(retentionMs), order.Currency, .. seconds.Select(s => Text(nowMs - s * 1000L))];
-                var reply = await redis.EvalAsync(Script, [Key(subject, value)], args, ct);
+                var key = Key(subject, value);
+                var reply = await redis.EvalAsync(Script, [key, string.Create(CultureInfo.InvariantCulture, $"{key}:order:{order.OrderId:N}")], args, ct);
                 for (var i = 0; i < seconds.Count; i++)
                     tallies[new VelocityWindow(subject, seconds[i])] = new VelocityTally(reply.Items[2 * i].AsInt64(), reply.Items[2 * i + 1].AsInt64());
             }
