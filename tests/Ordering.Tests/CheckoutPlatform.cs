@@ -66,6 +66,9 @@ public sealed class CheckoutPlatform : IAsyncLifetime
     /// <summary>While true, ordering's calls to the cart fail as if the cart service were down.</summary>
     public bool CartDown { get; set; }
 
+    /// <summary>While true, ordering's calls to risk fail as if the risk service were down.</summary>
+    public bool RiskDown { get; set; }
+
     /// <summary>The calls to payments it matches fail as if payments were down: they never reach it.</summary>
     public Func<HttpRequestMessage, bool>? RefusePaymentsCalls { get; set; }
 
@@ -96,7 +99,7 @@ public sealed class CheckoutPlatform : IAsyncLifetime
         Ordering.Peers["cart"] = () => new Outage(Cart.Server.CreateHandler(), _ => CartDown);
         Ordering.Peers["payments"] = () => new Outage(Payments.Server.CreateHandler(), request => RefusePaymentsCalls?.Invoke(request) == true,
             request => LosePaymentsAnswers?.Invoke(request) == true);
-        Ordering.Peers["risk"] = () => Risk.Server.CreateHandler();
+        Ordering.Peers["risk"] = () => new Outage(Risk.Server.CreateHandler(), _ => RiskDown);
         await Catalog.InitializeAsync();
         await Cart.InitializeAsync();
         await Payments.InitializeAsync();
@@ -113,7 +116,7 @@ public sealed class CheckoutPlatform : IAsyncLifetime
         await Risk.Services.GetRequiredService<risk::Bazaar.Risk.Rules.RuleCache>().ChangedAsync(); // forget the rules of the last test
         await Ordering.ResetAsync();
         Ordering.Services.GetRequiredService<ordering::Bazaar.Ordering.Checkout.SagaFaults>().CrashAfter = null;
-        (CartDown, RefusePaymentsCalls, LosePaymentsAnswers) = (false, null, null);
+        (CartDown, RiskDown, RefusePaymentsCalls, LosePaymentsAnswers) = (false, false, null, null);
     }
 
     public async Task DisposeAsync()

@@ -206,8 +206,17 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await firstCart.PutAsJsonAsync("/api/v1/cart/items/REVIEW-2", new { quantity = 2 })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var admin = platform.OrderingAs(platform.AdminToken);
+        (await VerdictAsync(held.Id)).ShouldBe((null, null)); // in risk's review queue
+        // Risk cannot record the verdict: nothing moves, so the order and its assessment never disagree.
+        platform.RiskDown = true;
+        await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.RiskDown = false;
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{held.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("on_hold");
         var approved = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeOkAsync<OrderDto>();
         approved.Status.ShouldBe("confirmed");
+        var (outcome, reviewer) = await VerdictAsync(held.Id);
+        outcome.ShouldBe("approved"); // and it left risk's queue, in the name of the admin who decided
+        reviewer.ShouldNotBeNullOrEmpty();
         (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
         var lines = (await firstCart.GetFromJsonAsync<JsonElement>("/api/v1/cart")).GetProperty("lines").EnumerateArray()
             .Select(l => (l.GetProperty("sku").GetString(), l.GetProperty("quantity").GetInt32())).ToList();
@@ -218,6 +227,20 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/reject", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("rejected");
         (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
         await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await VerdictAsync(held2.Id)).outcome.ShouldBe("rejected");
+
+        // An order the customer cancels while it waits leaves the queue too, undecided.
+        var (third, _) = await CustomerWithCartAsync("REVIEW-1", 1);
+        var held3 = await (await platform.PlaceOrderAsync(third, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        (await (await third.PostAsync($"/api/v1/orders/{held3.Id}/cancel", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("cancelled");
+        (await VerdictAsync(held3.Id)).outcome.ShouldBe("withdrawn");
+    }
+
+    async Task<(string? outcome, string? reviewer)> VerdictAsync(Guid orderId)
+    {
+        var rows = await QueryAll<(string?, string?)>(platform.Risk.DatabaseConnectionString,
+            $"select review_outcome, reviewed_by from risk_assessments where order_id = '{orderId}'");
+        return rows.ShouldHaveSingleItem();
     }
 
     [Theory]

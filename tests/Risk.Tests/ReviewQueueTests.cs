@@ -59,35 +59,42 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
     }
 
     [Fact]
-    public async Task An_admin_reviews_an_order_once_and_it_leaves_the_queue()
+    public async Task The_verdict_ordering_records_for_an_order_is_kept_once_and_it_leaves_the_queue()
     {
         var (approved, review, declined) = await ThreeOrdersAsync();
-        var reviewerId = Guid.NewGuid();
-        var admin = Factory.Admin(reviewerId);
+        var admin = Factory.Admin();
+        var ordering = Factory.Service("ordering");
+        string Verdict(Guid orderId) => $"/internal/risk/assessments/by-order/{orderId}/review";
 
         var queue = (await admin.GetFromJsonAsync<AssessmentPage>($"{Assessments}?reviewOutcome=pending"))!;
         queue.Items.ShouldHaveSingleItem().Id.ShouldBe(review.AssessmentId);
 
-        var reviewed = await (await admin.PostAsJsonAsync($"{Assessments}/{review.AssessmentId}/review", new { outcome = "approved", note = "Called the customer." }))
+        // An admin approved the order in the back office; ordering records who and why here before it acts.
+        var reviewer = Guid.NewGuid().ToString();
+        var reviewed = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer, note = " Called the customer. " }))
             .ShouldBeOkAsync<AssessmentDto>();
         reviewed.ReviewOutcome.ShouldBe(ReviewOutcomes.Approved);
-        reviewed.ReviewedBy.ShouldBe(reviewerId.ToString());
+        reviewed.ReviewedBy.ShouldBe(reviewer);
         reviewed.ReviewNote.ShouldBe("Called the customer.");
         (reviewed.ReviewedAt!.Value - Factory.Clock.GetUtcNow()).Duration().ShouldBeLessThan(TimeSpan.FromMilliseconds(1)); // stored to the microsecond
 
         (await admin.GetFromJsonAsync<AssessmentPage>($"{Assessments}?reviewOutcome=pending"))!.Items.ShouldBeEmpty();
         (await admin.GetFromJsonAsync<AssessmentPage>($"{Assessments}?reviewOutcome=approved"))!.Items.ShouldHaveSingleItem().Id.ShouldBe(review.AssessmentId);
 
-        // The same verdict again changes nothing; a different one is a conflict.
-        (await admin.PostAsJsonAsync($"{Assessments}/{review.AssessmentId}/review", new { outcome = "approved" })).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await (await Factory.Admin().PostAsJsonAsync($"{Assessments}/{review.AssessmentId}/review", new { outcome = "rejected" }))
+        // The same verdict again (a retry) changes nothing; a different one is a conflict that names the first.
+        (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = "someone else" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var other = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "rejected", reviewer = "someone else" }))
             .ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        // Only orders sent to review are reviewed.
-        await (await admin.PostAsJsonAsync($"{Assessments}/{declined.AssessmentId}/review", new { outcome = "approved" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await admin.PostAsJsonAsync($"{Assessments}/{approved.AssessmentId}/review", new { outcome = "rejected" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await admin.PostAsJsonAsync($"{Assessments}/{Guid.NewGuid()}/review", new { outcome = "rejected" })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await admin.PostAsJsonAsync($"{Assessments}/{review.AssessmentId}/review", new { outcome = "fine" })).ShouldNameFieldAsync("outcome");
-        // Support staff read the queue but do not decide.
-        (await Factory.Support().PostAsJsonAsync($"{Assessments}/{review.AssessmentId}/review", new { outcome = "rejected" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        other.GetProperty("detail").GetString()!.ShouldContain(reviewer);
+        // Only orders sent to review are reviewed, and only assessed orders have a verdict.
+        await (await ordering.PostAsJsonAsync(Verdict(declined.OrderId), new { outcome = "approved", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await ordering.PostAsJsonAsync(Verdict(approved.OrderId), new { outcome = "rejected", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await ordering.PostAsJsonAsync(Verdict(Guid.NewGuid()), new { outcome = "rejected", reviewer })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "fine", reviewer })).ShouldNameFieldAsync("outcome");
+        await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = " " })).ShouldNameFieldAsync("reviewer");
+        // Verdicts come from ordering, where the order is decided: not from staff directly, so the two cannot disagree.
+        (await admin.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "rejected", reviewer })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await admin.PostAsJsonAsync($"{Assessments}/{review.AssessmentId}/review", new { outcome = "rejected" })).StatusCode
+            .ShouldBeOneOf(HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed);
     }
 }

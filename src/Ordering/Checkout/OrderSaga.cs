@@ -153,7 +153,12 @@ public sealed class OrderSaga(
                 if (extended.Unknown)
                     return false;
                 if (!extended.Ok)
+                {
+                    // Best effort: an entry left in risk's queue is only noise, and names an order that shows rejected.
+                    if (!(await risk.RecordVerdictAsync(order.Id, "withdrawn", "system", ct)).Ok)
+                        logger.LogWarning("Order {OrderId} is rejected before its review, but risk's review queue may still list it", order.Id);
                     return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "reservation_expired", voidPayment: false, ct);
+                }
                 done = await MoveAsync(order, OrderStatus.OnHold, "on_hold", "waiting for a risk review", riskFields, ct);
                 if (done)
                     _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "on_hold"));

@@ -12,7 +12,7 @@ using Npgsql;
 namespace Bazaar.Ordering.Orders;
 
 /// <summary>What people do to orders after checkout: cancel, approve or reject a held order, ship, deliver, refund.</summary>
-public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, TimeProvider clock, ILogger<OrderActions> logger)
+public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, RiskClient risk, TimeProvider clock, ILogger<OrderActions> logger)
 {
     /// <summary>Another service did not answer: a 503 that says what is known now (by default, that nothing changed).</summary>
     public static ProblemHttpResult Unavailable(string what, string state = "nothing was changed. Try again in a moment.") =>
@@ -62,6 +62,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         switch (status)
         {
             case OrderStatus.OnHold:
+                // It leaves risk's review queue undecided (a verdict recorded by a decision that stopped half way stays).
+                if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
+                    return Unavailable("risk service", CancellationRecorded);
                 if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
                     return Unavailable("catalog", CancellationRecorded);
                 break;
@@ -208,6 +211,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 return Problem.Conflict("Only an order on hold can be approved.");
             if (locked.CancellationPending)
                 return Problem.Conflict("The customer's cancellation of this order is under way; it cannot be approved.");
+            if (await RecordVerdictAsync(order.Id, "approved", actor, ct) is { } refused)
+                return refused;
             await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", actor, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }
@@ -219,6 +224,21 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// A held order a person turned down: its stock goes back. The row stays locked meanwhile, so a concurrent approval
     /// waits and then finds the order rejected, rather than authorizing a card for stock this has just released.
     /// </summary>
+    /// <summary>
+    /// The verdict goes to risk's review record first (the order row is locked meanwhile), so the order and its
+    /// assessment never disagree: a verdict risk already holds otherwise (recorded by a decision that then stopped half
+    /// way) refuses this one. An order risk never assessed has no record to keep.
+    /// </summary>
+    async Task<ProblemHttpResult?> RecordVerdictAsync(Guid orderId, string outcome, string actor, CancellationToken ct)
+    {
+        var recorded = await risk.RecordVerdictAsync(orderId, outcome, actor, ct);
+        if (recorded.Unknown)
+            return Unavailable("risk service");
+        if (recorded.Ok || recorded.Status == System.Net.HttpStatusCode.NotFound)
+            return null;
+        return Problem.Conflict("Risk holds another verdict for this order: " + recorded.Reason);
+    }
+
     public async Task<ProblemHttpResult?> RejectAsync(SagaOrder order, string actor, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -228,6 +248,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Problem.Conflict("Only an order on hold can be rejected.");
         if (locked.CancellationPending)
             return Problem.Conflict("The customer's cancellation of this order is under way; it will be cancelled, not rejected.");
+        if (await RecordVerdictAsync(order.Id, "rejected", actor, ct) is { } refused)
+            return refused;
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog");
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", actor,

@@ -4,7 +4,11 @@ public static class ReviewOutcomes
 {
     public const string Approved = "approved";
     public const string Rejected = "rejected";
-    public static readonly IReadOnlyList<string> All = [Approved, Rejected];
+
+    /// <summary>Nobody decided: the order ended first (the customer cancelled it, or its stock hold ran out).</summary>
+    public const string Withdrawn = "withdrawn";
+
+    public static readonly IReadOnlyList<string> All = [Approved, Rejected, Withdrawn];
 }
 
 /// <summary>One order's assessment as stored in <c>risk_assessments</c>: the decision, its reasons, and the review if any.</summary>

@@ -24,7 +24,8 @@ public sealed record AssessmentDto(Guid Id, Guid OrderId, Guid CustomerId, long 
 
 public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? NextCursor);
 
-public sealed record ReviewRequest(string? Outcome, string? Note);
+/// <summary>The verdict on an order sent to review, as ordering records it when an admin approves or rejects the order.</summary>
+public sealed record ReviewRequest(string? Outcome, string? Reviewer, string? Note);
 
 public static class AssessmentsApi
 {
@@ -36,11 +37,12 @@ public static class AssessmentsApi
     public static void MapAssessmentsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/internal/risk/assessments", Assess).WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
+        routes.MapPost("/internal/risk/assessments/by-order/{orderId:guid}/review", Review).WithTags("Internal").RequireAuthorization(Policies.Internal)
+            .ExcludeFromDescription();
 
         var admin = routes.MapGroup("/api/v1/admin/risk/assessments").WithTags("Admin: risk assessments").RequireAuthorization(Policies.Support);
         admin.MapGet("/", List);
         admin.MapGet("/{id:guid}", Get);
-        admin.MapPost("/{id:guid}/review", Review).RequireAuthorization(Policies.Admin);
     }
 
     /// <summary>Idempotent by order id: a repeat answers with the stored assessment and counts nothing again.</summary>
@@ -80,32 +82,36 @@ public static class AssessmentsApi
             : Problem.NotFound("There is no assessment with this id.");
 
     /// <summary>
-    /// Records a person's verdict on an order sent to review, once (repeating the same verdict is harmless). The
-    /// ordering service acts on the order; this is the audit trail and the queue.
+    /// Records the verdict on an order sent to review, once (repeating the same verdict is harmless; another one is a
+    /// 409). An admin approves or rejects the order in the back office and ordering records the verdict here before it
+    /// acts, so the order and its assessment never disagree: this is the audit trail, and the queue empties as the
+    /// orders are decided.
     /// </summary>
     static async Task<Results<Ok<AssessmentDto>, ValidationProblem, ProblemHttpResult>> Review(
-        Guid id, ReviewRequest request, ClaimsPrincipal user, RiskDb db, TimeProvider clock, CancellationToken ct)
+        Guid orderId, ReviewRequest request, RiskDb db, TimeProvider clock, CancellationToken ct)
     {
         if (request.Outcome is null || !ReviewOutcomes.All.Contains(request.Outcome))
             return Problem.Field("outcome", $"outcome must be one of: {string.Join(", ", ReviewOutcomes.All)}.");
+        if (string.IsNullOrWhiteSpace(request.Reviewer) || request.Reviewer.Length > 200)
+            return Problem.Field("reviewer", "Name who decided (at most 200 characters).");
         if (request.Note is { Length: > MaxNoteLength })
             return Problem.Field("note", $"Keep the note under {MaxNoteLength} characters.");
         var outcome = request.Outcome;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        var reviewer = user.ActorId();
+        var reviewer = request.Reviewer.Trim();
         DateTimeOffset? now = clock.GetUtcNow();
 
         // One conditional update: of two reviewers at once, exactly one records a verdict.
         var updated = await db.Assessments
-            .Where(a => a.Id == id && a.Decision == Decisions.Review && a.ReviewOutcome == null)
+            .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && a.ReviewOutcome == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.ReviewOutcome, outcome)
                 .SetProperty(a => a.ReviewedBy, reviewer)
                 .SetProperty(a => a.ReviewNote, note)
                 .SetProperty(a => a.ReviewedAt, now), ct);
-        var assessment = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        var assessment = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.OrderId == orderId, ct);
         if (assessment is null)
-            return Problem.NotFound("There is no assessment with this id.");
+            return Problem.NotFound("This order was never assessed.");
         if (updated == 0 && assessment.Decision != Decisions.Review)
             return Problem.Conflict($"Only orders sent to review are reviewed; this one was decided '{assessment.Decision}' automatically.");
         if (updated == 0 && assessment.ReviewOutcome != outcome)
