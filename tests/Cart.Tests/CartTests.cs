@@ -198,7 +198,10 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
 
         await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { orderId = Guid.NewGuid(), lines = new[] { new { sku = "KIT-A", quantity = 0 } } })).ShouldNameFieldAsync("lines");
         await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { orderId = Guid.NewGuid() })).ShouldNameFieldAsync("lines");
-        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = order.lines })).ShouldNameFieldAsync("orderId");
+        await (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { orderId = Guid.Empty, lines = order.lines })).ShouldNameFieldAsync("orderId");
+        // Ordering from before the order id was sent (during a rolling deploy) still has its lines taken out.
+        (await ordering.PostAsJsonAsync($"/internal/carts/{userId}/ordered", new { lines = new[] { new { sku = "KIT-C", quantity = 1 } } })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await ordering.GetFromJsonAsync<InternalCartDto>($"/internal/carts/{userId}"))!.Lines.ShouldBe([new CartLine("KIT-A", 1), new CartLine("KIT-C", 1)]);
     }
 
     [Fact]

@@ -66,6 +66,9 @@ public sealed class CheckoutPlatform : IAsyncLifetime
     /// <summary>While true, ordering's calls to the cart fail as if the cart service were down.</summary>
     public bool CartDown { get; set; }
 
+    /// <summary>The calls to catalog it matches fail as if catalog were down: they never reach it.</summary>
+    public Func<HttpRequestMessage, bool>? RefuseCatalogCalls { get; set; }
+
     /// <summary>While true, ordering's calls to risk fail as if the risk service were down.</summary>
     public bool RiskDown { get; set; }
 
@@ -95,7 +98,7 @@ public sealed class CheckoutPlatform : IAsyncLifetime
     {
         (Catalog.Tokens, Cart.Tokens, Payments.Tokens, Risk.Tokens, Ordering.Tokens) = (Tokens, Tokens, Tokens, Tokens, Tokens);
         Cart.Peers["catalog"] = () => Catalog.Server.CreateHandler();
-        Ordering.Peers["catalog"] = () => Catalog.Server.CreateHandler();
+        Ordering.Peers["catalog"] = () => new Outage(Catalog.Server.CreateHandler(), request => RefuseCatalogCalls?.Invoke(request) == true);
         Ordering.Peers["cart"] = () => new Outage(Cart.Server.CreateHandler(), _ => CartDown);
         Ordering.Peers["payments"] = () => new Outage(Payments.Server.CreateHandler(), request => RefusePaymentsCalls?.Invoke(request) == true,
             request => LosePaymentsAnswers?.Invoke(request) == true);
@@ -116,7 +119,7 @@ public sealed class CheckoutPlatform : IAsyncLifetime
         await Risk.Services.GetRequiredService<risk::Bazaar.Risk.Rules.RuleCache>().ChangedAsync(); // forget the rules of the last test
         await Ordering.ResetAsync();
         Ordering.Services.GetRequiredService<ordering::Bazaar.Ordering.Checkout.SagaFaults>().CrashAfter = null;
-        (CartDown, RiskDown, RefusePaymentsCalls, LosePaymentsAnswers) = (false, false, null, null);
+        (CartDown, RiskDown, RefuseCatalogCalls, RefusePaymentsCalls, LosePaymentsAnswers) = (false, false, null, null, null);
     }
 
     public async Task DisposeAsync()

@@ -224,6 +224,13 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
 
         var (second, _) = await CustomerWithCartAsync("REVIEW-1", 1);
         var held2 = await (await platform.PlaceOrderAsync(second, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        // A rejection that stops after risk recorded it (catalog does not answer) leaves the order on hold, and says so.
+        platform.RefuseCatalogCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/release", StringComparison.Ordinal);
+        var stopped = await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/reject", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.RefuseCatalogCalls = null;
+        stopped.GetProperty("detail").GetString()!.ShouldContain("verdict is recorded");
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{held2.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("on_hold");
+        (await VerdictAsync(held2.Id)).outcome.ShouldBe("rejected");
         (await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/reject", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("rejected");
         (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
         await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);

@@ -81,11 +81,12 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
         (await admin.GetFromJsonAsync<AssessmentPage>($"{Assessments}?reviewOutcome=pending"))!.Items.ShouldBeEmpty();
         (await admin.GetFromJsonAsync<AssessmentPage>($"{Assessments}?reviewOutcome=approved"))!.Items.ShouldHaveSingleItem().Id.ShouldBe(review.AssessmentId);
 
-        // The same verdict again (a retry) changes nothing; a different one is a conflict that names the first.
-        (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = "someone else" })).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var other = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "rejected", reviewer = "someone else" }))
-            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        other.GetProperty("detail").GetString()!.ShouldContain(reviewer);
+        // The same verdict again (a retry) keeps who decided first; a later, different one (the decision that recorded
+        // the first stopped half way, then the order was decided otherwise or cancelled) stands.
+        (await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = "someone else" })).ShouldBeOkAsync<AssessmentDto>())
+            .ReviewedBy.ShouldBe(reviewer);
+        var withdrawn = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "withdrawn", reviewer = "customer" })).ShouldBeOkAsync<AssessmentDto>();
+        (withdrawn.ReviewOutcome, withdrawn.ReviewedBy).ShouldBe((ReviewOutcomes.Withdrawn, "customer"));
         // Only orders sent to review are reviewed, and only assessed orders have a verdict.
         await (await ordering.PostAsJsonAsync(Verdict(declined.OrderId), new { outcome = "approved", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await (await ordering.PostAsJsonAsync(Verdict(approved.OrderId), new { outcome = "rejected", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);

@@ -20,7 +20,9 @@ public sealed record MergeRequest(Guid CartId);
 public sealed record InternalCartDto(Guid UserId, IReadOnlyList<CartLine> Lines);
 
 /// <summary>The lines of an order just confirmed, to take out of the customer's cart.</summary>
-public sealed record OrderedRequest(Guid OrderId, IReadOnlyList<CartLine>? Lines);
+/// <param name="OrderId">The order: its lines leave the cart once, however often this is sent. Ordering before this release
+/// sends none (those are taken out every time); required once that release is gone.</param>
+public sealed record OrderedRequest(Guid? OrderId, IReadOnlyList<CartLine>? Lines);
 
 public static class CartApi
 {
@@ -47,7 +49,7 @@ public static class CartApi
         });
         internalApi.MapPost("/{userId:guid}/ordered", async Task<Results<NoContent, ValidationProblem>> (Guid userId, OrderedRequest request, CartStore store, CancellationToken ct) =>
         {
-            if (request.OrderId == Guid.Empty)
+            if (request.OrderId is { } orderId && orderId == Guid.Empty)
                 return Problem.Field("orderId", "Send the order's id: its lines leave the cart once.");
             if (request.Lines is not { } lines || lines.Any(l => l is null || !Skus.IsValid(l.Sku) || l.Quantity is < 1 or > CartStore.MaxQuantity))
                 return Problem.Field("lines", $"Send the ordered lines: a SKU and a quantity from 1 to {CartStore.MaxQuantity} each.");

@@ -55,9 +55,10 @@ public sealed class CartStore(IRedisClient redis)
 
     // Takes what was ordered out of the cart, once per order (KEYS[2] records that it was done, so a repeat changes
     // nothing): a line goes when no more than the ordered quantity is left, otherwise the quantity added since stays.
-    // ARGV: the marker's and the cart's lifetimes, then SKU and quantity pairs.
+    // ARGV: the marker's lifetime ('0': no marker, from ordering before the order id was sent) and the cart's, then SKU
+    // and quantity pairs.
     const string RemoveOrderedScript = """
-        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) == false then return -1 end
+        if ARGV[1] ~= '0' and redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) == false then return -1 end
         for i = 3, #ARGV, 2 do
           local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
           if current > 0 then
@@ -90,10 +91,10 @@ public sealed class CartStore(IRedisClient redis)
     /// After an order: its lines leave the cart, and whatever the shopper added since stays. Once per order: a repeat
     /// (a retried call) changes nothing, for as long as a cart lives.
     /// </summary>
-    public Task RemoveOrderedAsync(CartOwner owner, Guid orderId, IReadOnlyList<CartLine> ordered, CancellationToken ct) =>
+    public Task RemoveOrderedAsync(CartOwner owner, Guid? orderId, IReadOnlyList<CartLine> ordered, CancellationToken ct) =>
         ordered.Count == 0 ? Task.CompletedTask
-            : redis.EvalAsync(RemoveOrderedScript, [owner.Key, $"cart:ordered:{orderId:N}"],
-                [Milliseconds(owner.Lifetime), Milliseconds(owner.Lifetime), .. ordered.SelectMany(l => new[] { l.Sku, l.Quantity.ToString(CultureInfo.InvariantCulture) })], ct);
+            : redis.EvalAsync(RemoveOrderedScript, [owner.Key, $"cart:ordered:{orderId.GetValueOrDefault():N}"],
+                [orderId is null ? "0" : Milliseconds(owner.Lifetime), Milliseconds(owner.Lifetime), .. ordered.SelectMany(l => new[] { l.Sku, l.Quantity.ToString(CultureInfo.InvariantCulture) })], ct);
 
     static List<CartLine> Lines(RedisReply hash)
     {

@@ -155,7 +155,7 @@ public sealed class OrderSaga(
                 if (!extended.Ok)
                 {
                     // Best effort: an entry left in risk's queue is only noise, and names an order that shows rejected.
-                    if (!(await risk.RecordVerdictAsync(order.Id, "withdrawn", "system", ct)).Ok)
+                    if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", "system", ct)).Unknown)
                         logger.LogWarning("Order {OrderId} is rejected before its review, but risk's review queue may still list it", order.Id);
                     return await CompensateAsync(order, OrderStatus.Reserved, OrderStatus.Rejected, "reservation_expired", voidPayment: false, ct);
                 }

@@ -182,9 +182,8 @@ public sealed class RiskClient(HttpClient http)
 
     /// <summary>
     /// Records the verdict on an order risk sent to review: an admin's <c>approved</c> or <c>rejected</c>, or
-    /// <c>withdrawn</c> when the order ended before anyone decided. Repeating the
-    /// same verdict is harmless, so it is retried; another verdict already recorded is a 409, and an order risk never
-    /// assessed (held because risk refused its input) a 404.
+    /// <c>withdrawn</c> when the order ended before anyone decided. The latest verdict stands and repeating one is
+    /// harmless, so it is retried; an order risk never assessed (held because risk refused its input) is a 404.
     /// </summary>
     public Task<CallResult<object>> RecordVerdictAsync(Guid orderId, string outcome, string reviewer, CancellationToken ct) =>
         Calls.PostAsync<object>(http, $"internal/risk/assessments/by-order/{orderId}/review", new { outcome, reviewer },

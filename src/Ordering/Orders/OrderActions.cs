@@ -62,7 +62,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         switch (status)
         {
             case OrderStatus.OnHold:
-                // It leaves risk's review queue undecided (a verdict recorded by a decision that stopped half way stays).
+                // It leaves risk's review queue undecided (replacing a verdict a decision that stopped half way recorded).
                 if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
                     return Unavailable("risk service", CancellationRecorded);
                 if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
@@ -221,13 +221,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     }
 
     /// <summary>
-    /// A held order a person turned down: its stock goes back. The row stays locked meanwhile, so a concurrent approval
-    /// waits and then finds the order rejected, rather than authorizing a card for stock this has just released.
-    /// </summary>
-    /// <summary>
-    /// The verdict goes to risk's review record first (the order row is locked meanwhile), so the order and its
-    /// assessment never disagree: a verdict risk already holds otherwise (recorded by a decision that then stopped half
-    /// way) refuses this one. An order risk never assessed has no record to keep.
+    /// The verdict goes to risk's review record before the order moves (the order row is locked meanwhile, so decisions
+    /// reach risk in order and the latest stands there). A decision that stops after this leaves the order on hold with
+    /// its verdict recorded; the decision sent again, or another one, brings the two together. An order risk never
+    /// assessed (held because risk refused its input) has no record to keep.
     /// </summary>
     async Task<ProblemHttpResult?> RecordVerdictAsync(Guid orderId, string outcome, string actor, CancellationToken ct)
     {
@@ -236,9 +233,15 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Unavailable("risk service");
         if (recorded.Ok || recorded.Status == System.Net.HttpStatusCode.NotFound)
             return null;
-        return Problem.Conflict("Risk holds another verdict for this order: " + recorded.Reason);
+        return Problem.Conflict("The risk service did not record the verdict, so the order is still on hold: " + recorded.Reason);
     }
 
+    const string VerdictRecorded = "the verdict is recorded, but the order is still on hold. Send it again in a moment.";
+
+    /// <summary>
+    /// A held order a person turned down: its stock goes back. The row stays locked meanwhile, so a concurrent approval
+    /// waits and then finds the order rejected, rather than authorizing a card for stock this has just released.
+    /// </summary>
     public async Task<ProblemHttpResult?> RejectAsync(SagaOrder order, string actor, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -251,7 +254,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         if (await RecordVerdictAsync(order.Id, "rejected", actor, ct) is { } refused)
             return refused;
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
-            return Unavailable("catalog");
+            return Unavailable("catalog", VerdictRecorded);
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", actor,
             clock.GetUtcNow(), ct);
         await transaction.CommitAsync(ct);

@@ -82,10 +82,11 @@ public static class AssessmentsApi
             : Problem.NotFound("There is no assessment with this id.");
 
     /// <summary>
-    /// Records the verdict on an order sent to review, once (repeating the same verdict is harmless; another one is a
-    /// 409). An admin approves or rejects the order in the back office and ordering records the verdict here before it
-    /// acts, so the order and its assessment never disagree: this is the audit trail, and the queue empties as the
-    /// orders are decided.
+    /// Records the verdict on an order sent to review. An admin approves or rejects the order in the back office and
+    /// ordering records the verdict here before it moves the order, with the order locked: ordering puts decisions in
+    /// order, so the latest verdict it sends stands (a decision that stopped half way is followed by the one that
+    /// completes, or by "withdrawn" when the customer cancels). The same verdict again keeps who decided first. This
+    /// is the audit trail, and the queue empties as the orders are decided.
     /// </summary>
     static async Task<Results<Ok<AssessmentDto>, ValidationProblem, ProblemHttpResult>> Review(
         Guid orderId, ReviewRequest request, RiskDb db, TimeProvider clock, CancellationToken ct)
@@ -101,9 +102,8 @@ public static class AssessmentsApi
         var reviewer = request.Reviewer.Trim();
         DateTimeOffset? now = clock.GetUtcNow();
 
-        // One conditional update: of two reviewers at once, exactly one records a verdict.
         var updated = await db.Assessments
-            .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && a.ReviewOutcome == null)
+            .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && (a.ReviewOutcome == null || a.ReviewOutcome != outcome))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.ReviewOutcome, outcome)
                 .SetProperty(a => a.ReviewedBy, reviewer)
@@ -114,8 +114,6 @@ public static class AssessmentsApi
             return Problem.NotFound("This order was never assessed.");
         if (updated == 0 && assessment.Decision != Decisions.Review)
             return Problem.Conflict($"Only orders sent to review are reviewed; this one was decided '{assessment.Decision}' automatically.");
-        if (updated == 0 && assessment.ReviewOutcome != outcome)
-            return Problem.Conflict($"This order was already reviewed ({assessment.ReviewOutcome}) by {assessment.ReviewedBy}.");
         return TypedResults.Ok(ToDto(assessment));
     }
 
