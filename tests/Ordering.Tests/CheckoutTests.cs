@@ -736,6 +736,30 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task An_order_partly_refunded_in_transit_is_still_delivered_once_and_its_review_verified()
+    {
+        var (order, _, userId, admin) = await ConfirmedOrderAsync("TRANSIT-1", 4000);
+        await ShipAsync(admin, order);
+        // The parcel is late: the shop refunds the shipping as a goodwill gesture before it arrives.
+        (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = order.Shipping > 0 ? order.Shipping : 500, expectedRefunded = 0 }))
+            .ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("partially_refunded");
+
+        var delivered = await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/deliver", null)).ShouldBeOkAsync<OrderDto>();
+
+        delivered.Status.ShouldBe("partially_refunded");
+        (delivered.DeliveredAt!.Value - platform.Ordering.Clock.GetUtcNow()).Duration().ShouldBeLessThan(TimeSpan.FromMilliseconds(1)); // stored to the microsecond
+        delivered.Timeline.Count(e => e.Type == "delivered").ShouldBe(1);
+        var productId = order.Lines.ShouldHaveSingleItem().ProductId;
+        var review = await platform.CatalogAs(platform.CustomerToken(userId)).PostAsJsonAsync($"/api/v1/products/{productId}/reviews", new { rating = 4, title = "Late", body = "Arrived in the end." });
+        (await review.ShouldBeOkAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("verifiedPurchase").GetBoolean().ShouldBeTrue();
+        // Once: marking it again is refused, before and after a later refund.
+        await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/deliver", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 100, expectedRefunded = delivered.Refunded }))
+            .ShouldBeOkAsync<OrderDto>()).DeliveredAt.ShouldBe(delivered.DeliveredAt);
+        await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/deliver", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task Two_people_shipping_one_order_at_once_ship_it_once_with_one_tracking_number()
     {
         var (order, _, _, admin) = await ConfirmedOrderAsync("SHIP-2", 3000);

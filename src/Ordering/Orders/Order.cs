@@ -28,6 +28,9 @@ public sealed class Order
     public string? FailureReason { get; set; }
     public string? Carrier { get; set; }
     public string? TrackingNumber { get; set; }
+
+    /// <summary>When the parcel arrived (an admin marked it delivered), whatever was refunded before or after.</summary>
+    public DateTimeOffset? DeliveredAt { get; set; }
     public string? ClientIp { get; init; }
     public DateTimeOffset? AccountCreatedAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }

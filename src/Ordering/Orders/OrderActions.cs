@@ -102,7 +102,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
 
     /// <summary>The order's row as <see cref="LockAsync"/> read it under its lock.</summary>
     /// <param name="CancelRequestedBy">who asked for a cancellation still under way; null when none is</param>
-    sealed record Locked(string Status, long Refunded, string? CancelRequestedBy)
+    /// <param name="Delivered">whether the order was marked delivered</param>
+    sealed record Locked(string Status, long Refunded, string? CancelRequestedBy, bool Delivered)
     {
         public bool CancellationPending => CancelRequestedBy is not null;
     }
@@ -114,7 +115,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// </summary>
     static Task<Locked?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct, bool skipLocked = false) =>
         connection.QuerySingleOrDefaultAsync<Locked?>(new CommandDefinition($"""
-            select status, refunded, case when cancel_requested_at is null then null else coalesce(cancel_requested_by, 'system') end as cancelrequestedby
+            select status, refunded, case when cancel_requested_at is null then null else coalesce(cancel_requested_by, 'system') end as cancelrequestedby,
+                delivered_at is not null as delivered
             from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}
             """, new { id = orderId }, transaction, cancellationToken: ct));
 
@@ -306,15 +308,25 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// <summary>Delivered: the catalog hears about each product, so the customer's reviews show as verified purchases.</summary>
     public async Task<ProblemHttpResult?> DeliverAsync(SagaOrder order, string actor, CancellationToken ct)
     {
-        if (order.Status != OrderStatus.Shipped)
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
+        if (locked.Delivered)
+            return Problem.Conflict("This order is already marked delivered.");
+        // Shipped, or partially refunded while in transit; a refund in full leaves nothing to deliver for.
+        if (locked.Status is not (OrderStatus.Shipped or OrderStatus.PartiallyRefunded))
             return Problem.Conflict("Only a shipped order can be delivered.");
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var products = await connection.QueryAsync<Guid>(new CommandDefinition("select distinct product_id from order_lines where order_id = @id", new { id = order.Id }, cancellationToken: ct));
+        var products = await connection.QueryAsync<Guid>(new CommandDefinition("select distinct product_id from order_lines where order_id = @id",
+            new { id = order.Id }, transaction, cancellationToken: ct));
         foreach (var productId in products)
             if ((await catalog.ReportDeliveryAsync(order.UserId, productId, order.Id, now, ct)).Unknown)
                 return Unavailable("catalog");
-        return await saga.TransitionAsync(order.Id, OrderStatus.Shipped, OrderStatus.Delivered, "delivered", "", ct, actor) ? null : Changed();
+        var to = locked.Status == OrderStatus.Shipped ? OrderStatus.Delivered : locked.Status;
+        var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, locked.Status, to, "delivered", "", actor, now, ct,
+            new OrderSaga.Changes("delivered_at = @deliveredAt", new { deliveredAt = now }));
+        await transaction.CommitAsync(ct);
+        return moved ? null : Changed();
     }
 
     /// <summary>
@@ -333,7 +345,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var attempts = await db.OpenConnectionAsync(ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (status, refunded, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
+        var (status, refunded, _, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
         if (expectedRefunded != refunded)

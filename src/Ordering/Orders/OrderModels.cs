@@ -26,7 +26,7 @@ public sealed record OrderDto(
     Guid Id, long Number, string Status, string Currency, long Subtotal, long Shipping, long Tax, long Total, long Refunded,
     string ShippingMethod, Address ShippingAddress, string? CardBrand, string? CardLast4, string? FailureReason,
     string? Carrier, string? TrackingNumber, IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<OrderEventDto> Timeline,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CancellationRequestedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CancellationRequestedAt, DateTimeOffset? DeliveredAt);
 
 public sealed record OrderSummary(Guid Id, long Number, string Status, string Currency, long Total, int ItemCount, DateTimeOffset CreatedAt);
 

@@ -22,5 +22,5 @@ public static class OrderReader
         [.. o.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineDto(l.Sku, l.ProductId, l.Name,
             JsonSerializer.Deserialize<Dictionary<string, string>>(l.Options) ?? [], l.UnitPrice, l.Quantity, l.LineTotal))],
         [.. o.Events.OrderBy(e => e.Seq).Where(e => e.Type != "note").Select(e => new OrderEventDto(e.Type, e.Detail, e.Actor, e.CreatedAt))],
-        o.CreatedAt, o.UpdatedAt, o.CancelRequestedAt);
+        o.CreatedAt, o.UpdatedAt, o.CancelRequestedAt, o.DeliveredAt);
 }

@@ -732,6 +732,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             currency: string;
+            /** Format: date-time */
+            deliveredAt: null | string;
             failureReason: null | string;
             /** Format: uuid */
             id: string;

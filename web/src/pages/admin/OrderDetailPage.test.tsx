@@ -38,6 +38,20 @@ describe('order detail actions', () => {
     expect(section).toContainElement(screen.getByRole('button', { name: button }));
   });
 
+  it.each([
+    ['shipped', null, true],
+    ['partially_refunded', null, true], // refunded in part while in transit: it can still arrive
+    ['partially_refunded', '2026-11-21T09:00:00Z', false],
+    ['delivered', '2026-11-21T09:00:00Z', false],
+  ])('offers delivery for a %s order delivered at %s: %s', async (status, deliveredAt, offered) => {
+    renderOrder(testOrder({ status, deliveredAt, refunded: status === 'partially_refunded' ? 2000 : 0 }));
+
+    const section = await screen.findByRole('region', { name: 'Actions' });
+    expect(section).toContainElement(screen.getByRole('button', { name: 'Refund' }));
+    if (offered) expect(screen.getByRole('button', { name: 'Mark as delivered' })).toBeInTheDocument();
+    else expect(screen.queryByRole('button', { name: 'Mark as delivered' })).not.toBeInTheDocument();
+  });
+
   it.each(['on_hold', 'confirmed'])('offers nothing but says so while a cancellation of a %s order is under way', async (status) => {
     renderOrder(testOrder({ status, cancellationRequestedAt: '2026-11-21T09:00:00Z' }));
 

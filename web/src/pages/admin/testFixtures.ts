@@ -18,6 +18,7 @@ export function testOrder(overrides: Partial<Order> = {}): Order {
     trackingNumber: null,
     failureReason: null,
     cancellationRequestedAt: null,
+    deliveredAt: null,
     shippingMethod: 'standard',
     shippingAddress: { name: 'Ada Lovelace', line1: '1 Analytical Way', line2: null, city: 'London', postalCode: 'N1 1AA', region: null, country: 'GB' },
     lines: [

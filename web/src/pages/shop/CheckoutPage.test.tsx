@@ -35,7 +35,7 @@ function order(overrides: Partial<Order> = {}): Order {
     id: '0196a1b2-0000-7000-8000-00000000beef', number: 1042, status: 'confirmed', currency: 'EUR',
     subtotal: 4000, shipping: 495, tax: 854, total: 5349, refunded: 0, shippingMethod: 'standard',
     shippingAddress: { name: 'Ada Lovelace', line1: 'Hauptstraße 1', line2: null, city: 'Berlin', postalCode: '10115', region: null, country: 'DE' },
-    cardBrand: 'visa', cardLast4: '4242', failureReason: null, carrier: null, trackingNumber: null, cancellationRequestedAt: null,
+    cardBrand: 'visa', cardLast4: '4242', failureReason: null, carrier: null, trackingNumber: null, cancellationRequestedAt: null, deliveredAt: null,
     lines: [], timeline: [], createdAt: '2026-11-21T08:00:00Z', updatedAt: '2026-11-21T08:00:00Z',
     ...overrides,
   };
