@@ -22,7 +22,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// Before shipping: void the authorization, give the stock back, and end the order as cancelled. The order row stays
     /// locked meanwhile (as for shipping and refunds), so a cancellation and a shipment of one order cannot both act on
     /// payments and catalog: the second sees what the first left. A payment already captured (a shipment whose answer
-    /// was lost) cannot be voided, and then nothing is cancelled.
+    /// was lost, before the goods went out) cannot be voided: what was captured is refunded instead.
     /// </summary>
     public async Task<ProblemHttpResult?> CancelAsync(SagaOrder order, string actor, CancellationToken ct)
     {
@@ -59,6 +59,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     async Task<ProblemHttpResult?> CancelLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string status, string actor,
         bool resumed, CancellationToken ct)
     {
+        long refunded = 0;
         switch (status)
         {
             case OrderStatus.OnHold:
@@ -77,9 +78,18 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     var voided = await payments.VoidAsync(paymentId, order.Id, ct);
                     if (voided.Unknown || voided.Body?.Pending == true)
                         return Unavailable("payment service", CancellationRecorded);
-                    if (!voided.Ok)
+                    if (voided.Status == System.Net.HttpStatusCode.Conflict)
+                    {
+                        // Refused because money was captured: a shipment whose answer was lost got that far. The
+                        // order never shipped, so what was captured goes back.
+                        var (refundedNow, stop) = await RefundCapturedAsync(connection, transaction, order, paymentId, resumed, voided.Reason, ct);
+                        if (stop is not null)
+                            return stop;
+                        refunded = refundedNow;
+                    }
+                    else if (!voided.Ok)
                         return await NotCancelledAsync(connection, transaction, order, resumed, "The payment could not be voided, so the order is not cancelled: " + voided.Reason, ct);
-                    if (!voided.Body!.Voided)
+                    else if (!voided.Body!.Voided)
                         return await NotCancelledAsync(connection, transaction, order, resumed,
                             $"The payment could not be voided ({voided.Body.Refusal}), so the order is not cancelled.", ct);
                 }
@@ -93,11 +103,44 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                     : $"An order that is {status.Replace('_', ' ')} cannot be cancelled.", ct);
         }
         var now = clock.GetUtcNow();
-        var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, OrderStatus.Cancelled, "cancelled", "", actor, now, ct,
-            new OrderSaga.Changes("cancel_requested_at = null, cancel_requested_by = null", new { }), email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled",
-                "Your order has been cancelled. Any amount reserved on your card is released.", now));
+        var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, status, OrderStatus.Cancelled, "cancelled",
+            refunded > 0 ? $"refunded {Currencies.Format(refunded, order.Currency)}" : "", actor, now, ct,
+            new OrderSaga.Changes("cancel_requested_at = null, cancel_requested_by = null, refunded = @refunded", new { refunded }),
+            email: OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} is cancelled", refunded > 0
+                ? $"Your order has been cancelled. The {Currencies.Format(refunded, order.Currency)} charged to your card is refunded."
+                : "Your order has been cancelled. Any amount reserved on your card is released.", now));
         await transaction.CommitAsync(ct);
         return moved ? null : Changed();
+    }
+
+    /// <summary>
+    /// Refunds what a lost shipment answer captured, for a cancellation: everything captured and not refunded yet, under
+    /// one key per order and earlier declined refund, so the sweeper finishing the cancellation asks again instead of
+    /// refunding twice. Payments not knowing yet (the capture's or the refund's outcome) leaves the cancellation to the
+    /// sweeper; a declined refund ends it, as a refused void does.
+    /// </summary>
+    async Task<(long Refunded, ProblemHttpResult? Stop)> RefundCapturedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order,
+        Guid paymentId, bool resumed, string voidRefusal, CancellationToken ct)
+    {
+        var current = await payments.GetAsync(paymentId, ct);
+        if (current.Unknown || current.Body?.Pending == true || current.Body?.RefundPending == true)
+            return (0, Unavailable("payment service", CancellationRecorded));
+        if (!current.Ok || current.Body!.CapturedAmount == 0)
+            return (0, await NotCancelledAsync(connection, transaction, order, resumed, "The payment could not be voided, so the order is not cancelled: " + voidRefusal, ct));
+        var captured = current.Body;
+        if (captured.RefundedInLedger < captured.CapturedAmount)
+        {
+            var declined = captured.Refunds.Count(r => r.Status == "failed");
+            var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"cancel-refund:{order.Id}:{declined}")).AsSpan(0, 16));
+            var result = await payments.RefundAsync(paymentId, captured.CapturedAmount - captured.RefundedInLedger, key, ct);
+            if (result.Unknown || result.Body?.RefundPending == true)
+                return (0, Unavailable("payment service", CancellationRecorded));
+            if (!result.Ok || result.Body!.RefundedInLedger < result.Body.CapturedAmount)
+                return (0, await NotCancelledAsync(connection, transaction, order, resumed,
+                    "The payment was captured and its refund was declined, so the order is not cancelled" + (result.Ok ? "." : ": " + result.Reason), ct));
+            captured = result.Body;
+        }
+        return (captured.RefundedInLedger, null);
     }
 
     /// <summary>The order's row as <see cref="LockAsync"/> read it under its lock.</summary>
