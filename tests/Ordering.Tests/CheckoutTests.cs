@@ -652,7 +652,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
-    public async Task An_order_whose_payment_a_lost_shipment_answer_captured_is_cancelled_with_a_refund()
+    public async Task An_order_whose_payment_a_lost_shipment_answer_captured_is_cancelled_with_a_refund_by_staff_only()
     {
         var (order, customer, userId, admin) = await ConfirmedOrderAsync("CAPTURED-1", 2000);
         platform.LosePaymentsAnswers = request => request.RequestUri!.AbsolutePath.EndsWith("/capture", StringComparison.Ordinal);
@@ -662,12 +662,17 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         lost.GetProperty("detail").GetString()!.ShouldContain("not known whether the payment was captured");
         (await Scalar<string>(platform.Payments.DatabaseConnectionString, "select status from payments")).ShouldBe("captured");
 
-        // The goods never went out; the customer cancels. The first refund's answer is lost too: the cancellation is
-        // written down, and sending it again (or the sweeper) refunds once.
+        // The parcel may be on its way: the customer cannot cancel now.
+        var refused = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        refused.GetProperty("detail").GetString()!.ShouldContain("being shipped");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund'")).ShouldBe(0);
+
+        // Staff know it never left, and cancel it. The first refund's answer is lost: the cancellation is written down,
+        // and sending it again (or the sweeper) refunds once.
         platform.LosePaymentsAnswers = IsRefund;
-        await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.LosePaymentsAnswers = null;
-        var cancelled = await (await customer.PostAsync($"/api/v1/orders/{order.Id}/cancel", null)).ShouldBeOkAsync<OrderDto>();
+        var cancelled = await (await admin.PostAsync($"/api/v1/admin/orders/{order.Id}/cancel", null)).ShouldBeOkAsync<OrderDto>();
 
         (cancelled.Status, cancelled.Refunded).ShouldBe(("cancelled", order.Total));
         cancelled.Timeline.Single(e => e.Type == "cancelled").Detail.ShouldStartWith("refunded");

@@ -22,7 +22,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// Before shipping: void the authorization, give the stock back, and end the order as cancelled. The order row stays
     /// locked meanwhile (as for shipping and refunds), so a cancellation and a shipment of one order cannot both act on
     /// payments and catalog: the second sees what the first left. A payment already captured (a shipment whose answer
-    /// was lost, before the goods went out) cannot be voided: what was captured is refunded instead.
+    /// was lost) cannot be voided: the customer's cancellation is refused, as the parcel may be on its way; staff, who
+    /// know it did not leave, cancel it with a refund of what was captured.
     /// </summary>
     public async Task<ProblemHttpResult?> CancelAsync(SagaOrder order, string actor, CancellationToken ct)
     {
@@ -80,9 +81,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                         return Unavailable("payment service", CancellationRecorded);
                     if (voided.Status == System.Net.HttpStatusCode.Conflict)
                     {
-                        // Refused because money was captured: a shipment whose answer was lost got that far. The
-                        // order never shipped, so what was captured goes back.
-                        var (refundedNow, stop) = await RefundCapturedAsync(connection, transaction, order, paymentId, resumed, voided.Reason, ct);
+                        // Refused because money was captured: a shipment whose answer was lost got that far, and the
+                        // parcel may be on its way. Only staff, who know whether it left, cancel it with a refund.
+                        var (refundedNow, stop) = await RefundCapturedAsync(connection, transaction, order, paymentId, actor, resumed, voided.Reason, ct);
                         if (stop is not null)
                             return stop;
                         refunded = refundedNow;
@@ -114,19 +115,24 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     }
 
     /// <summary>
-    /// Refunds what a lost shipment answer captured, for a cancellation: everything captured and not refunded yet, under
+    /// Refunds what a lost shipment answer captured, for a staff cancellation: everything captured and not refunded yet, under
     /// one key per order and earlier declined refund, so the sweeper finishing the cancellation asks again instead of
     /// refunding twice. Payments not knowing yet (the capture's or the refund's outcome) leaves the cancellation to the
     /// sweeper; a declined refund ends it, as a refused void does.
     /// </summary>
     async Task<(long Refunded, ProblemHttpResult? Stop)> RefundCapturedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order,
-        Guid paymentId, bool resumed, string voidRefusal, CancellationToken ct)
+        Guid paymentId, string actor, bool resumed, string voidRefusal, CancellationToken ct)
     {
         var current = await payments.GetAsync(paymentId, ct);
         if (current.Unknown || current.Body?.Pending == true || current.Body?.RefundPending == true)
             return (0, Unavailable("payment service", CancellationRecorded));
-        if (!current.Ok || current.Body!.CapturedAmount == 0)
+        if (!current.Ok)
             return (0, await NotCancelledAsync(connection, transaction, order, resumed, "The payment could not be voided, so the order is not cancelled: " + voidRefusal, ct));
+        if (current.Body!.CapturedAmount == 0) // the capture that stood in the way has failed since: void again
+            return (0, Unavailable("payment service", CancellationRecorded));
+        if (actor == CustomerActor)
+            return (0, await NotCancelledAsync(connection, transaction, order, resumed,
+                "This order is being shipped and can no longer be cancelled; once it arrives, you can ask for a refund.", ct));
         var captured = current.Body;
         if (captured.RefundedInLedger < captured.CapturedAmount)
         {
@@ -143,9 +149,13 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return (captured.RefundedInLedger, null);
     }
 
+    /// <summary>Who a customer's own cancellation is recorded as (staff are recorded by their id).</summary>
+    public const string CustomerActor = "customer";
+
     /// <summary>The order's row as <see cref="LockAsync"/> read it under its lock.</summary>
     /// <param name="CancelRequestedBy">who asked for a cancellation still under way; null when none is</param>
-    /// <param name="Delivered">whether the order was marked delivered</param>
+    /// <param name="Delivered">whether the order was marked delivered (by the timeline too: a replica from before
+    /// <c>delivered_at</c> marked it without, during the rollout that brought it)</param>
     sealed record Locked(string Status, long Refunded, string? CancelRequestedBy, bool Delivered)
     {
         public bool CancellationPending => CancelRequestedBy is not null;
@@ -159,7 +169,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     static Task<Locked?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct, bool skipLocked = false) =>
         connection.QuerySingleOrDefaultAsync<Locked?>(new CommandDefinition($"""
             select status, refunded, case when cancel_requested_at is null then null else coalesce(cancel_requested_by, 'system') end as cancelrequestedby,
-                delivered_at is not null as delivered
+                delivered_at is not null or exists (select 1 from order_events e where e.order_id = orders.id and e.type = 'delivered') as delivered
             from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}
             """, new { id = orderId }, transaction, cancellationToken: ct));
 
@@ -181,7 +191,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             transaction, cancellationToken: ct));
         if (tell)
             await OrderSaga.QueueEmailAsync(connection, transaction, OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be cancelled",
-                "The cancellation of your order could not be completed: the payment could not be released. The order stays confirmed; reply to this e-mail with any question.",
+                "The cancellation of your order could not be completed: the card network did not release or refund the payment. The order stays confirmed; reply to this e-mail with any question.",
                 clock.GetUtcNow()), ct);
         await transaction.CommitAsync(ct);
         return Problem.Conflict(detail);

@@ -123,7 +123,7 @@ public static class OrdersApi
         var order = await saga.LoadAsync(id, ct);
         if (order is null || order.UserId != user.UserId())
             return Problem.NotFound("There is no such order.");
-        if (await actions.CancelAsync(order, "customer", ct) is { } refused)
+        if (await actions.CancelAsync(order, OrderActions.CustomerActor, ct) is { } refused)
             return refused;
         return TypedResults.Ok((await OrderReader.FindAsync(db, id, null, ct))!);
     }
