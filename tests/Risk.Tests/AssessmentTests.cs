@@ -161,6 +161,9 @@ public sealed class AssessmentTests(RiskFactory factory) : RiskTest(factory)
         // Amounts in another currency count as orders but not towards this order's total.
         var dollars = input with { OrderId = Guid.NewGuid(), Amount = 9_000, Currency = "USD" };
         (await counters.RecordAsync(dollars, [hour], CancellationToken.None)).Tallies[hour].ShouldBe(new VelocityTally(3, 9_000));
+        // A window no rule asks an amount of is counted without reading its entries.
+        var euros = input with { OrderId = Guid.NewGuid(), Amount = 700 };
+        (await counters.RecordAsync(euros, [hour], CancellationToken.None, countOnly: new HashSet<VelocityWindow> { hour })).Tallies[hour].ShouldBe(new VelocityTally(4, 0));
     }
 
     [Fact]

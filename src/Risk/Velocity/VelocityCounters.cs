@@ -21,8 +21,10 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
 
     // KEYS[1] the subject's sorted set, KEYS[2] the marker of this order for this subject. ARGV: [1] now (ms), [2] member
     // "orderId:amount:currency", [3] drop scores at or below this (ms), [4] retention (ms), [5] the order's currency,
-    // [6..] window starts (ms, exclusive). The marker keeps a repeated order at its first time and amount, counted once.
-    // Returns count and amount (in ARGV[5]) per window.
+    // [6..] pairs of a window's start (ms, exclusive) and '1' when its amount is wanted. The marker keeps a repeated order
+    // at its first time and amount, counted once. Returns count and amount (in ARGV[5]; 0 when not wanted) per window: a
+    // count is ZCOUNT, and only a window whose amount a rule asks for reads its entries (a busy shared address can hold
+    // thousands).
     const string Script = """
         if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then
           redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
@@ -30,16 +32,17 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         local result = {}
-        for i = 6, #ARGV do
-          local count, amount = 0, 0
-          for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[i], '+inf')) do
-            count = count + 1
-            local value, currency = string.match(member, ':(%d+):(%u%u%u)$')
-            if currency == ARGV[5] then
-              amount = amount + tonumber(value)
+        for i = 6, #ARGV, 2 do
+          local amount = 0
+          if ARGV[i + 1] == '1' then
+            for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[i], '+inf')) do
+              local value, currency = string.match(member, ':(%d+):(%u%u%u)$')
+              if currency == ARGV[5] then
+                amount = amount + tonumber(value)
+              end
             end
           end
-          result[#result + 1] = count
+          result[#result + 1] = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[i], '+inf')
           result[#result + 1] = amount
         end
         return result
@@ -51,7 +54,9 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
     /// Records the order against its customer, card and IP (whichever it has) and returns the tallies for the windows
     /// asked, this order included. Fails open: when Redis cannot answer, the result says so and nothing throws.
     /// </summary>
-    public async Task<VelocityCounts> RecordAsync(RiskInput order, IReadOnlyCollection<VelocityWindow> windows, CancellationToken ct)
+    /// <param name="countOnly">windows no rule asks an amount of: their amount is not summed (reported as 0)</param>
+    public async Task<VelocityCounts> RecordAsync(RiskInput order, IReadOnlyCollection<VelocityWindow> windows, CancellationToken ct,
+        IReadOnlySet<VelocityWindow>? countOnly = null)
     {
         var now = clock.GetUtcNow();
         if (now.UtcTicks < Interlocked.Read(ref _retryAtTicks))
@@ -68,7 +73,8 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
             foreach (var (subject, value) in Subjects(order))
             {
                 var seconds = windows.Where(w => w.Subject == subject).Select(w => w.WindowSeconds).Distinct().ToList();
-                string[] args = [Text(nowMs), member, Text(nowMs - retentionMs), Text(retentionMs), order.Currency, .. seconds.Select(s => Text(nowMs - s * 1000L))];
+                string[] args = [Text(nowMs), member, Text(nowMs - retentionMs), Text(retentionMs), order.Currency,
+                    .. seconds.SelectMany(s => new[] { Text(nowMs - s * 1000L), countOnly?.Contains(new VelocityWindow(subject, s)) == true ? "0" : "1" })];
                 var key = Key(subject, value);
                 var reply = await redis.EvalAsync(Script, [key, string.Create(CultureInfo.InvariantCulture, $"{key}:order:{order.OrderId:N}")], args, ct);
                 for (var i = 0; i < seconds.Count; i++)
