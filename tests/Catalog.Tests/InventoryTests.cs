@@ -199,6 +199,44 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         priced.Unknown.ShouldBe(["GHOST-1"]);
     }
 
+    [Fact]
+    public async Task An_order_refused_or_released_first_never_holds_stock_later()
+    {
+        var (_, sku) = await StockedAsync(1);
+        var service = Factory.Service();
+        var first = Guid.NewGuid();
+        (await ReserveAsync(service, first, sku, 1)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Refused for want of stock; then stock frees up, and the same order's attempt arrives late (a retry).
+        var refused = Guid.NewGuid();
+        await (await ReserveAsync(service, refused, sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await service.PostAsync($"/internal/reservations/{first}/release", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await ReserveAsync(service, refused, sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await CountsAsync(sku)).ShouldBe((1, 0));
+
+        // A release that overtook its own reservation: the reservation arriving after it holds nothing.
+        var overtaken = Guid.NewGuid();
+        (await service.PostAsync($"/internal/reservations/{overtaken}/release", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ReserveAsync(service, overtaken, sku, 1)).IsSuccessStatusCode.ShouldBeFalse();
+        (await CountsAsync(sku)).ShouldBe((1, 0));
+    }
+
+    [Fact]
+    public async Task A_product_taken_off_sale_cannot_be_reserved_and_one_sku_is_capped_across_lines()
+    {
+        var (productId, sku) = await StockedAsync(50);
+        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync("update products set status = 'archived' where id = @productId", new { productId });
+        var archived = await (await ReserveAsync(Factory.Service(), Guid.NewGuid(), sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        archived.GetProperty("skus").EnumerateArray().Select(s => s.GetString()).ShouldBe([sku]);
+        (await CountsAsync(sku)).ShouldBe((50, 0));
+
+        var split = await Factory.Service().PostAsJsonAsync("/internal/reservations",
+            new { orderId = Guid.NewGuid(), lines = Enumerable.Range(0, 2).Select(_ => new { sku, quantity = 10_000 }).ToArray() });
+        await split.ShouldNameFieldAsync("lines");
+    }
+
     [Theory]
     [InlineData("""{"orderId":"00000000-0000-0000-0000-000000000000","lines":[{"sku":"A-1","quantity":1}]}""", "orderId")]
     [InlineData("""{"orderId":"0199a1b2-0000-7000-8000-000000000001","lines":[]}""", "lines")]

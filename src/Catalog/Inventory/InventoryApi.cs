@@ -34,6 +34,7 @@ public sealed record PricingResponse(IReadOnlyList<PricedSku> Items, IReadOnlyLi
 public static class InventoryApi
 {
     const int MaxPage = 200;
+    const int MaxReservedPerSku = 10_000;
 
     public static void MapInventoryApi(this IEndpointRouteBuilder routes)
     {
@@ -161,6 +162,8 @@ public static class InventoryApi
         for (var i = 0; i < request.Lines.Count; i++)
             if (request.Lines[i] is not { } line || !Skus.IsValid(line.Sku) || line.Quantity < 1)
                 return Problem.Field($"lines[{i}]", "Each line needs a valid SKU and a quantity of at least 1.");
+        if (request.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Any(g => g.Sum(l => (long)l.Quantity) > MaxReservedPerSku))
+            return Problem.Field("lines", $"At most {MaxReservedPerSku} of one SKU per reservation, its lines together.");
         var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Reservations.DefaultTtl;
         if (ttl < TimeSpan.FromSeconds(1) || ttl > Reservations.MaxTtl)
             return Problem.Field("ttlSeconds", $"ttlSeconds must be between 1 and {(int)Reservations.MaxTtl.TotalSeconds}.");

@@ -72,9 +72,11 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         var productIds = new List<Guid>();
         foreach (var line in lines)
         {
+            // Only a product on sale: one archived since the shopper's cart was priced is not sold.
             var productId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
                 update stock set reserved = reserved + @quantity, updated_at = @now
                 where sku = @sku and on_hand - reserved >= @quantity
+                    and exists (select 1 from products p where p.id = stock.product_id and p.status = 'active')
                 returning product_id
                 """, new { line.Sku, line.Quantity, now }, transaction, cancellationToken: ct));
             if (productId is null)
@@ -85,6 +87,9 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         if (missing.Count > 0)
         {
             await transaction.RollbackAsync(ct); // all or nothing: whatever was held above is given back
+            // The order id stays spent: an attempt of the same order arriving late (a retry that waited for a
+            // connection) finds it finished instead of holding stock for an order that was refused.
+            await WriteReleasedAsync(orderId, lines, now, ct);
             return new ReserveOutcome.Unavailable(missing);
         }
         await transaction.CommitAsync(ct);
@@ -119,8 +124,35 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
 
     const string ReleaseStock = "update stock s set reserved = s.reserved - l.quantity, updated_at = @now";
 
-    /// <summary>Held stock goes back on sale.</summary>
-    public Task<Transitioned> ReleaseAsync(Guid orderId, CancellationToken ct) => TransitionAsync(orderId, "held", "released", ReleaseStock, ct);
+    /// <summary>
+    /// Held stock goes back on sale. A release of an order nothing is held for yet (it overtook its own reservation)
+    /// leaves the order id released, so the reservation arriving after it holds nothing.
+    /// </summary>
+    public async Task<Transitioned> ReleaseAsync(Guid orderId, CancellationToken ct)
+    {
+        var released = await TransitionAsync(orderId, "held", "released", ReleaseStock, ct);
+        if (released.Outcome != TransitionOutcome.NotFound)
+            return released;
+        if (await WriteReleasedAsync(orderId, [], clock.GetUtcNow(), ct))
+            return released;
+        return await TransitionAsync(orderId, "held", "released", ReleaseStock, ct); // the reservation committed meanwhile
+    }
+
+    /// <summary>Records the order id as released with nothing held; false when a reservation of it exists.</summary>
+    async Task<bool> WriteReleasedAsync(Guid orderId, IReadOnlyList<ReservationLine> lines, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            with reservation as (
+                insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'released', @now, @now, @now)
+                on conflict (order_id) do nothing
+                returning order_id),
+            written as (
+                insert into reservation_lines (order_id, sku, quantity)
+                select r.order_id, l.sku, l.quantity from reservation r, unnest(@skus, @quantities) as l(sku, quantity))
+            select exists (select 1 from reservation)
+            """, new { orderId, now, skus = lines.Select(l => l.Sku).ToArray(), quantities = lines.Select(l => l.Quantity).ToArray() }, cancellationToken: ct));
+    }
 
     /// <summary>
     /// Moves the reservation and its stock in two statements: the move, which also locks the stock rows (in the same
