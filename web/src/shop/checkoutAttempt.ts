@@ -10,9 +10,12 @@ const storageKey = 'bazaar.checkoutAttempt';
 interface Attempt {
   key: string;
   fingerprint: string;
-  /** the cart it was for (cartSignature): an attempt for another cart is over, whatever became of it */
+  /** the cart it was for (cartSignature) */
   cart: string;
 }
+
+/** The attempt when sessionStorage cannot hold it (disabled, or full): kept for as long as this page lives. */
+let inMemory: Attempt | null = null;
 
 /** What the cart holds, in a form that changes when its lines or quantities do. */
 export function cartSignature(lines: readonly { sku: string; quantity: number }[]): string {
@@ -32,9 +35,9 @@ function newKey(): string {
 function read(): Attempt | null {
   try {
     const stored = sessionStorage.getItem(storageKey);
-    return stored ? (JSON.parse(stored) as Attempt) : null;
+    return stored ? (JSON.parse(stored) as Attempt) : inMemory;
   } catch {
-    return null;
+    return inMemory;
   }
 }
 
@@ -46,29 +49,28 @@ export function attemptKey(order: unknown, cart: string): string {
   const attempt: Attempt = { key: newKey(), fingerprint, cart };
   try {
     sessionStorage.setItem(storageKey, JSON.stringify(attempt));
+    inMemory = null;
   } catch {
-    // storage disabled: the key still protects against double clicks within this page
+    inMemory = attempt; // storage disabled: the key still holds across retries within this page
   }
   return attempt.key;
 }
 
 /**
- * The key of an attempt for this same cart that got no final answer and is not this order (whose retry reuses its
- * key and gets the server's first answer instead): it may have placed an order, so ask before starting another. An
- * attempt for another cart is forgotten: the shopper has moved on (an order that went through took its lines out).
+ * The key of an attempt that got no final answer and is not this order (whose retry reuses its key and gets the
+ * server's first answer instead): it may have placed an order, so ask before starting another. That holds for an
+ * attempt for another cart too: an order on hold for review, or still being placed, keeps its lines in the cart until
+ * it is confirmed, so a changed cart says nothing about it.
  */
 export function earlierAttempt(order: unknown, cart: string): string | null {
   const stored = read();
   if (!stored) return null;
-  if (stored.cart !== cart) {
-    endAttempt();
-    return null;
-  }
-  return stored.fingerprint !== JSON.stringify(order) ? stored.key : null;
+  return stored.fingerprint !== JSON.stringify(order) || stored.cart !== cart ? stored.key : null;
 }
 
 /** The attempt got a final answer (an order, or a refusal): the next checkout is a new attempt. */
 export function endAttempt(): void {
+  inMemory = null;
   try {
     sessionStorage.removeItem(storageKey);
   } catch {

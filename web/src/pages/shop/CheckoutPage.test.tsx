@@ -198,11 +198,13 @@ describe('Checkout', () => {
     expect(api.callsTo('POST /api/v1/orders')).toHaveLength(2);
   });
 
-  it('forgets an unanswered attempt for another cart instead of showing its order', async () => {
-    attemptKey({ earlier: true }, cartSignature([{ sku: 'MUG-1', quantity: 1 }]));
+  it('asks about an unanswered attempt for another cart too, and shows its order if it stands', async () => {
+    // An order on hold for review keeps its lines in the cart: the shopper changed the cart since, but that order stands.
+    const earlierKey = attemptKey({ earlier: true }, cartSignature([{ sku: 'MUG-1', quantity: 1 }]));
     const api = mockApi({
       'GET /api/v1/shipping/quote': () => json(quote),
       'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'GET /api/v1/orders/attempts/:key': () => json(order({ status: 'on_hold' })),
       'POST /api/v1/orders': () => json(order(), 201),
     });
     const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
@@ -211,7 +213,34 @@ describe('Checkout', () => {
     await view.user.click(screen.getByRole('button', { name: 'Place order' }));
 
     await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
-    expect(api.calls.filter((c) => c.path.startsWith('/api/v1/orders/attempts/'))).toHaveLength(0);
+    expect(api.callsTo(`GET /api/v1/orders/attempts/${earlierKey}`)).toHaveLength(1);
+    expect(api.callsTo('POST /api/v1/orders')).toHaveLength(0);
+  });
+
+  it('keeps the attempt when a retry is turned away before ordering saw it (too many requests, an ended session)', async () => {
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () =>
+        api.callsTo('POST /api/v1/orders').length === 1
+          ? problem(503, { title: 'Unavailable', detail: 'The payment service did not answer; try again in a moment.' })
+          : api.callsTo('POST /api/v1/orders').length === 2
+            ? problem(429, { title: 'Too Many Requests', detail: 'Too many requests; retry shortly.' })
+            : json(order(), 201),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+
+    for (const message of ['did not answer', 'Too many requests']) {
+      await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(message);
+    }
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    const keys = api.callsTo('POST /api/v1/orders').map(keyOf);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1); // one attempt, one key: the server places it once
   });
 
   it("puts the focus on the field the card provider refused, with the provider's message", async () => {

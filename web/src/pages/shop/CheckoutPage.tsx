@@ -235,9 +235,10 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
       else navigate(`/orders/${placed.id}?placed=1`, { replace: true });
     },
     onError: (error) => {
-      // A refusal (4xx other than "still processing") ends the attempt; a lost connection or 5xx keeps the key so
-      // the retry cannot create a second order.
-      if (error instanceof ApiError && error.status < 500 && error.status !== 409 && !lookupErrors.has(error)) endAttempt();
+      // A refusal ordering decided (400, 422: recorded for the key) ends the attempt. Anything else keeps the key so the
+      // retry cannot create a second order: a lost connection, a 5xx, "still processing" (409), or a request turned
+      // away before ordering saw it (401 after the session ended, 403, 408, 429).
+      if (error instanceof ApiError && (error.status === 400 || error.status === 422) && !lookupErrors.has(error)) endAttempt();
       // The address is on the first step: take the shopper there, with each message next to its field.
       const addressFields = error instanceof ApiError ? addressErrorsOf(error) : {};
       if (Object.keys(addressFields).length) onAddressRefused(addressFields);

@@ -39,3 +39,31 @@ describe('cancelling an order', () => {
     expect(screen.queryByText(/Your cancellation is being completed/)).not.toBeInTheDocument();
   });
 });
+
+describe('watching an order settle', () => {
+  it('reads the cart again once the order it watches is confirmed (its lines left the cart)', async () => {
+    let order = testOrder({ status: 'authorized' });
+    const { queryClient } = renderOrder(() => order, () => json({}));
+    expect(await screen.findByText('Order 1042')).toBeInTheDocument();
+    const invalidated = vi.spyOn(queryClient, 'invalidateQueries');
+
+    order = { ...order, status: 'confirmed' };
+    await vi.waitFor(() => expect(screen.getByText('Confirmed')).toBeInTheDocument(), { timeout: 5000 }); // the page's own polling
+
+    expect(invalidated).toHaveBeenCalledWith({ queryKey: ['cart'] });
+  });
+
+  it('reads the order again when a cancellation is refused, so it shows why', async () => {
+    let order = testOrder({ status: 'confirmed' });
+    const { user } = renderOrder(() => order, () => {
+      order = { ...order, status: 'shipped', carrier: 'DHL', trackingNumber: 'JJD000777' };
+      return problem(409, { title: 'Conflict', detail: 'This order has shipped and can no longer be cancelled; ask for a refund instead.' });
+    });
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+
+    await user.click(await screen.findByRole('button', { name: 'Cancel order' }));
+
+    expect(await screen.findByText('Shipped')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel order' })).not.toBeInTheDocument();
+  });
+});

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
@@ -35,16 +36,24 @@ export function OrderDetailPage() {
 
 function OrderView({ order, placed }: { order: Order; placed: boolean }) {
   const queryClient = useQueryClient();
+  // An order confirmed while this page watched it took its lines out of the cart: the cart (and its count in the
+  // header) and the order list are read again. So is everything after any other change the page sees.
+  const seenStatus = useRef(order.status);
+  useEffect(() => {
+    if (seenStatus.current === order.status) return;
+    seenStatus.current = order.status;
+    void queryClient.invalidateQueries({ queryKey: ['cart'] });
+    void queryClient.invalidateQueries({ queryKey: ['orders'] });
+  }, [order.status, queryClient]);
   const cancel = useMutation({
     mutationFn: () => unwrap(orderingApi.POST('/api/v1/orders/{id}/cancel', { params: { path: { id: order.id } } })),
     onSuccess: (updated) => {
       queryClient.setQueryData(['order', order.id], updated);
       void queryClient.invalidateQueries({ queryKey: ['orders'] });
     },
-    // Not finished now (503): the cancellation is recorded and completed shortly; the order shows it.
-    onError: (error) => {
-      if (error instanceof ApiError && error.status === 503) void queryClient.invalidateQueries({ queryKey: ['order', order.id] });
-    },
+    // Not finished now (503): the cancellation is recorded and completed shortly, and the order shows it. Refused
+    // (409: it shipped, or changed meanwhile): the order as it is now shows why. Either way, read it again.
+    onError: () => void queryClient.invalidateQueries({ queryKey: ['order', order.id] }),
   });
   const cancelling = cancellationUnderWay(order);
   const failed = placementFailed(order);
