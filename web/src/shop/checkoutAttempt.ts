@@ -12,7 +12,15 @@ interface Attempt {
   fingerprint: string;
   /** the cart it was for (cartSignature) */
   cart: string;
+  /** when it was first sent (ms since the epoch) */
+  startedAt?: number;
 }
+
+/**
+ * How long a checkout request may still be at work after its answer was lost: the edge gives up on it after a minute.
+ * Until then, "no order with that key" may only mean "not yet".
+ */
+export const attemptMayStillRunForMs = 60_000;
 
 /** The attempt when sessionStorage cannot hold it (disabled, or full): kept for as long as this page lives. */
 let inMemory: Attempt | null = null;
@@ -46,7 +54,7 @@ export function attemptKey(order: unknown, cart: string): string {
   const fingerprint = JSON.stringify(order);
   const stored = read();
   if (stored?.fingerprint === fingerprint && stored.cart === cart) return stored.key;
-  const attempt: Attempt = { key: newKey(), fingerprint, cart };
+  const attempt: Attempt = { key: newKey(), fingerprint, cart, startedAt: Date.now() };
   try {
     sessionStorage.setItem(storageKey, JSON.stringify(attempt));
     inMemory = null;
@@ -62,10 +70,10 @@ export function attemptKey(order: unknown, cart: string): string {
  * attempt for another cart too: an order on hold for review, or still being placed, keeps its lines in the cart until
  * it is confirmed, so a changed cart says nothing about it.
  */
-export function earlierAttempt(order: unknown, cart: string): string | null {
+export function earlierAttempt(order: unknown, cart: string): { key: string; startedAt: number } | null {
   const stored = read();
   if (!stored) return null;
-  return stored.fingerprint !== JSON.stringify(order) || stored.cart !== cart ? stored.key : null;
+  return stored.fingerprint !== JSON.stringify(order) || stored.cart !== cart ? { key: stored.key, startedAt: stored.startedAt ?? 0 } : null;
 }
 
 /** The attempt got a final answer (an order, or a refusal): the next checkout is a new attempt. */

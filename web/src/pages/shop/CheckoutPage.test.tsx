@@ -177,10 +177,18 @@ describe('Checkout', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Orders cannot be read; try again.');
     expect(api.callsTo('POST /api/v1/orders')).toHaveLength(1); // nothing placed while the first is not known
 
+    // No order with that key yet, but the first request may still be at work for up to a minute.
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('may still be placing an order');
+    expect(api.callsTo('POST /api/v1/orders')).toHaveLength(1);
+
+    const later = Date.now() + 61_000;
+    vi.spyOn(Date, 'now').mockReturnValue(later);
     await view.user.click(screen.getByRole('button', { name: 'Place order' }));
     await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
     const [first, second] = api.callsTo('POST /api/v1/orders');
     expect(keyOf(second)).not.toBe(keyOf(first));
+    vi.restoreAllMocks();
   });
 
   it('keeps the earlier attempt when its look-up is refused (a 429), and forgets one whose order failed', async () => {

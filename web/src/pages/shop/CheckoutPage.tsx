@@ -8,7 +8,7 @@ import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { useCart, useCartKey, type Cart } from '../../shop/cart';
-import { attemptKey, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
+import { attemptKey, attemptMayStillRunForMs, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
 import { estimateTax, failureSentence, placementFailed, type Address, type Order, type Quote } from '../../shop/orders';
 import { AddressStep } from './checkout/AddressStep';
 import { PaymentStep, type CardToken } from './checkout/PaymentStep';
@@ -208,17 +208,25 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
       // An earlier attempt whose answer never came may have placed an order: show that one rather than place another.
-      // (A 404 says no order exists with that key now; a first request still reading the cart when this asks would be
-      // missed, which is why the review cannot be changed while an order is being placed.)
+      // A 404 says no order exists with that key now; a first request still at work (its answer lost, not its
+      // request) may place one within the next minute, so until then nothing else is placed.
       const earlier = earlierAttempt(order, cart);
       if (earlier) {
         let found: Order | null = null;
         try {
-          found = await unwrap(orderingApi.GET('/api/v1/orders/attempts/{key}', { params: { path: { key: earlier } } }));
+          found = await unwrap(orderingApi.GET('/api/v1/orders/attempts/{key}', { params: { path: { key: earlier.key } } }));
         } catch (error) {
           if (!(error instanceof ApiError && error.status === 404)) {
             if (error instanceof Object) lookupErrors.add(error);
             throw error; // not known yet: place nothing meanwhile
+          }
+          if (Date.now() - earlier.startedAt < attemptMayStillRunForMs) {
+            const pending = new ApiError(409, {
+              title: 'Your earlier order may still be going through',
+              detail: 'Your earlier attempt may still be placing an order. Wait a minute, then press Place order again: we will show that order if it went through.',
+            });
+            lookupErrors.add(pending);
+            throw pending;
           }
         }
         if (found && standing(found)) return found;
