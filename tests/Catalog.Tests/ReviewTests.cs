@@ -84,6 +84,13 @@ public sealed class ReviewTests(CatalogFactory factory) : CatalogTest(factory)
         page!.Items.Select(r => (r.Title, r.VerifiedPurchase)).OrderBy(t => t.Title).ShouldBe([("Early", true), ("Late", true)]);
         (await Factory.Customer().PostAsJsonAsync("/internal/delivered-purchases", new { userId = lateId, productId = product.Id, orderId = Guid.NewGuid() }))
             .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        foreach (var (field, body) in new (string, object)[]
+        {
+            ("userId", new { userId = Guid.Empty, productId = product.Id, orderId = Guid.NewGuid() }),
+            ("productId", new { userId = lateId, productId = Guid.Empty, orderId = Guid.NewGuid() }),
+            ("orderId", new { userId = lateId, productId = product.Id, orderId = Guid.Empty }),
+        })
+            await (await Factory.Service().PostAsJsonAsync("/internal/delivered-purchases", body)).ShouldNameFieldAsync(field);
     }
 
     [Fact]

@@ -110,6 +110,14 @@ public static class ReviewsApi
         }
         await AdjustRatingAsync(db, productId, request.Rating, 1, ct);
         await transaction.CommitAsync(ct);
+        // A delivery reported while this review was being written marked the reviews it could see, not this one: look
+        // again now that it is stored (whichever of the two comes second sees the other).
+        if (!verified)
+            review.VerifiedPurchase = await db.Database.ExecuteSqlAsync($"""
+                update reviews set verified_purchase = true
+                where id = {review.Id} and not verified_purchase
+                    and exists (select 1 from delivered_purchases where user_id = {userId} and product_id = {productId})
+                """, ct) == 1;
         await cache.ProductsChangedAsync([productId], [], ct);
         return TypedResults.Created($"/api/v1/products/{productId}/reviews/mine", ToDto(review));
     }
@@ -190,8 +198,12 @@ public static class ReviewsApi
     /// <summary>Ordering reports a delivered line; the customer's review of that product (now or later) is a verified purchase.</summary>
     static async Task<Results<NoContent, ValidationProblem>> RecordDelivery(DeliveredPurchaseRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
     {
-        if (request.UserId == Guid.Empty || request.ProductId == Guid.Empty || request.OrderId == Guid.Empty)
-            return Problem.Field("userId", "userId, productId and orderId are all required.");
+        if (request.UserId == Guid.Empty)
+            return Problem.Field("userId", "Give the customer's id.");
+        if (request.ProductId == Guid.Empty)
+            return Problem.Field("productId", "Give the product's id.");
+        if (request.OrderId == Guid.Empty)
+            return Problem.Field("orderId", "Give the order's id.");
         var deliveredAt = (request.DeliveredAt ?? clock.GetUtcNow()).ToUniversalTime();
         await db.Database.ExecuteSqlAsync($"""
             insert into delivered_purchases (user_id, product_id, order_id, delivered_at) values ({request.UserId}, {request.ProductId}, {request.OrderId}, {deliveredAt})
