@@ -128,7 +128,11 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         extended.ExpiresAt.ShouldBeGreaterThan(Factory.Clock.GetUtcNow().AddHours(23));
         Factory.Clock.Advance(TimeSpan.FromMinutes(5));
         (await Factory.Services.GetRequiredService<Reservations>().ReleaseExpiredAsync(default)).ShouldBe(0);
-        await service.PostAsync($"/internal/reservations/{orderId}/release", null);
+        // Still held past its first expiry (the background sweep included), with its unit still set aside.
+        (await service.GetFromJsonAsync<ReservationDto>($"/internal/reservations/{orderId}"))!.Status.ShouldBe("held");
+        (await CountsAsync(sku)).ShouldBe((2, 1));
+        (await service.PostAsync($"/internal/reservations/{orderId}/release", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountsAsync(sku)).ShouldBe((2, 0));
         await (await service.PostAsJsonAsync($"/internal/reservations/{orderId}/extend", new { ttlSeconds = 60 })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
