@@ -89,7 +89,7 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             await transaction.RollbackAsync(ct); // all or nothing: whatever was held above is given back
             // The order id stays spent: an attempt of the same order arriving late (a retry that waited for a
             // connection) finds it finished instead of holding stock for an order that was refused.
-            await WriteReleasedAsync(orderId, lines, now, ct);
+            await WriteReleasedAsync(connection, orderId, lines, now, ct); // on this connection: a second one per request would starve the pool under a rush
             return new ReserveOutcome.Unavailable(missing);
         }
         await transaction.CommitAsync(ct);
@@ -133,15 +133,18 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         var released = await TransitionAsync(orderId, "held", "released", ReleaseStock, ct);
         if (released.Outcome != TransitionOutcome.NotFound)
             return released;
-        if (await WriteReleasedAsync(orderId, [], clock.GetUtcNow(), ct))
+        bool written;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            written = await WriteReleasedAsync(connection, orderId, [], clock.GetUtcNow(), ct);
+        if (written)
             return released;
         return await TransitionAsync(orderId, "held", "released", ReleaseStock, ct); // the reservation committed meanwhile
     }
 
     /// <summary>Records the order id as released with nothing held; false when a reservation of it exists.</summary>
-    async Task<bool> WriteReleasedAsync(Guid orderId, IReadOnlyList<ReservationLine> lines, DateTimeOffset now, CancellationToken ct)
+    static async Task<bool> WriteReleasedAsync(NpgsqlConnection connection, Guid orderId, IReadOnlyList<ReservationLine> lines, DateTimeOffset now,
+        CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
             with reservation as (
                 insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'released', @now, @now, @now)
