@@ -215,13 +215,13 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         var refused = Guid.NewGuid();
         await (await ReserveAsync(service, refused, sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await service.PostAsync($"/internal/reservations/{first}/release", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await (await ReserveAsync(service, refused, sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await (await ReserveAsync(service, refused, sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("already released");
         (await CountsAsync(sku)).ShouldBe((1, 0));
 
         // A release that overtook its own reservation: the reservation arriving after it holds nothing.
         var overtaken = Guid.NewGuid();
         (await service.PostAsync($"/internal/reservations/{overtaken}/release", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await ReserveAsync(service, overtaken, sku, 1)).IsSuccessStatusCode.ShouldBeFalse();
+        (await (await ReserveAsync(service, overtaken, sku, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("already released");
         (await CountsAsync(sku)).ShouldBe((1, 0));
     }
 

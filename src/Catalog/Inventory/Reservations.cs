@@ -49,7 +49,7 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
         // A concurrent first attempt with this order id makes us wait here until it commits or rolls back. The lines
-        // are written with the reservation (and rolled back with it when stock is short).
+        // are written with the reservation.
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             with reservation as (
                 insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'held', @expires, @now, @now)
@@ -63,13 +63,16 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         {
             await transaction.RollbackAsync(ct);
             var existing = await FindAsync(orderId, ct);
-            return existing is null || !SameLines(existing.Lines, lines) ? new ReserveOutcome.Mismatch()
+            // A release that overtook the reservation left the order id released with no lines: finished, not a mismatch.
+            return existing is { Status: not "held", Lines.Count: 0 } ? new ReserveOutcome.Finished(existing)
+                : existing is null || !SameLines(existing.Lines, lines) ? new ReserveOutcome.Mismatch()
                 : existing.Status == "held" ? new ReserveOutcome.Held(existing)
                 : new ReserveOutcome.Finished(existing);
         }
 
         var missing = new List<string>();
         var productIds = new List<Guid>();
+        var held = new List<ReservationLine>();
         foreach (var line in lines)
         {
             // Only a product on sale: one archived since the shopper's cart was priced is not sold.
@@ -82,14 +85,24 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             if (productId is null)
                 missing.Add(line.Sku);
             else
+            {
                 productIds.Add(productId.Value);
+                held.Add(line);
+            }
         }
         if (missing.Count > 0)
         {
-            await transaction.RollbackAsync(ct); // all or nothing: whatever was held above is given back
-            // The order id stays spent: an attempt of the same order arriving late (a retry that waited for a
-            // connection) finds it finished instead of holding stock for an order that was refused.
-            await WriteReleasedAsync(connection, orderId, lines, now, ct); // on this connection: a second one per request would starve the pool under a rush
+            // All or nothing: whatever was held above is given back. The reservation stays, released, in the same
+            // transaction (its row never unlocked in between): an attempt of the same order arriving late (a retry
+            // that waited for a connection) finds it finished instead of holding stock for an order that was refused.
+            await connection.ExecuteAsync(new CommandDefinition("""
+                with given_back as (
+                    update stock s set reserved = s.reserved - l.quantity, updated_at = @now
+                    from unnest(@skus, @quantities) as l(sku, quantity) where s.sku = l.sku)
+                update reservations set status = 'released', expires_at = @now, updated_at = @now where order_id = @orderId
+                """, new { orderId, now, skus = held.Select(l => l.Sku).ToArray(), quantities = held.Select(l => l.Quantity).ToArray() },
+                transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
             return new ReserveOutcome.Unavailable(missing);
         }
         await transaction.CommitAsync(ct);
@@ -135,27 +148,21 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             return released;
         bool written;
         await using (var connection = await db.OpenConnectionAsync(ct))
-            written = await WriteReleasedAsync(connection, orderId, [], clock.GetUtcNow(), ct);
+            written = await WriteReleasedAsync(connection, orderId, clock.GetUtcNow(), ct);
         if (written)
             return released;
         return await TransitionAsync(orderId, "held", "released", ReleaseStock, ct); // the reservation committed meanwhile
     }
 
     /// <summary>Records the order id as released with nothing held; false when a reservation of it exists.</summary>
-    static async Task<bool> WriteReleasedAsync(NpgsqlConnection connection, Guid orderId, IReadOnlyList<ReservationLine> lines, DateTimeOffset now,
-        CancellationToken ct)
-    {
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+    static Task<bool> WriteReleasedAsync(NpgsqlConnection connection, Guid orderId, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
             with reservation as (
                 insert into reservations (order_id, status, expires_at, created_at, updated_at) values (@orderId, 'released', @now, @now, @now)
                 on conflict (order_id) do nothing
-                returning order_id),
-            written as (
-                insert into reservation_lines (order_id, sku, quantity)
-                select r.order_id, l.sku, l.quantity from reservation r, unnest(@skus, @quantities) as l(sku, quantity))
+                returning order_id)
             select exists (select 1 from reservation)
-            """, new { orderId, now, skus = lines.Select(l => l.Sku).ToArray(), quantities = lines.Select(l => l.Quantity).ToArray() }, cancellationToken: ct));
-    }
+            """, new { orderId, now }, cancellationToken: ct));
 
     /// <summary>
     /// Moves the reservation and its stock in two statements: the move, which also locks the stock rows (in the same

@@ -115,7 +115,7 @@ public static class ReviewsApi
         if (!verified)
             review.VerifiedPurchase = await db.Database.ExecuteSqlAsync($"""
                 update reviews set verified_purchase = true
-                where id = {review.Id} and not verified_purchase
+                where id = {review.Id}
                     and exists (select 1 from delivered_purchases where user_id = {userId} and product_id = {productId})
                 """, ct) == 1;
         await cache.ProductsChangedAsync([productId], [], ct);

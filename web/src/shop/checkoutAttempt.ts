@@ -12,7 +12,7 @@ interface Attempt {
   fingerprint: string;
   /** the cart it was for (cartSignature) */
   cart: string;
-  /** when it was first sent (ms since the epoch) */
+  /** when it was last sent (ms since the epoch); 0 once ordering answered it */
   startedAt?: number;
 }
 
@@ -53,15 +53,26 @@ function read(): Attempt | null {
 export function attemptKey(order: unknown, cart: string): string {
   const fingerprint = JSON.stringify(order);
   const stored = read();
-  if (stored?.fingerprint === fingerprint && stored.cart === cart) return stored.key;
-  const attempt: Attempt = { key: newKey(), fingerprint, cart, startedAt: Date.now() };
+  const same = stored?.fingerprint === fingerprint && stored.cart === cart;
+  // Sent (again) now: a retry's request may be at work as long as the first one's.
+  const attempt: Attempt = same ? { ...stored, startedAt: Date.now() } : { key: newKey(), fingerprint, cart, startedAt: Date.now() };
+  write(attempt);
+  return attempt.key;
+}
+
+/** Ordering answered the attempt's last request (a refusal it may be asked again about, such as a 503): none is at work. */
+export function attemptAnswered(): void {
+  const stored = read();
+  if (stored) write({ ...stored, startedAt: 0 });
+}
+
+function write(attempt: Attempt): void {
   try {
     sessionStorage.setItem(storageKey, JSON.stringify(attempt));
     inMemory = null;
   } catch {
     inMemory = attempt; // storage disabled: the key still holds across retries within this page
   }
-  return attempt.key;
 }
 
 /**

@@ -45,6 +45,7 @@ const token = (last4: string) => json({ token: `tok_${last4}_${Math.random()}`, 
 const keyOf = (call: ApiCall | undefined) => call?.request.headers.get('Idempotency-Key');
 
 beforeEach(() => sessionStorage.clear());
+afterEach(() => vi.restoreAllMocks());
 
 async function toReview(user: ReturnType<typeof renderWithProviders>['user'], card = '4242 4242 4242 4242') {
   await toPayment(user);
@@ -79,7 +80,8 @@ async function afterALostAnswerAndANewCard(lookup: Reply) {
     'GET /api/v1/shipping/quote': () => json(quote),
     'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
     'POST /api/v1/orders': () =>
-      api.callsTo('POST /api/v1/orders').length === 1 ? problem(503, { title: 'Unavailable', detail: 'The payment service did not answer; try again in a moment.' }) : json(order(), 201),
+      // The edge gave up waiting (504): the request may still be at work in ordering.
+      api.callsTo('POST /api/v1/orders').length === 1 ? problem(504, { title: 'Gateway Timeout', detail: 'The shop did not answer in time; try again in a moment.' }) : json(order(), 201),
     'GET /api/v1/orders/attempts/:key': lookup,
   });
   const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
@@ -188,7 +190,6 @@ describe('Checkout', () => {
     await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
     const [first, second] = api.callsTo('POST /api/v1/orders');
     expect(keyOf(second)).not.toBe(keyOf(first));
-    vi.restoreAllMocks();
   });
 
   it('keeps the earlier attempt when its look-up is refused (a 429), and forgets one whose order failed', async () => {

@@ -8,7 +8,7 @@ import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { useCart, useCartKey, type Cart } from '../../shop/cart';
-import { attemptKey, attemptMayStillRunForMs, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
+import { attemptAnswered, attemptKey, attemptMayStillRunForMs, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
 import { estimateTax, failureSentence, placementFailed, type Address, type Order, type Quote } from '../../shop/orders';
 import { AddressStep } from './checkout/AddressStep';
 import { PaymentStep, type CardToken } from './checkout/PaymentStep';
@@ -247,6 +247,8 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
       // retry cannot create a second order: a lost connection, a 5xx, "still processing" (409), or a request turned
       // away before ordering saw it (401 after the session ended, 403, 408, 429).
       if (error instanceof ApiError && (error.status === 400 || error.status === 422) && !lookupErrors.has(error)) endAttempt();
+      // Any other answer from ordering itself (not the edge giving up on it: 502, 504) means its request is over.
+      else if (error instanceof ApiError && !lookupErrors.has(error) && error.status !== 502 && error.status !== 504) attemptAnswered();
       // The address is on the first step: take the shopper there, with each message next to its field.
       const addressFields = error instanceof ApiError ? addressErrorsOf(error) : {};
       if (Object.keys(addressFields).length) onAddressRefused(addressFields);
