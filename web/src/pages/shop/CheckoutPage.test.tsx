@@ -267,6 +267,30 @@ describe('Checkout', () => {
     expect(expiry).toHaveAccessibleDescription('The expiry year is too far in the future.');
   });
 
+  it('sends a card token ordering no longer knows back to the payment step, and offers the cart when its items are gone', async () => {
+    let answer = 0;
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () =>
+        ++answer === 1
+          ? problem(400, { title: 'The request has invalid fields', errors: { paymentToken: ['This card token is unknown or expired; enter the card again.'] } })
+          : problem(422, { title: 'Items no longer sold', detail: 'Remove these from the cart: MUG-1' }),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('heading', { name: 'Payment' })).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('enter the card again');
+
+    await enterCard(view.user, '4242 4242 4242 4242');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Remove these from the cart: MUG-1');
+    expect(screen.getByRole('link', { name: 'Review your cart' })).toHaveAttribute('href', '/cart');
+    expect(api.callsTo('POST /api/v1/orders')).toHaveLength(2);
+  });
+
   it('sends a declined card back to the payment step with the reason, and the next card is a new attempt', async () => {
     const api = mockApi({
       'GET /api/v1/shipping/quote': () => json(quote),

@@ -252,6 +252,10 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
       // The address is on the first step: take the shopper there, with each message next to its field.
       const addressFields = error instanceof ApiError ? addressErrorsOf(error) : {};
       if (Object.keys(addressFields).length) onAddressRefused(addressFields);
+      // A card token ordering no longer knows: back to the payment step, to enter the card again.
+      else if (error instanceof ApiError && error.status === 400 && error.fields.paymenttoken) onDeclined(error.fields.paymenttoken);
+      // The cart no longer holds what can be ordered (items no longer sold, an empty cart): read it again.
+      if (error instanceof ApiError && error.status === 422) void queryClient.invalidateQueries({ queryKey: cartKey });
     },
   });
   const methodName = quote.methods.find((m) => m.method === method)?.name ?? method;
@@ -285,6 +289,11 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
         </dd>
       </dl>
       <FormError error={place.error} />
+      {place.error instanceof ApiError && place.error.status === 422 && (
+        <p>
+          <Link to="/cart">Review your cart</Link>
+        </p>
+      )}
       <button type="button" className="button" disabled={place.isPending} onClick={() => place.mutate()}>
         {place.isPending ? 'Placing your order…' : 'Place order'}
       </button>
