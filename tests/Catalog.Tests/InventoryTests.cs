@@ -162,6 +162,13 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
 
         var history = await admin.GetFromJsonAsync<List<AdjustmentDto>>($"/api/v1/admin/inventory/{sku}/adjustments");
         history!.Select(h => (h.Delta, h.Reason)).ShouldBe([(10, "delivery from supplier"), (5, "initial stock")]);
+
+        // Nor above the ceiling, however many adjustments it takes to get near it.
+        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync("update stock set on_hand = @near where sku = @sku", new { near = InventoryApi.MaxOnHand - 1, sku });
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 2, reason = "miscount" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await CountsAsync(sku)).OnHand.ShouldBe(InventoryApi.MaxOnHand - 1);
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public static class InventoryApi
     const int MaxPage = 200;
     const int MaxReservedPerSku = 10_000;
 
+    /// <summary>The most a SKU may have on hand: far above any shop's stock, and far below what its column can count.</summary>
+    public const int MaxOnHand = 100_000_000;
+
     public static void MapInventoryApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/inventory/{productId:guid}", GetAvailability).WithTags("Inventory").AllowAnonymous();
@@ -112,14 +115,14 @@ public static class InventoryApi
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var updated = await connection.QuerySingleOrDefaultAsync<AdjustedRow>(new CommandDefinition("""
             update stock set on_hand = on_hand + @delta, updated_at = @now
-            where sku = @sku and on_hand + @delta >= reserved
+            where sku = @sku and on_hand + @delta >= reserved and on_hand + @delta <= @maxOnHand
             returning on_hand as onhand, product_id as productid
-            """, new { sku, delta = request.Delta, now }, transaction, cancellationToken: ct));
+            """, new { sku, delta = request.Delta, now, maxOnHand = MaxOnHand }, transaction, cancellationToken: ct));
         if (updated is null)
         {
             var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
             return exists
-                ? Problem.Conflict("On hand cannot go below zero or below the units reserved by orders in checkout.")
+                ? Problem.Conflict($"On hand must stay between the units reserved by orders in checkout (and zero) and {MaxOnHand:N0}.")
                 : Problem.NotFound("There is no stock record for this SKU.");
         }
         var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, updated.OnHand, request.Reason.Trim(),
