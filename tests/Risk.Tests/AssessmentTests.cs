@@ -163,7 +163,7 @@ public sealed class AssessmentTests(RiskFactory factory) : RiskTest(factory)
         (await counters.RecordAsync(dollars, [hour], CancellationToken.None)).Tallies[hour].ShouldBe(new VelocityTally(3, 9_000));
         // A window no rule asks an amount of is counted without reading its entries.
         var euros = input with { OrderId = Guid.NewGuid(), Amount = 700 };
-        (await counters.RecordAsync(euros, [hour], CancellationToken.None, countOnly: new HashSet<VelocityWindow> { hour })).Tallies[hour].ShouldBe(new VelocityTally(4, 0));
+        (await counters.RecordAsync(euros, [hour], CancellationToken.None, summed: new HashSet<VelocityWindow>())).Tallies[hour].ShouldBe(new VelocityTally(4, 0));
     }
 
     [Fact]

@@ -269,15 +269,6 @@ public sealed class OrderSaga(
         return false;
     }
 
-    public async Task<bool> TransitionAsync(Guid orderId, string from, string to, string eventType, string detail, CancellationToken ct, string actor = "system")
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var moved = await TransitionAsync(connection, transaction, orderId, from, to, eventType, detail, actor, clock.GetUtcNow(), ct);
-        await transaction.CommitAsync(ct);
-        return moved;
-    }
-
     /// <summary>Fields a step sets along with the move (fixed SQL fragments, values as parameters).</summary>
     public sealed record Changes(string Assignments, object Values);
 

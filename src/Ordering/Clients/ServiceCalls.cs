@@ -187,5 +187,5 @@ public sealed class RiskClient(HttpClient http)
     /// </summary>
     public Task<CallResult<object>> RecordVerdictAsync(Guid orderId, string outcome, string reviewer, CancellationToken ct) =>
         Calls.PostAsync<object>(http, $"internal/risk/assessments/by-order/{orderId}/review", new { outcome, reviewer },
-            new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"review:{orderId}:{outcome}")).AsSpan(0, 16)), ct);
+            CallKeys.For($"review:{orderId}:{outcome}"), ct);
 }

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Bazaar.Ordering.Checkout;
 using Bazaar.Ordering.Clients;
 using Bazaar.ServiceDefaults.Email;
@@ -137,7 +135,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         if (captured.RefundedInLedger < captured.CapturedAmount)
         {
             var declined = captured.Refunds.Count(r => r.Status == "failed");
-            var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"cancel-refund:{order.Id}:{declined}")).AsSpan(0, 16));
+            var key = CallKeys.For($"cancel-refund:{order.Id}:{declined}");
             var result = await payments.RefundAsync(paymentId, captured.CapturedAmount - captured.RefundedInLedger, key, ct);
             if (result.Unknown || result.Body?.RefundPending == true)
                 return (0, Unavailable("payment service", CancellationRecorded));
@@ -154,9 +152,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
 
     /// <summary>The order's row as <see cref="LockAsync"/> read it under its lock.</summary>
     /// <param name="CancelRequestedBy">who asked for a cancellation still under way; null when none is</param>
-    /// <param name="Delivered">whether the order was marked delivered (by the timeline too: a replica from before
-    /// <c>delivered_at</c> marked it without, during the rollout that brought it)</param>
-    sealed record Locked(string Status, long Refunded, string? CancelRequestedBy, bool Delivered)
+    sealed record Locked(string Status, long Refunded, string? CancelRequestedBy)
     {
         public bool CancellationPending => CancelRequestedBy is not null;
     }
@@ -168,8 +164,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// </summary>
     static Task<Locked?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orderId, CancellationToken ct, bool skipLocked = false) =>
         connection.QuerySingleOrDefaultAsync<Locked?>(new CommandDefinition($"""
-            select status, refunded, case when cancel_requested_at is null then null else coalesce(cancel_requested_by, 'system') end as cancelrequestedby,
-                delivered_at is not null or exists (select 1 from order_events e where e.order_id = orders.id and e.type = 'delivered') as delivered
+            select status, refunded, case when cancel_requested_at is null then null else coalesce(cancel_requested_by, 'system') end as cancelrequestedby
             from orders where id = @id for no key update{(skipLocked ? " skip locked" : "")}
             """, new { id = orderId }, transaction, cancellationToken: ct));
 
@@ -261,12 +256,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
-            if (locked.Status != OrderStatus.OnHold)
-                return Problem.Conflict("Only an order on hold can be approved.");
-            if (locked.CancellationPending)
-                return Problem.Conflict("The customer's cancellation of this order is under way; it cannot be approved.");
-            if (await RecordVerdictAsync(order.Id, "approved", actor, ct) is { } refused)
+            if (await DecideHeldAsync(connection, transaction, order, "approved", actor, ct) is { } refused)
                 return refused;
             await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", actor, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
@@ -276,14 +266,21 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     }
 
     /// <summary>
-    /// The verdict goes to risk's review record before the order moves (the order row is locked meanwhile, so decisions
+    /// Locks a held order for a person's decision and records the verdict (<c>approved</c> or <c>rejected</c>). The
+    /// verdict goes to risk's review record before the order moves (the order row is locked meanwhile, so decisions
     /// reach risk in order and the latest stands there). A decision that stops after this leaves the order on hold with
     /// its verdict recorded; the decision sent again, or another one, brings the two together. An order risk never
     /// assessed (held because risk refused its input) has no record to keep.
     /// </summary>
-    async Task<ProblemHttpResult?> RecordVerdictAsync(Guid orderId, string outcome, string actor, CancellationToken ct)
+    async Task<ProblemHttpResult?> DecideHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string outcome, string actor,
+        CancellationToken ct)
     {
-        var recorded = await risk.RecordVerdictAsync(orderId, outcome, actor, ct);
+        var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
+        if (locked.Status != OrderStatus.OnHold)
+            return Problem.Conflict($"Only an order on hold can be {outcome}.");
+        if (locked.CancellationPending)
+            return Problem.Conflict($"The customer's cancellation of this order is under way; it will be cancelled, not {outcome}.");
+        var recorded = await risk.RecordVerdictAsync(order.Id, outcome, actor, ct);
         if (recorded.Unknown)
             return Unavailable("risk service");
         if (recorded.Ok || recorded.Status == System.Net.HttpStatusCode.NotFound)
@@ -301,12 +298,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
-        if (locked.Status != OrderStatus.OnHold)
-            return Problem.Conflict("Only an order on hold can be rejected.");
-        if (locked.CancellationPending)
-            return Problem.Conflict("The customer's cancellation of this order is under way; it will be cancelled, not rejected.");
-        if (await RecordVerdictAsync(order.Id, "rejected", actor, ct) is { } refused)
+        if (await DecideHeldAsync(connection, transaction, order, "rejected", actor, ct) is { } refused)
             return refused;
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog", VerdictRecorded);
@@ -340,7 +332,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         if (!before.Ok)
             return Unavailable("payment service");
         var refused = (before.Body!.Transactions ?? []).Count(t => t.Kind == "capture" && t.Status == "failed");
-        var key = refused == 0 ? order.Id : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"capture:{order.Id}:{refused}")).AsSpan(0, 16));
+        var key = refused == 0 ? order.Id : CallKeys.For($"capture:{order.Id}:{refused}");
         var captured = await payments.CaptureAsync(paymentId, key, ct);
         if (captured.Unknown || captured.Body?.Pending == true)
             return Unavailable("payment service",
@@ -364,7 +356,12 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
-        if (locked.Delivered)
+        // By the timeline too: a replica from before delivered_at marked orders delivered without it, during the
+        // rollout that brought it.
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            select exists (select 1 from orders where id = @id and delivered_at is not null)
+                or exists (select 1 from order_events where order_id = @id and type = 'delivered')
+            """, new { id = order.Id }, transaction, cancellationToken: ct)))
             return Problem.Conflict("This order is already marked delivered.");
         // Shipped, or partially refunded while in transit; a refund in full leaves nothing to deliver for.
         if (locked.Status is not (OrderStatus.Shipped or OrderStatus.PartiallyRefunded))
@@ -398,7 +395,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using var attempts = await db.OpenConnectionAsync(ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (status, refunded, _, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
+        var (status, refunded, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
         if (expectedRefunded != refunded)
@@ -406,16 +403,12 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var remaining = order.Total - refunded;
         var value = amount ?? remaining;
         if (value <= 0 || value > remaining)
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["amount"] = [$"Refund between 1 and {remaining} (minor units): {Currencies.Format(remaining, order.Currency)} is left."] })
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "The request has invalid fields",
-            });
+            return Problem.FieldProblem("amount", $"Refund between 1 and {remaining} (minor units): {Currencies.Format(remaining, order.Currency)} is left.");
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");
         var declined = payment.Body!.Refunds.Count(r => r.Status == "failed");
-        var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"refund:{order.Id}:{refunded}:{declined}:{value}")).AsSpan(0, 16));
+        var key = CallKeys.For($"refund:{order.Id}:{refunded}:{declined}:{value}");
         var attempt = await RecordAttemptAsync(attempts, order.Id, value, actor, ct);
         var result = await payments.RefundAsync(payment.Body.Id, value, key, ct);
         if (result.Unknown) // the attempt stays written down: sent again, or settled by the sweeper from the ledger

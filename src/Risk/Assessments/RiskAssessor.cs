@@ -24,7 +24,7 @@ public sealed class RiskAssessor(NpgsqlDataSource db, RuleCache rules, VelocityC
         var windows = velocityRules.Select(r => new VelocityWindow(r.Subject, r.WindowSeconds)).Distinct().ToList();
         var summed = velocityRules.Where(r => r.MaxAmount is not null).Select(r => new VelocityWindow(r.Subject, r.WindowSeconds)).ToHashSet();
         // Counted once per order id even if this request loses the race below: the counters are idempotent by order id.
-        var counts = await velocity.RecordAsync(order, windows, ct, countOnly: windows.Where(w => !summed.Contains(w)).ToHashSet());
+        var counts = await velocity.RecordAsync(order, windows, ct, summed);
         var now = clock.GetUtcNow();
         var result = Evaluator.Evaluate(active, order, counts, now);
 

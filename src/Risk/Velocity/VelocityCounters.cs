@@ -54,9 +54,9 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
     /// Records the order against its customer, card and IP (whichever it has) and returns the tallies for the windows
     /// asked, this order included. Fails open: when Redis cannot answer, the result says so and nothing throws.
     /// </summary>
-    /// <param name="countOnly">windows no rule asks an amount of: their amount is not summed (reported as 0)</param>
+    /// <param name="summed">the windows whose amount a rule asks for (the others report 0); null: all of them</param>
     public async Task<VelocityCounts> RecordAsync(RiskInput order, IReadOnlyCollection<VelocityWindow> windows, CancellationToken ct,
-        IReadOnlySet<VelocityWindow>? countOnly = null)
+        IReadOnlySet<VelocityWindow>? summed = null)
     {
         var now = clock.GetUtcNow();
         if (now.UtcTicks < Interlocked.Read(ref _retryAtTicks))
@@ -74,7 +74,7 @@ public sealed class VelocityCounters(IRedisClient redis, TimeProvider clock, Ris
             {
                 var seconds = windows.Where(w => w.Subject == subject).Select(w => w.WindowSeconds).Distinct().ToList();
                 string[] args = [Text(nowMs), member, Text(nowMs - retentionMs), Text(retentionMs), order.Currency,
-                    .. seconds.SelectMany(s => new[] { Text(nowMs - s * 1000L), countOnly?.Contains(new VelocityWindow(subject, s)) == true ? "0" : "1" })];
+                    .. seconds.SelectMany(s => new[] { Text(nowMs - s * 1000L), summed?.Contains(new VelocityWindow(subject, s)) == false ? "0" : "1" })];
                 var key = Key(subject, value);
                 var reply = await redis.EvalAsync(Script, [key, string.Create(CultureInfo.InvariantCulture, $"{key}:order:{order.OrderId:N}")], args, ct);
                 for (var i = 0; i < seconds.Count; i++)

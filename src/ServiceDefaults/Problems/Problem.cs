@@ -9,9 +9,19 @@ namespace Bazaar.ServiceDefaults.Problems;
 /// <summary>The problem answers handlers give, so every service words them alike.</summary>
 public static class Problem
 {
+    const string FieldTitle = "The request has invalid fields";
+
     /// <summary>400 naming the field and what is wrong with it.</summary>
     public static ValidationProblem Field(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request has invalid fields");
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: FieldTitle);
+
+    /// <summary>The same 400 as <see cref="Field"/>, for a handler whose refusals are <see cref="ProblemHttpResult"/> (a value checked against state read later, under a lock).</summary>
+    public static ProblemHttpResult FieldProblem(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = FieldTitle,
+        });
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);

@@ -207,6 +207,31 @@ describe('Checkout', () => {
     expect(api.callsTo('POST /api/v1/orders')).toHaveLength(2);
   });
 
+  it('waits out an attempt ordering says is still being processed before placing another', async () => {
+    const api = mockApi({
+      'GET /api/v1/shipping/quote': () => json(quote),
+      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+      'POST /api/v1/orders': () =>
+        api.callsTo('POST /api/v1/orders').length === 1
+          ? problem(504, { title: 'Gateway Timeout', detail: 'The shop did not answer in time; try again in a moment.' })
+          : problem(409, { title: 'Conflict', detail: 'This checkout is still being processed; try again in a moment.' }),
+      'GET /api/v1/orders/attempts/:key': () => problem(404, { title: 'Not Found', detail: 'No order was placed with this checkout attempt.' }),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+    for (const message of ['did not answer in time', 'still being processed']) {
+      await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(message);
+    }
+
+    await view.user.click(screen.getByRole('button', { name: 'Change card' }));
+    await enterCard(view.user, '5555 5555 5555 4444');
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('may still be placing an order');
+    expect(api.callsTo('POST /api/v1/orders')).toHaveLength(2);
+  });
+
   it('asks about an unanswered attempt for another cart too, and shows its order if it stands', async () => {
     // An order on hold for review keeps its lines in the cart: the shopper changed the cart since, but that order stands.
     const earlierKey = attemptKey({ earlier: true }, cartSignature([{ sku: 'MUG-1', quantity: 1 }]));

@@ -247,8 +247,9 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
       // retry cannot create a second order: a lost connection, a 5xx, "still processing" (409), or a request turned
       // away before ordering saw it (401 after the session ended, 403, 408, 429).
       if (error instanceof ApiError && (error.status === 400 || error.status === 422) && !lookupErrors.has(error)) endAttempt();
-      // Any other answer from ordering itself (not the edge giving up on it: 502, 504) means its request is over.
-      else if (error instanceof ApiError && !lookupErrors.has(error) && error.status !== 502 && error.status !== 504) attemptAnswered();
+      // A request turned away (401, 403, 408, 429) or refused as unavailable (503) is over; one "still being
+      // processed" (409), or one the edge gave up waiting for (502, 504), may still be at work.
+      else if (error instanceof ApiError && !lookupErrors.has(error) && [401, 403, 408, 429, 503].includes(error.status)) attemptAnswered();
       // The address is on the first step: take the shopper there, with each message next to its field.
       const addressFields = error instanceof ApiError ? addressErrorsOf(error) : {};
       if (Object.keys(addressFields).length) onAddressRefused(addressFields);

@@ -83,7 +83,7 @@ export function OrderActions({ order }: { order: Order }) {
       if (!refundableStatuses.has(order.status)) return null;
       return (
         <>
-          {!order.deliveredAt && (order.status === 'shipped' || order.status === 'partially_refunded') && (
+          {!order.deliveredAt && order.status !== 'delivered' && (
             <div className="button-row admin-actions">
               <SimpleAction order={order} path="/api/v1/admin/orders/{id}/deliver" label="Mark as delivered" pendingLabel="Saving…" />
             </div>
