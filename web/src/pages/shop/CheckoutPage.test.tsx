@@ -75,6 +75,14 @@ async function enterCard(user: ReturnType<typeof renderWithProviders>['user'], c
  * Places an order whose answer is lost (a 503 before any order existed), then changes the card: the next "Place order"
  * is a new attempt, and ordering's look-up of the first one answers with lookup. A second order succeeds.
  */
+/** Presses Place order once per message, each answered by a refusal that shows that message. */
+async function placeAndSee(user: ReturnType<typeof renderWithProviders>['user'], ...messages: string[]) {
+  for (const message of messages) {
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(message);
+  }
+}
+
 async function afterALostAnswerAndANewCard(lookup: Reply) {
   const api = mockApi({
     'GET /api/v1/shipping/quote': () => json(quote),
@@ -219,10 +227,7 @@ describe('Checkout', () => {
     });
     const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
     await toReview(view.user);
-    for (const message of ['did not answer in time', 'still being processed']) {
-      await view.user.click(screen.getByRole('button', { name: 'Place order' }));
-      expect(await screen.findByRole('alert')).toHaveTextContent(message);
-    }
+    await placeAndSee(view.user, 'did not answer in time', 'still being processed');
 
     await view.user.click(screen.getByRole('button', { name: 'Change card' }));
     await enterCard(view.user, '5555 5555 5555 4444');
@@ -265,10 +270,7 @@ describe('Checkout', () => {
     const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
     await toReview(view.user);
 
-    for (const message of ['did not answer', 'Too many requests']) {
-      await view.user.click(screen.getByRole('button', { name: 'Place order' }));
-      expect(await screen.findByRole('alert')).toHaveTextContent(message);
-    }
+    await placeAndSee(view.user, 'did not answer', 'Too many requests');
     await view.user.click(screen.getByRole('button', { name: 'Place order' }));
 
     await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
