@@ -84,14 +84,29 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     /// <summary>Another replica writes a rule straight into the table and announces the change; this replica has not seen it yet.</summary>
     async Task AnotherReplicaBlocksIranAsync(bool announced = true)
     {
-        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
-        await using (var connection = await db.OpenConnectionAsync())
-            await connection.ExecuteAsync("""
-                insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
-                values (@id, 'Iran', 'country_blocklist', '{"countries":["IR"],"field":"shipping"}', 'decline', 100, true, now(), now(), 1)
-                """, new { id = Guid.NewGuid() });
+        await StoreRuleAsync("Iran", "country_blocklist", """{"countries":["IR"],"field":"shipping"}""", "decline");
         if (announced)
             await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
+    }
+
+    async Task StoreRuleAsync(string name, string kind, string parameters, string action)
+    {
+        await using var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
+            values (@id, @name, @kind, @parameters::jsonb, @action, 100, true, now(), now(), 1)
+            """, new { id = Guid.NewGuid(), name, kind, parameters, action });
+    }
+
+    [Fact]
+    public async Task A_rule_stored_before_amounts_needed_a_currency_still_applies_in_the_order_s_currency()
+    {
+        await StoreRuleAsync("Old mismatch", "country_mismatch", """{"minAmount":10000}""", "review");
+
+        var mismatch = new Order { Currency = "JPY", Amount = 20_000, ShippingCountry = "FR" };
+        (await Factory.AssessAsync(mismatch)).Reasons.ShouldHaveSingleItem().Rule.ShouldBe("Old mismatch");
+        (await Factory.AssessAsync(mismatch with { OrderId = Guid.NewGuid(), Amount = 5_000 })).Decision.ShouldBe(Decisions.Approve);
     }
 
     [Fact]
@@ -143,6 +158,7 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     [InlineData("""{"name":"r","kind":"amount_limit","action":"review","score":1}""", "parameters")]
     [InlineData("""{"name":"r","kind":"velocity","parameters":{"subject":"card"},"action":"review","score":1}""", "parameters.window")]
     [InlineData("""{"name":"r","kind":"velocity","parameters":{"subject":"phone","window":60,"maxCount":1},"action":"review","score":1}""", "parameters.subject")]
+    [InlineData("""{"name":"r","kind":"velocity","parameters":{"subject":"card","window":60,"maxAmount":50000},"action":"review","score":1}""", "parameters.currency")]
     [InlineData("""{"name":"r","kind":"country_blocklist","parameters":{"countries":["kp"]},"action":"decline","score":1}""", "parameters.countries")]
     [InlineData("""{"name":"r","kind":"bin_blocklist","parameters":{"bins":["12"]},"action":"decline","score":1}""", "parameters.bins")]
     [InlineData("""{"name":"r","kind":"new_account","parameters":{"maxAgeHours":24,"minAmount":1,"currency":"EUR","extra":1},"action":"review","score":1}""", "parameters.extra")]
@@ -156,14 +172,14 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     [Fact]
     public async Task An_update_must_say_which_version_it_changes_and_whether_the_rule_is_on()
     {
-        var rule = await Factory.CreateRuleAsync("Mismatch", RuleKinds.CountryMismatch, new { minAmount = 30_000 }, enabled: false);
+        var rule = await Factory.CreateRuleAsync("Mismatch", RuleKinds.CountryMismatch, new { minAmount = 30_000, currency = "EUR" }, enabled: false);
         var response = await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
-            new { rule.Name, rule.Kind, parameters = new { minAmount = 1 }, rule.Action, rule.Score, enabled = false });
+            new { rule.Name, rule.Kind, parameters = new { minAmount = 1, currency = "EUR" }, rule.Action, rule.Score, enabled = false });
         await response.ShouldNameFieldAsync("version");
 
         // A replacement that leaves "enabled" out would switch a disabled rule on unseen.
         var silent = await Factory.Admin().PutAsJsonAsync($"{Rules}/{rule.Id}",
-            new { rule.Name, rule.Kind, parameters = new { minAmount = 1 }, rule.Action, rule.Score, rule.Version });
+            new { rule.Name, rule.Kind, parameters = new { minAmount = 1, currency = "EUR" }, rule.Action, rule.Score, rule.Version });
         await silent.ShouldNameFieldAsync("enabled");
         (await Factory.Admin().GetFromJsonAsync<RuleDto>($"{Rules}/{rule.Id}"))!.Enabled.ShouldBeFalse();
     }

@@ -102,7 +102,10 @@ public sealed record VelocityRule : RiskRule
     public int? MaxCount { get; init; }
     public long? MaxAmount { get; init; }
 
-    /// <summary>The currency of <see cref="MaxAmount"/>; without one, it is read in the order's own currency.</summary>
+    /// <summary>
+    /// The currency of <see cref="MaxAmount"/>, required on every write since amounts needed one
+    /// (<see cref="RuleSource.Request"/>); a rule stored before that reads it in the order's own currency.
+    /// </summary>
     public string? Currency { get; init; }
 
     public override string Kind => RuleKinds.Velocity;

@@ -144,7 +144,7 @@ public sealed class RuleCache(NpgsqlDataSource db, IRedisClient redis, TimeProvi
         var rules = new List<RiskRule>();
         foreach (var row in rows)
         {
-            var (rule, problem) = RuleParser.Parse(row.Id, row.Name, row.Kind, JsonSerializer.Deserialize<JsonElement>(row.Parameters), row.Action, row.Score, row.Enabled);
+            var (rule, problem) = RuleParser.Parse(row.Id, row.Name, row.Kind, JsonSerializer.Deserialize<JsonElement>(row.Parameters), row.Action, row.Score, row.Enabled, RuleSource.Stored);
             if (rule is not null)
                 rules.Add(rule);
             else

@@ -7,6 +7,22 @@ namespace Bazaar.Risk.Rules;
 /// <summary>What is wrong with a rule, and where (a request field such as <c>parameters.window</c>).</summary>
 public readonly record struct RuleProblem(string Field, string Message);
 
+/// <summary>Where a rule comes from: an admin's write now, or a row stored earlier.</summary>
+public enum RuleSource
+{
+    /// <summary>
+    /// A create or update: an amount over zero must name its currency, since minor units mean different sums in
+    /// different currencies (50000 is 500.00 EUR but 50,000 JPY).
+    /// </summary>
+    Request,
+
+    /// <summary>
+    /// A stored row: rules written before a currency was required keep loading, and read their amounts in the order's
+    /// own currency, as they always did.
+    /// </summary>
+    Stored,
+}
+
 /// <summary>
 /// Turns a rule as written (kind plus JSON parameters) into a typed <see cref="RiskRule"/>, or names the field that is
 /// wrong. Used on every admin write and again when rules are loaded, so a bad row can never reach the evaluator.
@@ -33,7 +49,8 @@ public static class RuleParser
         [RuleKinds.NewAccount] = ["maxAgeHours", "minAmount", "currency"],
     };
 
-    public static (RiskRule? Rule, RuleProblem? Problem) Parse(Guid id, string? name, string? kind, JsonElement parameters, string? action, int? score, bool enabled)
+    public static (RiskRule? Rule, RuleProblem? Problem) Parse(
+        Guid id, string? name, string? kind, JsonElement parameters, string? action, int? score, bool enabled, RuleSource source)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
             return Fail("name", $"Give the rule a name of 1–{MaxNameLength} characters.");
@@ -45,7 +62,7 @@ public static class RuleParser
             return Fail("score", "score must be a whole number from 0 to 100.");
         try
         {
-            var p = new ParameterReader(parameters, known);
+            var p = new ParameterReader(parameters, known, source);
             var trimmed = name.Trim();
             RiskRule rule = kind switch
             {
@@ -77,14 +94,14 @@ public static class RuleParser
                 {
                     Name = trimmed,
                     MinAmount = p.Number("minAmount", 0, MaxMoney, required: true)!.Value,
-                    Currency = p.Currency(required: false),
+                    Currency = p.CurrencyOf("minAmount"),
                 },
                 _ => new NewAccountRule
                 {
                     Name = trimmed,
                     MaxAgeHours = (int)p.Number("maxAgeHours", 1, MaxAgeHours, required: true)!.Value,
                     MinAmount = p.Number("minAmount", 0, MaxMoney, required: true)!.Value,
-                    Currency = p.Currency(required: false),
+                    Currency = p.CurrencyOf("minAmount"),
                 },
             };
             return (rule with { Id = id, Action = action, Score = score.GetValueOrDefault(), Enabled = enabled }, null);
@@ -110,7 +127,7 @@ public static class RuleParser
             throw new InvalidParameterException("parameters.maxCount", "Give maxCount, maxAmount or both.");
         return new VelocityRule
         {
-            Name = name, Subject = subject, WindowSeconds = window, MaxCount = (int?)maxCount, MaxAmount = maxAmount, Currency = p.Currency(required: false),
+            Name = name, Subject = subject, WindowSeconds = window, MaxCount = (int?)maxCount, MaxAmount = maxAmount, Currency = p.CurrencyOf("maxAmount"),
         };
     }
 
@@ -125,9 +142,11 @@ public static class RuleParser
     sealed class ParameterReader
     {
         readonly JsonElement _parameters;
+        readonly RuleSource _source;
 
-        public ParameterReader(JsonElement parameters, string[] known)
+        public ParameterReader(JsonElement parameters, string[] known, RuleSource source)
         {
+            _source = source;
             if (parameters.ValueKind != JsonValueKind.Object)
                 throw new InvalidParameterException("parameters", $"parameters must be a JSON object with: {string.Join(", ", known)}.");
             foreach (var property in parameters.EnumerateObject())
@@ -165,6 +184,19 @@ public static class RuleParser
             if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } choice || !allowed.Contains(choice, StringComparer.Ordinal))
                 throw new InvalidParameterException(Field(name), $"{name} must be one of: {string.Join(", ", allowed)}.");
             return choice;
+        }
+
+        /// <summary>
+        /// The currency of the amount parameter <paramref name="amount"/> (already read): required on a
+        /// <see cref="RuleSource.Request"/> when that amount is over zero, optional otherwise.
+        /// </summary>
+        public string? CurrencyOf(string amount)
+        {
+            var needed = _source == RuleSource.Request && Find(amount) is { ValueKind: JsonValueKind.Number } value && value.GetInt64() > 0;
+            if (needed && Find("currency") is null)
+                throw new InvalidParameterException(Field("currency"),
+                    $"currency is required with {amount}: the ISO 4217 code it is in (minor units mean different sums in different currencies).");
+            return Currency(required: false);
         }
 
         public string? Currency(bool required)

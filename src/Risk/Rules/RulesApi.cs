@@ -43,7 +43,7 @@ public static class RulesApi
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, request.Enabled ?? true);
+        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, request.Enabled ?? true, RuleSource.Request);
         if (problem is { } invalid)
             return Problem.Field(invalid.Field, invalid.Message);
         var row = new RuleRow { Id = id, CreatedAt = now, Version = 1 };
@@ -61,7 +61,7 @@ public static class RulesApi
     {
         if (request.Enabled is not { } enabled)
             return Problem.Field("enabled", "Say whether the rule is enabled: an update replaces the whole rule.");
-        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, enabled);
+        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, enabled, RuleSource.Request);
         if (problem is { } invalid)
             return Problem.Field(invalid.Field, invalid.Message);
         if (request.Version is not { } version)

@@ -23,7 +23,9 @@ const currency = (required: boolean): ParameterSpec => ({
   label: 'Currency',
   type: 'currency',
   required,
-  hint: required ? 'The ISO code the amounts are in, like EUR.' : "Optional: without it, amounts are read in the order's own currency.",
+  hint: required
+    ? 'The ISO code the amounts are in, like EUR.'
+    : 'The ISO code the amount is in, like EUR. Needed when an amount over 0 is given: 50000 is 500.00 EUR but 50,000 JPY.',
 });
 const amount = (name: string, label: string, required: boolean): ParameterSpec => ({
   name,
