@@ -97,6 +97,25 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
     }
 
     [Fact]
+    public async Task A_return_after_the_variant_was_deleted_and_its_SKU_reused_leaves_the_new_product_s_stock_alone()
+    {
+        var category = await Factory.CategoryAsync("Cat " + Guid.NewGuid().ToString("N")[..6]);
+        var sku = "INV-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var first = await Factory.ProductAsync("First " + sku, category.Id, variants: [(sku, 2500, 10), (sku + "-B", 2500, 10)]);
+        var service = Factory.Service();
+        var sold = Guid.NewGuid();
+        (await ReserveAsync(service, sold, sku, 2)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await service.PostAsync($"/internal/reservations/{sold}/commit", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The owner deletes the variant and gives its SKU to another product; then the sold order is cancelled.
+        (await Factory.Admin().DeleteAsync($"/api/v1/admin/products/{first.Id}/variants/{sku}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await Factory.ProductAsync("Second " + sku, category.Id, variants: (sku, 3000, 5));
+        (await service.PostAsync($"/internal/reservations/{sold}/return", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await CountsAsync(sku)).ShouldBe((5, 0));
+    }
+
+    [Fact]
     public async Task Expired_reservations_give_stock_back_exactly_once()
     {
         var (_, sku) = await StockedAsync(4);

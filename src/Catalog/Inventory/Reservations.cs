@@ -127,15 +127,37 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
 
     public static readonly TimeSpan MaxHoldTtl = TimeSpan.FromDays(7);
 
-    /// <summary>Held stock becomes sold: on hand and reserved both go down.</summary>
+    /// <summary>
+    /// Held stock becomes sold: on hand and reserved both go down. Each line notes the product it was sold from, for
+    /// <see cref="ReturnAsync"/>.
+    /// </summary>
     public Task<Transitioned> CommitAsync(Guid orderId, CancellationToken ct) =>
-        TransitionAsync(orderId, "held", "committed", "update stock s set on_hand = s.on_hand - l.quantity, reserved = s.reserved - l.quantity, updated_at = @now", ct);
+        TransitionAsync(orderId, "held", "committed", """
+            with moved as (
+                update stock s set on_hand = s.on_hand - l.quantity, reserved = s.reserved - l.quantity, updated_at = @now
+                from reservation_lines l where l.order_id = @orderId and s.sku = l.sku
+                returning s.product_id, l.sku, l.quantity),
+            noted as (
+                update reservation_lines l set product_id = m.product_id from moved m where l.order_id = @orderId and l.sku = m.sku)
+            select product_id, sku, quantity from moved
+            """, ct);
 
-    /// <summary>Sold stock comes back (an order cancelled before it shipped): on hand goes up, once.</summary>
+    /// <summary>
+    /// Sold stock comes back (an order cancelled before it shipped): on hand goes up, once, for the product it was sold
+    /// from. A line whose variant was deleted since (its SKU perhaps reused by another product) has nowhere to go back to.
+    /// </summary>
     public Task<Transitioned> ReturnAsync(Guid orderId, CancellationToken ct) =>
-        TransitionAsync(orderId, "committed", "returned", "update stock s set on_hand = s.on_hand + l.quantity, updated_at = @now", ct);
+        TransitionAsync(orderId, "committed", "returned", """
+            update stock s set on_hand = s.on_hand + l.quantity, updated_at = @now
+            from reservation_lines l where l.order_id = @orderId and s.sku = l.sku and (l.product_id is null or l.product_id = s.product_id)
+            returning s.product_id, l.sku, l.quantity
+            """, ct);
 
-    const string ReleaseStock = "update stock s set reserved = s.reserved - l.quantity, updated_at = @now";
+    const string ReleaseStock = """
+        update stock s set reserved = s.reserved - l.quantity, updated_at = @now
+        from reservation_lines l where l.order_id = @orderId and s.sku = l.sku
+        returning s.product_id, l.sku, l.quantity
+        """;
 
     /// <summary>
     /// Held stock goes back on sale. A release of an order nothing is held for yet (it overtook its own reservation)
@@ -167,10 +189,10 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
     /// <summary>
     /// Moves the reservation and its stock in two statements: the move, which also locks the stock rows (in the same
     /// order as <see cref="ReserveAsync"/>, byte order of the SKU, so a commit and a reservation never deadlock), then the
-    /// stock update, returning what the answer shows.
+    /// stock update <paramref name="moveStock"/>, which answers each line it moved: product id, SKU and quantity.
     /// </summary>
     /// <param name="expiredBy">When set, only a reservation that expired before it moves.</param>
-    async Task<Transitioned> TransitionAsync(Guid orderId, string from, string target, string stockUpdate, CancellationToken ct, DateTimeOffset? expiredBy = null)
+    async Task<Transitioned> TransitionAsync(Guid orderId, string from, string target, string moveStock, CancellationToken ct, DateTimeOffset? expiredBy = null)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -194,8 +216,7 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
             return new(status is null ? TransitionOutcome.NotFound : status == target ? TransitionOutcome.AlreadyDone : TransitionOutcome.Conflict);
         }
         var moved = (await connection.QueryAsync<(Guid ProductId, string Sku, int Quantity)>(new CommandDefinition(
-            $"{stockUpdate} from reservation_lines l where l.order_id = @orderId and s.sku = l.sku returning s.product_id, l.sku, l.quantity",
-            new { orderId, now }, transaction, cancellationToken: ct))).ToList();
+            moveStock, new { orderId, now }, transaction, cancellationToken: ct))).ToList();
         await transaction.CommitAsync(ct);
         await cache.StockChangedAsync(moved.Select(m => m.ProductId), ct);
         var lines = moved.Select(m => new ReservationLine(m.Sku, m.Quantity)).OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
