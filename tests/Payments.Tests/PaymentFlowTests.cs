@@ -169,6 +169,8 @@ public sealed class PaymentFlowTests(PaymentsFactory factory) : PaymentsTest(fac
         var last = await (await Factory.RefundAsync(payment.Id, 1000, "refund-4")).ShouldBeOkAsync<PaymentDto>();
         (last.Status, last.RefundedAmount).ShouldBe(("refunded", 5000L));
         await (await Factory.RefundAsync(payment.Id, 1, "refund-5")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        // The largest amount there is, after a refund: refused as over what was captured, not overflowed into a 500.
+        await (await Factory.RefundAsync(payment.Id, long.MaxValue, "refund-6")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
         last.Transactions.Where(t => t.Kind == "refund").Select(t => t.Amount).Order().ShouldBe([1000L, 2000L, 2000L]);
         last.Transactions.Where(t => t.Kind == "refund").ShouldAllBe(t => t.Status == "succeeded");

@@ -90,14 +90,36 @@ public sealed class StripeProviderTests
             _ => (HttpStatusCode.NotFound, "{}"),
         };
 
-        (await provider.CaptureAsync("pi_1", 10000, "cap-1", default)).ShouldBe(ProviderResult.Succeeded("pi_1"));
+        (await provider.CaptureAsync("pi_1", 10000, "EUR", "cap-1", default)).ShouldBe(ProviderResult.Succeeded("pi_1"));
         (await provider.VoidAsync("pi_2", "void-1", default)).ShouldBe(ProviderResult.Succeeded("pi_2"));
-        (await provider.RefundAsync("pi_1", 500, "ref-1", default)).ShouldBe(ProviderResult.Pending("pi_1"));
+        (await provider.RefundAsync("pi_1", 500, "EUR", "ref-1", default)).ShouldBe(ProviderResult.Pending("pi_1"));
 
         stripe.Calls[0].Form.ShouldBe(new Dictionary<string, string> { ["amount_to_capture"] = "10000" });
         stripe.Calls[1].Form.ShouldBeEmpty();
         stripe.Calls[2].Form.ShouldBe(new Dictionary<string, string> { ["payment_intent"] = "pi_1", ["amount"] = "500", ["metadata[bazaar_idempotency_key]"] = "ref-1" });
         stripe.Calls.Select(c => c.Request.Headers.GetValues("Idempotency-Key").Single()).ShouldBe(["cap-1", "void-1", "ref-1"]);
+    }
+
+    [Fact]
+    public async Task Amounts_in_a_currency_stripe_counts_in_hundredths_though_it_has_no_minor_units_are_sent_in_hundredths()
+    {
+        // ISK has no minor units (ISO 4217, and Bazaar), but Stripe still reads ISK amounts in hundredths: 12,900 ISK is 1290000.
+        stripe.Answer = request => request.RequestUri!.AbsolutePath switch
+        {
+            "/v1/payment_intents" => (HttpStatusCode.OK, Intent("pi_1", "requires_capture")),
+            "/v1/payment_intents/pi_1/capture" => (HttpStatusCode.OK, Intent("pi_1", "succeeded")),
+            _ => (HttpStatusCode.OK, """{"id":"re_1","object":"refund","status":"succeeded","amount":50000,"payment_intent":"pi_1"}"""),
+        };
+
+        await provider.AuthorizeAsync(new ProviderAuthorization("pm_card_visa", 12_900, "ISK", "key-isk"), default);
+        await provider.CaptureAsync("pi_1", 12_900, "ISK", "cap-isk", default);
+        await provider.RefundAsync("pi_1", 500, "ISK", "ref-isk", default);
+        await provider.AuthorizeAsync(new ProviderAuthorization("pm_card_visa", 12_900, "JPY", "key-jpy"), default);
+
+        stripe.Calls[0].Form["amount"].ShouldBe("1290000");
+        stripe.Calls[1].Form["amount_to_capture"].ShouldBe("1290000");
+        stripe.Calls[2].Form["amount"].ShouldBe("50000");
+        stripe.Calls[3].Form["amount"].ShouldBe("12900"); // JPY: Stripe counts whole yen, as Bazaar does
     }
 
     [Fact]

@@ -228,7 +228,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var reserved = await connection.ExecuteAsync(new CommandDefinition("""
                 update payments set refunded_amount = refunded_amount + @amount, updated_at = @now, version = version + 1
-                where id = @paymentId and refunded_amount + @amount <= captured_amount
+                where id = @paymentId and @amount <= captured_amount - refunded_amount
                 """, new { paymentId, amount, now }, transaction, cancellationToken: ct));
             var inserted = reserved == 1 ? await InsertEntryIfNewAsync(connection, transaction, paymentId, LedgerKind.Refund, amount, key, reason, now, ct) : null;
             if (inserted is null)
@@ -369,9 +369,9 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         Func<IPaymentProvider, CancellationToken, Task<ProviderResult>> call = entry.Kind switch
         {
             LedgerKind.Authorization => (provider, c) => provider.AuthorizeAsync(new ProviderAuthorization(payment.CardToken, entry.Amount, payment.Currency, entry.IdempotencyKey), c),
-            LedgerKind.Capture => (provider, c) => provider.CaptureAsync(reference, entry.Amount, entry.IdempotencyKey, c),
+            LedgerKind.Capture => (provider, c) => provider.CaptureAsync(reference, entry.Amount, payment.Currency, entry.IdempotencyKey, c),
             LedgerKind.Void => (provider, c) => provider.VoidAsync(reference, entry.IdempotencyKey, c),
-            _ => (provider, c) => provider.RefundAsync(reference, entry.Amount, entry.IdempotencyKey, c),
+            _ => (provider, c) => provider.RefundAsync(reference, entry.Amount, payment.Currency, entry.IdempotencyKey, c),
         };
         var result = await CallProviderAsync(payment, entry.Kind, call, ct);
         // What the provider did must be recorded even if our caller has gone away meanwhile.

@@ -55,14 +55,14 @@ public interface IPaymentProvider
     /// <summary>Places a hold of the amount on the card.</summary>
     Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct);
 
-    /// <summary>Takes (part of) an authorized amount.</summary>
-    Task<ProviderResult> CaptureAsync(string reference, long amount, string idempotencyKey, CancellationToken ct);
+    /// <summary>Takes (part of) an authorized amount, in minor units of the payment's <paramref name="currency"/>.</summary>
+    Task<ProviderResult> CaptureAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct);
 
     /// <summary>Releases an authorization nothing was captured from.</summary>
     Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct);
 
-    /// <summary>Gives back (part of) what was captured.</summary>
-    Task<ProviderResult> RefundAsync(string reference, long amount, string idempotencyKey, CancellationToken ct);
+    /// <summary>Gives back (part of) what was captured, in minor units of the payment's <paramref name="currency"/>.</summary>
+    Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct);
 
     /// <summary>
     /// What really happened to an earlier call, for outcomes that were never heard (timeouts). Failed with

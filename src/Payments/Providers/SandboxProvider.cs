@@ -58,13 +58,13 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
         return ToResult(recorded);
     }
 
-    public Task<ProviderResult> CaptureAsync(string reference, long amount, string idempotencyKey, CancellationToken ct) =>
+    public Task<ProviderResult> CaptureAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct) =>
         FollowUpAsync(Kinds.Capture, reference, amount, idempotencyKey, ct);
 
     public Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct) =>
         FollowUpAsync(Kinds.Void, reference, 0, idempotencyKey, ct);
 
-    public Task<ProviderResult> RefundAsync(string reference, long amount, string idempotencyKey, CancellationToken ct) =>
+    public Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct) =>
         FollowUpAsync(Kinds.Refund, reference, amount, idempotencyKey, ct);
 
     public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)

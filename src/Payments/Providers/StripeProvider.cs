@@ -38,7 +38,7 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     public async Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, "v1/payment_intents", authorization.IdempotencyKey, ct,
-            ("amount", Number(authorization.Amount)),
+            ("amount", Amount(authorization.Amount, authorization.Currency)),
             ("currency", authorization.Currency.ToLowerInvariant()),
             ("payment_method", authorization.Token),
             ("payment_method_types[]", "card"),
@@ -48,10 +48,10 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
         return await ReadAsync(response, Authorization, ct);
     }
 
-    public async Task<ProviderResult> CaptureAsync(string reference, long amount, string idempotencyKey, CancellationToken ct)
+    public async Task<ProviderResult> CaptureAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/capture", idempotencyKey, ct,
-            ("amount_to_capture", Number(amount)));
+            ("amount_to_capture", Amount(amount, currency)));
         return await ReadAsync(response, intent => Status(intent) == "succeeded" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
     }
 
@@ -61,11 +61,11 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
         return await ReadAsync(response, intent => Status(intent) == "canceled" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
     }
 
-    public async Task<ProviderResult> RefundAsync(string reference, long amount, string idempotencyKey, CancellationToken ct)
+    public async Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, "v1/refunds", idempotencyKey, ct,
             ("payment_intent", reference),
-            ("amount", Number(amount)),
+            ("amount", Amount(amount, currency)),
             ($"metadata[{KeyField}]", idempotencyKey));
         return await ReadAsync(response, refund => Refund(refund, reference), ct);
     }
@@ -211,6 +211,16 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     }
 
     static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// An amount as Stripe reads it. Stripe counts in the currency's minor units like Bazaar, except for currencies it
+    /// still treats as having two decimals where ISO 4217 gives none: ISK (https://docs.stripe.com/currencies, "special
+    /// cases"; such amounts must be whole units, which Bazaar's always are).
+    /// </summary>
+    static string Amount(long minorUnits, string currency) =>
+        Number(StripeHundredths.Contains(currency) ? checked(minorUnits * 100) : minorUnits);
+
+    static readonly HashSet<string> StripeHundredths = new(StringComparer.OrdinalIgnoreCase) { "ISK" };
 
     static string? DeclineCode(JsonElement error) =>
         error.ValueKind != JsonValueKind.Object ? null
