@@ -9,7 +9,14 @@ public static partial class Slugs
 {
     public const int MaxLength = 120;
 
-    public static bool IsValid(string? slug) => slug is { Length: > 0 and <= MaxLength } && Shape().IsMatch(slug);
+    /// <summary>
+    /// Lower-case letters, digits and single dashes, and never something that reads as an id: pages and listings take
+    /// an id or a slug in the same place and try the id first.
+    /// </summary>
+    public static bool IsValid(string? slug) => slug is { Length: > 0 and <= MaxLength } && Shape().IsMatch(slug) && !Guid.TryParse(slug, out _);
+
+    /// <summary>What a refused slug is told.</summary>
+    public static string Rule(string example) => $"Use lower-case letters, digits and dashes, like '{example}' (not an id).";
 
     /// <summary>"Trail Running Shoes – Größe 42" → "trail-running-shoes-grosse-42".</summary>
     public static string From(string text)

@@ -41,7 +41,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var productId = await platform.ProductAsync("Mug", ("MUG-9", 900, 3));
         var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
         await customer.PutAsJsonAsync("/api/v1/cart/items/MUG-9", new { quantity = 3 });
-        (await platform.CatalogAdmin().PutAsJsonAsync($"/api/v1/admin/products/{productId}/variants/MUG-9", new { price = 750 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await platform.CatalogAdmin().PutAsJsonAsync($"/api/v1/admin/products/{productId}/variants/MUG-9", new { price = 750, version = 1 })).StatusCode.ShouldBe(HttpStatusCode.OK);
         await platform.CatalogAdmin().PostAsJsonAsync("/api/v1/admin/inventory/MUG-9/adjustments", new { delta = -2, reason = "breakage" });
 
         var cart = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");

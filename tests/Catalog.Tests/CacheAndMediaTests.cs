@@ -33,7 +33,7 @@ public sealed class RedisDownTests(RedisDownFactory factory) : IClassFixture<Red
             (await shopper.GetAsync($"/api/v1/products/{product.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
             (await shopper.GetAsync("/api/v1/products?q=mug")).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
-        var price = await factory.Admin().PutAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants/MUG-1", new { price = 700 });
+        var price = await factory.Admin().PutAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants/MUG-1", new { price = 700, product.Version });
         price.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await shopper.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.MinPrice.ShouldBe(700);
         (await shopper.GetFromJsonAsync<ProductPage>("/api/v1/products?q=mug"))!.Items.Single().MinPrice.ShouldBe(700);
@@ -118,5 +118,17 @@ public sealed class MediaApiTests(CatalogFactory factory) : CatalogTest(factory)
     {
         await (await Anonymous.GetAsync("/media/..%2F..%2F..%2Fetc%2Fpasswd")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await Anonymous.GetAsync("/media/products/missing.png")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_folder_of_the_store_or_a_name_too_long_for_the_file_system_is_not_found_not_a_500()
+    {
+        var product = await Factory.ProductAsync("Foldered", (await Factory.CategoryAsync("Media folders")).Id);
+        (await Factory.Admin().PostAsync($"/api/v1/admin/products/{product.Id}/images", Upload(PngImage.Create(4, 4, 1), "a.png", "image/png")))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        await (await Anonymous.GetAsync("/media/products")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await Anonymous.GetAsync($"/media/products/{product.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await Anonymous.GetAsync($"/media/products/{new string('a', 300)}.png")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 }

@@ -171,12 +171,35 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
         (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.MinPrice.ShouldBe(3000); // now cached
         (await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products?q=kettle"))!.Items.Single().MinPrice.ShouldBe(3000);
 
-        var updated = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants/KETTLE-1", new { price = 2500 });
+        var updated = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/products/{product.Id}/variants/KETTLE-1", new { price = 2500, product.Version });
         updated.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Variants.Single().Price.ShouldBe(2500);
         (await Anonymous.GetFromJsonAsync<ProductDetail>("/api/v1/products/kettle"))!.MinPrice.ShouldBe(2500);
         (await Anonymous.GetFromJsonAsync<ProductPage>("/api/v1/products?q=kettle"))!.Items.Single().MinPrice.ShouldBe(2500);
+    }
+
+    [Fact]
+    public async Task A_variant_edit_from_an_outdated_page_is_a_conflict_and_an_edit_keeps_the_variant_s_place()
+    {
+        var category = await Factory.CategoryAsync("Variant edits");
+        var admin = Factory.Admin();
+        // Placed by position, small before large (by SKU alone, large would come first).
+        var product = await (await admin.PostAsJsonAsync("/api/v1/admin/products", new
+        {
+            name = "Teapot", categoryId = category.Id, status = "active", currency = "EUR",
+            variants = new[] { new { sku = "TEAPOT-S", price = 3000L, position = 0 }, new { sku = "TEAPOT-L", price = 4000L, position = 1 } },
+        })).ShouldBeOkAsync<ProductDetail>(HttpStatusCode.Created);
+        var url = $"/api/v1/admin/products/{product.Id}/variants/TEAPOT-L";
+
+        await (await admin.PutAsJsonAsync(url, new { price = 3500 })).ShouldNameFieldAsync("version");
+        var saved = await (await admin.PutAsJsonAsync(url, new { price = 3500, weightGrams = 900, product.Version })).ShouldBeOkAsync<ProductDetail>();
+        saved.Variants.Select(v => v.Sku).ShouldBe(["TEAPOT-S", "TEAPOT-L"]); // still second, though the edit named no position
+
+        // A second admin, on the page as it was before that save, changes the weight: refused, the new price stands.
+        await (await admin.PutAsJsonAsync(url, new { price = 4000, weightGrams = 1000, product.Version })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var now = (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!;
+        (now.Variants.Single(v => v.Sku == "TEAPOT-L").Price, now.Version).ShouldBe((3500L, saved.Version));
     }
 
     [Fact]
@@ -213,6 +236,9 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"CMP-1","price":500,"compareAtPrice":400}]}""", "variants[0].compareAtPrice")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"XXX"}""", "currency")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","slug":"Not A Slug"}""", "slug")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","slug":"0199a1b2-0000-7000-8000-000000000001"}""", "slug")] // reads as an id
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","attributes":{"a\u0000b":"x"}}""", "attributes")]
+    [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","variants":[{"sku":"NUL-1","price":5,"options":{"\u0000":"x"}}]}""", "variants[0].options")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","status":"live"}""", "status")]
     [InlineData("""{"name":"X","categoryId":"0199a1b2-0000-7000-8000-000000000001","currency":"EUR"}""", "categoryId")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","status":"active"}""", "variants")]

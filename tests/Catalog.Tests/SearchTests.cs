@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bazaar.Catalog.Search;
+using Bazaar.ServiceDefaults.Auth;
 using Bazaar.Testing;
 
 namespace Bazaar.Catalog.Tests;
@@ -216,6 +217,12 @@ public sealed class SearchTests(CatalogFactory factory) : CatalogTest(factory)
             var forged = new Cursor(sort, value, Guid.NewGuid()).Encode();
             var query = sort == "relevance" ? "q=lamp&" : "";
             await (await Anonymous.GetAsync($"/api/v1/products?{query}sort={sort}&cursor={forged}")).ShouldNameFieldAsync("cursor");
+        }
+        // JSON nulls where the cursor's strings go.
+        foreach (var json in new[] { $$"""["newest",null,"{{Guid.NewGuid():N}}"]""", """[null,"2026-01-01T00:00:00Z","x"]""", $$"""["newest","2026-01-01T00:00:00Z",null]""" })
+        {
+            var forged = Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(json));
+            await (await Anonymous.GetAsync($"/api/v1/products?sort=newest&cursor={forged}")).ShouldNameFieldAsync("cursor");
         }
     }
 

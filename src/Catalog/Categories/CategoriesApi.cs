@@ -48,7 +48,7 @@ public static class CategoriesApi
     {
         var slug = request.Slug ?? Slugs.From(request.Name);
         if (!Slugs.IsValid(slug))
-            return Problem.Field("slug", "Use lower-case letters, digits and dashes, like 'running-shoes'.");
+            return Problem.Field("slug", Slugs.Rule("running-shoes"));
         Category? parent = null;
         if (request.ParentId is { } parentId && (parent = await db.Categories.FindAsync([parentId], ct)) is null)
             return Problem.Field("parentId", "There is no category with this id.");
@@ -82,7 +82,7 @@ public static class CategoriesApi
             return Problem.NotFound("There is no category with this id.");
         var slug = request.Slug ?? category.Slug;
         if (!Slugs.IsValid(slug))
-            return Problem.Field("slug", "Use lower-case letters, digits and dashes, like 'running-shoes'.");
+            return Problem.Field("slug", Slugs.Rule("running-shoes"));
         Category? parent = null;
         if (request.ParentId is { } parentId)
         {

@@ -30,15 +30,17 @@ public sealed class LocalFileObjectStore(IOptions<MediaOptions> options) : IObje
     public async Task<StoredObject?> GetAsync(string key, CancellationToken ct)
     {
         var path = PathFor(key);
+        if (Directory.Exists(path))
+            return null; // a folder of the store (a product's), not an object
         FileStream file;
         try
         {
             // FileShare.Delete lets a concurrent overwrite or delete proceed (on Windows) while this reader finishes.
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
         {
-            return null;
+            return null; // a name longer than the file system takes cannot have been stored either
         }
 
         try

@@ -48,12 +48,17 @@ public sealed record UpdateProductRequest(
     Dictionary<string, string>? Attributes,
     int Version);
 
+/// <summary>
+/// Replaces a variant's options, prices and weight. <see cref="Version"/> is the product's version the editor loaded (a
+/// change made meanwhile is a 409, not overwritten); <see cref="Position"/> left out keeps the variant where it is.
+/// </summary>
 public sealed record UpdateVariantRequest(
     Dictionary<string, string>? Options,
     [Range(0, 100_000_000_00L)] long Price,
     [Range(0, 100_000_000_00L)] long? CompareAtPrice,
+    int? Version,
     [Range(0, 1_000_000)] int WeightGrams = 0,
-    [Range(0, 1_000)] int Position = 0);
+    [Range(0, 1_000)] int? Position = null);
 
 public sealed record ProductSummary(
     Guid Id, string Slug, string Name, string Brand, Guid CategoryId, string Status, string Currency, long MinPrice, long MaxPrice,

@@ -187,18 +187,22 @@ public static class ProductsApi
     {
         if (ValidateVariant(sku, request.Options, request.Price, request.CompareAtPrice, "") is { } invalid)
             return invalid;
+        if (request.Version is not { } version)
+            return Problem.Field("version", "Send the product's version you loaded, so a change made meanwhile is not overwritten.");
         var product = await db.Products.Include(p => p.Variants).FirstOrDefaultAsync(p => p.Id == id, ct);
         var variant = product?.Variants.FirstOrDefault(v => v.Sku == sku);
         if (product is null || variant is null)
             return Problem.NotFound("This product has no variant with this SKU.");
+        if (product.Version != version)
+            return StaleVersion(product.Version);
         variant.Options = JsonSerializer.Serialize(request.Options ?? []);
         variant.Price = request.Price;
         variant.CompareAtPrice = request.CompareAtPrice;
         variant.WeightGrams = request.WeightGrams;
-        variant.Position = request.Position;
+        variant.Position = request.Position ?? variant.Position;
         variant.UpdatedAt = clock.GetUtcNow();
         RecomputePrices(product);
-        Touch(db, product, product.Version, clock);
+        Touch(db, product, version, clock);
         if (await SaveAsync(db, ct) is { } conflict)
             return conflict;
         await cache.ProductsChangedAsync([id], [], ct);
@@ -259,7 +263,7 @@ public static class ProductsApi
     static ValidationProblem? Validate(string slug, string status, Dictionary<string, string>? attributes, string? currency)
     {
         if (!Slugs.IsValid(slug))
-            return Problem.Field("slug", "Use lower-case letters, digits and dashes, like 'trail-runner-2'.");
+            return Problem.Field("slug", Slugs.Rule("trail-runner-2"));
         if (!ProductStatus.All.Contains(status))
             return Problem.Field("status", $"status must be one of: {string.Join(", ", ProductStatus.All)}.");
         if (currency is not null && !Currencies.IsSupported(currency))
@@ -286,6 +290,9 @@ public static class ProductsApi
             return Problem.Field(field, $"At most {max} entries.");
         if (map.Any(p => p.Key.Length is 0 or > MaxKeyLength || p.Value is null || p.Value.Length > MaxValueLength))
             return Problem.Field(field, $"Names are 1–{MaxKeyLength} characters, values at most {MaxValueLength}.");
+        // Values are checked with every string of the body; names are dictionary keys, which that check does not see.
+        if (map.Keys.Any(k => k.Contains('\0', StringComparison.Ordinal)))
+            return Problem.Field(field, "Names cannot contain NUL characters.");
         return null;
     }
 

@@ -18,7 +18,7 @@ public sealed record Cursor(string Sort, string Value, Guid Id)
             return null;
         try
         {
-            return JsonSerializer.Deserialize<string[]>(bytes) is [var sort, var value, var id] && Guid.TryParse(id, out var guid)
+            return JsonSerializer.Deserialize<string?[]>(bytes) is [{ } sort, { } value, { } id] && Guid.TryParse(id, out var guid)
                 ? new Cursor(sort, value, guid)
                 : null;
         }

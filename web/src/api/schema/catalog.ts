@@ -1474,13 +1474,12 @@ export interface components {
             options: null | {
                 [key: string]: string;
             };
-            /**
-             * Format: int32
-             * @default 0
-             */
-            position?: number;
+            /** Format: int32 */
+            position?: null | number;
             /** Format: int64 */
             price: number;
+            /** Format: int32 */
+            version: null | number;
             /**
              * Format: int32
              * @default 0

@@ -132,4 +132,21 @@ describe('ProductEditPage', () => {
     expect(await screen.findByText(/No variants yet/)).toBeInTheDocument();
     expect(screen.queryByText(notice)).not.toBeInTheDocument();
   });
+
+  it('saves a variant against the version its form opened with, so a change made meanwhile is refused, not overwritten', async () => {
+    let sent: unknown;
+    const { view, changeOnServer } = renderEditor({
+      [`PUT ${productPath}/variants/RUN-42-BLK`]: ({ body }) => {
+        sent = body;
+        return problem(409, { title: 'Conflict', detail: 'Someone else changed this product since you loaded it (it is now at version 4).' });
+      },
+    });
+    await view.user.click(await screen.findByRole('button', { name: 'Edit variant RUN-42-BLK' }));
+    await changeOnServer({ name: 'Renamed elsewhere' });
+    await screen.findByDisplayValue('Renamed elsewhere'); // the page has the new version
+    await view.user.click(screen.getByRole('button', { name: 'Save variant RUN-42-BLK' }));
+
+    expect(await screen.findByText(/Someone else changed this product/)).toBeInTheDocument();
+    expect(sent).toMatchObject({ version: initialProduct.version });
+  });
 });

@@ -26,12 +26,15 @@ function AddVariant({ product }: { product: ProductDetail }) {
 
 function EditVariant({ product, variant, onDone }: { product: ProductDetail; variant: Variant; onDone: () => void }) {
   const changed = useProductChanged(product.id);
+  // The product's version when this form opened: if anyone saved the product meanwhile, the service answers 409
+  // instead of overwriting their change with what this form still shows.
+  const [version] = useState(product.version);
   const save = useMutation({
     mutationFn: ({ options, price, compareAtPrice, weightGrams }: VariantFormValues) =>
       unwrap(
         catalogApi.PUT('/api/v1/admin/products/{id}/variants/{sku}', {
           params: { path: { id: product.id, sku: variant.sku } },
-          body: { options, price, compareAtPrice, weightGrams },
+          body: { options, price, compareAtPrice, weightGrams, version },
         }),
       ),
     onSuccess: async (updated) => {
