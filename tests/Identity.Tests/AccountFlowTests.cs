@@ -81,6 +81,28 @@ public sealed partial class AccountFlowTests(IdentityFactory factory) : Identity
     }
 
     [Fact]
+    public async Task Wrong_current_passwords_count_toward_the_sign_in_lockout_so_a_stolen_token_cannot_guess_on()
+    {
+        var (email, password) = await Factory.RegisterAsync(Client);
+        var token = (await Factory.LoginAsync(Client, email, password)).AccessToken;
+        Task<HttpResponseMessage> ChangePassword(string current) =>
+            Client.SendAsync(WithToken(HttpMethod.Put, "/api/v1/users/me/password", token, new { currentPassword = current, newPassword = "Brand-New-Pass-1" }));
+
+        for (var i = 0; i < 3; i++)
+            await (await ChangePassword($"guess-number-{i}")).ShouldNameFieldAsync("currentPassword");
+        await (await Client.SendAsync(WithToken(HttpMethod.Put, "/api/v1/users/me", token,
+            new { displayName = "Taken Over", email = "attacker@example.com", currentPassword = "guess-number-3" }))).ShouldNameFieldAsync("currentPassword");
+        await (await ChangePassword("guess-number-4")).ShouldNameFieldAsync("currentPassword");
+
+        // Five wrong: locked, the right password included, for the change and for signing in.
+        await (await ChangePassword(password)).ShouldBeProblemAsync(HttpStatusCode.Locked);
+        await (await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password })).ShouldBeProblemAsync(HttpStatusCode.Locked);
+        Factory.Clock.Advance(TimeSpan.FromMinutes(16));
+        token = (await Factory.LoginAsync(Client, email, password)).AccessToken;
+        (await ChangePassword(password)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task Changing_the_password_needs_the_current_one_and_signs_out_other_sessions()
     {
         var (email, password) = await Factory.RegisterAsync(Client);

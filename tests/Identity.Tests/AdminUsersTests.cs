@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using Bazaar.ServiceDefaults.Auth;
 using Bazaar.Identity.Users;
 using Bazaar.Testing;
 
@@ -61,7 +63,35 @@ public sealed class AdminUsersTests(IdentityFactory factory) : IdentityTest(fact
         (await Client.SendAsync(WithToken(HttpMethod.Get, "/api/v1/admin/users", support.AccessToken))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         await (await Client.SendAsync(WithToken(HttpMethod.Put, $"/api/v1/admin/users/{user.Id}/roles", admin, new { roles = new[] { "owner" } }))).ShouldNameFieldAsync("roles");
+        await (await Client.SendAsync(WithToken(HttpMethod.Put, $"/api/v1/admin/users/{user.Id}/roles", admin, new { roles = new[] { "customer", null } }))).ShouldNameFieldAsync("roles");
         await (await Client.SendAsync(WithToken(HttpMethod.Put, $"/api/v1/admin/users/{Guid.NewGuid()}/roles", admin, new { roles = new[] { "customer" } }))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    static Guid Subject(string token) =>
+        Guid.Parse(JsonSerializer.Deserialize<JsonElement>(Base64Url.Decode(token.Split('.')[1])).GetProperty("sub").GetString()!);
+
+    [Fact]
+    public async Task An_admin_demoted_or_locked_since_signing_in_changes_no_roles_or_locks_with_the_token_still_held()
+    {
+        var first = await Factory.TokenWithRolesAsync(Client, "admin");
+        var second = await Factory.TokenWithRolesAsync(Client, "admin");
+        var third = await Factory.TokenWithRolesAsync(Client, "admin");
+        Task<HttpResponseMessage> Send(HttpMethod method, string path, string token, object? body = null) =>
+            Client.SendAsync(WithToken(method, $"/api/v1/admin/users/{path}", token, body));
+
+        // The first demotes the second. The second's token says admin for a while yet, but it may not strike back:
+        // otherwise two admins could leave the shop with none.
+        await (await Send(HttpMethod.Put, $"{Subject(second)}/roles", first, new { roles = new[] { "customer" } })).ShouldBeOkAsync<UserDto>();
+        await (await Send(HttpMethod.Put, $"{Subject(first)}/roles", second, new { roles = new[] { "customer" } })).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await Send(HttpMethod.Post, $"{Subject(first)}/lock", second)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        // A locked admin does not unlock itself with the token it still holds.
+        await (await Send(HttpMethod.Post, $"{Subject(third)}/lock", first)).ShouldBeOkAsync<UserDto>();
+        await (await Send(HttpMethod.Post, $"{Subject(third)}/unlock", third)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        var still = await (await Send(HttpMethod.Get, $"{Subject(first)}", first)).ShouldBeOkAsync<UserDto>();
+        (still.Roles.Contains("admin"), still.Locked).ShouldBe((true, false));
+        (await (await Send(HttpMethod.Get, $"{Subject(third)}", first)).ShouldBeOkAsync<UserDto>()).Locked.ShouldBeTrue();
     }
 
     [Fact]

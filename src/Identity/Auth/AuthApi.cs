@@ -84,12 +84,7 @@ public static class AuthApi
             return InvalidCredentials();
         }
         if (user.IsLockedOut(now))
-        {
-            metrics.SignIn("locked");
-            return user.LockedByAdmin
-                ? Problem.Status(StatusCodes.Status423Locked, "Account locked", "This account has been locked. Contact support.")
-                : Locked(http, user.LockoutEnd!.Value - now);
-        }
+            return LockedOut(user);
 
         var verdict = passwords.Verify(user, request.Password);
         if (verdict == PasswordVerificationResult.Failed)
@@ -104,11 +99,15 @@ public static class AuthApi
         var verifiedHash = user.PasswordHash;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.LockUserAsync(user, ct);
-        if (user.PasswordHash != verifiedHash || user.LockedByAdmin)
+        if (user.PasswordHash != verifiedHash)
         {
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
+        // Guesses sent at once all passed the check above before any failure was recorded: a lockout their failures
+        // set meanwhile stands, even for the one that guessed right.
+        if (user.IsLockedOut(now))
+            return LockedOut(user);
         user.ClearFailedLogins();
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
             user.SetPasswordHash(passwords.Hash(user, request.Password), now);
@@ -118,6 +117,36 @@ public static class AuthApi
         await transaction.CommitAsync(ct);
         metrics.SignIn("success");
         return TypedResults.Ok(await RespondAsync(http, user, refresh, request.RefreshTokenInBody, issuer, settings, clock, ct));
+
+        ProblemHttpResult LockedOut(User locked)
+        {
+            metrics.SignIn("locked");
+            return LockedAnswer(http, locked, now);
+        }
+    }
+
+    /// <summary>Why a locked-out account is refused: locked by an admin, or for a while after too many wrong passwords.</summary>
+    internal static ProblemHttpResult LockedAnswer(HttpContext http, User user, DateTimeOffset now) =>
+        user.LockedByAdmin
+            ? Problem.Status(StatusCodes.Status423Locked, "Account locked", "This account has been locked. Contact support.")
+            : Locked(http, user.LockoutEnd!.Value - now);
+
+    public enum PasswordCheck { Right, Wrong, LockedOut }
+
+    /// <summary>
+    /// The current password asked again of a signed-in user (to change the password or the e-mail address). Wrong ones
+    /// count toward the same lockout as failed sign-ins, so whoever holds a stolen access token cannot try passwords
+    /// without limit; while locked out, the password is not even checked.
+    /// </summary>
+    internal static async Task<PasswordCheck> CheckPasswordAgainAsync(IdentityDb db, User user, string? password, PasswordHashing passwords,
+        IdentityServiceOptions settings, DateTimeOffset now, CancellationToken ct)
+    {
+        if (user.IsLockedOut(now))
+            return PasswordCheck.LockedOut;
+        if (password is not null && passwords.Verify(user, password) != PasswordVerificationResult.Failed)
+            return PasswordCheck.Right;
+        await RecordFailedLoginAsync(db, user.Id, settings, now, ct);
+        return PasswordCheck.Wrong;
     }
 
     static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> Refresh(

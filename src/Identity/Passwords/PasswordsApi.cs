@@ -114,18 +114,23 @@ public static class PasswordsApi
         return TypedResults.NoContent();
     }
 
-    static async Task<Results<NoContent, ValidationProblem, NotFound>> Change(
-        ChangePasswordRequest request, System.Security.Claims.ClaimsPrincipal principal, IdentityDb db, PasswordHashing passwords,
-        PasswordPolicy policy, RefreshTokenStore refreshTokens, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem, NotFound, ProblemHttpResult>> Change(
+        ChangePasswordRequest request, System.Security.Claims.ClaimsPrincipal principal, HttpContext http, IdentityDb db, PasswordHashing passwords,
+        PasswordPolicy policy, RefreshTokenStore refreshTokens, IOptions<IdentityServiceOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var user = await UsersApi.FindCallerAsync(principal, db, ct);
         if (user is null)
             return TypedResults.NotFound();
-        if (passwords.Verify(user, request.CurrentPassword) == PasswordVerificationResult.Failed)
-            return Problem.Field("currentPassword", "The current password is incorrect.");
+        var now = clock.GetUtcNow();
+        switch (await AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, now, ct))
+        {
+            case AuthApi.PasswordCheck.LockedOut:
+                return AuthApi.LockedAnswer(http, user, now);
+            case AuthApi.PasswordCheck.Wrong:
+                return Problem.Field("currentPassword", "The current password is incorrect.");
+        }
         if (policy.Check(request.NewPassword, user.Email) is { } weak)
             return Problem.Field("newPassword", weak);
-        var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         user.SetPasswordHash(passwords.Hash(user, request.NewPassword), now);
         await db.SaveChangesAsync(ct);

@@ -6,6 +6,7 @@ using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bazaar.Identity.Users;
@@ -47,7 +48,8 @@ public static class UsersApi
 
     /// <summary>Changing the e-mail address needs the current password: it is how the account is recovered.</summary>
     static async Task<Results<Ok<UserDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateMe(
-        UpdateProfileRequest request, ClaimsPrincipal principal, IdentityDb db, PasswordHashing passwords, TimeProvider clock, CancellationToken ct)
+        UpdateProfileRequest request, ClaimsPrincipal principal, HttpContext http, IdentityDb db, PasswordHashing passwords,
+        IOptions<IdentityServiceOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var user = await FindCallerAsync(principal, db, ct);
         if (user is null)
@@ -59,8 +61,13 @@ public static class UsersApi
         {
             if (!EmailAddress.TryParse(request.Email, out newEmail))
                 return Problem.Field("email", "Enter a valid e-mail address, like name@example.com.");
-            if (request.CurrentPassword is null || passwords.Verify(user, request.CurrentPassword) == PasswordVerificationResult.Failed)
-                return Problem.Field("currentPassword", "Enter your current password to change the e-mail address.");
+            switch (await Auth.AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, clock.GetUtcNow(), ct))
+            {
+                case Auth.AuthApi.PasswordCheck.LockedOut:
+                    return Auth.AuthApi.LockedAnswer(http, user, clock.GetUtcNow());
+                case Auth.AuthApi.PasswordCheck.Wrong:
+                    return Problem.Field("currentPassword", "Enter your current password to change the e-mail address.");
+            }
         }
         var now = clock.GetUtcNow();
         user.UpdateProfile(request.DisplayName, newEmail, now);
@@ -112,30 +119,36 @@ public static class UsersApi
     static async Task<Results<Ok<UserDto>, ValidationProblem, ProblemHttpResult>> SetRoles(
         Guid id, SetRolesRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider clock, CancellationToken ct)
     {
-        var unknown = request.Roles.FirstOrDefault(r => !Policies.Roles.All.Contains(r));
+        var unknown = request.Roles.Where(r => r is null || !Policies.Roles.All.Contains(r)).Select(r => r ?? "null").FirstOrDefault();
         if (unknown is not null)
             return Problem.Field("roles", $"'{unknown}' is not a role. Roles: {string.Join(", ", Policies.Roles.All)}.");
+        if (id == principal.TryGetUserId() && !request.Roles.Contains(Policies.Roles.Admin))
+            return Problem.Conflict("You cannot remove your own admin role; ask another admin.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await GuardAdminChangeAsync(db, principal, ct) is { } refused)
+            return refused;
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
             return Problem.NotFound("There is no user with this id.");
-        if (user.Id == principal.TryGetUserId() && !request.Roles.Contains(Policies.Roles.Admin))
-            return Problem.Conflict("You cannot remove your own admin role; ask another admin.");
         var now = clock.GetUtcNow();
         user.SetRoles(request.Roles, now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(UserDto.From(user, now));
     }
 
     static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Lock(
         Guid id, ClaimsPrincipal principal, IdentityDb db, RefreshTokenStore refreshTokens, TimeProvider clock, CancellationToken ct)
     {
+        if (id == principal.TryGetUserId())
+            return Problem.Conflict("You cannot lock your own account.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct); // the user's row stays locked until the sessions are ended
+        if (await GuardAdminChangeAsync(db, principal, ct) is { } refused)
+            return refused;
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
             return Problem.NotFound("There is no user with this id.");
-        if (user.Id == principal.TryGetUserId())
-            return Problem.Conflict("You cannot lock your own account.");
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct); // the user's row stays locked until the sessions are ended
         user.Lock(now);
         await db.SaveChangesAsync(ct);
         await refreshTokens.RevokeAllForUserAsync(user.Id, "locked by admin", ct);
@@ -143,14 +156,37 @@ public static class UsersApi
         return TypedResults.Ok(UserDto.From(user, now));
     }
 
-    static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Unlock(Guid id, IdentityDb db, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Roles and locks change one at a time (a transaction-level lock), and only by an admin who still is one in the
+    /// database: an access token says admin for its whole lifetime after a demotion or a lock. With no admin allowed to
+    /// demote or lock themselves, that keeps an admin who can sign in: two admins locking or demoting each other at once
+    /// are decided in turn, and the second finds they no longer may.
+    /// </summary>
+    static async Task<ProblemHttpResult?> GuardAdminChangeAsync(IdentityDb db, ClaimsPrincipal principal, CancellationToken ct)
     {
+        await db.Database.ExecuteSqlAsync($"select pg_advisory_xact_lock({AdminChangesLock})", ct);
+        var callerId = principal.TryGetUserId();
+        return await db.Users.AnyAsync(u => u.Id == callerId && u.Roles.Contains(Policies.Roles.Admin) && !u.LockedByAdmin, ct)
+            ? null
+            : Problem.Status(StatusCodes.Status403Forbidden, "No longer an admin", "Your admin role was removed or your account locked since you signed in.");
+    }
+
+    /// <summary>The advisory lock that puts changes of who may administer in a row (any constant not used elsewhere).</summary>
+    const long AdminChangesLock = 0x4241_5A41_4144_4D4E; // "BAZAADMN"
+
+    static async Task<Results<Ok<UserDto>, ProblemHttpResult>> Unlock(Guid id, ClaimsPrincipal principal, IdentityDb db, TimeProvider clock, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // A locked admin's token would otherwise unlock its own account.
+        if (await GuardAdminChangeAsync(db, principal, ct) is { } refused)
+            return refused;
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
             return Problem.NotFound("There is no user with this id.");
         var now = clock.GetUtcNow();
         user.Unlock(now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(UserDto.From(user, now));
     }
 }
