@@ -26,6 +26,9 @@ public sealed class BadInputTests(IdentityFactory factory) : IdentityTest(factor
     [InlineData("""{"email": "not-an-address", "password": "Correct-Horse-7", "displayName": "A"}""", "email")]
     [InlineData("""{"email": "a@b", "password": "Correct-Horse-7", "displayName": "A"}""", "email")]
     [InlineData("""{"email": "a b@c.co", "password": "Correct-Horse-7", "displayName": "A"}""", "email")]
+    [InlineData("""{"email": "jose\u0301@c.co", "password": "Correct-Horse-7", "displayName": "A"}""", "email")] // e + combining accent
+    [InlineData("""{"email": "admin\u200b@c.co", "password": "Correct-Horse-7", "displayName": "A"}""", "email")] // zero-width space
+    [InlineData("""{"email": "\u212aate@c.co", "password": "Correct-Horse-7", "displayName": "A"}""", "email")] // Kelvin sign, lower-cases to k
     [InlineData("""{"email": "a@b.co", "password": "short", "displayName": "A"}""", "password")]
     [InlineData("""{"email": "a@b.co", "password": "password1234", "displayName": "A"}""", "password")]
     [InlineData("""{"email": "a@b.co", "password": "A@B.CO", "displayName": "A"}""", "password")]

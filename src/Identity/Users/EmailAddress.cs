@@ -21,7 +21,11 @@ public sealed partial record EmailAddress(string Value, string Normalized)
     /// <summary>The normalized form of anything typed into a sign-in box (no validation: unknown just means no match).</summary>
     public static string Normalize(string? input) => (input ?? "").Trim().ToLowerInvariant();
 
-    // local@domain.tld: no spaces, one @, a dot in the domain, no leading/trailing dots or dashes in labels.
-    [GeneratedRegex(@"^[^\s@""(),:;<>\[\]\\]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")]
+    // local@domain.tld: one @, a dot in the domain, no leading/trailing dots or dashes in labels. The local part is
+    // ASCII (RFC 5322's atext and dots): Amazon SES, which sends the e-mails, does not take internationalised local
+    // parts, and ASCII has one spelling per address under lower-casing, where Unicode has look-alikes (a composed and a
+    // decomposed é, zero-width spaces, the Kelvin sign that lower-cases to k) that would let two accounts share what
+    // reads as one address.
+    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")]
     private static partial Regex Shape();
 }
