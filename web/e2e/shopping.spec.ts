@@ -34,8 +34,12 @@ test('a guest finds a product despite a typo, filters, picks a variant, register
   await expect(page.getByRole('heading', { name: 'Results for “runing shorts”' })).toBeVisible();
   await expect(page.locator('.product-card').first()).toContainText(/Running Shorts/);
 
-  await page.getByLabel('In stock only').check();
+  // The box shows what the address says, and the address changes in a navigation (a React transition), which on a
+  // busy machine can land a moment after the click: click, then wait for it, rather than check() (which reads the
+  // state at once).
+  await page.getByLabel('In stock only').click();
   await expect(page).toHaveURL(/inStock=true/);
+  await expect(page.getByLabel('In stock only')).toBeChecked();
   await page.locator('.product-card', { hasText: /Running Shorts/ }).first().click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Running Shorts');
   productUrl = new URL(page.url()).pathname;
