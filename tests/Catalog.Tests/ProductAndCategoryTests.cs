@@ -21,7 +21,7 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
         var tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
         tree!.Single(c => c.Slug == "shoes").Children.Single().Children.Single().Slug.ShouldBe("trail");
 
-        var moved = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/categories/{running.Id}", new { name = "Running", slug = "running", parentId = sports.Id });
+        var moved = await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/categories/{running.Id}", new { name = "Running", slug = "running", parentId = sports.Id, running.Version });
         moved.StatusCode.ShouldBe(HttpStatusCode.OK);
         tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
         tree!.Single(c => c.Slug == "sports").Children.Single().Children.Single().Slug.ShouldBe("trail");
@@ -38,10 +38,29 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
         var shoes = await Factory.CategoryAsync("Shoes");
         var product = await Factory.ProductAsync("Cached Boot", shoes.Id);
         (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Category.Name.ShouldBe("Shoes"); // cached now
-        (await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/categories/{shoes.Id}", new { name = "Footwear", slug = "footwear" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Factory.Admin().PutAsJsonAsync($"/api/v1/admin/categories/{shoes.Id}", new { name = "Footwear", slug = "footwear", shoes.Version })).StatusCode.ShouldBe(HttpStatusCode.OK);
         var page = await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}");
         page!.Category.Name.ShouldBe("Footwear");
         page.Breadcrumbs.Select(b => b.Slug).ShouldBe(["footwear"]);
+    }
+
+    [Fact]
+    public async Task A_category_edit_from_a_page_loaded_before_someone_else_s_change_is_refused_not_undoing_it()
+    {
+        var sports = await Factory.CategoryAsync("Sports gear");
+        var running = await Factory.CategoryAsync("Running gear");
+        var admin = Factory.Admin();
+        var url = $"/api/v1/admin/categories/{running.Id}";
+
+        await (await admin.PutAsJsonAsync(url, new { name = "Running" })).ShouldNameFieldAsync("version");
+        // One admin moves it under Sports; another, from the page as it was, renames it (and would move it back).
+        var moved = await (await admin.PutAsJsonAsync(url, new { name = "Running gear", parentId = sports.Id, running.Version })).ShouldBeOkAsync<CategoryNode>();
+        moved.Version.ShouldBe(running.Version + 1);
+        await (await admin.PutAsJsonAsync(url, new { name = "Running", running.Version })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        var tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
+        var stays = tree!.Single(c => c.Id == sports.Id).Children.ShouldHaveSingleItem();
+        (stays.Name, stays.Version).ShouldBe(("Running gear", moved.Version));
     }
 
     [Fact]
@@ -51,8 +70,8 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
         var y = await Factory.CategoryAsync("Yankee");
         var admin = Factory.Admin();
         await Task.WhenAll(
-            admin.PutAsJsonAsync($"/api/v1/admin/categories/{x.Id}", new { name = "Xray", parentId = y.Id }),
-            admin.PutAsJsonAsync($"/api/v1/admin/categories/{y.Id}", new { name = "Yankee", parentId = x.Id }));
+            admin.PutAsJsonAsync($"/api/v1/admin/categories/{x.Id}", new { name = "Xray", parentId = y.Id, x.Version }),
+            admin.PutAsJsonAsync($"/api/v1/admin/categories/{y.Id}", new { name = "Yankee", parentId = x.Id, y.Version }));
         var tree = await Anonymous.GetFromJsonAsync<List<CategoryNode>>("/api/v1/categories");
         tree!.Count.ShouldBe(1); // one of them is the root, the other under it
         tree[0].Children.Count.ShouldBe(1);
@@ -64,7 +83,7 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
         var root = await Factory.CategoryAsync("Root");
         var child = await Factory.CategoryAsync("Child", root.Id);
         var admin = Factory.Admin();
-        await (await admin.PutAsJsonAsync($"/api/v1/admin/categories/{root.Id}", new { name = "Root", parentId = child.Id })).ShouldNameFieldAsync("parentId");
+        await (await admin.PutAsJsonAsync($"/api/v1/admin/categories/{root.Id}", new { name = "Root", parentId = child.Id, root.Version })).ShouldNameFieldAsync("parentId");
         await (await admin.DeleteAsync($"/api/v1/admin/categories/{root.Id}")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await Factory.ProductAsync("Leaf item", child.Id);
         await (await admin.DeleteAsync($"/api/v1/admin/categories/{child.Id}")).ShouldBeProblemAsync(HttpStatusCode.Conflict);

@@ -20,7 +20,10 @@ public sealed class CatalogCache(CacheAside cache)
     const string ListingGeneration = "catalog:listings";
 
     public Task<IReadOnlyList<CategoryNode>?> CategoryTreeAsync(Func<CancellationToken, Task<IReadOnlyList<CategoryNode>?>> load, CancellationToken ct) =>
-        cache.GetOrCreateAsync("catalog:categories", TreeTtl, load, ct);
+        cache.GetOrCreateAsync(CategoryTreeKey, TreeTtl, load, ct);
+
+    /// <summary>Named for the shape it holds: a tree cached before categories carried versions must not be read as version 0.</summary>
+    const string CategoryTreeKey = "catalog:categories:v2";
 
     public Task<ProductDetail?> ProductAsync(Guid id, Func<CancellationToken, Task<ProductDetail?>> load, CancellationToken ct) =>
         cache.GetOrCreateAsync(ProductKey(id), ProductTtl, load, ct);
@@ -36,7 +39,7 @@ public sealed class CatalogCache(CacheAside cache)
 
     public async Task CategoriesChangedAsync(CancellationToken ct)
     {
-        await cache.InvalidateAsync(["catalog:categories"], ct);
+        await cache.InvalidateAsync([CategoryTreeKey], ct);
         await cache.BumpGenerationAsync(ListingGeneration, ct);
     }
 

@@ -8,13 +8,15 @@ using Npgsql;
 
 namespace Bazaar.Catalog.Categories;
 
-public sealed record CategoryNode(Guid Id, Guid? ParentId, string Slug, string Name, int Position, IReadOnlyList<CategoryNode> Children);
+public sealed record CategoryNode(Guid Id, Guid? ParentId, string Slug, string Name, int Position, int Version, IReadOnlyList<CategoryNode> Children);
 
+/// <summary>A category as written. <see cref="Version"/> is required on an update: the version the editor loaded.</summary>
 public sealed record SaveCategoryRequest(
     [Required, MinLength(1), MaxLength(100)] string Name,
     [MaxLength(Slugs.MaxLength)] string? Slug,
     Guid? ParentId,
-    [Range(0, 10_000)] int Position = 0);
+    [Range(0, 10_000)] int Position = 0,
+    int? Version = null);
 
 public static class CategoriesApi
 {
@@ -41,7 +43,7 @@ public static class CategoriesApi
         }, ct));
 
     static IReadOnlyList<CategoryNode> Build(List<Category> all, Guid? parent) =>
-        [.. all.Where(c => c.ParentId == parent).Select(c => new CategoryNode(c.Id, c.ParentId, c.Slug, c.Name, c.Position, Build(all, c.Id)))];
+        [.. all.Where(c => c.ParentId == parent).Select(c => new CategoryNode(c.Id, c.ParentId, c.Slug, c.Name, c.Position, c.Version, Build(all, c.Id)))];
 
     static async Task<Results<Created<CategoryNode>, ValidationProblem, ProblemHttpResult>> Create(
         SaveCategoryRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
@@ -64,22 +66,27 @@ public static class CategoriesApi
         if (await SaveUniqueAsync(db, ct) is { } conflict)
             return conflict;
         await cache.CategoriesChangedAsync(ct);
-        return TypedResults.Created($"/api/v1/admin/categories/{id}", new CategoryNode(id, category.ParentId, slug, category.Name, category.Position, []));
+        return TypedResults.Created($"/api/v1/admin/categories/{id}", new CategoryNode(id, category.ParentId, slug, category.Name, category.Position, category.Version, []));
     }
 
     /// <summary>
     /// Renames, re-slugs, reorders or moves a category; a move carries its whole subtree and their products. The
-    /// categories involved are locked first, so two opposite moves cannot build a cycle between them.
+    /// categories involved are locked first, so two opposite moves cannot build a cycle between them. The request
+    /// replaces name, parent and position, so it must come from the category as it is: its version is checked.
     /// </summary>
     static async Task<Results<Ok<CategoryNode>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, SaveCategoryRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
     {
+        if (request.Version is not { } version)
+            return Problem.Field("version", "Send the version you loaded, so a change made meanwhile is not undone.");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         Guid[] involved = request.ParentId is { } p ? [id, p] : [id];
         var locked = await db.Categories.FromSql($"select * from categories where id = any({involved}) order by id for update").ToListAsync(ct);
         var category = locked.FirstOrDefault(c => c.Id == id);
         if (category is null)
             return Problem.NotFound("There is no category with this id.");
+        if (category.Version != version)
+            return Problem.Conflict($"Someone else changed this category since you loaded it (it is now at version {category.Version}). Reload it and apply your change again.");
         var slug = request.Slug ?? category.Slug;
         if (!Slugs.IsValid(slug))
             return Problem.Field("slug", Slugs.Rule("running-shoes"));
@@ -100,6 +107,7 @@ public static class CategoriesApi
         category.Position = request.Position;
         category.ParentId = parent?.Id;
         category.UpdatedAt = clock.GetUtcNow();
+        category.Version = version + 1;
         if (await SaveUniqueAsync(db, ct) is { } conflict)
             return conflict;
         if (newPath != oldPath)
@@ -115,7 +123,7 @@ public static class CategoriesApi
         foreach (var batch in affected.Chunk(1000))
             await cache.ProductsChangedAsync(batch, [], ct);
         await cache.CategoriesChangedAsync(ct);
-        return TypedResults.Ok(new CategoryNode(category.Id, category.ParentId, category.Slug, category.Name, category.Position, []));
+        return TypedResults.Ok(new CategoryNode(category.Id, category.ParentId, category.Slug, category.Name, category.Position, category.Version, []));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, CatalogDb db, CatalogCache cache, CancellationToken ct)

@@ -11,6 +11,7 @@ public sealed class Category
     public string Path { get; set; } = "";
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    public int Version { get; set; } = 1;
 
     public static string PathFor(Category? parent, Guid id) => (parent?.Path ?? "/") + id.ToString("N") + "/";
 }

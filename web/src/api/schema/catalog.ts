@@ -1246,6 +1246,8 @@ export interface components {
             /** Format: int32 */
             position: number;
             slug: string;
+            /** Format: int32 */
+            version: number;
         };
         CategoryRef: {
             /** Format: uuid */
@@ -1395,6 +1397,8 @@ export interface components {
              */
             position?: number;
             slug: null | string;
+            /** Format: int32 */
+            version?: null | number;
         };
         SaveVariantRequest: {
             /** Format: int64 */

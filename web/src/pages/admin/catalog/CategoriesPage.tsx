@@ -8,7 +8,7 @@ import type { CategoryNode } from '../types';
 import { CategorySelect } from './CategorySelect';
 import { subtreeIds, useAdminCategories, useCategoriesChanged } from './categories';
 
-type SaveCategory = { name: string; slug: string | null; parentId: string | null; position: number };
+type SaveCategory = { name: string; slug: string | null; parentId: string | null; position: number; version?: number };
 
 function NewCategoryForm({ tree }: { tree: CategoryNode[] }) {
   const changed = useCategoriesChanged();
@@ -59,6 +59,7 @@ function EditCategoryForm({ category, tree, onDone }: { category: CategoryNode; 
   const [name, setName] = useState(category.name);
   const [parentId, setParentId] = useState(category.parentId ?? '');
   const [position, setPosition] = useState(String(category.position));
+  const [version] = useState(category.version);
   const save = useMutation({
     mutationFn: (body: SaveCategory) => unwrap(catalogApi.PUT('/api/v1/admin/categories/{id}', { params: { path: { id: category.id } }, body })),
     onSuccess: async () => {
@@ -68,8 +69,10 @@ function EditCategoryForm({ category, tree, onDone }: { category: CategoryNode; 
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    // slug null keeps the current one: renaming does not break links to the category page.
-    save.mutate({ name: name.trim(), slug: null, parentId: parentId || null, position: Number(position) });
+    // slug null keeps the current one: renaming does not break links to the category page. The version is the one this
+    // form opened with: if someone changed the category meanwhile (moved it, say), the service refuses with 409 instead
+    // of this form's older parent and name undoing that.
+    save.mutate({ name: name.trim(), slug: null, parentId: parentId || null, position: Number(position), version });
   };
   return (
     <form className="form admin-inline-form" onSubmit={submit} aria-label={`Edit category ${category.name}`}>
