@@ -279,8 +279,12 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// reference. Calls younger than the provider timeout may still be on their way and are left to their caller and
     /// the resolver.
     /// </summary>
-    /// <returns>How many were settled, and how many were looked up without being settled (no answer, or not final yet).</returns>
-    public async Task<(int Settled, int Unsettled)> ResolveAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
+    /// <returns>
+    /// How many were settled, and whether the call the event names (by its key) was looked up and is still not settled
+    /// (no answer, or not final yet). Other calls of the payment left unsettled do not count: the resolver keeps asking
+    /// about them, and one slow refund must not make every later event of its payment be refused and redelivered.
+    /// </returns>
+    public async Task<(int Settled, bool NamedUnsettled)> ResolveAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
     {
         List<LedgerRow> unknown;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -292,10 +296,13 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 order by created_at
                 """, new { provider, idempotencyKey, reference, cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout }, cancellationToken: ct))];
         var settled = 0;
+        var namedUnsettled = false;
         foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
                 settled++;
-        return (settled, unknown.Count - settled);
+            else if (entry.IdempotencyKey == idempotencyKey)
+                namedUnsettled = true;
+        return (settled, namedUnsettled);
     }
 
     /// <summary>Whether a webhook event names a call or an authorization of this provider's payments.</summary>

@@ -176,7 +176,7 @@ public static class PaymentsApi
             metrics.Webhook("duplicate");
             return TypedResults.Ok();
         }
-        (int Settled, int Unsettled) outcome;
+        (int Settled, bool NamedUnsettled) outcome;
         try
         {
             outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, ct);
@@ -186,7 +186,7 @@ public static class PaymentsApi
             await payments.ForgetWebhookAsync(eventId); // so the provider's redelivery is processed; the resolver polls meanwhile
             throw;
         }
-        if (outcome.Unsettled > 0)
+        if (outcome.NamedUnsettled)
         {
             await payments.ForgetWebhookAsync(eventId);
             metrics.Webhook("retry");
