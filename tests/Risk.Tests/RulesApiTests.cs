@@ -89,14 +89,31 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
             await Factory.RedisAsync("SET", RuleCache.VersionKey, Guid.NewGuid().ToString("N"));
     }
 
-    async Task StoreRuleAsync(string name, string kind, string parameters, string action)
+    async Task<Guid> StoreRuleAsync(string name, string kind, string parameters, string action)
     {
+        var id = Guid.NewGuid();
         await using var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString);
         await using var connection = await db.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             insert into risk_rules (id, name, kind, parameters, action, score, enabled, created_at, updated_at, version)
             values (@id, @name, @kind, @parameters::jsonb, @action, 100, true, now(), now(), 1)
-            """, new { id = Guid.NewGuid(), name, kind, parameters, action });
+            """, new { id, name, kind, parameters, action });
+        return id;
+    }
+
+    [Fact]
+    public async Task A_rule_stored_before_amounts_needed_a_currency_can_be_switched_off_but_not_changed_without_one()
+    {
+        var id = await StoreRuleAsync("Old velocity", "velocity", """{"subject":"card","window":3600,"maxAmount":100000}""", "review");
+        var stored = (await Factory.Admin().GetFromJsonAsync<RuleDto>($"{Rules}/{id}"))!;
+
+        var off = await Factory.Admin().PutAsJsonAsync($"{Rules}/{id}",
+            new { stored.Name, stored.Kind, stored.Parameters, stored.Action, stored.Score, enabled = false, stored.Version });
+        (await off.ShouldBeOkAsync<RuleDto>()).Enabled.ShouldBeFalse();
+
+        var changed = await Factory.Admin().PutAsJsonAsync($"{Rules}/{id}",
+            new { stored.Name, stored.Kind, parameters = new { subject = "card", window = 3600, maxAmount = 50_000 }, stored.Action, stored.Score, enabled = true, version = stored.Version + 1 });
+        await changed.ShouldNameFieldAsync("parameters.currency");
     }
 
     [Fact]

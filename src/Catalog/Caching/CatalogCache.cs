@@ -25,6 +25,13 @@ public sealed class CatalogCache(CacheAside cache)
     /// <summary>Named for the shape it holds: a tree cached before categories carried versions must not be read as version 0.</summary>
     const string CategoryTreeKey = "catalog:categories:v2";
 
+    /// <summary>
+    /// The key of the release before, dropped too on every change, so that while both releases run a change made
+    /// through a new pod reaches the old pods' tree. (A change made through an old pod during the rollout reaches the
+    /// new pods' tree when it expires, within the hour.) Remove one release after the rollout.
+    /// </summary>
+    const string PreviousCategoryTreeKey = "catalog:categories";
+
     public Task<ProductDetail?> ProductAsync(Guid id, Func<CancellationToken, Task<ProductDetail?>> load, CancellationToken ct) =>
         cache.GetOrCreateAsync(ProductKey(id), ProductTtl, load, ct);
 
@@ -39,7 +46,7 @@ public sealed class CatalogCache(CacheAside cache)
 
     public async Task CategoriesChangedAsync(CancellationToken ct)
     {
-        await cache.InvalidateAsync([CategoryTreeKey], ct);
+        await cache.InvalidateAsync([CategoryTreeKey, PreviousCategoryTreeKey], ct);
         await cache.BumpGenerationAsync(ListingGeneration, ct);
     }
 

@@ -136,17 +136,31 @@ public static class AuthApi
     /// <summary>
     /// The current password asked again of a signed-in user (to change the password or the e-mail address). Wrong ones
     /// count toward the same lockout as failed sign-ins, so whoever holds a stolen access token cannot try passwords
-    /// without limit; while locked out, the password is not even checked.
+    /// without limit; while locked out, the password is not even checked. A right one is followed, inside the change's
+    /// transaction, by <see cref="StillUnlockedAsync"/>.
     /// </summary>
     internal static async Task<PasswordCheck> CheckPasswordAgainAsync(IdentityDb db, User user, string? password, PasswordHashing passwords,
         IdentityServiceOptions settings, DateTimeOffset now, CancellationToken ct)
     {
         if (user.IsLockedOut(now))
             return PasswordCheck.LockedOut;
-        if (password is not null && passwords.Verify(user, password) != PasswordVerificationResult.Failed)
+        if (string.IsNullOrEmpty(password))
+            return PasswordCheck.Wrong; // nothing was guessed
+        if (passwords.Verify(user, password) != PasswordVerificationResult.Failed)
             return PasswordCheck.Right;
         await RecordFailedLoginAsync(db, user.Id, settings, now, ct);
         return PasswordCheck.Wrong;
+    }
+
+    /// <summary>
+    /// Locks the user's row (for the rest of the caller's transaction), reloads the user and says whether it is still
+    /// not locked out: guesses sent at once all passed <see cref="CheckPasswordAgainAsync"/> before any failure was
+    /// recorded, and the lockout their failures set meanwhile stands, for the right one too (as at sign-in).
+    /// </summary>
+    internal static async Task<bool> StillUnlockedAsync(IdentityDb db, User user, DateTimeOffset now, CancellationToken ct)
+    {
+        await db.LockUserAsync(user, ct);
+        return !user.IsLockedOut(now);
     }
 
     static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> Refresh(

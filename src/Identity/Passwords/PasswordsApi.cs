@@ -132,6 +132,8 @@ public static class PasswordsApi
         if (policy.Check(request.NewPassword, user.Email) is { } weak)
             return Problem.Field("newPassword", weak);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await AuthApi.StillUnlockedAsync(db, user, now, ct))
+            return AuthApi.LockedAnswer(http, user, now);
         user.SetPasswordHash(passwords.Hash(user, request.NewPassword), now);
         await db.SaveChangesAsync(ct);
         await InvalidateResetLinksAsync(db, user.Id, now, ct);

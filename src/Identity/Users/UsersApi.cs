@@ -70,8 +70,10 @@ public static class UsersApi
             }
         }
         var now = clock.GetUtcNow();
-        user.UpdateProfile(request.DisplayName, newEmail, now);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (newEmail is not null && !await Auth.AuthApi.StillUnlockedAsync(db, user, now, ct))
+            return Auth.AuthApi.LockedAnswer(http, user, now);
+        user.UpdateProfile(request.DisplayName, newEmail, now);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -280,11 +280,13 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// the resolver.
     /// </summary>
     /// <returns>
-    /// How many were settled, and whether the call the event names (by its key) was looked up and is still not settled
-    /// (no answer, or not final yet). Other calls of the payment left unsettled do not count: the resolver keeps asking
+    /// How many were settled, and whether a call the event is about (the one its key names, and with
+    /// <paramref name="namesIntentCalls"/> the payment's captures and voids) was looked up and is still not settled (no
+    /// answer, or not final yet). Other calls of the payment left unsettled do not count: the resolver keeps asking
     /// about them, and one slow refund must not make every later event of its payment be refused and redelivered.
     /// </returns>
-    public async Task<(int Settled, bool NamedUnsettled)> ResolveAsync(string provider, string? idempotencyKey, string? reference, CancellationToken ct)
+    public async Task<(int Settled, bool NamedUnsettled)> ResolveAsync(string provider, string? idempotencyKey, string? reference, bool namesIntentCalls,
+        CancellationToken ct)
     {
         List<LedgerRow> unknown;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -300,7 +302,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
                 settled++;
-            else if (entry.IdempotencyKey == idempotencyKey)
+            else if (entry.IdempotencyKey == idempotencyKey || (namesIntentCalls && entry.Kind is LedgerKind.Capture or LedgerKind.Void))
                 namedUnsettled = true;
         return (settled, namedUnsettled);
     }

@@ -149,8 +149,9 @@ public static class PaymentsApi
     /// A provider's notification, verified by signature (401 otherwise) and processed once per event id: a redelivery
     /// answers 200 and does nothing. An event is a nudge, not the truth: the payment's unknown calls it names are looked
     /// up at the provider, as the resolver would a few seconds later, so a forged or stale body cannot move a payment.
-    /// When a look-up settles nothing yet (no answer, or still pending) the event is forgotten and answered 503, so the
-    /// provider delivers it again later. An event about nothing of Bazaar's is acknowledged and not kept.
+    /// When the call the event is about is not settled yet (no answer, or still pending) the event is forgotten and
+    /// answered 503, so the provider delivers it again later; other unknown calls of the payment hold nothing up (the
+    /// resolver keeps asking). An event about nothing of Bazaar's is acknowledged and not kept.
     /// </summary>
     static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> WebhookAsync(HttpRequest request, string provider, string header,
         Func<string, string, bool> verify, Func<JsonElement, WebhookEvent?> parse, PaymentService payments, PaymentsMetrics metrics, CancellationToken ct)
@@ -179,7 +180,7 @@ public static class PaymentsApi
         (int Settled, bool NamedUnsettled) outcome;
         try
         {
-            outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, ct);
+            outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
         }
         catch
         {
@@ -214,7 +215,9 @@ public static class PaymentsApi
 
     /// <param name="IdempotencyKey">The key of the call the event is about, when it names one.</param>
     /// <param name="Reference">The provider's id of the authorization (payment intent) the event is about, when it names one.</param>
-    sealed record WebhookEvent(string Id, string Type, string? IdempotencyKey, string? Reference)
+    /// <param name="NamesIntentCalls">The event is about the payment itself (a Stripe PaymentIntent), and so about its
+    /// captures and voids too, which have no object of their own.</param>
+    sealed record WebhookEvent(string Id, string Type, string? IdempotencyKey, string? Reference, bool NamesIntentCalls = false)
     {
         public static WebhookEvent? Parse(string payload, Func<JsonElement, WebhookEvent?> parse)
         {
@@ -255,7 +258,7 @@ public static class PaymentsApi
                 "refund" => Text(subject!.Value, "payment_intent", 200),
                 _ => null,
             };
-            return new(Text(root, "id", 200)!, Text(root, "type", 100)!, kind is "payment_intent" or "refund" ? key : null, reference);
+            return new(Text(root, "id", 200)!, Text(root, "type", 100)!, kind is "payment_intent" or "refund" ? key : null, reference, kind == "payment_intent");
         }
 
         static JsonElement? Object(JsonElement parent, string name) =>

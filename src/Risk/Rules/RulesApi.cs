@@ -1,5 +1,6 @@
 using Bazaar.ServiceDefaults.Data;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
@@ -61,12 +62,17 @@ public static class RulesApi
     {
         if (request.Enabled is not { } enabled)
             return Problem.Field("enabled", "Say whether the rule is enabled: an update replaces the whole rule.");
-        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, enabled, RuleSource.Request);
+        var row = await db.Rules.FirstOrDefaultAsync(r => r.Id == id, ct);
+        // Parameters sent back as they are stored (switching a rule off or on, renaming it) are read as stored: a rule
+        // written before amounts needed a currency can still be switched off in a hurry.
+        var unchanged = row is not null && row.Kind == request.Kind && request.Parameters.ValueKind == JsonValueKind.Object
+            && JsonNode.DeepEquals(JsonNode.Parse(row.Parameters), JsonSerializer.SerializeToNode(request.Parameters));
+        var (rule, problem) = RuleParser.Parse(id, request.Name, request.Kind, request.Parameters, request.Action, request.Score, enabled,
+            unchanged ? RuleSource.Stored : RuleSource.Request);
         if (problem is { } invalid)
             return Problem.Field(invalid.Field, invalid.Message);
         if (request.Version is not { } version)
             return Problem.Field("version", "Send the version you loaded, so a change made meanwhile is not overwritten.");
-        var row = await db.Rules.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (row is null)
             return Problem.NotFound("There is no rule with this id.");
         if (row.Version != version)

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { ActionButton, Field, FormError, PageTitle, QueryView } from '../../../components/ui';
-import { fieldError } from '../../../api/problem';
+import { ApiError, fieldError } from '../../../api/problem';
 import { useCanEdit } from '../hooks';
 import type { CategoryNode } from '../types';
 import { CategorySelect } from './CategorySelect';
@@ -65,6 +65,10 @@ function EditCategoryForm({ category, tree, onDone }: { category: CategoryNode; 
     onSuccess: async () => {
       await changed();
       onDone();
+    },
+    // Refused as outdated: load the tree as it is now, so the form, opened again, starts from the current version.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) void changed();
     },
   });
   const submit = (event: FormEvent) => {

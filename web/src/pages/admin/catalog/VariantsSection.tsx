@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
+import { ApiError } from '../../../api/problem';
 import { ActionButton, DataTable, FormError, Money } from '../../../components/ui';
 import { formatOptions, humanize } from '../../../format';
 import { useCanEdit } from '../hooks';
@@ -40,6 +41,11 @@ function EditVariant({ product, variant, onDone }: { product: ProductDetail; var
     onSuccess: async (updated) => {
       await changed(updated);
       onDone();
+    },
+    // Refused as outdated: load the product as it is now, so the page shows the other change and the form, opened
+    // again, starts from the current version.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) void changed();
     },
   });
   return (
