@@ -78,7 +78,7 @@ public static class CategoriesApi
         Guid id, SaveCategoryRequest request, CatalogDb db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
     {
         if (request.Version is not { } version)
-            return Problem.Field("version", "Send the version you loaded, so a change made meanwhile is not undone.");
+            return Problem.VersionMissing();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         Guid[] involved = request.ParentId is { } p ? [id, p] : [id];
         var locked = await db.Categories.FromSql($"select * from categories where id = any({involved}) order by id for update").ToListAsync(ct);
@@ -86,7 +86,7 @@ public static class CategoriesApi
         if (category is null)
             return Problem.NotFound("There is no category with this id.");
         if (category.Version != version)
-            return Problem.Conflict($"Someone else changed this category since you loaded it (it is now at version {category.Version}). Reload it and apply your change again.");
+            return Problem.StaleVersion("category", category.Version);
         // Only a slug sent is checked: the current one stays as it is (it may predate today's rules).
         if (request.Slug is { } sent && !Slugs.IsValid(sent))
             return Problem.Field("slug", Slugs.Rule("running-shoes"));

@@ -121,7 +121,7 @@ public static class ProductsApi
         if (product is null)
             return Problem.NotFound("There is no such product.");
         if (request.Version != product.Version)
-            return StaleVersion(product.Version);
+            return Problem.StaleVersion("product", product.Version);
         var category = await db.Categories.FindAsync([request.CategoryId], ct);
         if (category is null)
             return Problem.Field("categoryId", "There is no category with this id.");
@@ -188,13 +188,13 @@ public static class ProductsApi
         if (ValidateVariant(sku, request.Options, request.Price, request.CompareAtPrice, "") is { } invalid)
             return invalid;
         if (request.Version is not { } version)
-            return Problem.Field("version", "Send the product's version you loaded, so a change made meanwhile is not overwritten.");
+            return Problem.VersionMissing();
         var product = await db.Products.Include(p => p.Variants).FirstOrDefaultAsync(p => p.Id == id, ct);
         var variant = product?.Variants.FirstOrDefault(v => v.Sku == sku);
         if (product is null || variant is null)
             return Problem.NotFound("This product has no variant with this SKU.");
         if (product.Version != version)
-            return StaleVersion(product.Version);
+            return Problem.StaleVersion("product", product.Version);
         variant.Options = JsonSerializer.Serialize(request.Options ?? []);
         variant.Price = request.Price;
         variant.CompareAtPrice = request.CompareAtPrice;
@@ -296,9 +296,6 @@ public static class ProductsApi
         return null;
     }
 
-    internal static ProblemHttpResult StaleVersion(int current) =>
-        Problem.Conflict($"Someone else changed this product since you loaded it (it is now at version {current}). Reload it and apply your change again.");
-
     static async Task<ProblemHttpResult?> SaveAsync(CatalogDb db, CancellationToken ct)
     {
         try
@@ -309,7 +306,7 @@ public static class ProductsApi
         catch (DbUpdateConcurrencyException)
         {
             var current = await db.Products.AsNoTracking().Where(p => p.Id == ((Product)db.ChangeTracker.Entries<Product>().First().Entity).Id).Select(p => p.Version).FirstOrDefaultAsync(ct);
-            return StaleVersion(current);
+            return Problem.StaleVersion("product", current);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation(out var constraint))
         {

@@ -470,7 +470,7 @@ public sealed class SagaSweeper : PeriodicWork
         try
         {
             var refundsBefore = Clock.GetUtcNow() - options.Value.RefundStuckAfter;
-            await actions.SettleRefundsAsync(refundsBefore, ct, Spent);
+            await actions.SettleRefundsAsync(refundsBefore, Spent, ct);
             _unsettledRefunds = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 "select count(*)::int from refund_attempts where created_at < @refundsBefore", new { refundsBefore }, cancellationToken: ct));
         }

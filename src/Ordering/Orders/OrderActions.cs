@@ -442,8 +442,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// outcome. Attempts newer than <paramref name="before"/> are left to the requests that made them.
     /// </summary>
     /// <returns>How many orders' attempts were settled.</returns>
-    /// <param name="spent">whether the sweep's time is up (checked once a few orders have been tried); null: no limit</param>
-    public async Task<int> SettleRefundsAsync(DateTimeOffset before, CancellationToken ct, Func<bool>? spent = null)
+    /// <param name="spent">whether the sweep's time is up (checked once a few orders have been tried)</param>
+    public async Task<int> SettleRefundsAsync(DateTimeOffset before, Func<bool> spent, CancellationToken ct)
     {
         List<Guid> orders;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -456,7 +456,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         {
             // At least a few per sweep, even when the stuck orders used the time up: these come oldest first, and
             // one that cannot settle yet must not keep the others waiting for the whole outage.
-            if (tried++ >= 10 && spent?.Invoke() == true)
+            if (tried++ >= 10 && spent())
                 break;
             try
             {

@@ -25,14 +25,14 @@ public sealed record AssessmentDto(Guid Id, Guid OrderId, Guid CustomerId, long 
 public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? NextCursor);
 
 /// <summary>The verdict on an order sent to review, as ordering records it when an admin approves or rejects the order.</summary>
-public sealed record ReviewRequest(string? Outcome, string? Reviewer, string? Note);
+public sealed record ReviewRequest(string? Outcome, string? Reviewer);
 
 public static class AssessmentsApi
 {
     /// <summary>The reviewOutcome filter also takes this: sent to review and not yet decided (the review queue).</summary>
     public const string Pending = "pending";
 
-    const int MaxPage = 200, MaxNoteLength = 2000;
+    const int MaxPage = 200;
 
     public static void MapAssessmentsApi(this IEndpointRouteBuilder routes)
     {
@@ -95,10 +95,7 @@ public static class AssessmentsApi
             return Problem.Field("outcome", $"outcome must be one of: {string.Join(", ", ReviewOutcomes.All)}.");
         if (string.IsNullOrWhiteSpace(request.Reviewer) || request.Reviewer.Length > 200)
             return Problem.Field("reviewer", "Name who decided (at most 200 characters).");
-        if (request.Note is { Length: > MaxNoteLength })
-            return Problem.Field("note", $"Keep the note under {MaxNoteLength} characters.");
         var outcome = request.Outcome;
-        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         var reviewer = request.Reviewer.Trim();
         DateTimeOffset? now = clock.GetUtcNow();
 
@@ -107,7 +104,6 @@ public static class AssessmentsApi
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.ReviewOutcome, outcome)
                 .SetProperty(a => a.ReviewedBy, reviewer)
-                .SetProperty(a => a.ReviewNote, note)
                 .SetProperty(a => a.ReviewedAt, now), ct);
         var assessment = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.OrderId == orderId, ct);
         if (assessment is null)

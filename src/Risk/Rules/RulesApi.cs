@@ -72,11 +72,11 @@ public static class RulesApi
         if (problem is { } invalid)
             return Problem.Field(invalid.Field, invalid.Message);
         if (request.Version is not { } version)
-            return Problem.Field("version", "Send the version you loaded, so a change made meanwhile is not overwritten.");
+            return Problem.VersionMissing();
         if (row is null)
             return Problem.NotFound("There is no rule with this id.");
         if (row.Version != version)
-            return StaleVersion(row.Version);
+            return Problem.StaleVersion("rule", row.Version);
         db.Entry(row).Property(r => r.Version).OriginalValue = version;
         row.Version = version + 1;
         row.Apply(rule!, clock.GetUtcNow());
@@ -94,9 +94,6 @@ public static class RulesApi
         return TypedResults.NoContent();
     }
 
-    static ProblemHttpResult StaleVersion(int current) =>
-        Problem.Conflict($"Someone else changed this rule since you loaded it (it is now at version {current}). Reload it and apply your change again.");
-
     static async Task<ProblemHttpResult?> SaveAsync(RiskDb db, Guid id, CancellationToken ct)
     {
         try
@@ -107,7 +104,7 @@ public static class RulesApi
         catch (DbUpdateConcurrencyException)
         {
             var current = await db.Rules.AsNoTracking().Where(r => r.Id == id).Select(r => (int?)r.Version).FirstOrDefaultAsync(ct);
-            return current is { } version ? StaleVersion(version) : Problem.NotFound("There is no rule with this id.");
+            return current is { } version ? Problem.StaleVersion("rule", version) : Problem.NotFound("There is no rule with this id.");
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

@@ -29,6 +29,14 @@ public static class Problem
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
+    /// <summary>An edit that names no version: whole-resource edits say which version they were made from.</summary>
+    public static ValidationProblem VersionMissing() =>
+        Field("version", "Send the version you loaded, so a change made meanwhile is not overwritten.");
+
+    /// <summary>An edit made from an older version of <paramref name="what"/> than the stored one (optimistic concurrency).</summary>
+    public static ProblemHttpResult StaleVersion(string what, int current) =>
+        Conflict($"Someone else changed this {what} since you loaded it (it is now at version {current}). Reload it and apply your change again.");
+
     public static ProblemHttpResult Unauthorized(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in", detail: detail);
 

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import type { Cart } from '../../shop/cart';
 import type { Order, Quote } from '../../shop/orders';
-import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply } from '../../test/render';
+import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply, type Routes } from '../../test/render';
 import { attemptKey, cartSignature } from '../../shop/checkoutAttempt';
 import { Checkout } from './CheckoutPage';
 
@@ -43,6 +43,9 @@ function order(overrides: Partial<Order> = {}): Order {
 
 const token = (last4: string) => json({ token: `tok_${last4}_${Math.random()}`, brand: 'visa', last4, expMonth: 12, expYear: 2034 }, 201);
 const keyOf = (call: ApiCall | undefined) => call?.request.headers.get('Idempotency-Key');
+/** The shipping quote and a card token every checkout needs, and the routes a test is about (which may replace them). */
+const checkoutApi = (routes: Routes) =>
+  mockApi({ 'GET /api/v1/shipping/quote': () => json(quote), 'POST /api/v1/payments/sandbox/tokens': () => token('4242'), ...routes });
 
 beforeEach(() => sessionStorage.clear());
 afterEach(() => vi.restoreAllMocks());
@@ -84,9 +87,7 @@ async function placeAndSee(user: ReturnType<typeof renderWithProviders>['user'],
 }
 
 async function afterALostAnswerAndANewCard(lookup: Reply) {
-  const api = mockApi({
-    'GET /api/v1/shipping/quote': () => json(quote),
-    'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+  const api = checkoutApi({
     'POST /api/v1/orders': () =>
       // The edge gave up waiting (504): the request may still be at work in ordering.
       api.callsTo('POST /api/v1/orders').length === 1 ? problem(504, { title: 'Gateway Timeout', detail: 'The shop did not answer in time; try again in a moment.' }) : json(order(), 201),
@@ -139,9 +140,7 @@ describe('Checkout', () => {
   it('shows the totals as ordering computes them and places the order with one key across retries', async () => {
     // Ordering releases a key whose first attempt ended in a 503 before any order existed, so the retry runs anew.
     let attempts = 0;
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    const api = checkoutApi({
       'POST /api/v1/orders': () => (++attempts === 1 ? problem(503, { title: 'Unavailable', detail: 'Payments did not answer; try again.' }) : json(order(), 201)),
     });
     const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
@@ -216,9 +215,7 @@ describe('Checkout', () => {
   });
 
   it('waits out an attempt ordering says is still being processed before placing another', async () => {
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    const api = checkoutApi({
       'POST /api/v1/orders': () =>
         api.callsTo('POST /api/v1/orders').length === 1
           ? problem(504, { title: 'Gateway Timeout', detail: 'The shop did not answer in time; try again in a moment.' })
@@ -240,9 +237,7 @@ describe('Checkout', () => {
   it('asks about an unanswered attempt for another cart too, and shows its order if it stands', async () => {
     // An order on hold for review keeps its lines in the cart: the shopper changed the cart since, but that order stands.
     const earlierKey = attemptKey({ earlier: true }, cartSignature([{ sku: 'MUG-1', quantity: 1 }]));
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    const api = checkoutApi({
       'GET /api/v1/orders/attempts/:key': () => json(order({ status: 'on_hold' })),
       'POST /api/v1/orders': () => json(order(), 201),
     });
@@ -257,9 +252,7 @@ describe('Checkout', () => {
   });
 
   it('keeps the attempt when a retry is turned away before ordering saw it (too many requests, an ended session)', async () => {
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    const api = checkoutApi({
       'POST /api/v1/orders': () =>
         api.callsTo('POST /api/v1/orders').length === 1
           ? problem(503, { title: 'Unavailable', detail: 'The payment service did not answer; try again in a moment.' })
@@ -280,8 +273,7 @@ describe('Checkout', () => {
   });
 
   it("puts the focus on the field the card provider refused, with the provider's message", async () => {
-    mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
+    checkoutApi({
       'POST /api/v1/payments/sandbox/tokens': () =>
         problem(400, { title: 'The request has invalid fields', errors: { expYear: ['The expiry year is too far in the future.'] } }),
     });
@@ -296,9 +288,7 @@ describe('Checkout', () => {
 
   it('sends a card token ordering no longer knows back to the payment step, and offers the cart when its items are gone', async () => {
     let answer = 0;
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    const api = checkoutApi({
       'POST /api/v1/orders': () =>
         ++answer === 1
           ? problem(400, { title: 'The request has invalid fields', errors: { paymentToken: ['This card token is unknown or expired; enter the card again.'] } })
@@ -319,8 +309,7 @@ describe('Checkout', () => {
   });
 
   it('sends a declined card back to the payment step with the reason, and the next card is a new attempt', async () => {
-    const api = mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
+    const api = checkoutApi({
       'POST /api/v1/payments/sandbox/tokens': (call) => token(String((call.body as { number: string }).number).slice(-4)),
       'POST /api/v1/orders': (call) =>
         String((call.body as { paymentToken: string }).paymentToken).startsWith('tok_9995')
@@ -342,9 +331,7 @@ describe('Checkout', () => {
     expect(keyOf(paid)).not.toBe(keyOf(declined));
   });
   it("takes the shopper back to the address with ordering's message next to the field it concerns", async () => {
-    mockApi({
-      'GET /api/v1/shipping/quote': () => json(quote),
-      'POST /api/v1/payments/sandbox/tokens': () => token('4242'),
+    checkoutApi({
       'POST /api/v1/orders': () =>
         problem(400, { title: 'One or more validation errors occurred.', errors: { 'shippingAddress.postalCode': ['A German postal code has five digits.'] } }),
     });
