@@ -77,6 +77,46 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
     }
 
     [Fact]
+    public async Task A_merge_into_a_full_cart_names_the_guest_lines_left_out()
+    {
+        await platform.ProductAsync("Clips", ("CLIP-1", 50, 500), ("CLIP-2", 60, 500));
+        var guestId = CartIdOf(await platform.CartClient().PutAsJsonAsync("/api/v1/cart/items/CLIP-1", new { quantity = 4 }));
+        await platform.CartClient(cartId: guestId).PutAsJsonAsync("/api/v1/cart/items/CLIP-2", new { quantity = 2 });
+
+        // The customer's cart already holds 100 different items, CLIP-2 among them.
+        var userId = Guid.NewGuid();
+        var customer = platform.CartClient(platform.Tokens.ForUser(userId, "customer"));
+        (await customer.PutAsJsonAsync("/api/v1/cart/items/CLIP-2", new { quantity = 1 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var redis = new RedisClient(RedisOptions.Parse(platform.Cart.RedisConnectionString));
+        await redis.ExecuteAsync(["HSET", $"cart:user:{userId:N}", .. Enumerable.Range(0, CartStore.MaxLines - 1).SelectMany(i => new[] { $"FILL-{i:D3}", "1" })]);
+
+        var merged = await (await customer.PostAsJsonAsync("/api/v1/cart/merge", new { cartId = guestId })).ShouldBeOkAsync<MergedCartDto>();
+        merged.LeftOut.Select(l => (l.Sku, l.Quantity)).ShouldBe([("CLIP-1", 4)]);
+        merged.Lines.Count.ShouldBe(CartStore.MaxLines);
+        merged.Lines.Single(l => l.Sku == "CLIP-2").Quantity.ShouldBe(3); // a line already there still adds up
+        merged.Lines.ShouldNotContain(l => l.Sku == "CLIP-1");
+    }
+
+    [Fact]
+    public async Task A_cart_id_the_service_never_gave_out_gets_a_new_cart()
+    {
+        await platform.ProductAsync("Stamps", ("STAMP-1", 80, 50));
+        var chosen = Guid.NewGuid();
+        var added = await platform.CartClient(cartId: chosen).PutAsJsonAsync("/api/v1/cart/items/STAMP-1", new { quantity = 2 });
+        var cart = await added.ShouldBeOkAsync<CartDto>();
+        var given = CartIdOf(added);
+        given.ShouldNotBe(chosen);
+        cart.CartId.ShouldBe(given);
+        cart.Lines.ShouldHaveSingleItem().Quantity.ShouldBe(2);
+        (await platform.CartClient(cartId: chosen).GetFromJsonAsync<CartDto>("/api/v1/cart"))!.Lines.ShouldBeEmpty();
+
+        // The id given out keeps naming that cart.
+        var again = await platform.CartClient(cartId: given).PutAsJsonAsync("/api/v1/cart/items/STAMP-1", new { quantity = 5 });
+        CartIdOf(again).ShouldBe(given);
+        (await again.ShouldBeOkAsync<CartDto>()).Lines.ShouldHaveSingleItem().Quantity.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Concurrent_edits_of_one_cart_lose_no_update()
     {
         var skus = Enumerable.Range(0, 30).Select(i => $"BEAD-{i:D2}").ToArray();

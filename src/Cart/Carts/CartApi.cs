@@ -11,7 +11,11 @@ public sealed record CartLineDto(string Sku, int Quantity, Guid? ProductId, stri
     long? UnitPrice, long? LineTotal, string? Currency, string Availability, bool Purchasable, string? Problem);
 
 /// <summary>The cart as the shopper sees it, priced now. <see cref="CartId"/> is set for guests: send it back as the Cart-Id header.</summary>
-public sealed record CartDto(Guid? CartId, IReadOnlyList<CartLineDto> Lines, string? Currency, long Subtotal, int ItemCount, bool ReadyForCheckout);
+public record CartDto(Guid? CartId, IReadOnlyList<CartLineDto> Lines, string? Currency, long Subtotal, int ItemCount, bool ReadyForCheckout);
+
+/// <summary>The customer's cart after a merge, and the guest lines left out of it: it already held the most different items a cart may.</summary>
+public sealed record MergedCartDto(Guid? CartId, IReadOnlyList<CartLineDto> Lines, string? Currency, long Subtotal, int ItemCount, bool ReadyForCheckout,
+    IReadOnlyList<CartLine> LeftOut) : CartDto(CartId, Lines, Currency, Subtotal, ItemCount, ReadyForCheckout);
 
 public sealed record SetQuantityRequest([Range(1, CartStore.MaxQuantity)] int Quantity);
 
@@ -84,8 +88,17 @@ public static class CartApi
         var priced = await catalog.PriceAsync(skus, ct);
         if (priced.Items.FirstOrDefault(p => p.Sku == sku) is not { Purchasable: true })
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Not for sale", "This item does not exist or is no longer sold.");
-        if (await store.SetAsync(owner.Value, sku, request.Quantity, ct) is not { } lines)
+        var set = await store.SetAsync(owner.Value, sku, request.Quantity, mustExist: owner.Value.IsGuest && NamedByClient(http), ct);
+        if (set.Outcome == SetOutcome.NoSuchCart)
+        {
+            // An id this service never gave out, or a cart that expired or was merged: a new cart, with a new id, so
+            // nobody chooses the id of a cart someone else may fill.
+            owner = NewGuestCart(http);
+            set = await store.SetAsync(owner.Value, sku, request.Quantity, mustExist: false, ct);
+        }
+        if (set.Outcome == SetOutcome.Full)
             return Problem.Conflict($"A cart holds at most {CartStore.MaxLines} different items.");
+        var lines = set.Lines;
         // The answer is the cart as it is after the write: a line another request added meanwhile is priced too.
         if (lines.Any(l => !skus.Contains(l.Sku, StringComparer.Ordinal)))
             priced = await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct);
@@ -114,14 +127,18 @@ public static class CartApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>At sign-in: the guest cart's lines are added to the customer's (quantities add, capped at 99); the guest cart ends.</summary>
-    static async Task<Results<Ok<CartDto>, ValidationProblem>> Merge(MergeRequest request, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
+    /// <summary>
+    /// At sign-in: the guest cart's lines are added to the customer's (quantities add, capped at 99); the guest cart ends.
+    /// Guest lines that would take the cart past its 100 different items are left out and named in the answer.
+    /// </summary>
+    static async Task<Results<Ok<MergedCartDto>, ValidationProblem>> Merge(MergeRequest request, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
     {
         if (request.CartId == Guid.Empty)
             return Problem.Field("cartId", "Send the guest cart's id.");
         var owner = new CartOwner(UserId(user)!.Value, IsGuest: false);
-        await store.MergeAsync(new CartOwner(request.CartId, IsGuest: true), owner, ct);
-        return TypedResults.Ok(await PriceAsync(owner, await store.GetAsync(owner, ct), catalog, ct));
+        var leftOut = await store.MergeAsync(new CartOwner(request.CartId, IsGuest: true), owner, ct);
+        var cart = await PriceAsync(owner, await store.GetAsync(owner, ct), catalog, ct);
+        return TypedResults.Ok(new MergedCartDto(cart.CartId, cart.Lines, cart.Currency, cart.Subtotal, cart.ItemCount, cart.ReadyForCheckout, leftOut));
     }
 
     static async Task<Ok<InternalCartDto>> GetInternal(Guid userId, CartStore store, CancellationToken ct) =>
@@ -171,8 +188,13 @@ public static class CartApi
             http.Response.Headers[CartIdHeader] = cartId.ToString();
             return new CartOwner(cartId, IsGuest: true);
         }
-        if (!create)
-            return null;
+        return create ? NewGuestCart(http) : null;
+    }
+
+    static bool NamedByClient(HttpContext http) => !string.IsNullOrEmpty(http.Request.Headers[CartIdHeader]);
+
+    static CartOwner NewGuestCart(HttpContext http)
+    {
         var created = Guid.NewGuid(); // random, not time-ordered: a guest cart id is a bearer secret
         http.Response.Headers[CartIdHeader] = created.ToString();
         return new CartOwner(created, IsGuest: true);

@@ -12,6 +12,11 @@ public readonly record struct CartOwner(Guid Id, bool IsGuest)
 
 public sealed record CartLine(string Sku, int Quantity);
 
+public enum SetOutcome { Set, Full, NoSuchCart }
+
+/// <param name="Lines">The cart after the write; empty unless <paramref name="Outcome"/> is <see cref="SetOutcome.Set"/>.</param>
+public readonly record struct SetResult(IReadOnlyList<CartLine> Lines, SetOutcome Outcome);
+
 /// <summary>
 /// Carts live in Redis only: one hash per cart, a field per SKU holding its quantity. Every change is one atomic
 /// command or script on its own field, so concurrent edits of a cart never lose one another. Each change renews the
@@ -23,8 +28,10 @@ public sealed class CartStore(IRedisClient redis)
     public const int MaxLines = 100;
 
     // Sets one line unless that would make the cart longer than the limit; renews the expiry. Answers the whole cart
-    // after the write (what another request changed meanwhile included), or -1 at the limit.
+    // after the write (what another request changed meanwhile included), -1 at the limit, or -2 when ARGV[5] is '1'
+    // (a guest cart named by the client) and no such cart exists.
     const string SetLineScript = """
+        if ARGV[5] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return -2 end
         if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -38,19 +45,24 @@ public sealed class CartStore(IRedisClient redis)
         return redis.call('HGETALL', KEYS[1])
         """;
 
-    // Folds a guest cart into the user's: quantities add, capped; the guest cart is gone afterwards.
+    // Folds a guest cart into the user's: quantities add, capped; the guest cart is gone afterwards. Answers the guest
+    // lines that did not fit (SKU and quantity pairs): the user's cart was at its line limit.
     const string MergeScript = """
         local guest = redis.call('HGETALL', KEYS[1])
+        local left = {}
         for i = 1, #guest, 2 do
           local sku, quantity = guest[i], tonumber(guest[i + 1])
           local current = tonumber(redis.call('HGET', KEYS[2], sku) or '0')
           if current > 0 or redis.call('HLEN', KEYS[2]) < tonumber(ARGV[2]) then
             redis.call('HSET', KEYS[2], sku, math.min(current + quantity, tonumber(ARGV[1])))
+          else
+            table.insert(left, sku)
+            table.insert(left, guest[i + 1])
           end
         end
         redis.call('DEL', KEYS[1])
         if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
-        return #guest / 2
+        return left
         """;
 
     // Takes what was ordered out of the cart, once per order (KEYS[2] records that it was done, so a repeat changes
@@ -73,12 +85,15 @@ public sealed class CartStore(IRedisClient redis)
     public async Task<IReadOnlyList<CartLine>> GetAsync(CartOwner owner, CancellationToken ct) =>
         Lines(await redis.ExecuteAsync(["HGETALL", owner.Key], ct));
 
-    /// <returns>The cart after the change; null when it already has the maximum number of lines (nothing changed).</returns>
-    public async Task<IReadOnlyList<CartLine>?> SetAsync(CartOwner owner, string sku, int quantity, CancellationToken ct)
+    /// <summary>Sets one line's quantity.</summary>
+    /// <param name="mustExist">The cart must exist already (a guest cart whose id the client sent): nothing is written to
+    /// a cart nobody made, so a client cannot choose its cart's id.</param>
+    public async Task<SetResult> SetAsync(CartOwner owner, string sku, int quantity, bool mustExist, CancellationToken ct)
     {
         var result = await redis.EvalAsync(SetLineScript, [owner.Key],
-            [sku, quantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(owner.Lifetime)], ct);
-        return result.Kind == RedisReplyKind.Array ? Lines(result) : null;
+            [sku, quantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(owner.Lifetime), mustExist ? "1" : "0"], ct);
+        return result.Kind == RedisReplyKind.Array ? new SetResult(Lines(result), SetOutcome.Set)
+            : new SetResult([], result.Integer == -2 ? SetOutcome.NoSuchCart : SetOutcome.Full);
     }
 
     /// <returns>The cart after the change.</returns>
@@ -105,9 +120,10 @@ public sealed class CartStore(IRedisClient redis)
         return lines;
     }
 
-    public async Task<int> MergeAsync(CartOwner guest, CartOwner user, CancellationToken ct) =>
-        (int)(await redis.EvalAsync(MergeScript, [guest.Key, user.Key],
-            [MaxQuantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(user.Lifetime)], ct)).Integer;
+    /// <returns>The guest lines left out: the user's cart had no room for another line.</returns>
+    public async Task<IReadOnlyList<CartLine>> MergeAsync(CartOwner guest, CartOwner user, CancellationToken ct) =>
+        Lines(await redis.EvalAsync(MergeScript, [guest.Key, user.Key],
+            [MaxQuantity.ToString(CultureInfo.InvariantCulture), MaxLines.ToString(CultureInfo.InvariantCulture), Milliseconds(user.Lifetime)], ct));
 
     static string Milliseconds(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

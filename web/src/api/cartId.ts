@@ -18,3 +18,30 @@ export function setGuestCartId(id: string | null): void {
     // storage disabled: the cart lives for this page only
   }
 }
+
+// Guest lines a sign-in merge left out (the customer's cart was already at its limit), kept for this tab until the
+// shopper has seen them on the cart page.
+const leftOutKey = 'bazaar.cartLeftOut';
+
+export interface LeftOutLine {
+  sku: string;
+  quantity: number;
+}
+
+export function getLeftOut(): LeftOutLine[] {
+  try {
+    const stored = sessionStorage.getItem(leftOutKey);
+    return stored ? (JSON.parse(stored) as LeftOutLine[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function setLeftOut(lines: LeftOutLine[]): void {
+  try {
+    if (lines.length > 0) sessionStorage.setItem(leftOutKey, JSON.stringify(lines));
+    else sessionStorage.removeItem(leftOutKey);
+  } catch {
+    // storage disabled: nothing to show later
+  }
+}

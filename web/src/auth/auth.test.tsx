@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { getGuestCartId, setGuestCartId } from '../api/cartId';
+import { getGuestCartId, getLeftOut, setGuestCartId } from '../api/cartId';
 import { getSession } from '../api/session';
 import { authResponse, json, mockApi, renderWithProviders } from '../test/render';
 import { useCart } from '../shop/cart';
@@ -28,7 +28,7 @@ describe('signing in', () => {
       'POST /api/v1/auth/login': () => json(authResponse()),
       'POST /api/v1/cart/merge': () => {
         merged = true;
-        return json({ ...emptyCart, itemCount: 1 });
+        return json({ ...emptyCart, itemCount: 1, leftOut: [] });
       },
       // The customer's cart holds the guest's item only once the merge has landed.
       'GET /api/v1/cart': (call) =>
@@ -44,6 +44,23 @@ describe('signing in', () => {
     const firstCustomerRead = api.calls.findIndex((c) => c.method === 'GET' && c.path === '/api/v1/cart' && c.request.headers.get('Authorization'));
     expect(api.calls[merge]?.request.headers.get('Authorization')).toBe('Bearer test-access-token');
     expect(firstCustomerRead).toBeGreaterThan(merge);
+    expect(getGuestCartId()).toBeNull();
+  });
+
+  it('keeps the guest lines a full cart left out, for the cart page to name', async () => {
+    setGuestCartId('0196a1b2-0000-7000-8000-00000000cafe');
+    mockApi({
+      'POST /api/v1/auth/login': () => json(authResponse()),
+      'POST /api/v1/cart/merge': () => json({ ...emptyCart, itemCount: 100, leftOut: [{ sku: 'CLIP-1', quantity: 4 }] }),
+      'GET /api/v1/cart': () => json({ ...emptyCart, itemCount: 100 }),
+    });
+    const view = renderWithProviders(<CartCount />);
+    await view.settled();
+
+    await view.user.click(screen.getByRole('button', { name: 'sign in' }));
+
+    expect(await screen.findByText('items: 100')).toBeInTheDocument();
+    expect(getLeftOut()).toEqual([{ sku: 'CLIP-1', quantity: 4 }]);
     expect(getGuestCartId()).toBeNull();
   });
 

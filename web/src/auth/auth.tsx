@@ -4,7 +4,7 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyn
 import { useQueryClient, type Query } from '@tanstack/react-query';
 import { cartApi, identityApi, unwrap } from '../api/client';
 import { ApiError } from '../api/problem';
-import { getGuestCartId, setGuestCartId } from '../api/cartId';
+import { getGuestCartId, setGuestCartId, setLeftOut, type LeftOutLine } from '../api/cartId';
 import { getSession, mayHaveSession, refreshSession, setSession, subscribe, type AuthResponse, type Session, type User } from '../api/session';
 
 export type Role = 'customer' | 'support' | 'admin';
@@ -44,8 +44,11 @@ async function mergeOnce(accessToken?: string): Promise<boolean> {
   if (!cartId) return false;
   try {
     const headers = accessToken ? { Authorization: `Bearer ${accessToken}` } : undefined;
-    await unwrap(cartApi.POST('/api/v1/cart/merge', { body: { cartId }, headers }));
+    const merged = await unwrap(cartApi.POST('/api/v1/cart/merge', { body: { cartId }, headers }));
     setGuestCartId(null);
+    // A cart service older than this release answers without the lines it left out.
+    const leftOut: LeftOutLine[] | undefined = merged.leftOut;
+    if (leftOut && leftOut.length > 0) setLeftOut(leftOut);
     return true;
   } catch (error) {
     if (error instanceof ApiError && (error.status === 400 || error.status === 404)) setGuestCartId(null);

@@ -180,7 +180,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CartDto"];
+                        "application/json": components["schemas"]["MergedCartDto"];
                     };
                 };
                 /** @description Bad Request */
@@ -215,6 +215,11 @@ export interface components {
             /** Format: int64 */
             subtotal: number;
         };
+        CartLine: {
+            /** Format: int32 */
+            quantity: number;
+            sku: string;
+        };
         CartLineDto: {
             availability: string;
             currency: null | string;
@@ -245,6 +250,18 @@ export interface components {
             status?: null | number;
             title?: null | string;
             type?: null | string;
+        };
+        MergedCartDto: {
+            /** Format: uuid */
+            cartId: null | string;
+            currency: null | string;
+            /** Format: int32 */
+            itemCount: number;
+            leftOut: components["schemas"]["CartLine"][];
+            lines: components["schemas"]["CartLineDto"][];
+            readyForCheckout: boolean;
+            /** Format: int64 */
+            subtotal: number;
         };
         MergeRequest: {
             /** Format: uuid */

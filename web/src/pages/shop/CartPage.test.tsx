@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { setGuestCartId } from '../../api/cartId';
+import { getLeftOut, setGuestCartId, setLeftOut } from '../../api/cartId';
 import type { Cart, CartLine } from '../../shop/cart';
 import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { CartPage } from './CartPage';
@@ -46,6 +46,18 @@ describe('CartPage', () => {
     expect(rows[1]).toHaveTextContent('€39.98');
     expect(screen.getByText('Subtotal').nextElementSibling).toHaveTextContent('€48.48');
     expect(screen.getByRole('button', { name: 'Check out' })).toBeEnabled();
+  });
+
+  it('names the guest lines that did not fit at sign-in until the shopper dismisses them', async () => {
+    setLeftOut([{ sku: 'CLIP-1', quantity: 4 }, { sku: 'CLIP-2', quantity: 1 }]);
+    mockApi({ 'GET /api/v1/cart': () => json(cart([line()])) });
+    const { user } = renderWithProviders(<CartPage />, { session: authResponse() });
+
+    const notice = await screen.findByText(/2 items from the cart you filled before signing in did not fit/);
+    expect(notice).toHaveTextContent('CLIP-1 × 4, CLIP-2 × 1');
+    await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText(/did not fit/)).not.toBeInTheDocument();
+    expect(getLeftOut()).toEqual([]);
   });
 
   it('changes a quantity and removes a line through the cart service, showing its answer', async () => {

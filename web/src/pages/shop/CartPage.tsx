@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { getLeftOut, setLeftOut, type LeftOutLine } from '../../api/cartId';
 import { useAuth } from '../../auth/auth';
 import { DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { formatOptions } from '../../format';
@@ -16,7 +18,33 @@ export function CartPage() {
       </>
     );
   }
-  return <CartView cart={cart.data} />;
+  return (
+    <>
+      <LeftOutNotice />
+      <CartView cart={cart.data} />
+    </>
+  );
+}
+
+/** Guest lines that did not fit when signing in merged them into the customer's full cart. */
+function LeftOutNotice() {
+  const [lines, setLines] = useState<LeftOutLine[]>(getLeftOut);
+  if (lines.length === 0) return null;
+  const dismiss = () => {
+    setLeftOut([]);
+    setLines([]);
+  };
+  return (
+    <div className="notice" role="status">
+      <p>
+        {lines.length === 1 ? 'One item' : `${lines.length} items`} from the cart you filled before signing in did not fit: a cart holds
+        at most 100 different items. Remove some and add these again: {lines.map((l) => `${l.sku} × ${l.quantity}`).join(', ')}.
+      </p>
+      <button type="button" className="button secondary small" onClick={dismiss}>
+        Dismiss
+      </button>
+    </div>
+  );
 }
 
 function CartView({ cart }: { cart: Cart }) {
