@@ -46,7 +46,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         created_at as createdat, updated_at as updatedat, provider
         """;
 
-    const string LedgerColumns = "id, payment_id as paymentid, kind, amount, status, idempotency_key as idempotencykey, created_at as createdat";
+    const string LedgerColumns = "id, payment_id as paymentid, kind, amount, status, idempotency_key as idempotencykey, created_at as createdat, sent_at as sentat";
 
     public static string AuthorizationKey(Guid orderId) => $"auth:{orderId}";
 
@@ -103,7 +103,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             return new PaymentOutcome.Unprocessable("Payment mismatch",
                 "This order already has a payment for another amount, currency or card; an order is charged once.");
 
-        if (await EntryAsync(AuthorizationKey(orderId), ct) is { Status: LedgerStatus.Unknown } unknown && await SubmitAsync(unknown, payment, ct) is { } settled)
+        if (await EntryAsync(AuthorizationKey(orderId), ct) is { Status: LedgerStatus.Unknown } unknown && await ResubmitAsync(unknown, payment, ct) is { } settled)
             return new PaymentOutcome.Done(settled);
         return new PaymentOutcome.Done((await FindAsync(payment.Id, ct))!);
     }
@@ -196,7 +196,10 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
             }
             if (voids.FirstOrDefault(v => v.Status == LedgerStatus.Unknown) is { } unfinished)
+            {
                 entry = unfinished; // ask again with the same key: the provider answers what it did
+                await MarkResentAsync(connection, transaction, entry, ct); // under the payment's lock, read unknown: it stays so
+            }
             else
             {
                 if (Refusal(entries, "voided") is { } refusal)
@@ -263,7 +266,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 $"""
                 select {LedgerColumns} from payment_transactions
                 where status = 'unknown' and created_at < @cutoff and payment_id in (select id from payments where provider = any(@configured))
-                order by created_at limit 200
+                order by checked_at nulls first, created_at limit 200
                 """,
                 new { cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout, configured = providers.Names }, cancellationToken: ct))];
         var settled = 0;
@@ -340,21 +343,33 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             return false;
         var call = new ProviderLookup(entry.Kind, entry.IdempotencyKey, payment.ProviderReference, new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero));
         var result = await CallProviderAsync(payment, "lookup", (provider, c) => provider.LookupAsync(call, c), ct);
-        if (result is null or { Outcome: ProviderOutcome.Pending })
-            return false;
-        if (result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation })
+        var notSubmitted = result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation };
+        // "No such operation" about a call sent (again) within the last minute may be a send still on its way.
+        if (result is null or { Outcome: ProviderOutcome.Pending } || (notSubmitted && entry.LastSent > clock.GetUtcNow() - NotSubmittedAfter))
         {
-            if (new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero) > clock.GetUtcNow() - NotSubmittedAfter)
-                return false;
-            result = ProviderResult.Failed("not_submitted"); // the provider never got it: nothing moved
+            await MarkCheckedAsync(entry, ct);
+            return false;
         }
-        var status = (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None))?.Status;
+        if (notSubmitted)
+            result = ProviderResult.Failed("not_submitted"); // the provider never got it: nothing moved
+        // Taken as never made only if nobody sent it again since this row was read, before the look-up.
+        var status = (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None, notSubmitted ? entry : null))?.Status;
         if (status is not null)
         {
             metrics.Resolved(entry.Kind, status);
             logger.LogInformation("Resolved the unknown {Kind} {Key} of payment {PaymentId} as {Status}", entry.Kind, entry.IdempotencyKey, entry.PaymentId, status);
         }
+        else
+            await MarkCheckedAsync(entry, ct);
         return status is not null;
+    }
+
+    /// <summary>Puts a call the resolver asked about without settling it at the back of its queue.</summary>
+    async Task MarkCheckedAsync(LedgerRow entry, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("update payment_transactions set checked_at = @now where id = @Id and status = 'unknown'",
+            new { now = clock.GetUtcNow(), entry.Id }, cancellationToken: ct));
     }
 
     /// <summary>A repeat of a call with the same idempotency key: the same call (else 422), asked again if still unknown.</summary>
@@ -362,14 +377,33 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     {
         if (earlier.Kind != kind || (amount is { } a && a != earlier.Amount))
             return new PaymentOutcome.Unprocessable("Idempotency-Key reused", "This Idempotency-Key was already used for another request.");
-        if (earlier.Status == LedgerStatus.Unknown && await SubmitAsync(earlier, ct) is { } settled)
+        if (earlier.Status == LedgerStatus.Unknown && await ResubmitAsync(earlier, (await LoadAsync(earlier.PaymentId, ct))!, ct) is { } settled)
             return new PaymentOutcome.Done(settled);
         return new PaymentOutcome.Done((await FindAsync(earlier.PaymentId, ct))!);
     }
 
-    /// <summary>Sends the ledger row's call to the provider (again, if it was sent before: same key) and settles what it says.</summary>
+    /// <summary>Sends the ledger row's call to the provider and settles what it says.</summary>
     /// <returns>The payment as settled, or null when someone else settled the row first (read it again).</returns>
     async Task<PaymentDto?> SubmitAsync(LedgerRow entry, CancellationToken ct) => await SubmitAsync(entry, (await LoadAsync(entry.PaymentId, ct))!, ct);
+
+    /// <summary>
+    /// Sends an unknown call again (same key: the provider cannot do it twice), first noting when, so the resolver does
+    /// not take this send for one that never reached the provider. Nothing is sent once the row is settled.
+    /// </summary>
+    /// <returns>The payment as settled, or null when the row was settled by someone else (read it again).</returns>
+    async Task<PaymentDto?> ResubmitAsync(LedgerRow entry, PaymentRow payment, CancellationToken ct)
+    {
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            if (!await MarkResentAsync(connection, null, entry, ct))
+                return null;
+        return await SubmitAsync(entry, payment, ct);
+    }
+
+    /// <returns>false when the row is settled already: there is nothing to send.</returns>
+    async Task<bool> MarkResentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, LedgerRow entry, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update payment_transactions set sent_at = @now where id = @Id and status = 'unknown'",
+            new { now = clock.GetUtcNow(), entry.Id }, transaction, cancellationToken: ct)) == 1;
 
     /// <param name="payment">the entry's payment as the caller just read it (its card, currency and provider reference)</param>
     async Task<PaymentDto?> SubmitAsync(LedgerRow entry, PaymentRow payment, CancellationToken ct)
@@ -433,8 +467,10 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// webhook). A missing answer keeps the row unknown and makes the payment's status unknown.
     /// Three round trips: lock the payment, read its ledger, write both.
     /// </summary>
+    /// <param name="unlessResentSince">The row as read before the provider was asked: nothing is settled if it was sent
+    /// again since (a resend does not take the payment's lock, so this is checked by the write itself).</param>
     /// <returns>The row's new status (null while still unknown) and the payment as it now is; null when the row was already settled.</returns>
-    async Task<(string? Status, PaymentDto Payment)?> SettleAsync(string key, ProviderResult? result, CancellationToken ct)
+    async Task<(string? Status, PaymentDto Payment)?> SettleAsync(string key, ProviderResult? result, CancellationToken ct, LedgerRow? unlessResentSince = null)
     {
         (string Status, string? Code) settlement = result switch
         {
@@ -474,15 +510,29 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
 
         var ledger = entries.Select(e => e == entry ? e with { Status = status } : e).ToList();
         var paymentStatus = PaymentStatus.Derive([.. ledger.Select(e => (e.Kind, e.Status))], payment.Amount, captured, refunded);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            update payment_transactions
-            set status = @status, failure_code = @code, provider_reference = case when @status = 'unknown' then provider_reference else @providerReference end
-            where idempotency_key = @key;
+        // The payment changes only with its ledger row, and the row only while unknown (and, for the resolver's "never
+        // made", not sent again since it was read: a concurrent resend's update is waited for and then seen here).
+        var written = await connection.ExecuteAsync(new CommandDefinition("""
+            with entry as (
+                update payment_transactions
+                set status = @status, failure_code = @code, provider_reference = case when @status = 'unknown' then provider_reference else @providerReference end
+                where idempotency_key = @key and status = 'unknown' and (not @checkResend or sent_at is not distinct from @sentAt)
+                returning 1)
             update payments set status = @paymentStatus, captured_amount = @captured, refunded_amount = @refunded, provider_reference = @reference,
                                 decline_code = @declineCode, updated_at = @now, version = version + 1
-            where id = @Id
-            """, new { status, code, providerReference = result?.Reference, key, paymentStatus, captured, refunded, reference, declineCode, now, payment.Id },
+            where id = @Id and exists (select 1 from entry)
+            """, new
+            {
+                status, code, providerReference = result?.Reference, key, checkResend = unlessResentSince is not null,
+                sentAt = unlessResentSince?.SentAt is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : (DateTimeOffset?)null,
+                paymentStatus, captured, refunded, reference, declineCode, now, payment.Id,
+            },
             transaction, cancellationToken: ct));
+        if (written == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return null;
+        }
         await transaction.CommitAsync(ct);
         metrics.Operation(entry.Kind, status);
         if (status == LedgerStatus.Unknown)
@@ -574,5 +624,9 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
 
     sealed record RefundLimits(long CapturedAmount, long RefundedAmount);
 
-    sealed record LedgerRow(Guid Id, Guid PaymentId, string Kind, long Amount, string Status, string IdempotencyKey, DateTime CreatedAt);
+    /// <param name="SentAt">When the call was last sent again; null when it was sent once, at <paramref name="CreatedAt"/>.</param>
+    sealed record LedgerRow(Guid Id, Guid PaymentId, string Kind, long Amount, string Status, string IdempotencyKey, DateTime CreatedAt, DateTime? SentAt = null)
+    {
+        public DateTimeOffset LastSent => new(SentAt ?? CreatedAt, TimeSpan.Zero);
+    }
 }

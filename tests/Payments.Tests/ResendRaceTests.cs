@@ -1,0 +1,205 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bazaar.Payments.Tests;
+
+/// <summary>
+/// The sandbox, behind a wrapper that can make an authorization fail on its way (it never reaches the sandbox) or hold
+/// an authorization or a look-up at a gate until the test lets it through: the interleavings of a resend and the
+/// resolver, which timing alone would only produce by chance.
+/// </summary>
+public sealed class GatedProvider(SandboxProvider sandbox) : IPaymentProvider
+{
+    public bool LoseNextAuthorization { get; set; }
+    public Gate? AuthorizationGate { get; set; }
+    public Gate? LookupGate { get; set; }
+
+    /// <summary>The idempotency keys looked up, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Lookups { get; } = new();
+
+    public string Name => sandbox.Name;
+
+    public async Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct)
+    {
+        if (LoseNextAuthorization)
+        {
+            LoseNextAuthorization = false;
+            throw new HttpRequestException("The connection was reset before the request was sent.");
+        }
+        if (AuthorizationGate is { } gate)
+            await gate.PassAsync(ct);
+        return await sandbox.AuthorizeAsync(authorization, ct);
+    }
+
+    public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)
+    {
+        if (LookupGate is { } gate)
+            await gate.PassAsync(ct);
+        Lookups.Enqueue(call.IdempotencyKey);
+        return await sandbox.LookupAsync(call, ct);
+    }
+
+    public Task<ProviderResult> CaptureAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct) =>
+        sandbox.CaptureAsync(reference, amount, currency, idempotencyKey, ct);
+
+    public Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct) => sandbox.VoidAsync(reference, idempotencyKey, ct);
+
+    public Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct) =>
+        sandbox.RefundAsync(reference, amount, currency, idempotencyKey, ct);
+
+    public Task<CardDetails?> DescribeCardAsync(string token, CancellationToken ct) => sandbox.DescribeCardAsync(token, ct);
+}
+
+/// <summary>A call waits here until <see cref="Open"/>; <see cref="Reached"/> completes once one has arrived.</summary>
+public sealed class Gate
+{
+    readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Reached => reached.Task;
+
+    public void Open() => open.TrySetResult();
+
+    public async Task PassAsync(CancellationToken ct)
+    {
+        reached.TrySetResult();
+        await open.Task.WaitAsync(ct);
+    }
+}
+
+public sealed class GatedProviderFactory : PaymentsFactory
+{
+    public GatedProvider Provider => Services.GetRequiredService<GatedProvider>();
+
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Payments:ProviderTimeout"] = "00:01:00"; // a call held at a gate is not cut short by the timeout
+    }
+
+    protected override void ConfigureTestServices(IServiceCollection services)
+    {
+        services.RemoveAll<IPaymentProvider>();
+        services.AddSingleton<GatedProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<GatedProvider>());
+    }
+}
+
+/// <summary>
+/// An unknown call sent again while the resolver asks about it: the provider's "no such operation" (the resend has not
+/// reached it yet) must not settle the call as never made, or the resend's success is lost while the money is held.
+/// </summary>
+public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixture<GatedProviderFactory>, IAsyncLifetime
+{
+    public Task InitializeAsync()
+    {
+        factory.Provider.LoseNextAuthorization = false;
+        factory.Provider.AuthorizationGate = null;
+        factory.Provider.LookupGate = null;
+        factory.Provider.Lookups.Clear();
+        return factory.ResetAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>An authorization recorded and then lost on its way: unknown, and the sandbox has never heard of it; two minutes ago.</summary>
+    async Task<(Guid OrderId, string Token, PaymentDto Payment)> LostAuthorizationAsync()
+    {
+        var token = await factory.TokenAsync();
+        var orderId = Guid.NewGuid();
+        factory.Provider.LoseNextAuthorization = true;
+        var payment = await (await factory.PostAuthorizeAsync(orderId, 4200, token)).ShouldBeOkAsync<PaymentDto>();
+        payment.Status.ShouldBe("unknown");
+        (await factory.NumberAsync("select count(*) from sandbox_operations")).ShouldBe(0);
+        factory.Clock.Advance(TimeSpan.FromMinutes(2)); // long past the minute after which "no such operation" is believed
+        return (orderId, token, payment);
+    }
+
+    async Task ShouldBeAuthorizedOnceAsync(Guid paymentId)
+    {
+        var payment = await factory.GetAsync(paymentId);
+        payment.Status.ShouldBe("authorized");
+        payment.Transactions.ShouldHaveSingleItem().Status.ShouldBe("succeeded");
+        (await factory.NumberAsync("select count(*) from sandbox_operations where kind = 'authorization'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_call_lost_on_its_way_is_settled_as_never_made_after_a_minute()
+    {
+        var (_, _, payment) = await LostAuthorizationAsync();
+
+        (await factory.ResolveUnknownAsync()).ShouldBe(1);
+
+        var settled = await factory.GetAsync(payment.Id);
+        settled.Status.ShouldBe("declined");
+        settled.DeclineCode.ShouldBe("not_submitted");
+    }
+
+    [Fact]
+    public async Task The_resolver_does_not_settle_a_call_sent_again_a_moment_ago()
+    {
+        var (orderId, token, payment) = await LostAuthorizationAsync();
+
+        // The shopper's retry sends the authorization again; it is on its way, not at the sandbox yet.
+        var gate = factory.Provider.AuthorizationGate = new Gate();
+        var resend = factory.PostAuthorizeAsync(orderId, 4200, token);
+        await gate.Reached;
+
+        // The sandbox has no such operation yet; the call was sent again just now, so that proves nothing.
+        (await factory.ResolveUnknownAsync()).ShouldBe(0);
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
+
+        gate.Open();
+        (await (await resend).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("authorized");
+        await ShouldBeAuthorizedOnceAsync(payment.Id);
+    }
+
+    [Fact]
+    public async Task A_resend_that_starts_while_the_resolver_asks_keeps_the_call_open()
+    {
+        var (orderId, token, payment) = await LostAuthorizationAsync();
+
+        // The resolver reads the row (sent two minutes ago) and asks the sandbox ...
+        var lookup = factory.Provider.LookupGate = new Gate();
+        var resolver = factory.ResolveUnknownAsync();
+        await lookup.Reached;
+
+        // ... while the shopper's retry sends the authorization again, still on its way ...
+        var send = factory.Provider.AuthorizationGate = new Gate();
+        var resend = factory.PostAuthorizeAsync(orderId, 4200, token);
+        await send.Reached;
+
+        // ... so the sandbox's "no such operation" no longer describes the call: the resolver settles nothing.
+        lookup.Open();
+        (await resolver).ShouldBe(0);
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
+
+        send.Open();
+        (await (await resend).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("authorized");
+        await ShouldBeAuthorizedOnceAsync(payment.Id);
+    }
+
+    [Fact]
+    public async Task A_call_settled_as_never_made_is_not_sent_again()
+    {
+        var (orderId, token, payment) = await LostAuthorizationAsync();
+        (await factory.ResolveUnknownAsync()).ShouldBe(1);
+
+        var repeat = await (await factory.PostAuthorizeAsync(orderId, 4200, token)).ShouldBeOkAsync<PaymentDto>();
+        repeat.Id.ShouldBe(payment.Id);
+        repeat.Status.ShouldBe("declined");
+        (await factory.NumberAsync("select count(*) from sandbox_operations")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_resolver_asks_first_about_the_calls_it_asked_about_least_recently()
+    {
+        var (_, _, first) = await LostAuthorizationAsync();
+        var (_, _, second) = await LostAuthorizationAsync();
+        // Both were asked about and stayed open (the look-ups failed); the older one was asked about last.
+        await factory.NumberAsync("update payment_transactions set checked_at = now() - interval '1 minute' where payment_id = @id", new { id = second.Id });
+        await factory.NumberAsync("update payment_transactions set checked_at = now() where payment_id = @id", new { id = first.Id });
+
+        (await factory.ResolveUnknownAsync()).ShouldBe(2);
+        factory.Provider.Lookups.ShouldBe([PaymentService.AuthorizationKey(second.OrderId), PaymentService.AuthorizationKey(first.OrderId)]);
+    }
+}
