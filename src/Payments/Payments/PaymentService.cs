@@ -341,7 +341,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     {
         if (await LoadAsync(entry.PaymentId, ct) is not { } payment)
             return false;
-        var call = new ProviderLookup(entry.Kind, entry.IdempotencyKey, payment.ProviderReference, new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero), entry.LastSent);
+        var call = new ProviderLookup(entry.Kind, entry.IdempotencyKey, payment.ProviderReference, new DateTimeOffset(entry.CreatedAt, TimeSpan.Zero));
         var result = await CallProviderAsync(payment, "lookup", (provider, c) => provider.LookupAsync(call, c), ct);
         var notSubmitted = result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation };
         // "No such operation" about a call sent (again) within the last minute may be a send still on its way.

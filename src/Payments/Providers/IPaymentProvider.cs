@@ -34,12 +34,8 @@ public sealed record ProviderAuthorization(string Token, long Amount, string Cur
 /// <summary>An earlier call whose outcome was never heard, as the ledger recorded it.</summary>
 /// <param name="Kind">authorization, capture, void or refund (<c>LedgerKind</c>).</param>
 /// <param name="Reference">The authorization's reference at the provider, once known (null for an authorization whose answer was lost).</param>
-/// <param name="SentAt">When the call was recorded, just before it was first sent.</param>
-/// <param name="LastSentAt">When it was last sent (again, with the same key); <paramref name="SentAt"/> when it was sent once.</param>
-public sealed record ProviderLookup(string Kind, string IdempotencyKey, string? Reference, DateTimeOffset SentAt, DateTimeOffset LastSentAt)
-{
-    public ProviderLookup(string kind, string idempotencyKey, string? reference, DateTimeOffset sentAt) : this(kind, idempotencyKey, reference, sentAt, sentAt) { }
-}
+/// <param name="SentAt">When the call was recorded, just before it was sent.</param>
+public sealed record ProviderLookup(string Kind, string IdempotencyKey, string? Reference, DateTimeOffset SentAt);
 
 /// <summary>What may be known about a tokenised card: never its number.</summary>
 /// <param name="Fingerprint">The same for every token of the same card number, so risk can count a card across tokens.</param>

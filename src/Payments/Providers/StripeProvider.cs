@@ -78,11 +78,7 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     public async Task<ProviderResult> LookupAsync(ProviderLookup call, CancellationToken ct)
     {
         if (call.Kind == LedgerKind.Authorization)
-            // Created between the first send and the last one's arrival: a window, so a busy shop's later PaymentIntents
-            // (listed first) do not push it past the pages read.
-            return await FindListedAsync(
-                $"v1/payment_intents?created[gte]={(call.SentAt - ClockSlack).ToUnixTimeSeconds()}&created[lte]={(call.LastSentAt + ClockSlack).ToUnixTimeSeconds()}",
-                call.IdempotencyKey, Authorization, ct);
+            return await FindListedAsync($"v1/payment_intents?created[gte]={(call.SentAt - ClockSlack).ToUnixTimeSeconds()}", call.IdempotencyKey, Authorization, ct);
         if (call.Reference is not { } reference)
             return ProviderResult.Failed(ProviderResult.NoSuchOperation); // nothing was ever authorized to act on
         if (call.Kind == LedgerKind.Refund)
