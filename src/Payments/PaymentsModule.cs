@@ -16,7 +16,10 @@ public static class PaymentsModule
         // DataAnnotations on request types: the source generator only sees this call in the service's own assembly.
         services.AddValidation();
         services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection("Payments"))
-            .Validate(o => o.ProviderTimeout > TimeSpan.Zero && o.ProviderTimeout <= TimeSpan.FromMinutes(1), "Payments:ProviderTimeout must be more than zero and at most a minute.")
+            // At most half the time after which a call the provider never heard of is taken as never made: a send cut off
+            // by the timeout is long over by then, with room for the clocks of two pods to differ.
+            .Validate(o => o.ProviderTimeout > TimeSpan.Zero && o.ProviderTimeout <= PaymentService.NotSubmittedAfter / 2,
+                "Payments:ProviderTimeout must be more than zero and at most 30 seconds.")
             .Validate(o => o.ResolveInterval > TimeSpan.Zero, "Payments:ResolveInterval must be more than zero.")
             .Validate(o => o.Provider is SandboxProvider.ProviderName or StripeProvider.ProviderName, "Payments:Provider must be sandbox or stripe.")
             // The sandbox's keys matter only while its card form and webhook are served, that is while it is the provider.

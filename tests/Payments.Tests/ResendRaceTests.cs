@@ -10,7 +10,10 @@ namespace Bazaar.Payments.Tests;
 public sealed class GatedProvider(SandboxProvider sandbox) : IPaymentProvider
 {
     public bool LoseNextAuthorization { get; set; }
+    public bool LoseNextVoid { get; set; }
+    public bool FailLookups { get; set; }
     public Gate? AuthorizationGate { get; set; }
+    public Gate? VoidGate { get; set; }
     public Gate? LookupGate { get; set; }
 
     /// <summary>The idempotency keys looked up, in order.</summary>
@@ -23,7 +26,7 @@ public sealed class GatedProvider(SandboxProvider sandbox) : IPaymentProvider
         if (LoseNextAuthorization)
         {
             LoseNextAuthorization = false;
-            throw new HttpRequestException("The connection was reset before the request was sent.");
+            throw Lost();
         }
         if (AuthorizationGate is { } gate)
             await gate.PassAsync(ct);
@@ -34,6 +37,8 @@ public sealed class GatedProvider(SandboxProvider sandbox) : IPaymentProvider
     {
         if (LookupGate is { } gate)
             await gate.PassAsync(ct);
+        if (FailLookups)
+            throw new HttpRequestException("The provider did not answer.");
         Lookups.Enqueue(call.IdempotencyKey);
         return await sandbox.LookupAsync(call, ct);
     }
@@ -41,7 +46,19 @@ public sealed class GatedProvider(SandboxProvider sandbox) : IPaymentProvider
     public Task<ProviderResult> CaptureAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct) =>
         sandbox.CaptureAsync(reference, amount, currency, idempotencyKey, ct);
 
-    public Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct) => sandbox.VoidAsync(reference, idempotencyKey, ct);
+    public async Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct)
+    {
+        if (LoseNextVoid)
+        {
+            LoseNextVoid = false;
+            throw Lost();
+        }
+        if (VoidGate is { } gate)
+            await gate.PassAsync(ct);
+        return await sandbox.VoidAsync(reference, idempotencyKey, ct);
+    }
+
+    static HttpRequestException Lost() => new("The connection was reset before the request was sent.");
 
     public Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct) =>
         sandbox.RefundAsync(reference, amount, currency, idempotencyKey, ct);
@@ -73,7 +90,7 @@ public sealed class GatedProviderFactory : PaymentsFactory
     protected override void Configure(IDictionary<string, string?> settings)
     {
         base.Configure(settings);
-        settings["Payments:ProviderTimeout"] = "00:01:00"; // a call held at a gate is not cut short by the timeout
+        settings["Payments:ProviderTimeout"] = "00:00:30"; // the longest allowed: a call held at a gate is not cut short
     }
 
     protected override void ConfigureTestServices(IServiceCollection services)
@@ -92,9 +109,8 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
 {
     public Task InitializeAsync()
     {
-        factory.Provider.LoseNextAuthorization = false;
-        factory.Provider.AuthorizationGate = null;
-        factory.Provider.LookupGate = null;
+        factory.Provider.LoseNextAuthorization = factory.Provider.LoseNextVoid = factory.Provider.FailLookups = false;
+        factory.Provider.AuthorizationGate = factory.Provider.VoidGate = factory.Provider.LookupGate = null;
         factory.Provider.Lookups.Clear();
         return factory.ResetAsync();
     }
@@ -188,6 +204,38 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         repeat.Id.ShouldBe(payment.Id);
         repeat.Status.ShouldBe("declined");
         (await factory.NumberAsync("select count(*) from sandbox_operations")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_void_sent_again_is_not_settled_while_on_its_way()
+    {
+        var payment = await factory.AuthorizeAsync(5000);
+        factory.Provider.LoseNextVoid = true;
+        await factory.VoidAsync(payment.Id);
+        (await factory.GetAsync(payment.Id)).Transactions.Single(t => t.Kind == "void").Status.ShouldBe("unknown");
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        var gate = factory.Provider.VoidGate = new Gate();
+        var resend = factory.VoidAsync(payment.Id);
+        await gate.Reached;
+        (await factory.ResolveUnknownAsync()).ShouldBe(0);
+
+        gate.Open();
+        (await (await resend).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("voided");
+        (await factory.GetAsync(payment.Id)).Transactions.Single(t => t.Kind == "void").Status.ShouldBe("succeeded");
+    }
+
+    [Fact]
+    public async Task The_resolver_asks_first_about_calls_it_has_not_asked_about()
+    {
+        var (_, _, first) = await LostAuthorizationAsync();
+        factory.Provider.FailLookups = true;
+        (await factory.ResolveUnknownAsync()).ShouldBe(0); // asked, no answer: it goes to the back of the queue
+        factory.Provider.FailLookups = false;
+        var (_, _, second) = await LostAuthorizationAsync();
+
+        (await factory.ResolveUnknownAsync()).ShouldBe(2);
+        factory.Provider.Lookups.ShouldBe([PaymentService.AuthorizationKey(second.OrderId), PaymentService.AuthorizationKey(first.OrderId)]);
     }
 
     [Fact]

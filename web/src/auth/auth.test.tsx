@@ -6,13 +6,16 @@ import { useCart } from '../shop/cart';
 import { useAuth } from './auth';
 
 function CartCount() {
-  const { signIn } = useAuth();
+  const { signIn, signOut } = useAuth();
   const cart = useCart();
   return (
     <>
       <p>items: {cart.data?.itemCount ?? 0}</p>
       <button type="button" onClick={() => void signIn('ada@example.com', 'correct horse battery')}>
         sign in
+      </button>
+      <button type="button" onClick={() => void signOut()}>
+        sign out
       </button>
     </>
   );
@@ -52,6 +55,7 @@ describe('signing in', () => {
     mockApi({
       'POST /api/v1/auth/login': () => json(authResponse()),
       'POST /api/v1/cart/merge': () => json({ ...emptyCart, itemCount: 100, leftOut: [{ sku: 'CLIP-1', quantity: 4 }] }),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
       'GET /api/v1/cart': () => json({ ...emptyCart, itemCount: 100 }),
     });
     const view = renderWithProviders(<CartCount />);
@@ -62,6 +66,10 @@ describe('signing in', () => {
     expect(await screen.findByText('items: 100')).toBeInTheDocument();
     expect(getLeftOut()).toEqual([{ sku: 'CLIP-1', quantity: 4 }]);
     expect(getGuestCartId()).toBeNull();
+
+    // They were this customer's: whoever uses the browser next does not see them.
+    await view.user.click(screen.getByRole('button', { name: 'sign out' }));
+    await vi.waitFor(() => expect(getLeftOut()).toEqual([]));
   });
 
   it('keeps the guest cart id when the cart service does not answer, to merge it later', async () => {

@@ -76,6 +76,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // Signing in (nobody → someone) keeps what a guest saw; a change away from a signed-in user resets everything
     // but the public catalog (pages on screen fetch again, as the new user or as a guest).
     if (previous === null || previous === userId) return;
+    setLeftOut([]); // the lines a merge left out were the previous user's
     void queryClient.resetQueries({ predicate: isPrivateQuery });
   }, [userId, queryClient]);
 

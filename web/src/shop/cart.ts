@@ -48,6 +48,10 @@ export function useCart() {
   });
 }
 
+// Cart changes run one after another: two at once on a guest cart the service no longer has (expired, emptied) would
+// each be given a new cart, and the line of the answer not kept would be lost.
+const scope = { id: 'cart' };
+
 export function useCartActions() {
   const { user } = useAuth();
   const signedIn = user !== null;
@@ -56,6 +60,7 @@ export function useCartActions() {
   const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
 
   const setQuantity = useMutation({
+    scope,
     mutationFn: async ({ sku, quantity }: { sku: string; quantity: number }) =>
       remember(
         await unwrap(
@@ -70,6 +75,7 @@ export function useCartActions() {
     onSuccess: settle,
   });
   const remove = useMutation({
+    scope,
     mutationFn: async (sku: string) =>
       remember(
         await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers: cartHeaders(signedIn) })),
@@ -78,6 +84,7 @@ export function useCartActions() {
     onSuccess: settle,
   });
   const clear = useMutation({
+    scope,
     mutationFn: async () => {
       await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartHeaders(signedIn) }));
       return null;
