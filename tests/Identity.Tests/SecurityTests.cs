@@ -251,8 +251,7 @@ public sealed class SecurityTests(IdentityFactory factory) : IdentityTest(factor
     [Fact]
     public async Task Sign_in_outcomes_and_lockouts_are_counted_on_metrics()
     {
-        static double Value(string metrics, string series) =>
-            metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal)).Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+        static double Value(string metrics, string series) => MetricsText.Series(metrics, series, whenMissing: 0);
         var before = await Client.GetStringAsync("/metrics");
         var (email, password) = await Factory.RegisterAsync(Client);
         for (var i = 0; i < 5; i++)

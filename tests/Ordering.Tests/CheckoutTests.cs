@@ -268,7 +268,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
 
         // The sweep reports what it found stuck: the crashed order, unless it crashed after its last step.
         var metrics = await platform.Ordering.CreateClient().GetStringAsync("/metrics");
-        var stuck = new[] { "pending", "reserved", "approved", "authorized" }.Sum(s => MetricValue(metrics, $"bazaar_ordering_saga_stuck_orders{{status=\"{s}\"}}"));
+        var stuck = new[] { "pending", "reserved", "approved", "authorized" }.Sum(s => MetricsText.Series(metrics, $"bazaar_ordering_saga_stuck_orders{{status=\"{s}\"}}"));
         stuck.ShouldBe(step == "confirmed" ? 0 : 1);
         (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("confirmed");
         (await Scalar<string>(platform.Catalog.DatabaseConnectionString, "select status from reservations")).ShouldBe("committed");
@@ -457,7 +457,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var after = (await support.GetFromJsonAsync<OrderSummaryDto>(url))!;
         var metricsAfter = await platform.Ordering.CreateClient().GetStringAsync("/metrics");
         var revenueSeries = $"bazaar_ordering_revenue_total{{currency=\"{order.Currency}\"}}";
-        (MetricValue(metricsAfter, revenueSeries) - MetricValue(metricsBefore, revenueSeries, whenMissing: 0)).ShouldBe(order.Total);
+        (MetricsText.Series(metricsAfter, revenueSeries) - MetricsText.Series(metricsBefore, revenueSeries, whenMissing: 0)).ShouldBe(order.Total);
 
         static long Revenue(OrderSummaryDto s, string currency) => s.Revenue.FirstOrDefault(r => r.Currency == currency)?.Amount ?? 0;
         static int Count(OrderSummaryDto s, string status) => s.ByStatus.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
@@ -880,9 +880,9 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         platform.RefusePaymentsCalls = _ => true; // the ledger cannot be read: it stays unsettled, and the on-call can see it
         await sweeper.SweepAsync(default);
         platform.RefusePaymentsCalls = null;
-        MetricValue(await platform.Ordering.CreateClient().GetStringAsync("/metrics"), "bazaar_ordering_unsettled_refunds").ShouldBe(1);
+        MetricsText.Series(await platform.Ordering.CreateClient().GetStringAsync("/metrics"), "bazaar_ordering_unsettled_refunds").ShouldBe(1);
         await sweeper.SweepAsync(default);
-        MetricValue(await platform.Ordering.CreateClient().GetStringAsync("/metrics"), "bazaar_ordering_unsettled_refunds").ShouldBe(0);
+        MetricsText.Series(await platform.Ordering.CreateClient().GetStringAsync("/metrics"), "bazaar_ordering_unsettled_refunds").ShouldBe(0);
 
         var settled = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
         (settled!.Status, settled.Refunded).ShouldBe(("partially_refunded", 1000L));
@@ -1010,13 +1010,4 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var line = mail.Split("\r\n").FirstOrDefault(l => l.StartsWith("Subject: =?utf-8?B?", StringComparison.Ordinal));
         return line is null ? "" : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(line["Subject: =?utf-8?B?".Length..^2]));
     }
-
-    /// <summary>
-    /// The value of one series. One that is not exported fails the test rather than reading as 0, unless the caller
-    /// says what absence means (a counter nobody has incremented yet, read before the action).
-    /// </summary>
-    static double MetricValue(string metrics, string series, double? whenMissing = null) =>
-        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => (double?)double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
-            .SingleOrDefault() ?? whenMissing ?? throw new ShouldAssertException($"{series} is not exported");
 }

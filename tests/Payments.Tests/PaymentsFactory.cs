@@ -73,8 +73,7 @@ public class PaymentsFactory : ServiceFactory<Program>
 
     /// <summary>One series' value on <c>/metrics</c> (0 while it has none), e.g. <c>bazaar_payments_webhooks_total{result="duplicate"}</c>.</summary>
     public async Task<double> MetricAsync(string series) =>
-        (await CreateClient().GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+        MetricsText.Series(await CreateClient().GetStringAsync("/metrics"), series, whenMissing: 0);
 
     /// <summary>Runs the resolver once, as its background service does every few seconds outside tests.</summary>
     public async Task<int> ResolveUnknownAsync()

@@ -4,6 +4,7 @@ import type { Order, Quote } from '../../shop/orders';
 import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply, type Routes } from '../../test/render';
 import { attemptKey, cartSignature } from '../../shop/checkoutAttempt';
 import { Checkout } from './CheckoutPage';
+import { testOrder } from '../admin/testFixtures';
 
 const cart: Cart = {
   cartId: null,
@@ -30,16 +31,14 @@ const quote: Quote = {
   ],
 };
 
-function order(overrides: Partial<Order> = {}): Order {
-  return {
-    id: '0196a1b2-0000-7000-8000-00000000beef', number: 1042, status: 'confirmed', currency: 'EUR',
-    subtotal: 4000, shipping: 495, tax: 854, total: 5349, refunded: 0, shippingMethod: 'standard',
+/** An order as checkout answers it: the cart's totals, to Berlin. */
+const order = (overrides: Partial<Order> = {}): Order =>
+  testOrder({
+    id: '0196a1b2-0000-7000-8000-00000000beef', subtotal: 4000, shipping: 495, tax: 854, total: 5349,
     shippingAddress: { name: 'Ada Lovelace', line1: 'Hauptstraße 1', line2: null, city: 'Berlin', postalCode: '10115', region: null, country: 'DE' },
-    cardBrand: 'visa', cardLast4: '4242', failureReason: null, carrier: null, trackingNumber: null, cancellationRequestedAt: null, deliveredAt: null,
     lines: [], timeline: [], createdAt: '2026-11-21T08:00:00Z', updatedAt: '2026-11-21T08:00:00Z',
     ...overrides,
-  };
-}
+  });
 
 const token = (last4: string) => json({ token: `tok_${last4}_${Math.random()}`, brand: 'visa', last4, expMonth: 12, expYear: 2034 }, 201);
 const keyOf = (call: ApiCall | undefined) => call?.request.headers.get('Idempotency-Key');
