@@ -130,8 +130,20 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         return (orderId, token, payment);
     }
 
-    async Task ShouldBeAuthorizedOnceAsync(Guid paymentId)
+    /// <summary>The shopper's retry sends the authorization again; it is held on its way, short of the sandbox.</summary>
+    async Task<(Gate Gate, Task<HttpResponseMessage> Answer)> ResendHeldAsync(Guid orderId, string token)
     {
+        var gate = factory.Provider.AuthorizationGate = new Gate();
+        var answer = factory.PostAuthorizeAsync(orderId, 4200, token);
+        await gate.Reached;
+        return (gate, answer);
+    }
+
+    /// <summary>Lets the held resend through: it authorizes the payment, once.</summary>
+    async Task ShouldAuthorizeOnceAsync((Gate Gate, Task<HttpResponseMessage> Answer) resend, Guid paymentId)
+    {
+        resend.Gate.Open();
+        (await (await resend.Answer).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("authorized");
         var payment = await factory.GetAsync(paymentId);
         payment.Status.ShouldBe("authorized");
         payment.Transactions.ShouldHaveSingleItem().Status.ShouldBe("succeeded");
@@ -155,18 +167,13 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     {
         var (orderId, token, payment) = await LostAuthorizationAsync();
 
-        // The shopper's retry sends the authorization again; it is on its way, not at the sandbox yet.
-        var gate = factory.Provider.AuthorizationGate = new Gate();
-        var resend = factory.PostAuthorizeAsync(orderId, 4200, token);
-        await gate.Reached;
+        var resend = await ResendHeldAsync(orderId, token);
 
         // The sandbox has no such operation yet; the call was sent again just now, so that proves nothing.
         (await factory.ResolveUnknownAsync()).ShouldBe(0);
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
 
-        gate.Open();
-        (await (await resend).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("authorized");
-        await ShouldBeAuthorizedOnceAsync(payment.Id);
+        await ShouldAuthorizeOnceAsync(resend, payment.Id);
     }
 
     [Fact]
@@ -180,18 +187,14 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         await lookup.Reached;
 
         // ... while the shopper's retry sends the authorization again, still on its way ...
-        var send = factory.Provider.AuthorizationGate = new Gate();
-        var resend = factory.PostAuthorizeAsync(orderId, 4200, token);
-        await send.Reached;
+        var resend = await ResendHeldAsync(orderId, token);
 
         // ... so the sandbox's "no such operation" no longer describes the call: the resolver settles nothing.
         lookup.Open();
         (await resolver).ShouldBe(0);
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
 
-        send.Open();
-        (await (await resend).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("authorized");
-        await ShouldBeAuthorizedOnceAsync(payment.Id);
+        await ShouldAuthorizeOnceAsync(resend, payment.Id);
     }
 
     [Fact]
