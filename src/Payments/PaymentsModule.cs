@@ -19,7 +19,7 @@ public static class PaymentsModule
             // At most half the time after which a call the provider never heard of is taken as never made: a send cut off
             // by the timeout is long over by then, with room for the clocks of two pods to differ.
             .Validate(o => o.ProviderTimeout > TimeSpan.Zero && o.ProviderTimeout <= PaymentService.NotSubmittedAfter / 2,
-                "Payments:ProviderTimeout must be more than zero and at most 30 seconds.")
+                $"Payments:ProviderTimeout must be more than zero and at most {(PaymentService.NotSubmittedAfter / 2).TotalSeconds} seconds.")
             .Validate(o => o.ResolveInterval > TimeSpan.Zero, "Payments:ResolveInterval must be more than zero.")
             .Validate(o => o.Provider is SandboxProvider.ProviderName or StripeProvider.ProviderName, "Payments:Provider must be sandbox or stripe.")
             // The sandbox's keys matter only while its card form and webhook are served, that is while it is the provider.

@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { getGuestCartId, getLeftOut, setGuestCartId } from '../api/cartId';
+import { getGuestCartId, getLeftOut, setGuestCartId, setLeftOut } from '../api/cartId';
 import { getSession } from '../api/session';
 import { authResponse, json, mockApi, renderWithProviders } from '../test/render';
 import { useCart } from '../shop/cart';
@@ -70,6 +70,18 @@ describe('signing in', () => {
     // They were this customer's: whoever uses the browser next does not see them.
     await view.user.click(screen.getByRole('button', { name: 'sign out' }));
     await vi.waitFor(() => expect(getLeftOut()).toEqual([]));
+  });
+
+  it('forgets lines an earlier sign-in in this tab left out', async () => {
+    setLeftOut([{ sku: 'SOMEONE-ELSES', quantity: 1 }]);
+    mockApi({ 'POST /api/v1/auth/login': () => json(authResponse()), 'GET /api/v1/cart': () => json(emptyCart) });
+    const view = renderWithProviders(<CartCount />);
+    await view.settled();
+
+    await view.user.click(screen.getByRole('button', { name: 'sign in' }));
+
+    await vi.waitFor(() => expect(getSession()).not.toBeNull());
+    expect(getLeftOut()).toEqual([]);
   });
 
   it('keeps the guest cart id when the cart service does not answer, to merge it later', async () => {

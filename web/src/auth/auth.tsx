@@ -108,6 +108,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // The guest cart is merged with the new token before the session is published: were the session set first,
     // the header would already ask for the customer's cart and could read it before the merge lands.
     const startSession = async (response: AuthResponse) => {
+      setLeftOut([]); // whatever an earlier sign-in's merge left out in this tab was someone else's, or is old news
       await mergeGuestCart(response.accessToken);
       setSession(response);
       await queryClient.invalidateQueries({ predicate: isPrivateQuery });

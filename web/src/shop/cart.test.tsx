@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
-import { getGuestCartId } from '../api/cartId';
+import { getGuestCartId, setGuestCartId } from '../api/cartId';
 import { json, mockApi, renderWithProviders } from '../test/render';
-import { useCartActions } from './cart';
+import { useCart, useCartActions } from './cart';
 
 function AddTwo() {
   const { setQuantity } = useCartActions();
@@ -59,5 +59,42 @@ describe('cart changes', () => {
     expect(first?.request.headers.get('Cart-Id')).toBeNull();
     expect(second?.request.headers.get('Cart-Id')).toBe(given);
     expect(getGuestCartId()).toBe(given);
+  });
+
+  it('keep the cart a change was given when an older read answers late about the cart it replaced', async () => {
+    const expired = '0196a1b2-0000-4000-8000-0000000dead1';
+    const given = '0196a1b2-0000-4000-8000-00000000c0de';
+    setGuestCartId(expired);
+    let answerRead: (response: Response) => void = () => undefined;
+    const api = mockApi({
+      'GET /api/v1/cart': () => new Promise<Response>((resolve) => (answerRead = resolve)),
+      'PUT /api/v1/cart/items/:sku': () => json(cart(given, ['PEN-1'])),
+    });
+    function CartAndAdd() {
+      const current = useCart();
+      const { setQuantity } = useCartActions();
+      return (
+        <>
+          <p>lines: {current.data?.lines.length ?? 0}</p>
+          <button type="button" onClick={() => setQuantity.mutate({ sku: 'PEN-1', quantity: 1 })}>
+            add
+          </button>
+        </>
+      );
+    }
+    const view = renderWithProviders(<CartAndAdd />);
+    await vi.waitFor(() => expect(api.calls.filter((c) => c.method === 'GET' && c.path === '/api/v1/cart')).toHaveLength(1));
+
+    await view.user.click(screen.getByRole('button', { name: 'add' }));
+    expect(await screen.findByText('lines: 1')).toBeInTheDocument();
+    expect(getGuestCartId()).toBe(given);
+
+    // The read sent with the expired id answers now, about that (empty) cart.
+    const late = json(cart(expired, []));
+    answerRead(late);
+    await vi.waitFor(() => expect(late.bodyUsed).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the read's last steps after its body: remembering the id
+    expect(getGuestCartId()).toBe(given);
+    expect(screen.getByText('lines: 1')).toBeInTheDocument();
   });
 });

@@ -9,14 +9,19 @@ import { useAuth } from '../auth/auth';
 export type Cart = components['schemas']['CartDto'];
 export type CartLine = components['schemas']['CartLineDto'];
 
-const cartHeaders = (signedIn: boolean): Record<string, string> => {
-  const id = signedIn ? null : getGuestCartId();
-  return id ? { 'Cart-Id': id } : {};
-};
+/** A guest's request names the cart this browser holds (none yet: the service makes one); a customer's names none. */
+function cartRequest(signedIn: boolean) {
+  const sent = signedIn ? null : getGuestCartId();
+  return { sent, headers: sent ? { 'Cart-Id': sent } : {} };
+}
 
-/** Remembers the id of a new guest cart (the service names it in the body and the Cart-Id header). */
-function remember(cart: Cart, signedIn: boolean): Cart {
-  if (!signedIn && cart.cartId) setGuestCartId(cart.cartId);
+/**
+ * Remembers the guest cart the service answered about (a new one is named in the body and the Cart-Id header), unless
+ * another answer gave this browser a cart since the request was sent: an older read must not bring back the id of a
+ * cart the service has replaced.
+ */
+function remember(cart: Cart, signedIn: boolean, sent: string | null): Cart {
+  if (!signedIn && cart.cartId && getGuestCartId() === sent) setGuestCartId(cart.cartId);
   return cart;
 }
 
@@ -34,12 +39,14 @@ export function useCart() {
     enabled: ready,
     queryFn: async () => {
       if (!signedIn && !getGuestCartId()) return null; // no cart yet: nothing to ask for
+      const { sent, headers } = cartRequest(signedIn);
       try {
-        return remember(await unwrap(cartApi.GET('/api/v1/cart', { headers: cartHeaders(signedIn) })), signedIn);
+        return remember(await unwrap(cartApi.GET('/api/v1/cart', { headers })), signedIn, sent);
       } catch (error) {
-        // A guest cart that expired or was merged elsewhere: start afresh rather than show an error.
+        // A guest cart id the service cannot read: start afresh rather than show an error (unless a change has been
+        // given another cart meanwhile).
         if (!signedIn && error instanceof ApiError && (error.status === 404 || error.status === 400)) {
-          setGuestCartId(null);
+          if (getGuestCartId() === sent) setGuestCartId(null);
           return null;
         }
         throw error;
@@ -58,35 +65,32 @@ export function useCartActions() {
   const queryClient = useQueryClient();
   const key = useCartKey();
   const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
+  // A read still in flight would answer the cart as it was before this change, over the change's own answer.
+  const stopReads = () => queryClient.cancelQueries({ queryKey: key });
 
   const setQuantity = useMutation({
     scope,
-    mutationFn: async ({ sku, quantity }: { sku: string; quantity: number }) =>
-      remember(
-        await unwrap(
-          cartApi.PUT('/api/v1/cart/items/{sku}', {
-            params: { path: { sku } },
-            body: { quantity },
-            headers: cartHeaders(signedIn),
-          }),
-        ),
-        signedIn,
-      ),
+    onMutate: stopReads,
+    mutationFn: async ({ sku, quantity }: { sku: string; quantity: number }) => {
+      const { sent, headers } = cartRequest(signedIn);
+      return remember(await unwrap(cartApi.PUT('/api/v1/cart/items/{sku}', { params: { path: { sku } }, body: { quantity }, headers })), signedIn, sent);
+    },
     onSuccess: settle,
   });
   const remove = useMutation({
     scope,
-    mutationFn: async (sku: string) =>
-      remember(
-        await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers: cartHeaders(signedIn) })),
-        signedIn,
-      ),
+    onMutate: stopReads,
+    mutationFn: async (sku: string) => {
+      const { sent, headers } = cartRequest(signedIn);
+      return remember(await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers })), signedIn, sent);
+    },
     onSuccess: settle,
   });
   const clear = useMutation({
     scope,
+    onMutate: stopReads,
     mutationFn: async () => {
-      await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartHeaders(signedIn) }));
+      await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartRequest(signedIn).headers }));
       return null;
     },
     onSuccess: settle,
