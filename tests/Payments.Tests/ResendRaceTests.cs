@@ -246,7 +246,8 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     {
         var (_, _, first) = await LostAuthorizationAsync();
         var (_, _, second) = await LostAuthorizationAsync();
-        // Both were asked about and stayed open (the look-ups failed); the newer one was asked about last.
+        // Both were asked about and stayed open (the look-ups failed); the newer one was asked about last. (Oldest first
+        // would pass here too: the test above, where the newer call was never asked about, tells that order apart.)
         await factory.NumberAsync("update payment_transactions set checked_at = now() - interval '1 minute' where payment_id = @id", new { id = first.Id });
         await factory.NumberAsync("update payment_transactions set checked_at = now() where payment_id = @id", new { id = second.Id });
 

@@ -30,7 +30,7 @@ public abstract record PaymentOutcome
 /// <item>A timeout or error is never guessed at: the row stays unknown and the payment says unknown until
 /// <see cref="ResolveUnknownAsync"/> (or the provider's webhook) learns what really happened.</item>
 /// <item>Amount limits hold under concurrency: captures are checked under the payment's row lock, counting captures in
-/// flight; refunds reserve their amount with one conditional update (<c>refunded_amount + amount &lt;= captured_amount</c>).</item>
+/// flight; refunds reserve their amount with one conditional update (<c>amount &lt;= captured_amount - refunded_amount</c>, which cannot overflow).</item>
 /// </list>
 /// </summary>
 public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, PaymentProviders providers, IOptions<PaymentsOptions> options,
@@ -270,9 +270,18 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 """,
                 new { cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout, configured = providers.Names }, cancellationToken: ct))];
         var settled = 0;
+        var open = new List<Guid>();
         foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
                 settled++;
+            else
+                open.Add(entry.Id);
+        // Asked about and still open: to the back of the queue, so calls that never settle do not crowd out newer ones.
+        if (open.Count > 0)
+            await using (var connection = await db.OpenConnectionAsync(ct))
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update payment_transactions set checked_at = @now where id = any(@open) and status = 'unknown'",
+                    new { now = clock.GetUtcNow(), open }, cancellationToken: ct));
         return settled;
     }
 
@@ -346,30 +355,17 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         var notSubmitted = result is { Outcome: ProviderOutcome.Failed, DeclineCode: ProviderResult.NoSuchOperation };
         // "No such operation" about a call sent (again) within the last minute may be a send still on its way.
         if (result is null or { Outcome: ProviderOutcome.Pending } || (notSubmitted && entry.LastSent > clock.GetUtcNow() - NotSubmittedAfter))
-        {
-            await MarkCheckedAsync(entry, ct);
             return false;
-        }
         if (notSubmitted)
             result = ProviderResult.Failed("not_submitted"); // the provider never got it: nothing moved
         // Taken as never made only if nobody sent it again since this row was read, before the look-up.
-        var status = (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None, notSubmitted ? entry : null))?.Status;
+        var status = (await SettleAsync(entry.IdempotencyKey, result, notSubmitted ? entry : null, CancellationToken.None))?.Status;
         if (status is not null)
         {
             metrics.Resolved(entry.Kind, status);
             logger.LogInformation("Resolved the unknown {Kind} {Key} of payment {PaymentId} as {Status}", entry.Kind, entry.IdempotencyKey, entry.PaymentId, status);
         }
-        else
-            await MarkCheckedAsync(entry, ct);
         return status is not null;
-    }
-
-    /// <summary>Puts a call the resolver asked about without settling it at the back of its queue.</summary>
-    async Task MarkCheckedAsync(LedgerRow entry, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("update payment_transactions set checked_at = @now where id = @Id and status = 'unknown'",
-            new { now = clock.GetUtcNow(), entry.Id }, cancellationToken: ct));
     }
 
     /// <summary>A repeat of a call with the same idempotency key: the same call (else 422), asked again if still unknown.</summary>
@@ -418,7 +414,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
         };
         var result = await CallProviderAsync(payment, entry.Kind, call, ct);
         // What the provider did must be recorded even if our caller has gone away meanwhile.
-        return (await SettleAsync(entry.IdempotencyKey, result, CancellationToken.None))?.Payment;
+        return (await SettleAsync(entry.IdempotencyKey, result, unlessResentSince: null, CancellationToken.None))?.Payment;
     }
 
     /// <summary>Sends a call to the provider that holds the payment's money.</summary>
@@ -470,7 +466,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// <param name="unlessResentSince">The row as read before the provider was asked: nothing is settled if it was sent
     /// again since (a resend does not take the payment's lock, so this is checked by the write itself).</param>
     /// <returns>The row's new status (null while still unknown) and the payment as it now is; null when the row was already settled.</returns>
-    async Task<(string? Status, PaymentDto Payment)?> SettleAsync(string key, ProviderResult? result, CancellationToken ct, LedgerRow? unlessResentSince = null)
+    async Task<(string? Status, PaymentDto Payment)?> SettleAsync(string key, ProviderResult? result, LedgerRow? unlessResentSince, CancellationToken ct)
     {
         (string Status, string? Code) settlement = result switch
         {
