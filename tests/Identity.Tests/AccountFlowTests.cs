@@ -88,11 +88,14 @@ public sealed partial class AccountFlowTests(IdentityFactory factory) : Identity
         Task<HttpResponseMessage> ChangePassword(string current) =>
             Client.SendAsync(WithToken(HttpMethod.Put, "/api/v1/users/me/password", token, new { currentPassword = current, newPassword = "Brand-New-Pass-1" }));
 
+        const string lockouts = "bazaar_identity_lockouts_total";
+        var lockoutsBefore = MetricsText.Series(await Client.GetStringAsync("/metrics"), lockouts, whenMissing: 0);
         for (var i = 0; i < 3; i++)
             await (await ChangePassword($"guess-number-{i}")).ShouldNameFieldAsync("currentPassword");
         await (await Client.SendAsync(WithToken(HttpMethod.Put, "/api/v1/users/me", token,
             new { displayName = "Taken Over", email = "attacker@example.com", currentPassword = "guess-number-3" }))).ShouldNameFieldAsync("currentPassword");
         await (await ChangePassword("guess-number-4")).ShouldNameFieldAsync("currentPassword");
+        (MetricsText.Series(await Client.GetStringAsync("/metrics"), lockouts) - lockoutsBefore).ShouldBe(1); // counted as at sign-in
 
         // Five wrong: locked, the right password included, for the change and for signing in.
         await (await ChangePassword(password)).ShouldBeProblemAsync(HttpStatusCode.Locked);

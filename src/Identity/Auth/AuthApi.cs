@@ -140,7 +140,7 @@ public static class AuthApi
     /// transaction, by <see cref="StillUnlockedAsync"/>.
     /// </summary>
     internal static async Task<PasswordCheck> CheckPasswordAgainAsync(IdentityDb db, User user, string? password, PasswordHashing passwords,
-        IdentityServiceOptions settings, DateTimeOffset now, CancellationToken ct)
+        IdentityServiceOptions settings, IdentityMetrics metrics, DateTimeOffset now, CancellationToken ct)
     {
         if (user.IsLockedOut(now))
             return PasswordCheck.LockedOut;
@@ -148,7 +148,8 @@ public static class AuthApi
             return PasswordCheck.Wrong; // nothing was guessed
         if (passwords.Verify(user, password) != PasswordVerificationResult.Failed)
             return PasswordCheck.Right;
-        await RecordFailedLoginAsync(db, user.Id, settings, now, ct);
+        if (await RecordFailedLoginAsync(db, user.Id, settings, now, ct))
+            metrics.LockedOut(); // counted as at sign-in
         return PasswordCheck.Wrong;
     }
 

@@ -116,13 +116,14 @@ public static class PasswordsApi
 
     static async Task<Results<NoContent, ValidationProblem, NotFound, ProblemHttpResult>> Change(
         ChangePasswordRequest request, System.Security.Claims.ClaimsPrincipal principal, HttpContext http, IdentityDb db, PasswordHashing passwords,
-        PasswordPolicy policy, RefreshTokenStore refreshTokens, IOptions<IdentityServiceOptions> options, TimeProvider clock, CancellationToken ct)
+        PasswordPolicy policy, RefreshTokenStore refreshTokens, IOptions<IdentityServiceOptions> options, IdentityMetrics metrics, TimeProvider clock,
+        CancellationToken ct)
     {
         var user = await UsersApi.FindCallerAsync(principal, db, ct);
         if (user is null)
             return TypedResults.NotFound();
         var now = clock.GetUtcNow();
-        switch (await AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, now, ct))
+        switch (await AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, metrics, now, ct))
         {
             case AuthApi.PasswordCheck.LockedOut:
                 return AuthApi.LockedAnswer(http, user, now);

@@ -49,27 +49,27 @@ public static class UsersApi
     /// <summary>Changing the e-mail address needs the current password: it is how the account is recovered.</summary>
     static async Task<Results<Ok<UserDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateMe(
         UpdateProfileRequest request, ClaimsPrincipal principal, HttpContext http, IdentityDb db, PasswordHashing passwords,
-        IOptions<IdentityServiceOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<IdentityServiceOptions> options, IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var user = await FindCallerAsync(principal, db, ct);
         if (user is null)
             return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(request.DisplayName))
             return Problem.Field("displayName", "Enter your name.");
+        var now = clock.GetUtcNow();
         EmailAddress? newEmail = null;
         if (request.Email is not null && EmailAddress.Normalize(request.Email) != user.NormalizedEmail)
         {
             if (!EmailAddress.TryParse(request.Email, out newEmail))
                 return Problem.Field("email", "Enter a valid e-mail address, like name@example.com.");
-            switch (await Auth.AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, clock.GetUtcNow(), ct))
+            switch (await Auth.AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, metrics, now, ct))
             {
                 case Auth.AuthApi.PasswordCheck.LockedOut:
-                    return Auth.AuthApi.LockedAnswer(http, user, clock.GetUtcNow());
+                    return Auth.AuthApi.LockedAnswer(http, user, now);
                 case Auth.AuthApi.PasswordCheck.Wrong:
                     return Problem.Field("currentPassword", "Enter your current password to change the e-mail address.");
             }
         }
-        var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (newEmail is not null && !await Auth.AuthApi.StillUnlockedAsync(db, user, now, ct))
             return Auth.AuthApi.LockedAnswer(http, user, now);
