@@ -9,7 +9,7 @@ namespace Bazaar.ServiceDefaults.Problems;
 /// <summary>The problem answers handlers give, so every service words them alike.</summary>
 public static class Problem
 {
-    const string FieldTitle = "The request has invalid fields";
+    internal const string FieldTitle = "The request has invalid fields";
 
     /// <summary>400 naming the field and what is wrong with it.</summary>
     public static ValidationProblem Field(string field, string message) =>

@@ -48,7 +48,7 @@ public static class ProblemDetailsSetup
         foreach (var (field, messages) in renamed)
             problem.Errors[field] = messages;
         if (problem.Title == "One or more validation errors occurred.")
-            problem.Title = "The request has invalid fields";
+            problem.Title = Problem.FieldTitle;
     }
 
     public static void UseBazaarProblemDetails(this WebApplication app)
