@@ -24,6 +24,18 @@ describe('checkout attempts', () => {
     expect(attemptKey(order, 'MUG-1×1')).not.toBe(first);
   });
 
+  it('keeps the newer attempt in memory when storage is full and still holds an older one', () => {
+    const older = attemptKey({ ...order, paymentToken: 'tok_old' }, 'MUG-1×1'); // stored
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+    });
+
+    const first = attemptKey(order, 'MUG-1×1');
+
+    expect(first).not.toBe(older);
+    expect(attemptKey(order, 'MUG-1×1')).toBe(first); // a retry: the same key, not a new one after the stored attempt
+  });
+
   it('counts the minute a request may still be at work from its last sending, and not at all once ordering answered', () => {
     const now = vi.spyOn(Date, 'now');
     now.mockReturnValue(1_000_000);

@@ -41,11 +41,13 @@ function newKey(): string {
 }
 
 function read(): Attempt | null {
+  // Held in memory only while storage refuses writes; what storage holds then is older.
+  if (inMemory) return inMemory;
   try {
     const stored = sessionStorage.getItem(storageKey);
-    return stored ? (JSON.parse(stored) as Attempt) : inMemory;
+    return stored ? (JSON.parse(stored) as Attempt) : null;
   } catch {
-    return inMemory;
+    return null;
   }
 }
 
@@ -71,7 +73,7 @@ function write(attempt: Attempt): void {
     sessionStorage.setItem(storageKey, JSON.stringify(attempt));
     inMemory = null;
   } catch {
-    inMemory = attempt; // storage disabled: the key still holds across retries within this page
+    inMemory = attempt; // storage disabled or full: the key still holds across retries within this page
   }
 }
 

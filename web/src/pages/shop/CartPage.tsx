@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useReducer } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { getLeftOut, setLeftOut, type LeftOutLine } from '../../api/cartId';
+import { getLeftOut, setLeftOut } from '../../api/cartId';
 import { useAuth } from '../../auth/auth';
 import { DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { formatOptions } from '../../format';
@@ -28,11 +28,13 @@ export function CartPage() {
 
 /** Guest lines that did not fit when signing in merged them into the customer's full cart. */
 function LeftOutNotice() {
-  const [lines, setLines] = useState<LeftOutLine[]>(getLeftOut);
+  // Read from storage at every render: a merge retried after the page loaded may store lines while it shows.
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const lines = getLeftOut();
   if (lines.length === 0) return null;
   const dismiss = () => {
     setLeftOut([]);
-    setLines([]);
+    rerender();
   };
   return (
     <div className="notice" role="status">

@@ -73,10 +73,6 @@ async function enterCard(user: ReturnType<typeof renderWithProviders>['user'], c
   if (!refused) await screen.findByRole('heading', { name: 'Review your order' });
 }
 
-/**
- * Places an order whose answer is lost (a 503 before any order existed), then changes the card: the next "Place order"
- * is a new attempt, and ordering's look-up of the first one answers with lookup. A second order succeeds.
- */
 /** Presses Place order once per message, each answered by a refusal that shows that message. */
 async function placeAndSee(user: ReturnType<typeof renderWithProviders>['user'], ...messages: string[]) {
   for (const message of messages) {
@@ -85,6 +81,10 @@ async function placeAndSee(user: ReturnType<typeof renderWithProviders>['user'],
   }
 }
 
+/**
+ * Places an order whose answer is lost (a 504: the request may still be at work), then changes the card: the next
+ * "Place order" is a new attempt, and ordering's look-up of the first one answers with lookup. A second order succeeds.
+ */
 async function afterALostAnswerAndANewCard(lookup: Reply) {
   const api = checkoutApi({
     'POST /api/v1/orders': () =>
@@ -94,8 +94,7 @@ async function afterALostAnswerAndANewCard(lookup: Reply) {
   });
   const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
   await toReview(view.user);
-  await view.user.click(screen.getByRole('button', { name: 'Place order' }));
-  expect(await screen.findByRole('alert')).toHaveTextContent('did not answer');
+  await placeAndSee(view.user, 'did not answer');
   await view.user.click(screen.getByRole('button', { name: 'Change card' }));
   await enterCard(view.user, '5555 5555 5555 4444');
   return { api, view };
