@@ -1,7 +1,9 @@
+import { hang } from '../test/api';
 import { authResponse, json, mockApi, problem } from '../test/render';
 import { catalogApi, unwrap } from './client';
-import { ApiError } from './problem';
-import { getSession, setSession } from './session';
+import { ApiError, errorMessage } from './problem';
+import { getSession, refreshSession, setSession } from './session';
+import { REQUEST_TIMEOUT_MS, RequestTimeoutError } from './timeout';
 
 const me = 'GET /api/v1/products/:id';
 
@@ -115,5 +117,51 @@ describe('authFetch', () => {
 
     await expect(get('boom')).rejects.toThrow('Something went wrong on our side. Please try again.');
     await expect(get('busy')).rejects.toThrow('The cart could not be read; try again.');
+  });
+
+  describe('a request that gets no answer', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+    const get = (idOrSlug: string, signal?: AbortSignal) =>
+      unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug } }, signal }));
+
+    it('fails after REQUEST_TIMEOUT_MS with a sentence for the shopper, and the next request goes out', async () => {
+      setSession(authResponse());
+      const api = mockApi({ 'GET /api/v1/products/stuck': hang, 'GET /api/v1/products/fine': () => json({ id: 'fine' }) });
+
+      const stuck = get('stuck').catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
+      expect(api.calls[0]?.request.signal.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+
+      const error = await stuck;
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect(errorMessage(error)).toBe('The shop took too long to answer. Please try again.');
+      await expect(get('fine')).resolves.toEqual({ id: 'fine' });
+    });
+
+    it('still ends when the caller aborts it (a query that is cancelled), with the caller\'s reason', async () => {
+      setSession(authResponse());
+      mockApi({ 'GET /api/v1/products/stuck': hang });
+      const caller = new AbortController();
+
+      const stuck = get('stuck', caller.signal).catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(10);
+      caller.abort(new DOMException('navigated away', 'AbortError'));
+
+      const error = await stuck;
+      expect(error).not.toBeInstanceOf(RequestTimeoutError);
+      expect((error as DOMException).name).toBe('AbortError');
+    });
+
+    it('a token renewal that hangs gives up in time and keeps the session, so requests waiting for it go on', async () => {
+      setSession(authResponse());
+      mockApi({ 'POST /api/v1/auth/refresh': hang });
+
+      const renewal = refreshSession();
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+
+      expect((await renewal)?.accessToken).toBe('test-access-token');
+    });
   });
 });

@@ -9,6 +9,7 @@ import type { paths as PaymentsPaths } from './schema/payments';
 import type { paths as RiskPaths } from './schema/risk';
 import { ApiError, type ProblemDetails } from './problem';
 import { getSession, refreshSession, type Session } from './session';
+import { timedFetch } from './timeout';
 
 function withToken(request: Request, session: Session | null): Request {
   const copy = new Request(request);
@@ -18,17 +19,17 @@ function withToken(request: Request, session: Session | null): Request {
 }
 
 /**
- * fetch with the in-memory access token. A token about to expire is renewed first; a 401 despite a token (expired
+ * fetch with the in-memory access token, within REQUEST_TIMEOUT_MS. A token about to expire is renewed first; a 401 despite a token (expired
  * early, keys rotated) renews it once and repeats the request once: the shopper never sees it.
  */
 export async function authFetch(request: Request): Promise<Response> {
   const retry = request.clone();
   let session = getSession();
   if (session && session.expiresAt - Date.now() < 15_000) session = await refreshSession();
-  const response = await fetch(withToken(request, session));
+  const response = await timedFetch(withToken(request, session));
   if (response.status !== 401 || !session) return response;
   const renewed = await refreshSession();
-  return renewed ? fetch(withToken(retry, renewed)) : response;
+  return renewed ? timedFetch(withToken(retry, renewed)) : response;
 }
 
 const options = {

@@ -1,4 +1,5 @@
 // Problem details (RFC 9457) as every Bazaar service writes them, turned into sentences a person can act on.
+import { RequestTimeoutError } from './timeout';
 
 export interface ProblemDetails {
   type?: string;
@@ -65,6 +66,7 @@ export function describeProblem(status: number, problem: ProblemDetails): string
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof TypeError) return 'We could not reach the shop. Check your connection and try again.';
+  if (error instanceof RequestTimeoutError) return error.message;
   return 'Something went wrong. Please try again.';
 }
 

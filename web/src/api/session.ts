@@ -1,6 +1,7 @@
 // The signed-in session as the API client needs it: the access token lives in memory only (never in storage);
 // the refresh token is identity's httpOnly cookie, which JavaScript cannot read.
 import type { components } from './schema/identity';
+import { timedFetch } from './timeout';
 
 export type User = components['schemas']['UserDto'];
 export type AuthResponse = components['schemas']['AuthResponse'];
@@ -89,18 +90,20 @@ async function oneTabAtATime(work: () => Promise<Session | null>): Promise<Sessi
 export function refreshSession(): Promise<Session | null> {
   refreshing ??= oneTabAtATime(async () => {
     try {
-      const response = await fetch('/api/v1/auth/refresh', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json' },
-        body: '{}',
-      });
+      const response = await timedFetch(
+        new Request(new URL('/api/v1/auth/refresh', window.location.origin), {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{}',
+        }),
+      );
       if (response.ok) return setSession((await response.json()) as AuthResponse);
       // Only identity's 401 says the session is over; a 429 or a 5xx says nothing about the cookie, which may well
       // still be good: keep what we have (and the hint, so the next page load asks again).
       return response.status === 401 ? setSession(null) : current;
     } catch {
-      return current; // offline: keep what we have; the next call tries again
+      return current; // offline or no answer in time: keep what we have; the next call tries again
     } finally {
       refreshing = null;
     }

@@ -1,5 +1,7 @@
 import { screen } from '@testing-library/react';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
+import { REQUEST_TIMEOUT_MS } from '../api/timeout';
+import { hang } from '../test/api';
 import { json, mockApi, renderWithProviders } from '../test/render';
 import { useCart, useCartActions } from './cart';
 
@@ -59,6 +61,30 @@ describe('cart changes', () => {
     expect(first?.request.headers.get('Cart-Id')).toBeNull();
     expect(second?.request.headers.get('Cart-Id')).toBe(given);
     expect(getGuestCartId()).toBe(given);
+  });
+
+  it('wait for a change that gets no answer only until it times out, then go on', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const given = '0196a1b2-0000-4000-8000-00000000c0de';
+      const api = mockApi({
+        'PUT /api/v1/cart/items/PEN-1': hang,
+        'PUT /api/v1/cart/items/PEN-2': () => json(cart(given, ['PEN-2'])),
+      });
+      const view = renderWithProviders(<AddTwo />);
+      await view.settled();
+
+      await view.user.click(screen.getByRole('button', { name: 'add both' }));
+      const puts = () => api.calls.filter((c) => c.method === 'PUT').map((c) => c.path);
+      await vi.waitFor(() => expect(puts()).toEqual(['/api/v1/cart/items/PEN-1']));
+
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+
+      await vi.waitFor(() => expect(puts()).toEqual(['/api/v1/cart/items/PEN-1', '/api/v1/cart/items/PEN-2']));
+      await vi.waitFor(() => expect(getGuestCartId()).toBe(given));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keep the cart a change was given when an older read answers late about the cart it replaced', async () => {

@@ -35,6 +35,15 @@ export function noContent(): Response {
   return new Response(null, { status: 204 });
 }
 
+/** An answer that never comes: the request ends only when its signal aborts, with the abort's reason, as fetch does. */
+export function hang(call: ApiCall): Promise<Response> {
+  return new Promise((_, reject) => {
+    const signal = call.request.signal;
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 /** What identity says on a page load without a refresh cookie; every mock answers it unless told otherwise. */
 const defaults: Routes = {
   'POST /api/v1/auth/refresh': () => problem(401, { title: 'Not signed in', detail: 'No refresh token was sent. Sign in again.' }),
