@@ -42,15 +42,21 @@ describe('cancelling an order', () => {
 
 describe('watching an order settle', () => {
   it('reads the cart again once the order it watches is confirmed (its lines left the cart)', async () => {
-    let order = testOrder({ status: 'authorized' });
-    const { queryClient } = renderOrder(() => order, () => json({}));
-    expect(await screen.findByText('Order 1042')).toBeInTheDocument();
-    const invalidated = vi.spyOn(queryClient, 'invalidateQueries');
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      let order = testOrder({ status: 'authorized' });
+      const { queryClient } = renderOrder(() => order, () => json({}));
+      expect(await screen.findByText('Order 1042')).toBeInTheDocument();
+      const invalidated = vi.spyOn(queryClient, 'invalidateQueries');
 
-    order = { ...order, status: 'confirmed' };
-    await vi.waitFor(() => expect(screen.getByText('Confirmed')).toBeInTheDocument(), { timeout: 5000 }); // the page's own polling
+      order = { ...order, status: 'confirmed' };
+      await vi.advanceTimersByTimeAsync(2000); // the page's own polling, every 2 s while the order is in flight
+      await vi.waitFor(() => expect(screen.getByText('Confirmed')).toBeInTheDocument());
 
-    expect(invalidated).toHaveBeenCalledWith({ queryKey: ['cart'] });
+      expect(invalidated).toHaveBeenCalledWith({ queryKey: ['cart'] });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reads the order again when a cancellation is refused, so it shows why', async () => {
