@@ -32,6 +32,8 @@ public static class IdentityModule
         services.AddScoped<RefreshTokenStore>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<ResetLinkQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResetLinkQueue>());
         services.AddSingleton<IdentityMetrics>();
         services.AddScoped<ISeeder, DemoAccountsSeeder>();
         // Expired refresh tokens are kept 30 days for reuse detection (a stolen token presented again ends its family);

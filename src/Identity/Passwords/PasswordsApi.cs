@@ -34,10 +34,13 @@ public static class PasswordsApi
         routes.MapPut("/api/v1/users/me/password", Change).WithTags("Users").RequireAuthorization(Policies.Customer);
     }
 
-    /// <summary>Answers the same whether or not the address has an account; the limits count before the lookup, for the same reason.</summary>
+    /// <summary>
+    /// Answers the same, and as fast, whether or not the address has an account: the limits count the request, and the
+    /// account is looked up and sent its link after the answer (<see cref="ResetLinkQueue"/>).
+    /// </summary>
     static async Task<Results<Accepted<ForgotPasswordResponse>, ProblemHttpResult>> Forgot(
-        ForgotPasswordRequest request, HttpContext http, IdentityDb db, IDistributedRateLimiter limiter,
-        IOptions<IdentityServiceOptions> options, IOptions<EmailOptions> email, IdentityMetrics metrics, TimeProvider clock, CancellationToken ct)
+        ForgotPasswordRequest request, HttpContext http, IDistributedRateLimiter limiter, ResetLinkQueue links, IOptions<IdentityServiceOptions> options,
+        CancellationToken ct)
     {
         var settings = options.Value;
         var normalized = EmailAddress.Normalize(request.Email);
@@ -51,34 +54,8 @@ public static class PasswordsApi
             if (!decision.Allowed)
                 return RateLimits.TooManyRequests(http, decision.RetryAfter);
         }
-
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
-        if (user is { LockedByAdmin: false })
-        {
-            var now = clock.GetUtcNow();
-            var token = OpaqueToken.Create();
-            db.PasswordResetTokens.Add(new PasswordResetToken
-            {
-                Id = Guid.CreateVersion7(now),
-                UserId = user.Id,
-                TokenHash = OpaqueToken.Hash(token),
-                CreatedAt = now,
-                ExpiresAt = now + settings.PasswordResetLifetime,
-            });
-            var link = $"{email.Value.PublicBaseUrl.TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
-            db.Outbox.Add(OutboxEmail.Create(user.Email, "Reset your Bazaar password", $"""
-                Hello {user.DisplayName},
-
-                Someone (hopefully you) asked to reset the password of your Bazaar account.
-                Open this link to choose a new password. It works once, for {(int)settings.PasswordResetLifetime.TotalMinutes} minutes:
-
-                {link}
-
-                If you did not ask for this, ignore this e-mail; your password stays as it is.
-                """, now, sensitive: true)); // the link is a bearer secret: the outbox keeps it only until it is sent
-            await db.SaveChangesAsync(ct); // the token and its e-mail commit together
-            metrics.PasswordReset("requested");
-        }
+        if (!links.TryEnqueue(normalized))
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", "Too many reset links are being sent right now; ask again in a minute.");
         return TypedResults.Accepted((string?)null, new ForgotPasswordResponse(ForgotAnswer(settings)));
     }
 
