@@ -140,6 +140,27 @@ describe('authFetch', () => {
       await expect(get('fine')).resolves.toEqual({ id: 'fine' });
     });
 
+    it('also ends an answer whose body stops coming after its headers', async () => {
+      setSession(authResponse());
+      mockApi({
+        'GET /api/v1/products/stalled': (call) =>
+          new Response(
+            new ReadableStream({
+              start(body) {
+                body.enqueue(new TextEncoder().encode('{"id":'));
+                call.request.signal.addEventListener('abort', () => body.error(call.request.signal.reason), { once: true });
+              },
+            }),
+            { headers: { 'Content-Type': 'application/json' } },
+          ),
+      });
+
+      const stalled = get('stalled').catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+
+      expect(await stalled).toBeInstanceOf(RequestTimeoutError);
+    });
+
     it('still ends when the caller aborts it (a query that is cancelled), with the caller\'s reason', async () => {
       setSession(authResponse());
       mockApi({ 'GET /api/v1/products/stuck': hang });

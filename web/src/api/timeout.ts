@@ -1,10 +1,10 @@
 /**
- * How long a request may wait for the answer's headers before it fails, as a lost connection does. The services' own
- * calls give up within seconds, so an answer this late is not coming; without a limit a hung request would hold up
- * everything queued behind it (cart changes are sent one at a time, token renewals one tab at a time) until the tab
- * is closed.
+ * How long a request may take, answer body included, before it fails as a lost connection does. Longer than the
+ * edge waits for a service (60 s, deploy/edge/nginx.conf.template), so a slow service is answered by the edge (a 503)
+ * and this only ends requests whose connection is dead. Without a limit, such a request would hold up everything
+ * queued behind it (cart changes are sent one at a time) until the tab is closed.
  */
-export const REQUEST_TIMEOUT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 70_000;
 
 /** What a request that outlived REQUEST_TIMEOUT_MS fails with. */
 export class RequestTimeoutError extends Error {
@@ -14,7 +14,11 @@ export class RequestTimeoutError extends Error {
   }
 }
 
-/** fetch that gives up after REQUEST_TIMEOUT_MS with a RequestTimeoutError, or when the caller aborts the request. */
+/**
+ * fetch that gives up after REQUEST_TIMEOUT_MS with a RequestTimeoutError, or when the caller aborts the request. Both
+ * stay armed after the headers arrive, so they cover reading the body too (aborting a response already read does
+ * nothing, and the timer lapses).
+ */
 export async function timedFetch(request: Request): Promise<Response> {
   const controller = new AbortController();
   const timedOut = new RequestTimeoutError();
@@ -25,9 +29,8 @@ export async function timedFetch(request: Request): Promise<Response> {
   try {
     return await fetch(new Request(request, { signal: controller.signal }));
   } catch (error) {
-    throw controller.signal.reason === timedOut ? timedOut : error;
-  } finally {
     clearTimeout(timer);
     request.signal.removeEventListener('abort', forward);
+    throw controller.signal.reason === timedOut ? timedOut : error;
   }
 }

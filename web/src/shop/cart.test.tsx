@@ -123,4 +123,40 @@ describe('cart changes', () => {
     expect(getGuestCartId()).toBe(given);
     expect(screen.getByText('lines: 1')).toBeInTheDocument();
   });
+
+  it('read the cart again after a change that failed, which may have been made all the same', async () => {
+    const id = '0196a1b2-0000-4000-8000-00000000c0de';
+    setGuestCartId(id);
+    let made = false;
+    const api = mockApi({
+      'GET /api/v1/cart': () => json(cart(id, made ? ['PEN-1'] : [])),
+      // The change is made, but its answer is lost on the way back.
+      'PUT /api/v1/cart/items/:sku': () => {
+        made = true;
+        return Promise.reject(new TypeError('Failed to fetch'));
+      },
+    });
+    function CartAndAdd() {
+      const current = useCart();
+      const { setQuantity } = useCartActions();
+      return (
+        <>
+          <p>lines: {current.data?.lines.length ?? 0}</p>
+          <button type="button" onClick={() => setQuantity.mutate({ sku: 'PEN-1', quantity: 1 })}>
+            add
+          </button>
+        </>
+      );
+    }
+    const view = renderWithProviders(<CartAndAdd />);
+    await view.settled();
+    const reads = () => api.callsTo('GET /api/v1/cart').length;
+    const before = reads();
+
+    await view.user.click(screen.getByRole('button', { name: 'add' }));
+
+    expect(await screen.findByText('lines: 1')).toBeInTheDocument();
+    expect(reads()).toBe(before + 1);
+  });
 });
+

@@ -67,6 +67,8 @@ export function useCartActions() {
   const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
   // A read still in flight would answer the cart as it was before this change, over the change's own answer.
   const stopReads = () => queryClient.cancelQueries({ queryKey: key });
+  // A change without an answer (timed out, connection lost) may still have been made: read the cart as it is.
+  const reread = () => queryClient.invalidateQueries({ queryKey: key });
 
   const setQuantity = useMutation({
     scope,
@@ -76,6 +78,7 @@ export function useCartActions() {
       return remember(await unwrap(cartApi.PUT('/api/v1/cart/items/{sku}', { params: { path: { sku } }, body: { quantity }, headers })), signedIn, sent);
     },
     onSuccess: settle,
+    onError: reread,
   });
   const remove = useMutation({
     scope,
@@ -85,6 +88,7 @@ export function useCartActions() {
       return remember(await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers })), signedIn, sent);
     },
     onSuccess: settle,
+    onError: reread,
   });
   const clear = useMutation({
     scope,
@@ -94,6 +98,7 @@ export function useCartActions() {
       return null;
     },
     onSuccess: settle,
+    onError: reread,
   });
   return { setQuantity, remove, clear };
 }

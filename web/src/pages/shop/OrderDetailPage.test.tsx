@@ -6,8 +6,8 @@ import { testOrder } from '../admin/testFixtures';
 import { OrderDetailPage } from './OrderDetailPage';
 
 function renderOrder(order: () => ReturnType<typeof testOrder>, cancel: () => Response) {
-  mockApi({ 'GET /api/v1/orders/:id': () => json(order()), 'POST /api/v1/orders/:id/cancel': cancel });
-  return renderWithProviders(<OrderDetailPage />, { session: authResponse(), route: `/orders/${order().id}`, path: '/orders/:id' });
+  const api = mockApi({ 'GET /api/v1/orders/:id': () => json(order()), 'POST /api/v1/orders/:id/cancel': cancel });
+  return { api, ...renderWithProviders(<OrderDetailPage />, { session: authResponse(), route: `/orders/${order().id}`, path: '/orders/:id' }) };
 }
 
 describe('cancelling an order', () => {
@@ -45,12 +45,18 @@ describe('watching an order settle', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
       let order = testOrder({ status: 'authorized' });
-      const { queryClient } = renderOrder(() => order, () => json({}));
+      const { api, queryClient } = renderOrder(() => order, () => json({}));
       expect(await screen.findByText('Order 1042')).toBeInTheDocument();
       const invalidated = vi.spyOn(queryClient, 'invalidateQueries');
+      const reads = () => api.callsTo(`GET /api/v1/orders/${order.id}`).length;
+      const before = reads();
 
       order = { ...order, status: 'confirmed' };
-      await vi.advanceTimersByTimeAsync(2000); // the page's own polling, every 2 s while the order is in flight
+      // The page's own polling, every 2 s while the order is in flight.
+      await vi.advanceTimersByTimeAsync(1800);
+      expect(reads()).toBe(before);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(reads()).toBe(before + 1);
       await vi.waitFor(() => expect(screen.getByText('Confirmed')).toBeInTheDocument());
 
       expect(invalidated).toHaveBeenCalledWith({ queryKey: ['cart'] });
