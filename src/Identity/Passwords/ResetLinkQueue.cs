@@ -12,50 +12,100 @@ namespace Bazaar.Identity.Passwords;
 /// e-mail would make the answer for an address with an account measurably slower than for one without, and tell whoever
 /// asks which addresses have accounts. The endpoint only counts the request against its limits and queues it here.
 /// The queue is in memory: a request a crash loses sends no e-mail, and the customer asks again, as for a lost e-mail.
-/// At shutdown the queue is worked off first (within the host's shutdown timeout).
+/// A request still queued after <see cref="MaxWait"/> (the database was away) is dropped for the same reason: its link
+/// would arrive long after the customer gave up on it. A failed attempt is tried twice more; one whose commit went through
+/// unseen then sends a second link, which is harmless (either works, and using one ends the other).
 /// </summary>
-public sealed class ResetLinkQueue(IServiceScopeFactory scopes, ILogger<ResetLinkQueue> logger) : BackgroundService
+public sealed class ResetLinkQueue(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ResetLinkQueue> logger) : BackgroundService
 {
-    /// <summary>Far above what the per-address and per-e-mail limits let through between two sweeps of the queue.</summary>
+    /// <summary>Far above what the per-address and per-e-mail limits let through while one request is worked on.</summary>
     const int Capacity = 1000;
 
+    static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
     static readonly TimeSpan[] RetryAfter = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
-    readonly Channel<string> _requests = Channel.CreateBounded<string>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+    readonly Channel<(string Email, DateTimeOffset At)> _requests =
+        Channel.CreateBounded<(string, DateTimeOffset)>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+
+    /// <summary>Cancelled when the host stops waiting for the queue to be worked off (its shutdown timeout).</summary>
+    readonly CancellationTokenSource _giveUp = new();
+
+    int _pending;
+
+    /// <summary>Requests queued or being worked on.</summary>
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <returns>False when the queue is full or shutting down: the caller answers "try again".</returns>
-    public bool TryEnqueue(string normalizedEmail) => _requests.Writer.TryWrite(normalizedEmail);
+    public bool TryEnqueue(string normalizedEmail)
+    {
+        Interlocked.Increment(ref _pending);
+        if (_requests.Writer.TryWrite((normalizedEmail, clock.GetUtcNow())))
+            return true;
+        Interlocked.Decrement(ref _pending);
+        return false;
+    }
 
-    public override Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>What was answered is still sent at shutdown: the queue is closed and worked off until the host gives up.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _requests.Writer.TryComplete();
-        return base.StopAsync(cancellationToken);
+        await using var giveUp = cancellationToken.Register(_giveUp.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _giveUp.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Not stopped by the stopping token: what was answered is still sent when the host stops (the writer is completed
-        // first, and the host stops waiting at its shutdown timeout).
-        await foreach (var normalizedEmail in _requests.Reader.ReadAllAsync(CancellationToken.None))
-            for (var attempt = 0; ; attempt++)
+        var ct = _giveUp.Token;
+        try
+        {
+            await foreach (var (email, at) in _requests.Reader.ReadAllAsync(ct))
             {
                 try
                 {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await SendLinkAsync(scope.ServiceProvider, normalizedEmail, CancellationToken.None);
-                    break;
+                    if (clock.GetUtcNow() - at <= MaxWait)
+                        await SendWithRetriesAsync(email, ct);
+                    else
+                        logger.LogWarning("A password reset request waited more than {Minutes} minutes and is dropped (the customer can ask again)", MaxWait.TotalMinutes);
                 }
-                catch (Exception e) when (attempt < RetryAfter.Length)
+                finally
                 {
-                    logger.LogWarning(e, "Could not make a password reset link; trying again");
-                    await Task.Delay(RetryAfter[attempt], CancellationToken.None);
-                }
-                catch (Exception e)
-                {
-                    logger.LogError(e, "Could not make a password reset link; the request is dropped (the customer can ask again)");
-                    break;
+                    Interlocked.Decrement(ref _pending);
                 }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Stopped before {Count} password reset requests were worked off (the customers can ask again)", Pending);
+        }
+    }
+
+    async Task SendWithRetriesAsync(string normalizedEmail, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await SendLinkAsync(scope.ServiceProvider, normalizedEmail, ct);
+                return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && attempt < RetryAfter.Length)
+            {
+                logger.LogWarning(e, "Could not make a password reset link; trying again");
+                await Task.Delay(RetryAfter[attempt], clock, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogError(e, "Could not make a password reset link; the request is dropped (the customer can ask again)");
+                return;
+            }
+        }
     }
 
     /// <summary>A link and its e-mail for the account of this address, if it has one that is not locked by an admin.</summary>
