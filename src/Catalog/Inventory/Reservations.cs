@@ -62,6 +62,7 @@ public sealed class Reservations(NpgsqlDataSource db, CatalogCache cache, TimePr
         if (inserted == 0)
         {
             await transaction.RollbackAsync(ct);
+            await connection.CloseAsync(); // back to the pool before the look-up takes one: no request holds two
             var existing = await FindAsync(orderId, ct);
             // A release that overtook the reservation left the order id released with no lines: finished, not a mismatch.
             return existing is { Status: not "held", Lines.Count: 0 } ? new ReserveOutcome.Finished(existing)
