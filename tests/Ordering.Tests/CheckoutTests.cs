@@ -326,6 +326,50 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task A_review_that_outlasts_the_stock_hold_rejects_the_order_without_charging_the_card()
+    {
+        await platform.ProductAsync("REVIEW-LATE", 150_000, 5);
+        await ReviewLargeOrdersAsync();
+        var (customer, _) = await CustomerWithCartAsync("REVIEW-LATE", 1);
+        var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync())))
+            .ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        held.Status.ShouldBe("on_hold");
+        // Nobody decided within the hold: catalog gives the stock back.
+        platform.Catalog.Clock.Advance(TimeSpan.FromDays(8));
+        await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
+
+        var admin = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "admin"));
+        var refused = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        refused.GetProperty("detail").GetString()!.ShouldContain("ran out before the review ended");
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{held.Id}", JsonSerializerOptions.Web))!.Status.ShouldBe("rejected");
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select failure_reason from orders where id = @id", new { id = held.Id })).ShouldBe("reservation_expired");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0); // no card was touched
+        (await VerdictAsync(held.Id)).outcome.ShouldBe("withdrawn"); // risk's record says the review came too late, not that it was approved
+        (await StockAsync("REVIEW-LATE")).ShouldBe((5, 0));
+    }
+
+    [Fact]
+    public async Task Card_details_the_provider_leaves_out_reach_risk_as_unknown_not_as_malformed()
+    {
+        await platform.ProductAsync("NOBIN-1", 1000, 5);
+        var (customer, userId) = await CustomerWithCartAsync("NOBIN-1", 1);
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = "reserved";
+        await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync()));
+        platform.Ordering.Services.GetRequiredService<SagaFaults>().CrashAfter = null;
+        // As a provider that gives out no BIN (Stripe), fingerprint or country leaves them on the order.
+        await Scalar<int>(platform.Ordering.DatabaseConnectionString,
+            "update orders set card_bin = '', card_fingerprint = '', card_country = '' where user_id = @userId returning 1", new { userId });
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        // Assessed (not sent to a person because risk refused the input), and confirmed.
+        (await Scalar<string>(platform.Risk.DatabaseConnectionString, "select decision from risk_assessments")).ShouldBe("approve");
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where user_id = @userId", new { userId })).ShouldBe("confirmed");
+    }
+
+    [Fact]
     public async Task A_compensation_whose_void_the_card_network_refuses_keeps_the_order_until_a_void_goes_through()
     {
         var userId = await StoppedPastTheHoldAsync("NOVOID-2", "authorized");

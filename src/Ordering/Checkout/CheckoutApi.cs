@@ -124,7 +124,8 @@ public static class CheckoutApi
             Subtotal = totals.Subtotal, Shipping = totals.Shipping, Tax = totals.Tax, Total = totals.Total, ShippingMethod = method.Method,
             ShippingAddress = JsonSerializer.Serialize(address, JsonSerializerOptions.Web), BillingCountry = (request.BillingCountry ?? address.Country).ToUpperInvariant(),
             PaymentToken = request.PaymentToken, ClientIp = http.Connection.RemoteIpAddress?.ToString(), AccountCreatedAt = accountCreated,
-            CardBrand = card.Body!.Brand, CardLast4 = card.Body.Last4, CardFingerprint = card.Body.Fingerprint, CardBin = card.Body.Bin, CardCountry = card.Body.Country,
+            CardBrand = card.Body!.Brand, CardLast4 = card.Body.Last4, CardFingerprint = OrderSaga.Known(card.Body.Fingerprint), CardBin = OrderSaga.Known(card.Body.Bin),
+            CardCountry = OrderSaga.Known(card.Body.Country),
             CreatedAt = now, UpdatedAt = now,
         };
         order.Lines.AddRange(lines.Select(l => new OrderLine

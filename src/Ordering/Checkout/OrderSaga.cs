@@ -131,11 +131,13 @@ public sealed class OrderSaga(
         var assessment = await risk.AssessAsync(new
         {
             orderId = order.Id, customerId = order.UserId, accountCreatedAt = order.AccountCreatedAt, amount = order.Total, currency = order.Currency,
-            cardFingerprint = order.CardFingerprint, cardBin = order.CardBin, cardCountry = order.CardCountry, billingCountry = order.BillingCountry,
+            cardFingerprint = Known(order.CardFingerprint), cardBin = Known(order.CardBin), cardCountry = Known(order.CardCountry), billingCountry = order.BillingCountry,
             ipAddress = order.ClientIp ?? "0.0.0.0", shippingCountry = order.ShippingCountry,
         }, order.Id, ct);
         if (assessment.Unknown)
             return false;
+        if (!assessment.Ok)
+            logger.LogWarning("Risk refused to assess order {OrderId} ({Reason}); it goes to a person's review without an assessment", order.Id, assessment.Reason);
         var decision = assessment.Ok ? assessment.Body!.Decision : "review"; // a refusal of our own input goes to a human
         var riskFields = new Changes("risk_decision = @decision, risk_assessment_id = @assessmentId", new { decision, assessmentId = assessment.Body?.AssessmentId });
         bool done;
@@ -218,6 +220,13 @@ public sealed class OrderSaga(
         faults.After("confirmed");
         return true;
     }
+
+    /// <summary>
+    /// A card detail the provider may leave out (Stripe gives no BIN, and not every card a fingerprint or country) as
+    /// null, not empty: risk takes an empty value for a malformed one, and a blank country comes back from its
+    /// <c>char(2)</c> column as two spaces.
+    /// </summary>
+    public static string? Known(string? detail) => string.IsNullOrWhiteSpace(detail) ? null : detail.Trim();
 
     /// <summary>
     /// The payment the order authorized: the id the order recorded, or else (an order that stopped between the

@@ -5,12 +5,14 @@ using Bazaar.ServiceDefaults.Email;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bazaar.Ordering.Orders;
 
 /// <summary>What people do to orders after checkout: cancel, approve or reject a held order, ship, deliver, refund.</summary>
-public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, RiskClient risk, TimeProvider clock, ILogger<OrderActions> logger)
+public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, RiskClient risk, IOptions<SagaOptions> sagaOptions,
+    TimeProvider clock, ILogger<OrderActions> logger)
 {
     /// <summary>Another service did not answer: a 503 that says what is known now (by default, that nothing changed).</summary>
     public static ProblemHttpResult Unavailable(string what, string state = "nothing was changed. Try again in a moment.") =>
@@ -250,7 +252,12 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             new { orderId, open = (string[])[OrderStatus.OnHold, OrderStatus.Confirmed, .. OrderStatus.InFlight] }, cancellationToken: ct));
     }
 
-    /// <summary>A held order a person accepts: the checkout goes on (authorize, confirm). Not while the customer's cancellation is under way.</summary>
+    /// <summary>
+    /// A held order a person accepts: the checkout goes on (authorize, confirm). Not while the customer's cancellation is
+    /// under way. The stock must still be held for the rest of the checkout (it is kept at least
+    /// <see cref="SagaOptions.ReservationTtl"/> longer): a review that outlasted the hold (<see cref="SagaOptions.ReviewHoldTtl"/>,
+    /// after which catalog gives the stock back) rejects the order instead, before any card is charged.
+    /// </summary>
     public async Task<ProblemHttpResult?> ApproveAsync(SagaOrder order, string actor, CancellationToken ct)
     {
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -258,6 +265,19 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             await using var transaction = await connection.BeginTransactionAsync(ct);
             if (await DecideHeldAsync(connection, transaction, order, "approved", actor, ct) is { } refused)
                 return refused;
+            var held = await catalog.ExtendAsync(order.Id, sagaOptions.Value.ReservationTtl, ct);
+            if (held.Unknown)
+                return Unavailable("catalog", VerdictRecorded);
+            if (!held.Ok)
+            {
+                // Risk's record says what happened: the review came too late, not that the order was approved.
+                if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
+                    return Unavailable("risk service", VerdictRecorded);
+                await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", "reservation_expired", actor,
+                    clock.GetUtcNow(), ct, new OrderSaga.Changes("failure_reason = @reason", new { reason = "reservation_expired" }));
+                await transaction.CommitAsync(ct);
+                return Problem.Conflict("The stock held for this order ran out before the review ended, so the order is rejected instead; the card was not charged.");
+            }
             await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", actor, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }
