@@ -20,6 +20,20 @@ function AddTwo() {
   );
 }
 
+/** The cart's line count, and a button that adds PEN-1. */
+function CartAndAdd() {
+  const current = useCart();
+  const { setQuantity } = useCartActions();
+  return (
+    <>
+      <p>lines: {current.data?.lines.length ?? 0}</p>
+      <button type="button" onClick={() => setQuantity.mutate({ sku: 'PEN-1', quantity: 1 })}>
+        add
+      </button>
+    </>
+  );
+}
+
 const cart = (cartId: string, skus: string[]) => ({
   cartId,
   lines: skus.map((sku) => ({
@@ -96,18 +110,6 @@ describe('cart changes', () => {
       'GET /api/v1/cart': () => new Promise<Response>((resolve) => (answerRead = resolve)),
       'PUT /api/v1/cart/items/:sku': () => json(cart(given, ['PEN-1'])),
     });
-    function CartAndAdd() {
-      const current = useCart();
-      const { setQuantity } = useCartActions();
-      return (
-        <>
-          <p>lines: {current.data?.lines.length ?? 0}</p>
-          <button type="button" onClick={() => setQuantity.mutate({ sku: 'PEN-1', quantity: 1 })}>
-            add
-          </button>
-        </>
-      );
-    }
     const view = renderWithProviders(<CartAndAdd />);
     await vi.waitFor(() => expect(api.calls.filter((c) => c.method === 'GET' && c.path === '/api/v1/cart')).toHaveLength(1));
 
@@ -136,18 +138,6 @@ describe('cart changes', () => {
         return Promise.reject(new TypeError('Failed to fetch'));
       },
     });
-    function CartAndAdd() {
-      const current = useCart();
-      const { setQuantity } = useCartActions();
-      return (
-        <>
-          <p>lines: {current.data?.lines.length ?? 0}</p>
-          <button type="button" onClick={() => setQuantity.mutate({ sku: 'PEN-1', quantity: 1 })}>
-            add
-          </button>
-        </>
-      );
-    }
     const view = renderWithProviders(<CartAndAdd />);
     await view.settled();
     const reads = () => api.callsTo('GET /api/v1/cart').length;
@@ -159,4 +149,3 @@ describe('cart changes', () => {
     expect(reads()).toBe(before + 1);
   });
 });
-

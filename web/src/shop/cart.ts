@@ -67,8 +67,9 @@ export function useCartActions() {
   const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
   // A read still in flight would answer the cart as it was before this change, over the change's own answer.
   const stopReads = () => queryClient.cancelQueries({ queryKey: key });
-  // A change without an answer (timed out, connection lost) may still have been made: read the cart as it is.
-  const reread = () => queryClient.invalidateQueries({ queryKey: key });
+  // A change without an answer (timed out, connection lost) may still have been made: read the cart as it is. Not
+  // awaited: the error shows, and the next change goes out, without waiting for the read (which that change cancels).
+  const reread = () => void queryClient.invalidateQueries({ queryKey: key });
 
   const setQuantity = useMutation({
     scope,

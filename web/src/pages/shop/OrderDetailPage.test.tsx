@@ -53,9 +53,9 @@ describe('watching an order settle', () => {
 
       order = { ...order, status: 'confirmed' };
       // The page's own polling, every 2 s while the order is in flight.
-      await vi.advanceTimersByTimeAsync(1800);
+      await vi.advanceTimersByTimeAsync(1000);
       expect(reads()).toBe(before);
-      await vi.advanceTimersByTimeAsync(200);
+      await vi.advanceTimersByTimeAsync(1000);
       expect(reads()).toBe(before + 1);
       await vi.waitFor(() => expect(screen.getByText('Confirmed')).toBeInTheDocument());
 

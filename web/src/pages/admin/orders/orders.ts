@@ -42,8 +42,9 @@ export function useAdminOrder(id: string) {
 /**
  * One of the order actions (approve, ship, refund…). They all answer with the order as it now is; its payment, the
  * lists and the dashboard figures may have changed with it. A refusal because the order changed meanwhile (409), or
- * an answer that never came (503), reloads the order and its payment: the next attempt then starts from what is true
- * now (a refund settled by the sweeper, an order another person approved) instead of repeating the same refusal.
+ * an answer that never came (503), reloads the order, its payment, the lists and the figures: the next attempt then
+ * starts from what is true now (a refund settled by the sweeper, an order another person approved, a held order
+ * rejected because its stock hold ran out before the approval) instead of repeating the same refusal.
  */
 export function useOrderAction<Variables = void>(orderId: string, run: (variables: Variables) => Promise<Order>) {
   const queryClient = useQueryClient();
@@ -54,6 +55,8 @@ export function useOrderAction<Variables = void>(orderId: string, run: (variable
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }),
         queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.orders }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.summary }),
       ]);
     },
     onSuccess: async (order) => {
