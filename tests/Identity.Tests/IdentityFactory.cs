@@ -36,6 +36,8 @@ public class IdentityFactory : ServiceFactory<Program>
         var links = Services.GetRequiredService<Bazaar.Identity.Passwords.ResetLinkQueue>();
         for (var i = 0; i < 200 && links.Pending > 0; i++)
             await Task.Delay(50);
+        if (links.Pending > 0)
+            throw new TimeoutException($"{links.Pending} password reset requests of the test before were still being worked on after 10 s.");
         await base.ResetAsync();
         foreach (var file in Directory.GetFiles(Mailbox))
             File.Delete(file);

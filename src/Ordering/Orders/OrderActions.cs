@@ -263,21 +263,26 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            if (await DecideHeldAsync(connection, transaction, order, "approved", actor, ct) is { } refused)
+            if (await LockHeldAsync(connection, transaction, order, "approved", ct) is { } refused)
                 return refused;
+            // First the stock (an extension never shortens a hold, so one that is not followed by the approval harms nothing).
             var held = await catalog.ExtendAsync(order.Id, sagaOptions.Value.ReservationTtl, ct);
             if (held.Unknown)
-                return Unavailable("catalog", VerdictRecorded);
-            if (!held.Ok)
+                return Unavailable("catalog");
+            if (held.Status is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
             {
                 // Risk's record says what happened: the review came too late, not that the order was approved.
                 if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
-                    return Unavailable("risk service", VerdictRecorded);
+                    return Unavailable("risk service");
                 await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", "reservation_expired", actor,
                     clock.GetUtcNow(), ct, new OrderSaga.Changes("failure_reason = @reason", new { reason = "reservation_expired" }));
                 await transaction.CommitAsync(ct);
                 return Problem.Conflict("The stock held for this order ran out before the review ended, so the order is rejected instead; the card was not charged.");
             }
+            if (!held.Ok)
+                return Problem.Conflict("Catalog did not keep the order's stock held, so the order is still on hold: " + held.Reason);
+            if (await RecordVerdictAsync(order, "approved", actor, ct) is { } notRecorded)
+                return notRecorded;
             await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Approved, "review_approved", "", actor, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }
@@ -293,13 +298,23 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// assessed (held because risk refused its input) has no record to keep.
     /// </summary>
     async Task<ProblemHttpResult?> DecideHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string outcome, string actor,
-        CancellationToken ct)
+        CancellationToken ct) =>
+        await LockHeldAsync(connection, transaction, order, outcome, ct) ?? await RecordVerdictAsync(order, outcome, actor, ct);
+
+    /// <summary>Locks the order for a person's decision: only while it is on hold, and not while the customer's cancellation is under way.</summary>
+    async Task<ProblemHttpResult?> LockHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string outcome, CancellationToken ct)
     {
         var locked = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (locked.Status != OrderStatus.OnHold)
             return Problem.Conflict($"Only an order on hold can be {outcome}.");
         if (locked.CancellationPending)
             return Problem.Conflict($"The customer's cancellation of this order is under way; it will be cancelled, not {outcome}.");
+        return null;
+    }
+
+    /// <summary>The verdict on risk's review record (see <see cref="DecideHeldAsync"/>).</summary>
+    async Task<ProblemHttpResult?> RecordVerdictAsync(SagaOrder order, string outcome, string actor, CancellationToken ct)
+    {
         var recorded = await risk.RecordVerdictAsync(order.Id, outcome, actor, ct);
         if (recorded.Unknown)
             return Unavailable("risk service");
