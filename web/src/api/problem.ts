@@ -46,6 +46,9 @@ const fallbackByStatus: Record<number, string> = {
   422: 'That could not be done.',
   429: 'Too many attempts. Please wait a moment and try again.',
   503: 'The shop is busy right now. Please try again in a moment.',
+  // The edge's own (or a load balancer's) answers when a service did not answer: the request may have been carried out.
+  502: 'The shop did not answer. What you asked for may still have been done: check before trying again.',
+  504: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.',
 };
 
 /** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */

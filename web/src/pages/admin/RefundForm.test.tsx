@@ -77,6 +77,23 @@ describe('RefundForm', () => {
     await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
   });
 
+  it('reloads the order when its answer never came (the edge gave up: the refund may have gone through)', async () => {
+    mockApi({
+      [refund]: () =>
+        problem(504, {
+          title: 'Gateway Timeout',
+          detail: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.',
+        }),
+    });
+    const { user, queryClient } = renderForm();
+    queryClient.setQueryData(adminKeys.order(order.id), order);
+
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('may still have been done');
+    await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
+  });
+
   it("shows the service's sentence when it refuses more than was captured", async () => {
     mockApi({ [refund]: () => problem(400, { title: 'The request has invalid fields', detail: 'Refund between 1 and 8000 (minor units).' }) });
     const { user } = renderForm();

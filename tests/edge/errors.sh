@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The edge's own answers when a service fails it (run by ./bazaar test; needs no running platform).
+#
+#   tests/edge/errors.sh PORT      the edge listens on 127.0.0.1:PORT while the checks run
+#
+# Starts nginx on the rendered edge configuration with every service routed to one stand-in (node) that closes some
+# connections without answering, never answers others, and answers some itself. The read timeout is shortened from
+# 60 s to 2 s so that "never answers" ends quickly; nothing else is changed.
+#
+# A 502 or 504 must reach the client as itself: the service may have carried the request out (a checkout, a
+# payment) and only its answer was lost, so the storefront keeps the attempt open and asks before starting another.
+# Only a 503 means "not done, try again".
+#
+# One line per check: "ok - <name>" or "not ok - <name>" (with "#" diagnostics after a failure).
+set -euo pipefail
+
+PORT=${1:?usage: tests/edge/errors.sh PORT}
+BASE=http://127.0.0.1:$PORT
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# shellcheck source=tests/edge/lib.sh
+source "$ROOT/tests/edge/lib.sh"
+need curl jq node
+NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+[[ -x $NGINX ]] || {
+  echo "not ok - nginx is installed"
+  exit 1
+}
+
+STANDIN_PID="" EDGE_DIR=$WORK/edge
+stop() {
+  [[ -z $STANDIN_PID ]] || kill "$STANDIN_PID" 2>/dev/null || true
+  [[ ! -f $EDGE_DIR/nginx.pid ]] || kill -QUIT "$(cat "$EDGE_DIR/nginx.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap stop EXIT
+
+# The stand-in service. By the request line: a path ending in /gone closes the connection without an answer (the
+# service crashed or was killed mid-request); /api/v1/cart answers a 503 of its own; anything else is never answered.
+# shellcheck disable=SC2016  # ${…} below is JavaScript's, not the shell's
+node -e '
+const net = require("net");
+const server = net.createServer((socket) => {
+  let head = "";
+  socket.on("error", () => {});
+  socket.on("data", (chunk) => {
+    head += chunk;
+    if (!head.includes("\r\n")) return;
+    const [, path] = head.split(" ");
+    if (path.endsWith("/gone")) socket.destroy();
+    else if (path.startsWith("/api/v1/cart")) {
+      const body = JSON.stringify({ type: "about:blank", title: "Cart unavailable", status: 503, detail: "The cart store did not answer." });
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 7\r\n" +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+' >"$WORK/standin.port" 2>"$WORK/standin.err" &
+STANDIN_PID=$!
+for _ in $(seq 50); do
+  [[ -s $WORK/standin.port ]] && break
+  sleep 0.1
+done
+STANDIN_PORT=$(head -n1 "$WORK/standin.port")
+[[ $STANDIN_PORT =~ ^[0-9]+$ ]] || {
+  echo "not ok - the stand-in service starts"
+  echo "#   $(cat "$WORK/standin.err")"
+  exit 1
+}
+
+# nginx's workers run as nobody when started by root: they must reach the page folder.
+chmod 755 "$WORK"
+mkdir -p "$EDGE_DIR/logs"
+cp -R "$ROOT/deploy/edge/placeholder" "$EDGE_DIR/html"
+chmod -R a+rX "$EDGE_DIR"
+"$ROOT/scripts/render-edge.sh" --out "$EDGE_DIR/nginx.conf" --listen "127.0.0.1:$PORT" \
+  --static-root "$EDGE_DIR/html" --upstream "127.0.0.1:$STANDIN_PORT"
+grep -q '^ *proxy_read_timeout 60s;$' "$EDGE_DIR/nginx.conf" || {
+  echo "not ok - the edge configuration sets proxy_read_timeout 60s (this test shortens it)"
+  exit 1
+}
+sed -i 's/^\( *\)proxy_read_timeout 60s;$/\1proxy_read_timeout 2s;/' "$EDGE_DIR/nginx.conf"
+if ! out=$("$NGINX" -p "$EDGE_DIR/" -e "$EDGE_DIR/logs/error.log" -c "$EDGE_DIR/nginx.conf" 2>&1 </dev/null); then
+  echo "not ok - the edge starts"
+  echo "#   $out"
+  exit 1
+fi
+for _ in $(seq 50); do
+  request GET /healthz
+  [[ $STATUS == 200 ]] && break
+  sleep 0.1
+done
+
+problem_is() { # problem_is STATUS: the edge's own problem details, with that status in the body too
+  status_is "$1" && header_contains Content-Type application/problem+json && json_true ".status == $1 and (.detail | length > 0)"
+}
+no_header() {
+  [[ -z $(header "$1") ]] && return 0
+  WHY="expected no $1 header, got '$(header "$1")'"
+  return 1
+}
+
+request_id_minted() {
+  [[ $(header X-Request-Id) =~ ^[0-9a-f]{32}$ ]] && return 0
+  WHY="expected the edge's X-Request-Id on its own answer, got '$(header X-Request-Id)'"
+  return 1
+}
+
+t_connection_lost() {
+  request GET /api/v1/products/gone && problem_is 502 && header_is Retry-After 5 && request_id_minted
+}
+t_no_answer() {
+  request POST /api/v1/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: 0b8f9e52-3c1a-4c55-9d43-57e4a3f3b0a1' \
+    -d '{}' && problem_is 504 && no_header Retry-After && request_id_minted
+}
+t_service_503_passes() {
+  request GET /api/v1/cart && status_is 503 && json_true '.title == "Cart unavailable"' && header_is Retry-After 7
+}
+check "a service that drops the connection: the edge answers 502 problem details" t_connection_lost
+check "a service that does not answer in time: the edge answers 504 problem details, no Retry-After" t_no_answer
+check "a service's own 503 reaches the client as the service wrote it" t_service_503_passes
+
+echo "# $PASSED passed, $FAILED failed"
+((FAILED == 0))
