@@ -232,6 +232,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await VerdictAsync(held2.Id)).outcome.ShouldBe("rejected");
         (await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/reject", null)).ShouldBeOkAsync<OrderDto>()).Status.ShouldBe("rejected");
         (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where subject = @subject",
+            new { subject = $"Your Bazaar order {held2.Number} could not be accepted" })).ShouldBe(1); // the customer hears, once
         await (await admin.PostAsync($"/api/v1/admin/orders/{held2.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await VerdictAsync(held2.Id)).outcome.ShouldBe("rejected");
 
@@ -347,6 +349,50 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0); // no card was touched
         (await VerdictAsync(held.Id)).outcome.ShouldBe("withdrawn"); // risk's record says the review came too late, not that it was approved
         (await StockAsync("REVIEW-LATE")).ShouldBe((5, 0));
+    }
+
+    [Fact]
+    public async Task An_order_nobody_reviews_within_the_hold_is_withdrawn_and_the_customer_told_nothing_was_charged()
+    {
+        await platform.ProductAsync("REVIEW-IDLE", 150_000, 5);
+        await ReviewLargeOrdersAsync();
+        var (customer, _) = await CustomerWithCartAsync("REVIEW-IDLE", 1);
+        var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync())))
+            .ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        held.Status.ShouldBe("on_hold");
+        var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
+        Task<string> StatusAsync() => Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where id = @id", new { id = held.Id });
+
+        // Within the review time a sweep leaves it alone.
+        platform.Ordering.Clock.Advance(TimeSpan.FromDays(6));
+        await sweeper.SweepAsync(default);
+        (await StatusAsync()).ShouldBe("on_hold");
+
+        // Past it, with risk not answering: nothing moves, and the order waits before it is tried again.
+        platform.Ordering.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        platform.RiskDown = true;
+        await sweeper.SweepAsync(default);
+        platform.RiskDown = false;
+        (await StatusAsync()).ShouldBe("on_hold");
+        (await VerdictAsync(held.Id)).outcome.ShouldBeNull();
+        await sweeper.SweepAsync(default);
+        (await StatusAsync()).ShouldBe("on_hold"); // still waiting its turn
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(1));
+        await sweeper.SweepAsync(default);
+
+        (await StatusAsync()).ShouldBe("rejected");
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select failure_reason from orders where id = @id", new { id = held.Id })).ShouldBe("review_expired");
+        (await VerdictAsync(held.Id)).ShouldBe(("withdrawn", "system")); // it left risk's queue undecided
+        (await StockAsync("REVIEW-IDLE")).ShouldBe((5, 0));
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where subject = @subject",
+            new { subject = $"Your Bazaar order {held.Number} could not be accepted" })).ShouldBe(1);
+        // A person who gets to it now is told it is over.
+        var admin = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "admin"));
+        await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await sweeper.SweepAsync(default);
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where subject like '%could not be accepted'")).ShouldBe(1);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class SagaOptions
     /// <summary>How long stock is held while checkout runs.</summary>
     public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How long stock is held for an order waiting for a risk review.</summary>
+    /// <summary>How long stock is held for an order waiting for a risk review; an order nobody decided on by then is withdrawn by the sweeper.</summary>
     public TimeSpan ReviewHoldTtl { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>An in-flight order untouched this long is picked up by the sweeper.</summary>
@@ -383,7 +383,8 @@ public sealed class SagaOrder
 }
 
 /// <summary>
-/// Finishes or compensates every order a crash or a timeout left in the middle of checkout, and settles refunds whose
+/// Finishes or compensates every order a crash or a timeout left in the middle of checkout, finishes cancellations left
+/// half way, withdraws orders held for review past <see cref="SagaOptions.ReviewHoldTtl"/>, and settles refunds whose
 /// outcome was never recorded.
 /// </summary>
 public sealed class SagaSweeper : PeriodicWork
@@ -475,6 +476,14 @@ public sealed class SagaSweeper : PeriodicWork
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Logger.LogWarning(e, "Could not finish the cancellations left half way; will retry");
+        }
+        try
+        {
+            await actions.WithdrawUnreviewedAsync(options.Value, Spent, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogWarning(e, "Could not withdraw the orders held past their review time; will retry");
         }
         try
         {

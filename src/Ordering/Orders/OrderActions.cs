@@ -252,6 +252,78 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             new { orderId, open = (string[])[OrderStatus.OnHold, OrderStatus.Confirmed, .. OrderStatus.InFlight] }, cancellationToken: ct));
     }
 
+    /// <summary>What the customer hears when a held order ends rejected: by a person, or because nobody decided in time.</summary>
+    static OutboxEmail NotAccepted(SagaOrder order, DateTimeOffset now) =>
+        OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be accepted",
+            $"We could not accept your order {order.Number}. Your card was not charged and nothing is owed; any amount reserved on it is released. Reply to this e-mail with any question.",
+            now);
+
+    /// <summary>
+    /// Held orders nobody decided on within <see cref="SagaOptions.ReviewHoldTtl"/> (catalog gives their stock back
+    /// then): each is withdrawn from risk's review queue, its reservation released, and the order rejected with
+    /// <c>review_expired</c>; the customer hears that nothing was charged. One that cannot be finished now (risk or
+    /// catalog did not answer) waits like a stuck order. An order whose cancellation is under way is left to it.
+    /// </summary>
+    /// <returns>How many it withdrew.</returns>
+    /// <param name="spent">whether the sweep's time is up (checked before each order after the first)</param>
+    public async Task<int> WithdrawUnreviewedAsync(SagaOptions options, Func<bool> spent, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        List<(Guid Id, int Attempts)> expired;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            expired = [.. await connection.QueryAsync<(Guid, int)>(new CommandDefinition("""
+                select id, sweep_attempts from orders
+                where status = @onHold and updated_at < @heldBefore and cancel_requested_at is null and (sweep_after is null or sweep_after <= @now)
+                order by coalesce(sweep_after, updated_at) limit @batch
+                """, new { onHold = OrderStatus.OnHold, heldBefore = now - options.ReviewHoldTtl, now, batch = options.SweepBatch }, cancellationToken: ct))];
+        var withdrawn = 0;
+        var tried = 0;
+        foreach (var (orderId, attempts) in expired)
+        {
+            if (tried++ > 0 && spent())
+                break;
+            bool? done = false;
+            try
+            {
+                done = await WithdrawAsync(orderId, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not withdraw order {OrderId}, held past its review time; will retry", orderId);
+            }
+            if (done == true)
+                withdrawn++;
+            else if (done == false)
+            {
+                await using var connection = await db.OpenConnectionAsync(ct);
+                await SagaSweeper.PostponeAsync(connection, orderId, attempts, [OrderStatus.OnHold], options, clock.GetUtcNow(), ct);
+            }
+        }
+        return withdrawn;
+    }
+
+    /// <returns>True when withdrawn; null when there is nothing to do now (decided, cancelling, or taken by another
+    /// replica meanwhile); false when risk or catalog did not answer.</returns>
+    async Task<bool?> WithdrawAsync(Guid orderId, CancellationToken ct)
+    {
+        if (await saga.LoadAsync(orderId, ct) is not { } order)
+            return null;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Another replica's sweeper, or a person deciding right now, holds it: theirs to finish. Still on hold means
+        // still held since before the cut-off (an order never comes back to on hold).
+        if (await LockAsync(connection, transaction, orderId, ct, skipLocked: true) is not { Status: OrderStatus.OnHold, CancellationPending: false })
+            return null;
+        if ((await risk.RecordVerdictAsync(orderId, "withdrawn", "system", ct)).Unknown || (await catalog.ReleaseAsync(orderId, ct)).Unknown)
+            return false;
+        var now = clock.GetUtcNow();
+        await OrderSaga.TransitionAsync(connection, transaction, orderId, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", "review_expired", "system", now, ct,
+            new OrderSaga.Changes("failure_reason = @reason", new { reason = "review_expired" }), NotAccepted(order, now));
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Order {OrderId} was held for review past {ReviewHoldTtl} and is withdrawn", orderId, sagaOptions.Value.ReviewHoldTtl);
+        return true;
+    }
+
     /// <summary>
     /// A held order a person accepts: the checkout goes on (authorize, confirm). Not while the customer's cancellation is
     /// under way. The stock must still be held for the rest of the checkout (it is kept at least
@@ -274,8 +346,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 // Risk's record says what happened: the review came too late, not that the order was approved.
                 if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
                     return Unavailable("risk service");
+                var now = clock.GetUtcNow();
                 await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", "reservation_expired", actor,
-                    clock.GetUtcNow(), ct, new OrderSaga.Changes("failure_reason = @reason", new { reason = "reservation_expired" }));
+                    now, ct, new OrderSaga.Changes("failure_reason = @reason", new { reason = "reservation_expired" }), NotAccepted(order, now));
                 await transaction.CommitAsync(ct);
                 return Problem.Conflict("The stock held for this order ran out before the review ended, so the order is rejected instead; the card was not charged.");
             }
@@ -337,8 +410,9 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return refused;
         if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)
             return Unavailable("catalog", VerdictRecorded);
+        var now = clock.GetUtcNow();
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", actor,
-            clock.GetUtcNow(), ct);
+            now, ct, email: NotAccepted(order, now));
         await transaction.CommitAsync(ct);
         return moved ? null : Changed();
     }
