@@ -349,6 +349,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0); // no card was touched
         (await VerdictAsync(held.Id)).outcome.ShouldBe("withdrawn"); // risk's record says the review came too late, not that it was approved
         (await StockAsync("REVIEW-LATE")).ShouldBe((5, 0));
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox where subject = @subject",
+            new { subject = $"Your Bazaar order {held.Number} could not be accepted" })).ShouldBe(1);
     }
 
     [Fact]
