@@ -9,6 +9,7 @@ using Bazaar.ServiceDefaults.RateLimiting;
 using Bazaar.ServiceDefaults.Redis;
 using Bazaar.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
@@ -111,6 +112,17 @@ public static class ServiceDefaultsExtensions
         app.UseForwardedHeaders();
         app.UseBazaarProblemDetails();
         app.UseAuthentication();
+        // A token that was sent and failed is a 401 on every route, open ones included (RFC 6750 §3.1): served as
+        // anonymous instead, a customer whose token expired early or whose key was rotated would get a guest's answer
+        // (an empty cart; a change written to a new guest cart nobody reads) rather than the 401 that makes the
+        // storefront renew the token and repeat the request.
+        app.Use(async (context, next) =>
+        {
+            if (BearerTokenHandler.TokenRejected(context))
+                await context.ChallengeAsync(BearerTokenDefaults.Scheme);
+            else
+                await next(context);
+        });
         app.UseAuthorization();
         app.UseRateLimiter();
 

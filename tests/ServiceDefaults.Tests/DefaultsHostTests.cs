@@ -187,6 +187,19 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
     }
 
     [Fact]
+    public async Task A_bad_token_is_401_invalid_token_on_an_open_route_too()
+    {
+        // Not served as anonymous: a customer whose token lapsed early would get a guest's answer instead of renewing it.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = Json("""{"name": "x", "quantity": 1}""") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not.a.token");
+        var response = await _client.SendAsync(request);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldContain("invalid_token");
+        // Without a token the same route is open.
+        (await _client.PostAsync("/echo", Json("""{"name": "x", "quantity": 1}"""))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_bad_token_is_401_invalid_token()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mine");

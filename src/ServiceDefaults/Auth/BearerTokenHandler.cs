@@ -35,10 +35,13 @@ public sealed class BearerTokenHandler(
 
     const string FailureKey = "bazaar.auth.failure";
 
+    /// <summary>Whether the request sent a bearer token that failed validation (set while authenticating it).</summary>
+    public static bool TokenRejected(HttpContext context) => context.Items.ContainsKey(FailureKey);
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = Context.Items.ContainsKey(FailureKey)
+        Response.Headers.WWWAuthenticate = TokenRejected(Context)
             ? "Bearer error=\"invalid_token\""
             : "Bearer";
         return Task.CompletedTask; // the status-code pages middleware writes the problem details body
