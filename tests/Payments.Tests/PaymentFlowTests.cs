@@ -101,6 +101,15 @@ public sealed class PaymentFlowTests(PaymentsFactory factory) : PaymentsTest(fac
     }
 
     [Fact]
+    public async Task A_capture_without_an_idempotency_key_is_refused()
+    {
+        var payment = await Factory.AuthorizeAsync(5000);
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{payment.Id}/capture") { Content = JsonContent.Create(new { amount = 1000 }) };
+        await (await Factory.Service().SendAsync(request)).ShouldNameFieldAsync("idempotencyKey");
+        (await Factory.GetAsync(payment.Id)).CapturedAmount.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Parallel_captures_never_exceed_the_authorization()
     {
         var payment = await Factory.AuthorizeAsync(5000);

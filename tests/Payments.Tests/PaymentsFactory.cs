@@ -41,11 +41,11 @@ public class PaymentsFactory : ServiceFactory<Program>
     public async Task<PaymentDto> AuthorizeAsync(long amount = 5000, string number = SandboxCards.Visa) =>
         await (await PostAuthorizeAsync(Guid.NewGuid(), amount, await TokenAsync(number))).ShouldBeOkAsync<PaymentDto>();
 
+    /// <param name="idempotencyKey">the capture's key; a new one for each call when left out (a capture requires one)</param>
     public Task<HttpResponseMessage> CaptureAsync(Guid paymentId, long? amount = null, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{paymentId}/capture") { Content = JsonContent.Create(new { amount }) };
-        if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
         return Service().SendAsync(request);
     }
 

@@ -65,6 +65,25 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
     }
 
     [Fact]
+    public async Task A_stripe_payment_is_captured_once_while_the_sandbox_takes_several_partial_captures()
+    {
+        var stripePayment = await PaymentOfAsync("stripe", "pi_once");
+        factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/payment_intents/pi_once/capture"
+            ? (HttpStatusCode.OK, FakeStripe.Intent("pi_once", "succeeded"))
+            : (HttpStatusCode.NotFound, "{}");
+
+        (await (await factory.CaptureAsync(stripePayment.Id, 2000)).ShouldBeOkAsync<PaymentDto>()).CapturedAmount.ShouldBe(2000);
+        // Stripe released the rest with the first capture: a second one is refused here, not sent.
+        var refused = await (await factory.CaptureAsync(stripePayment.Id, 1000)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        refused.GetProperty("detail").GetString()!.ShouldContain("one capture per authorization");
+        factory.Stripe.Calls.Count.ShouldBe(1);
+
+        var sandboxPayment = await factory.AuthorizeAsync(5000);
+        await (await factory.CaptureAsync(sandboxPayment.Id, 2000)).ShouldBeOkAsync<PaymentDto>();
+        (await (await factory.CaptureAsync(sandboxPayment.Id, 1000)).ShouldBeOkAsync<PaymentDto>()).CapturedAmount.ShouldBe(3000);
+    }
+
+    [Fact]
     public async Task A_payment_of_a_provider_not_configured_here_keeps_its_call_unknown_and_sends_nothing()
     {
         var payment = await PaymentOfAsync("acme", "acme_1");

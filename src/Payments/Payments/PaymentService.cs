@@ -140,11 +140,11 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     static DateTimeOffset Microseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % 10));
 
     /// <summary>
-    /// Captures <paramref name="amount"/> (null: all that is left) of the authorization. With an idempotency key a
-    /// repeat returns the first capture's result; without one every call is a new capture, refused (409) once
-    /// nothing is left to capture.
+    /// Captures <paramref name="amount"/> (null: all that is left) of the authorization, once per idempotency key: a
+    /// repeat returns the first capture's result. Refused (409) once nothing is left to capture, and after a first
+    /// capture when the payment's provider takes only one (<see cref="IPaymentProvider.CapturesOnce"/>).
     /// </summary>
-    public async Task<PaymentOutcome> CaptureAsync(Guid paymentId, long? amount, string? idempotencyKey, CancellationToken ct)
+    public async Task<PaymentOutcome> CaptureAsync(Guid paymentId, long? amount, string idempotencyKey, CancellationToken ct)
     {
         LedgerRow entry;
         PaymentRow? payment; // read under its lock; what the provider call needs does not change after authorization
@@ -154,8 +154,8 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             payment = await LockAsync(connection, transaction, paymentId, ct);
             if (payment is null)
                 return new PaymentOutcome.NotFound();
-            var key = idempotencyKey is null ? null : $"capture:{paymentId}:key:{idempotencyKey}";
-            if (key is not null && await EntryAsync(connection, transaction, key, ct) is { } earlier)
+            var key = $"capture:{paymentId}:key:{idempotencyKey}";
+            if (await EntryAsync(connection, transaction, key, ct) is { } earlier)
             {
                 await transaction.CommitAsync(ct);
                 return await ReplayAsync(earlier, LedgerKind.Capture, amount, ct);
@@ -163,6 +163,8 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             var entries = await EntriesAsync(connection, transaction, paymentId, ct);
             if (Refusal(entries, "captured") is { } refusal)
                 return new PaymentOutcome.Conflict(refusal);
+            if (providers.For(payment.Provider)?.CapturesOnce == true && entries.Any(e => e.Kind == LedgerKind.Capture && e.Status != LedgerStatus.Failed))
+                return new PaymentOutcome.Conflict("This payment has been captured once, and its provider takes one capture per authorization (it released the rest).");
             var inFlight = entries.Where(e => e.Kind == LedgerKind.Capture && e.Status == LedgerStatus.Unknown).Sum(e => e.Amount);
             var remaining = payment.Amount - payment.CapturedAmount - inFlight;
             var toCapture = amount ?? remaining;
@@ -170,7 +172,6 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 return new PaymentOutcome.Conflict("Everything authorized has already been captured.");
             if (toCapture > remaining)
                 return new PaymentOutcome.Conflict($"Only {remaining} of the authorized amount is left to capture.");
-            key ??= $"capture:{paymentId}:{entries.Count(e => e.Kind == LedgerKind.Capture) + 1}";
             entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Capture, toCapture, key, null, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }

@@ -73,10 +73,12 @@ public static class PaymentsApi
     static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> Capture(Guid id, CaptureRequest? request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
     {
+        if (string.IsNullOrEmpty(idempotencyKey))
+            return Problem.Field("idempotencyKey", "Send an Idempotency-Key header: a capture is made once per key.");
+        if (InvalidKey(idempotencyKey) is { } invalid)
+            return invalid;
         if (request?.Amount is <= 0)
             return Problem.Field("amount", "Capture a positive amount, or leave it out to capture everything authorized.");
-        if (idempotencyKey is not null && InvalidKey(idempotencyKey) is { } invalid)
-            return invalid;
         return ToResult(await payments.CaptureAsync(id, request?.Amount, idempotencyKey, ct));
     }
 

@@ -52,6 +52,13 @@ public interface IPaymentProvider
     /// <summary>Stored in each payment, so a payment stays with the provider that holds its money.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Whether an authorization takes one capture only, the provider releasing what it left (a Stripe PaymentIntent,
+    /// unless the account has multicapture): a second capture, or one while another's outcome is unknown, is refused
+    /// before the provider is asked, as a lost capture is read back from the payment's state, which cannot tell two apart.
+    /// </summary>
+    bool CapturesOnce => false;
+
     /// <summary>Places a hold of the amount on the card.</summary>
     Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct);
 

@@ -35,6 +35,9 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
 
     public string Name => ProviderName;
 
+    /// <summary>A PaymentIntent is captured once; Stripe releases what the capture did not take.</summary>
+    public bool CapturesOnce => true;
+
     public async Task<ProviderResult> AuthorizeAsync(ProviderAuthorization authorization, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, "v1/payment_intents", authorization.IdempotencyKey, ct,
