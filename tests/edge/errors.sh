@@ -27,18 +27,30 @@ NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
   exit 1
 }
 
-STANDIN_PID="" EDGE_DIR=$WORK/edge
+STANDIN_PID="" EDGE_PID="" EDGE_DIR=$WORK/edge
 stop() {
-  [[ -z $STANDIN_PID ]] || kill "$STANDIN_PID" 2>/dev/null || true
-  [[ ! -f $EDGE_DIR/nginx.pid ]] || kill -QUIT "$(cat "$EDGE_DIR/nginx.pid")" 2>/dev/null || true
+  local pid
+  for pid in $EDGE_PID $STANDIN_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 trap stop EXIT
 
+# diagnose: after a failed check, what nginx and the stand-in said.
+diagnose() {
+  local file
+  for file in "$EDGE_DIR/logs/error.log" "$WORK/nginx.err" "$WORK/standin.err"; do
+    [[ -s $file ]] && tail -n 5 "$file" | sed 's/^/#   /'
+  done
+  return 0
+}
+
 # The stand-in service. By the request line: a path ending in /gone closes the connection without an answer (the
 # service crashed or was killed mid-request); /api/v1/cart answers a 503 of its own; anything else is never answered.
 # shellcheck disable=SC2016  # ${…} below is JavaScript's, not the shell's
-node -e '
+SEEN=$WORK/standin.seen node -e '
 const net = require("net");
 const server = net.createServer((socket) => {
   let head = "";
@@ -47,6 +59,7 @@ const server = net.createServer((socket) => {
     head += chunk;
     if (!head.includes("\r\n")) return;
     const [, path] = head.split(" ");
+    require("fs").appendFileSync(process.env.SEEN, head.split("\r\n")[0] + "\n");
     if (path.endsWith("/gone")) socket.destroy();
     else if (path.startsWith("/api/v1/cart")) {
       const body = JSON.stringify({ type: "about:blank", title: "Cart unavailable", status: 503, detail: "The cart store did not answer." });
@@ -81,16 +94,19 @@ grep -q '^ *proxy_read_timeout 60s;$' "$EDGE_DIR/nginx.conf" || {
   exit 1
 }
 sed -i 's/^\( *\)proxy_read_timeout 60s;$/\1proxy_read_timeout 2s;/' "$EDGE_DIR/nginx.conf"
-if ! out=$("$NGINX" -p "$EDGE_DIR/" -e "$EDGE_DIR/logs/error.log" -c "$EDGE_DIR/nginx.conf" 2>&1 </dev/null); then
-  echo "not ok - the edge starts"
-  echo "#   $out"
-  exit 1
-fi
+# In the foreground of a background job: stopped with this script, whichever way it ends.
+"$NGINX" -g 'daemon off;' -p "$EDGE_DIR/" -e "$EDGE_DIR/logs/error.log" -c "$EDGE_DIR/nginx.conf" </dev/null 2>"$WORK/nginx.err" &
+EDGE_PID=$!
 for _ in $(seq 50); do
   request GET /healthz
   [[ $STATUS == 200 ]] && break
   sleep 0.1
 done
+[[ $STATUS == 200 ]] || {
+  echo "not ok - the edge starts"
+  diagnose
+  exit 1
+}
 
 problem_is() { # problem_is STATUS: the edge's own problem details, with that status in the body too
   status_is "$1" && header_contains Content-Type application/problem+json && json_true ".status == $1 and (.detail | length > 0)"
@@ -107,12 +123,18 @@ request_id_minted() {
   return 1
 }
 
+standin_saw() { # standin_saw REQUEST_LINE_START: the request reached the stand-in (not refused before it)
+  grep -q "^$1" "$WORK/standin.seen" && return 0
+  WHY="the stand-in never received $1"
+  return 1
+}
+
 t_connection_lost() {
-  request GET /api/v1/products/gone && problem_is 502 && header_is Retry-After 5 && request_id_minted
+  request GET /api/v1/products/gone && problem_is 502 && no_header Retry-After && request_id_minted && standin_saw "GET /api/v1/products/gone"
 }
 t_no_answer() {
   request POST /api/v1/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: 0b8f9e52-3c1a-4c55-9d43-57e4a3f3b0a1' \
-    -d '{}' && problem_is 504 && no_header Retry-After && request_id_minted
+    -d '{}' && problem_is 504 && no_header Retry-After && request_id_minted && standin_saw "POST /api/v1/orders"
 }
 t_service_503_passes() {
   request GET /api/v1/cart && status_is 503 && json_true '.title == "Cart unavailable"' && header_is Retry-After 7
@@ -121,5 +143,6 @@ check "a service that drops the connection: the edge answers 502 problem details
 check "a service that does not answer in time: the edge answers 504 problem details, no Retry-After" t_no_answer
 check "a service's own 503 reaches the client as the service wrote it" t_service_503_passes
 
+((FAILED == 0)) || diagnose
 echo "# $PASSED passed, $FAILED failed"
 ((FAILED == 0))

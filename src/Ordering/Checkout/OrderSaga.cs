@@ -395,10 +395,10 @@ public sealed class SagaSweeper : PeriodicWork
     readonly IOptions<SagaOptions> options;
 
     /// <summary>
-    /// What the last sweep found stuck, by status, and "cancelling" for cancellations left half way: the backlog the
-    /// on-call sees (alert OrdersStuckInCheckout).
+    /// What the last sweep found stuck, by status, "cancelling" for cancellations left half way, and "review_expired"
+    /// for held orders past their review time not withdrawn yet: the backlog the on-call sees (alert OrdersStuckInCheckout).
     /// </summary>
-    volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.Append("cancelling").ToDictionary(s => s, _ => 0);
+    volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.Append("cancelling").Append("review_expired").ToDictionary(s => s, _ => 0);
 
     /// <summary>Refund attempts older than RefundStuckAfter that the last sweep could not settle (alert RefundsUnsettled).</summary>
     volatile int _unsettledRefunds;
@@ -409,7 +409,7 @@ public sealed class SagaSweeper : PeriodicWork
         (this.saga, this.actions, this.db, this.options) = (saga, actions, db, options);
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
             () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
-            unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status (cancelling: cancellations left half way)");
+            unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status (cancelling: cancellations left half way; review_expired: held past their review time, not withdrawn yet)");
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.unsettled_refunds", () => _unsettledRefunds,
             unit: "{attempt}", description: "Refund attempts older than Ordering:Saga:RefundStuckAfter whose outcome the last sweep could not record");
     }
@@ -440,7 +440,14 @@ public sealed class SagaSweeper : PeriodicWork
             """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
         var cancelling = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "select count(*)::int from orders where cancel_requested_at < @before", parameters, cancellationToken: ct));
-        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s)).Append(new("cancelling", cancelling)).ToDictionary();
+        // Counted a sweep's interval after they fall due, so only those the previous sweep could not withdraw count.
+        var reviewExpired = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*)::int from orders where status = @onHold and updated_at < @heldBefore", new
+            {
+                onHold = OrderStatus.OnHold, heldBefore = Clock.GetUtcNow() - options.Value.ReviewHoldTtl - options.Value.StuckAfter,
+            }, cancellationToken: ct));
+        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s))
+            .Append(new("cancelling", cancelling)).Append(new("review_expired", reviewExpired)).ToDictionary();
         // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
         var now = Clock.GetUtcNow();
         var stuck = (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""

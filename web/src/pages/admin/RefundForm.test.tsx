@@ -94,6 +94,19 @@ describe('RefundForm', () => {
     await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
   });
 
+  it('reloads the order when the connection is lost before any answer (the refund may have gone through)', async () => {
+    mockApi({
+      [refund]: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    const { user, queryClient } = renderForm();
+    queryClient.setQueryData(adminKeys.order(order.id), order);
+
+    await user.click(screen.getByRole('button', { name: 'Refund' }));
+
+    await screen.findByRole('alert');
+    await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
+  });
+
   it("shows the service's sentence when it refuses more than was captured", async () => {
     mockApi({ [refund]: () => problem(400, { title: 'The request has invalid fields', detail: 'Refund between 1 and 8000 (minor units).' }) });
     const { user } = renderForm();

@@ -42,8 +42,9 @@ export function useAdminOrder(id: string) {
 /**
  * One of the order actions (approve, ship, refund…). They all answer with the order as it now is; its payment, the
  * lists and the dashboard figures may have changed with it. A refusal because the order changed meanwhile (409), an
- * action left to finish later (503), or an answer that never came (the edge's 502 or 504: the action may have been
- * carried out), reloads the order, its payment, the lists and the figures: the next attempt then
+ * action left to finish later (503), or an answer that never came (the edge's 502 or 504, a request that timed out
+ * or lost its connection: the action may have been carried out), reloads the order, its payment, the lists and the
+ * figures: the next attempt then
  * starts from what is true now (a refund settled by the sweeper, an order another person approved, a held order
  * rejected because its stock hold ran out before the approval) instead of repeating the same refusal.
  */
@@ -52,7 +53,7 @@ export function useOrderAction<Variables = void>(orderId: string, run: (variable
   return useMutation({
     mutationFn: run,
     onError: async (error) => {
-      if (!(error instanceof ApiError) || ![409, 502, 503, 504].includes(error.status)) return;
+      if (error instanceof ApiError && ![409, 502, 503, 504].includes(error.status)) return;
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }),
         queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
