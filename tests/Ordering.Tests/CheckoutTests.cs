@@ -327,15 +327,22 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0); // no card was touched
     }
 
-    [Fact]
-    public async Task A_review_that_outlasts_the_stock_hold_rejects_the_order_without_charging_the_card()
+    /// <summary>An order of one 1,500 EUR item (five in stock) that risk sends to a person: on hold.</summary>
+    async Task<OrderDto> HeldForReviewAsync(string sku)
     {
-        await platform.ProductAsync("REVIEW-LATE", 150_000, 5);
+        await platform.ProductAsync(sku, 150_000, 5);
         await ReviewLargeOrdersAsync();
-        var (customer, _) = await CustomerWithCartAsync("REVIEW-LATE", 1);
+        var (customer, _) = await CustomerWithCartAsync(sku, 1);
         var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync())))
             .ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
         held.Status.ShouldBe("on_hold");
+        return held;
+    }
+
+    [Fact]
+    public async Task A_review_that_outlasts_the_stock_hold_rejects_the_order_without_charging_the_card()
+    {
+        var held = await HeldForReviewAsync("REVIEW-LATE");
         // Nobody decided within the hold: catalog gives the stock back.
         platform.Catalog.Clock.Advance(TimeSpan.FromDays(8));
         await platform.Catalog.Services.GetRequiredService<catalog::Bazaar.Catalog.Inventory.Reservations>().ReleaseExpiredAsync(default);
@@ -356,12 +363,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task An_order_nobody_reviews_within_the_hold_is_withdrawn_and_the_customer_told_nothing_was_charged()
     {
-        await platform.ProductAsync("REVIEW-IDLE", 150_000, 5);
-        await ReviewLargeOrdersAsync();
-        var (customer, _) = await CustomerWithCartAsync("REVIEW-IDLE", 1);
-        var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync())))
-            .ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
-        held.Status.ShouldBe("on_hold");
+        var held = await HeldForReviewAsync("REVIEW-IDLE");
         var sweeper = platform.Ordering.Services.GetRequiredService<SagaSweeper>();
         Task<string> StatusAsync() => Scalar<string>(platform.Ordering.DatabaseConnectionString, "select status from orders where id = @id", new { id = held.Id });
 

@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { authResponse, json, mockApi, problem, renderWithProviders, type Reply } from '../../test/render';
 import { RefundForm } from './orders/RefundForm';
 import { adminKeys } from './queryKeys';
 import { testOrder } from './testFixtures';
@@ -64,47 +64,38 @@ describe('RefundForm', () => {
     expect(api.callsTo(refund)).toHaveLength(0);
   });
 
-  it('reloads the order when the service says its refunds changed meanwhile, so the next attempt sends what is true now', async () => {
-    mockApi({
-      [refund]: () => problem(409, { title: 'Conflict', detail: "The order's refunds changed since it was loaded: €30.00 is refunded now." }),
-    });
+  /** Sends a refund the service answers with `reply`; the order must be reloaded. Returns the alert shown. */
+  async function refundReloadingAfter(reply: Reply): Promise<HTMLElement> {
+    mockApi({ [refund]: reply });
     const { user, queryClient } = renderForm();
     queryClient.setQueryData(adminKeys.order(order.id), order);
 
     await user.click(screen.getByRole('button', { name: 'Refund' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('refunds changed');
+    const alert = await screen.findByRole('alert');
     await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
+    return alert;
+  }
+
+  it('reloads the order when the service says its refunds changed meanwhile, so the next attempt sends what is true now', async () => {
+    const alert = await refundReloadingAfter(() =>
+      problem(409, { title: 'Conflict', detail: "The order's refunds changed since it was loaded: €30.00 is refunded now." }),
+    );
+    expect(alert).toHaveTextContent('refunds changed');
   });
 
   it('reloads the order when its answer never came (the edge gave up: the refund may have gone through)', async () => {
-    mockApi({
-      [refund]: () =>
-        problem(504, {
-          title: 'Gateway Timeout',
-          detail: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.',
-        }),
-    });
-    const { user, queryClient } = renderForm();
-    queryClient.setQueryData(adminKeys.order(order.id), order);
-
-    await user.click(screen.getByRole('button', { name: 'Refund' }));
-
-    expect(await screen.findByRole('alert')).toHaveTextContent('may still have been done');
-    await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
+    const alert = await refundReloadingAfter(() =>
+      problem(504, {
+        title: 'Gateway Timeout',
+        detail: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.',
+      }),
+    );
+    expect(alert).toHaveTextContent('may still have been done');
   });
 
   it('reloads the order when the connection is lost before any answer (the refund may have gone through)', async () => {
-    mockApi({
-      [refund]: () => Promise.reject(new TypeError('Failed to fetch')),
-    });
-    const { user, queryClient } = renderForm();
-    queryClient.setQueryData(adminKeys.order(order.id), order);
-
-    await user.click(screen.getByRole('button', { name: 'Refund' }));
-
-    await screen.findByRole('alert');
-    await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
+    await refundReloadingAfter(() => Promise.reject(new TypeError('Failed to fetch')));
   });
 
   it("shows the service's sentence when it refuses more than was captured", async () => {
