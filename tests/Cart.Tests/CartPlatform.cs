@@ -26,11 +26,14 @@ public sealed class CartPlatform : IAsyncLifetime
     public CatalogHost Catalog { get; } = new();
     public CartHost Cart { get; } = new();
 
+    /// <summary>While true, the cart's calls to catalog fail as if catalog were down.</summary>
+    public bool CatalogDown { get; set; }
+
     public async Task InitializeAsync()
     {
         Catalog.Tokens = Tokens;
         Cart.Tokens = Tokens;
-        Cart.Peers["catalog"] = () => Catalog.Server.CreateHandler();
+        Cart.Peers["catalog"] = () => new Outage(Catalog.Server.CreateHandler(), _ => CatalogDown);
         await Catalog.InitializeAsync();
         await Cart.InitializeAsync();
     }

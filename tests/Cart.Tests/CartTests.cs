@@ -36,6 +36,37 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
     }
 
     [Fact]
+    public async Task While_catalog_is_down_the_cart_is_shown_and_changed_without_prices_and_cannot_go_to_checkout()
+    {
+        await platform.ProductAsync("Lamp", ("LAMP-1", 3900, 10), ("LAMP-2", 4900, 10));
+        var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        await (await customer.PutAsJsonAsync("/api/v1/cart/items/LAMP-1", new { quantity = 2 })).ShouldBeOkAsync<CartDto>();
+        await (await customer.PutAsJsonAsync("/api/v1/cart/items/LAMP-2", new { quantity = 1 })).ShouldBeOkAsync<CartDto>();
+
+        platform.CatalogDown = true;
+        try
+        {
+            var shown = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
+            shown!.Lines.Select(l => (l.Sku, l.Quantity, l.UnitPrice)).ShouldBe([("LAMP-1", 2, (long?)null), ("LAMP-2", 1, (long?)null)], ignoreOrder: true);
+            shown.Lines.ShouldAllBe(l => l.Problem!.Contains("cannot be shown right now"));
+            (shown.ItemCount, shown.ReadyForCheckout).ShouldBe((3, false));
+
+            // A removal is made and answered as made; an addition, whose item cannot be checked, is refused with a 503.
+            var removed = await (await customer.DeleteAsync("/api/v1/cart/items/LAMP-2")).ShouldBeOkAsync<CartDto>();
+            removed.Lines.ShouldHaveSingleItem().Sku.ShouldBe("LAMP-1");
+            var refused = await (await customer.PutAsJsonAsync("/api/v1/cart/items/LAMP-2", new { quantity = 1 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+            refused.GetProperty("detail").GetString()!.ShouldContain("was not added");
+        }
+        finally
+        {
+            platform.CatalogDown = false;
+        }
+
+        var back = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
+        (back!.Lines.ShouldHaveSingleItem().UnitPrice, back.Subtotal, back.ReadyForCheckout).ShouldBe(((long?)3900L, 7800L, true));
+    }
+
+    [Fact]
     public async Task Prices_and_availability_are_read_again_on_every_view()
     {
         var productId = await platform.ProductAsync("Mug", ("MUG-9", 900, 3));

@@ -78,22 +78,6 @@ public sealed class CheckoutPlatform : IAsyncLifetime
     /// <summary>For the calls to payments it matches, payments does what ordering asks but the answer is lost on the way back (a reset connection).</summary>
     public Func<HttpRequestMessage, bool>? LosePaymentsAnswers { get; set; }
 
-    sealed class Outage(HttpMessageHandler inner, Func<HttpRequestMessage, bool> down, Func<HttpRequestMessage, bool>? answerLost = null) : DelegatingHandler(inner)
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            if (down(request))
-                throw new HttpRequestException("connection refused (test outage)");
-            var response = await base.SendAsync(request, ct);
-            if (answerLost?.Invoke(request) == true)
-            {
-                response.Dispose();
-                throw new HttpRequestException("connection reset before the answer arrived (test outage)");
-            }
-            return response;
-        }
-    }
-
     public async Task InitializeAsync()
     {
         (Catalog.Tokens, Cart.Tokens, Payments.Tokens, Risk.Tokens, Ordering.Tokens) = (Tokens, Tokens, Tokens, Tokens, Tokens);

@@ -86,6 +86,9 @@ public static class CartApi
         // One pricing call answers both questions: is the new item for sale, and what does the whole cart cost now.
         var skus = (await store.GetAsync(owner!.Value, ct)).Select(l => l.Sku).Append(sku).Distinct(StringComparer.Ordinal).ToList();
         var priced = await catalog.PriceAsync(skus, ct);
+        if (priced is null)
+            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
+                "The catalog did not answer, so the item was not added (its price and stock could not be checked). Try again in a moment.");
         if (priced.Items.FirstOrDefault(p => p.Sku == sku) is not { Purchasable: true })
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Not for sale", "This item does not exist or is no longer sold.");
         var set = await store.SetAsync(owner.Value, sku, request.Quantity, mustExist: owner.Value.IsGuest && NamedByClient(http), ct);
@@ -147,8 +150,16 @@ public static class CartApi
     static async Task<CartDto> PriceAsync(CartOwner owner, IReadOnlyList<CartLine> lines, CatalogClient catalog, CancellationToken ct) =>
         Render(owner, lines, await catalog.PriceAsync([.. lines.Select(l => l.Sku)], ct));
 
-    static CartDto Render(CartOwner owner, IReadOnlyList<CartLine> lines, PricingResponse pricing)
+    /// <summary>What a line says while catalog does not answer: the cart and its changes stand, its prices are not known.</summary>
+    const string Unpriced = "The price and stock cannot be shown right now; try again in a moment.";
+
+    /// <param name="pricing">catalog's answer; null when it gave none: the lines are shown without prices, and the cart
+    /// cannot go to checkout until they have them.</param>
+    static CartDto Render(CartOwner owner, IReadOnlyList<CartLine> lines, PricingResponse? pricing)
     {
+        if (pricing is null)
+            return new CartDto(owner.IsGuest ? owner.Id : null, [.. lines.Select(line => new CartLineDto(line.Sku, line.Quantity, null, null, null,
+                new Dictionary<string, string>(), null, null, null, "unknown", false, Unpriced))], null, 0, lines.Sum(l => l.Quantity), ReadyForCheckout: false);
         var priced = pricing.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var currency = priced.Values.Select(p => p.Currency).FirstOrDefault();
         var dtos = lines.Select(line =>

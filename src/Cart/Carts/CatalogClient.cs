@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Bazaar.ServiceDefaults.Http;
+using Polly.Timeout;
 
 namespace Bazaar.Cart.Carts;
 
@@ -9,16 +10,26 @@ public sealed record PricedSku(string Sku, Guid ProductId, string ProductName, s
 public sealed record PricingResponse(IReadOnlyList<PricedSku> Items, IReadOnlyList<string> Unknown);
 
 /// <summary>Current prices and availability from the catalog; the cart never keeps a price of its own.</summary>
-public sealed class CatalogClient(HttpClient http)
+public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger)
 {
-    public async Task<PricingResponse> PriceAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
+    /// <returns>The prices, or null when catalog did not answer (down, too slow, or failing): the cart is then shown unpriced.</returns>
+    public async Task<PricingResponse?> PriceAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
     {
         if (skus.Count == 0)
             return new PricingResponse([], []);
         using var request = new HttpRequestMessage(HttpMethod.Post, "internal/pricing") { Content = JsonContent.Create(new { skus }) };
         request.Options.Set(ResilienceHandler.ReadOnly, true);
-        using var response = await http.SendAsync(request, ct);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<PricingResponse>(ct))!;
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (response.IsSuccessStatusCode)
+                return (await response.Content.ReadFromJsonAsync<PricingResponse>(ct))!;
+            logger.LogWarning("Catalog answered {Status} to a pricing request; the cart is shown without prices", (int)response.StatusCode);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        {
+            logger.LogWarning("Catalog did not answer a pricing request ({Reason}); the cart is shown without prices", e.Message);
+        }
+        return null;
     }
 }
