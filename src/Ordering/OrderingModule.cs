@@ -36,6 +36,7 @@ public static class OrderingModule
         services.AddSingleton<SagaFaults>();
         services.AddSingleton<OrderSaga>();
         services.AddSingleton<OrderActions>();
+        services.AddSingleton<DueOrders>();
         services.AddSingleton<SagaSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SagaSweeper>());
         // A checkout retried with its Idempotency-Key comes within minutes; a month on, the key has served its purpose.

@@ -391,6 +391,7 @@ public sealed class SagaSweeper : PeriodicWork
 {
     readonly OrderSaga saga;
     readonly OrderActions actions;
+    readonly DueOrders due;
     readonly NpgsqlDataSource db;
     readonly IOptions<SagaOptions> options;
 
@@ -403,10 +404,10 @@ public sealed class SagaSweeper : PeriodicWork
     /// <summary>Refund attempts older than RefundStuckAfter that the last sweep could not settle (alert RefundsUnsettled).</summary>
     volatile int _unsettledRefunds;
 
-    public SagaSweeper(OrderSaga saga, OrderActions actions, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock, IMeterFactory meters,
-        ILogger<SagaSweeper> logger) : base(clock, logger)
+    public SagaSweeper(OrderSaga saga, OrderActions actions, DueOrders due, NpgsqlDataSource db, IOptions<SagaOptions> options, TimeProvider clock,
+        IMeterFactory meters, ILogger<SagaSweeper> logger) : base(clock, logger)
     {
-        (this.saga, this.actions, this.db, this.options) = (saga, actions, db, options);
+        (this.saga, this.actions, this.due, this.db, this.options) = (saga, actions, due, db, options);
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
             () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
             unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status (cancelling: cancellations left half way; review_expired: held past their review time, not withdrawn yet)");
@@ -415,16 +416,6 @@ public sealed class SagaSweeper : PeriodicWork
     }
 
     protected override TimeSpan Interval => options.Value.SweepEvery;
-
-    /// <summary>
-    /// An order the sweeper tried and could not move (still in one of <paramref name="statuses"/>) waits before the next
-    /// try: <see cref="SagaOptions.StuckAfter"/>, then twice as long each time, up to <see cref="SagaOptions.SweepBackoffLimit"/>.
-    /// </summary>
-    public static Task PostponeAsync(NpgsqlConnection connection, Guid orderId, int attempts, string[] statuses, SagaOptions options, DateTimeOffset now,
-        CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "update orders set sweep_attempts = sweep_attempts + 1, sweep_after = @next where id = @orderId and status = any(@statuses)",
-            new { orderId, statuses, next = now + RetryDelay.Doubling(options.StuckAfter, attempts + 1, options.SweepBackoffLimit) }, cancellationToken: ct));
 
     protected override string Name => "Saga sweep";
 
@@ -438,14 +429,14 @@ public sealed class SagaSweeper : PeriodicWork
         var backlog = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("""
             select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
             """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
-        var cancelling = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*)::int from orders where cancel_requested_at < @before", parameters, cancellationToken: ct));
-        // Counted a sweep's interval after they fall due, so only those the previous sweep could not withdraw count.
-        var reviewExpired = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*)::int from orders where status = @onHold and updated_at < @heldBefore", new
-            {
-                onHold = OrderStatus.OnHold, heldBefore = Clock.GetUtcNow() - options.Value.ReviewHoldTtl - options.Value.StuckAfter,
-            }, cancellationToken: ct));
+        // Held orders are counted StuckAfter past their review time, as stuck ones are past their last move: only those a
+        // sweep could not withdraw count. One whose cancellation is under way counts as cancelling.
+        var (cancelling, reviewExpired) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition("""
+            select count(*) filter (where cancel_requested_at < @before)::int,
+                   count(*) filter (where status = @onHold and updated_at < @heldBefore and cancel_requested_at is null)::int
+            from orders where cancel_requested_at < @before or (status = @onHold and updated_at < @heldBefore)
+            """, new { parameters.before, onHold = OrderStatus.OnHold, heldBefore = Clock.GetUtcNow() - options.Value.ReviewHoldTtl - options.Value.StuckAfter },
+            cancellationToken: ct));
         _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s))
             .Append(new("cancelling", cancelling)).Append(new("review_expired", reviewExpired)).ToDictionary();
         // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
@@ -454,31 +445,14 @@ public sealed class SagaSweeper : PeriodicWork
             select id, status, sweep_attempts from orders
             where status = any(@inFlight) and updated_at < @before and (sweep_after is null or sweep_after <= @now)
             order by coalesce(sweep_after, updated_at) limit @batch
-            """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct))).ToList();
+            """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct)))
+            .Select(r => new DueOrder(r.Id, r.Status, r.Attempts)).ToList();
         var started = Clock.GetTimestamp();
         bool Spent() => Clock.GetElapsedTime(started) >= options.Value.SweepBudget;
-        var swept = 0;
-        foreach (var (orderId, status, attempts) in stuck)
-        {
-            // Within its time budget: during an outage every step waits for its timeouts, and a sweep that ran for
-            // many minutes would leave the orders stuck since it began waiting. The rest come first in the next sweep.
-            if (swept++ > 0 && Spent())
-                break;
-            var after = status;
-            try
-            {
-                after = await saga.AdvanceAsync(orderId, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Logger.LogWarning(e, "Could not advance order {OrderId}; will retry", orderId);
-            }
-            if (after == status)
-                await PostponeAsync(connection, orderId, attempts, [status], options.Value, Clock.GetUtcNow(), ct);
-        }
+        await due.WorkOffAsync(stuck, async order => await saga.AdvanceAsync(order.Id, ct) != order.Status, "advance", Spent, ct);
         try
         {
-            await actions.FinishCancellationsAsync(parameters.before, options.Value, Spent, ct);
+            await actions.FinishCancellationsAsync(parameters.before, Spent, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -486,7 +460,7 @@ public sealed class SagaSweeper : PeriodicWork
         }
         try
         {
-            await actions.WithdrawUnreviewedAsync(options.Value, Spent, ct);
+            await actions.WithdrawUnreviewedAsync(Spent, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -12,7 +12,7 @@ namespace Bazaar.Ordering.Orders;
 
 /// <summary>What people do to orders after checkout: cancel, approve or reject a held order, ship, deliver, refund.</summary>
 public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogClient catalog, PaymentsClient payments, RiskClient risk, IOptions<SagaOptions> sagaOptions,
-    TimeProvider clock, ILogger<OrderActions> logger)
+    DueOrders due, TimeProvider clock, ILogger<OrderActions> logger)
 {
     /// <summary>Another service did not answer: a 503 that says what is known now (by default, that nothing changed).</summary>
     public static ProblemHttpResult Unavailable(string what, string state = "nothing was changed. Try again in a moment.") =>
@@ -200,47 +200,26 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// </summary>
     /// <returns>How many it finished.</returns>
     /// <param name="spent">whether the sweep's time is up (checked before each cancellation after the first)</param>
-    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, SagaOptions options, Func<bool> spent, CancellationToken ct)
+    public async Task<int> FinishCancellationsAsync(DateTimeOffset before, Func<bool> spent, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        List<(Guid Id, int Attempts)> pending;
+        List<DueOrder> pending;
         await using (var connection = await db.OpenConnectionAsync(ct))
-            pending = [.. await connection.QueryAsync<(Guid, int)>(new CommandDefinition("""
-                select id, sweep_attempts from orders where cancel_requested_at < @before and (sweep_after is null or sweep_after <= @now)
-                order by coalesce(sweep_after, cancel_requested_at) limit 100
-                """, new { before, now }, cancellationToken: ct))];
-        var finished = 0;
-        var tried = 0;
-        foreach (var (orderId, attempts) in pending)
+            pending = [.. (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""
+                select id, status, sweep_attempts from orders where cancel_requested_at < @before and (sweep_after is null or sweep_after <= @now)
+                order by coalesce(sweep_after, cancel_requested_at) limit @batch
+                """, new { before, now = clock.GetUtcNow(), batch = sagaOptions.Value.SweepBatch }, cancellationToken: ct)))
+                .Select(r => new DueOrder(r.Id, r.Status, r.Attempts))];
+        return await due.WorkOffAsync(pending, async pendingOrder =>
         {
-            if (tried++ > 0 && spent())
-                break;
-            try
+            if (await saga.LoadAsync(pendingOrder.Id, ct) is not { } order)
+                return null;
+            if (order.Status is not (OrderStatus.OnHold or OrderStatus.Confirmed))
             {
-                if (await saga.LoadAsync(orderId, ct) is not { } order)
-                    continue;
-                if (order.Status is not (OrderStatus.OnHold or OrderStatus.Confirmed))
-                {
-                    await ClearCancellationAsync(orderId, ct); // cancelled (or shipped) meanwhile
-                    continue;
-                }
-                var cancelled = await ResumeCancelAsync(order, ct);
-                if (cancelled is null)
-                    continue; // someone else is at it, or it was settled meanwhile
-                if (cancelled.Value)
-                {
-                    finished++;
-                    continue;
-                }
+                await ClearCancellationAsync(order.Id, ct); // cancelled (or shipped) meanwhile
+                return null;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Could not finish the cancellation of order {OrderId}; will retry", orderId);
-            }
-            await using var connection = await db.OpenConnectionAsync(ct);
-            await SagaSweeper.PostponeAsync(connection, orderId, attempts, Cancellable, options, clock.GetUtcNow(), ct);
-        }
-        return finished;
+            return await ResumeCancelAsync(order, ct); // null: someone else is at it, or it was settled meanwhile
+        }, "finish the cancellation of", spent, ct);
     }
 
     /// <summary>Clears a cancellation request of an order that can no longer be cancelled (checked in the statement itself).</summary>
@@ -266,40 +245,18 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// </summary>
     /// <returns>How many it withdrew.</returns>
     /// <param name="spent">whether the sweep's time is up (checked before each order after the first)</param>
-    public async Task<int> WithdrawUnreviewedAsync(SagaOptions options, Func<bool> spent, CancellationToken ct)
+    public async Task<int> WithdrawUnreviewedAsync(Func<bool> spent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        List<(Guid Id, int Attempts)> expired;
+        List<DueOrder> expired;
         await using (var connection = await db.OpenConnectionAsync(ct))
-            expired = [.. await connection.QueryAsync<(Guid, int)>(new CommandDefinition("""
+            expired = [.. (await connection.QueryAsync<(Guid Id, int Attempts)>(new CommandDefinition("""
                 select id, sweep_attempts from orders
                 where status = @onHold and updated_at < @heldBefore and cancel_requested_at is null and (sweep_after is null or sweep_after <= @now)
                 order by coalesce(sweep_after, updated_at) limit @batch
-                """, new { onHold = OrderStatus.OnHold, heldBefore = now - options.ReviewHoldTtl, now, batch = options.SweepBatch }, cancellationToken: ct))];
-        var withdrawn = 0;
-        var tried = 0;
-        foreach (var (orderId, attempts) in expired)
-        {
-            if (tried++ > 0 && spent())
-                break;
-            bool? done = false;
-            try
-            {
-                done = await WithdrawAsync(orderId, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Could not withdraw order {OrderId}, held past its review time; will retry", orderId);
-            }
-            if (done == true)
-                withdrawn++;
-            else if (done == false)
-            {
-                await using var connection = await db.OpenConnectionAsync(ct);
-                await SagaSweeper.PostponeAsync(connection, orderId, attempts, [OrderStatus.OnHold], options, clock.GetUtcNow(), ct);
-            }
-        }
-        return withdrawn;
+                """, new { onHold = OrderStatus.OnHold, heldBefore = now - sagaOptions.Value.ReviewHoldTtl, now, batch = sagaOptions.Value.SweepBatch },
+                cancellationToken: ct))).Select(r => new DueOrder(r.Id, OrderStatus.OnHold, r.Attempts))];
+        return await due.WorkOffAsync(expired, order => WithdrawAsync(order.Id, ct), "withdraw (held past its review time)", spent, ct);
     }
 
     /// <returns>True when withdrawn; null when there is nothing to do now (decided, cancelling, or taken by another
@@ -314,13 +271,26 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         // still held since before the cut-off (an order never comes back to on hold).
         if (await LockAsync(connection, transaction, orderId, ct, skipLocked: true) is not { Status: OrderStatus.OnHold, CancellationPending: false })
             return null;
-        if ((await risk.RecordVerdictAsync(orderId, "withdrawn", "system", ct)).Unknown || (await catalog.ReleaseAsync(orderId, ct)).Unknown)
+        if ((await catalog.ReleaseAsync(orderId, ct)).Unknown || !await RejectUndecidedAsync(connection, transaction, order, "review_expired", "system", ct))
+            return false;
+        logger.LogInformation("Order {OrderId} was held for review past {ReviewHoldTtl} and is withdrawn", orderId, sagaOptions.Value.ReviewHoldTtl);
+        return true;
+    }
+
+    /// <summary>
+    /// Ends a held order nobody decided on (its review outlasted its time, or its stock hold): risk's record says the
+    /// review was withdrawn, the order is rejected with <paramref name="reason"/>, and the customer hears that nothing
+    /// was charged. The caller holds the order's lock and commits.
+    /// </summary>
+    /// <returns>false when risk did not answer: nothing was moved.</returns>
+    async Task<bool> RejectUndecidedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string reason, string actor, CancellationToken ct)
+    {
+        if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
             return false;
         var now = clock.GetUtcNow();
-        await OrderSaga.TransitionAsync(connection, transaction, orderId, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", "review_expired", "system", now, ct,
-            new OrderSaga.Changes("failure_reason = @reason", new { reason = "review_expired" }), NotAccepted(order, now));
+        await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", reason, actor, now, ct,
+            new OrderSaga.Changes("failure_reason = @reason", new { reason }), NotAccepted(order, now));
         await transaction.CommitAsync(ct);
-        logger.LogInformation("Order {OrderId} was held for review past {ReviewHoldTtl} and is withdrawn", orderId, sagaOptions.Value.ReviewHoldTtl);
         return true;
     }
 
@@ -344,12 +314,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             if (held.Status is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
             {
                 // Risk's record says what happened: the review came too late, not that the order was approved.
-                if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
+                if (!await RejectUndecidedAsync(connection, transaction, order, "reservation_expired", actor, ct))
                     return Unavailable("risk service");
-                var now = clock.GetUtcNow();
-                await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", "reservation_expired", actor,
-                    now, ct, new OrderSaga.Changes("failure_reason = @reason", new { reason = "reservation_expired" }), NotAccepted(order, now));
-                await transaction.CommitAsync(ct);
                 return Problem.Conflict("The stock held for this order ran out before the review ended, so the order is rejected instead; the card was not charged.");
             }
             if (!held.Ok)
