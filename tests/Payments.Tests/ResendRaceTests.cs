@@ -246,12 +246,12 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     {
         var (_, _, first) = await LostAuthorizationAsync();
         var (_, _, second) = await LostAuthorizationAsync();
-        // Both were asked about and stayed open (the look-ups failed); the newer one was asked about last. (Oldest first
-        // would pass here too: the test above, where the newer call was never asked about, tells that order apart.)
-        await factory.NumberAsync("update payment_transactions set checked_at = now() - interval '1 minute' where payment_id = @id", new { id = first.Id });
-        await factory.NumberAsync("update payment_transactions set checked_at = now() where payment_id = @id", new { id = second.Id });
+        // Both were asked about and stayed open (the look-ups failed); the older call was asked about last, so the newer
+        // one comes first (oldest first would ask in the other order).
+        await factory.NumberAsync("update payment_transactions set checked_at = now() where payment_id = @id", new { id = first.Id });
+        await factory.NumberAsync("update payment_transactions set checked_at = now() - interval '1 minute' where payment_id = @id", new { id = second.Id });
 
         (await factory.ResolveUnknownAsync()).ShouldBe(2);
-        factory.Provider.Lookups.ShouldBe([PaymentService.AuthorizationKey(first.OrderId), PaymentService.AuthorizationKey(second.OrderId)]);
+        factory.Provider.Lookups.ShouldBe([PaymentService.AuthorizationKey(second.OrderId), PaymentService.AuthorizationKey(first.OrderId)]);
     }
 }

@@ -10,16 +10,17 @@ public sealed class RuleParserTests
         RuleParser.Parse(Guid.NewGuid(), "A rule", kind, JsonSerializer.Deserialize<JsonElement>(parameters), action, score, enabled: true, RuleSource.Request);
 
     [Fact]
-    public void Every_default_rule_survives_a_round_trip_through_its_stored_parameters()
+    public void Every_default_rule_survives_a_round_trip_through_its_stored_parameters_and_could_be_saved_again_by_an_admin()
     {
         foreach (var rule in DefaultRulesSeeder.Defaults)
-        {
-            var stored = rule.Parameters().ToJsonString();
-            var (parsed, problem) = RuleParser.Parse(rule.Id, rule.Name, rule.Kind, JsonSerializer.Deserialize<JsonElement>(stored), rule.Action, rule.Score, rule.Enabled, RuleSource.Stored);
-            problem.HasValue.ShouldBeFalse($"{rule.Name}: {problem?.Field} {problem?.Message}");
-            parsed!.Parameters().ToJsonString().ShouldBe(stored);
-            parsed.GetType().ShouldBe(rule.GetType());
-        }
+            foreach (var source in new[] { RuleSource.Stored, RuleSource.Request })
+            {
+                var stored = rule.Parameters().ToJsonString();
+                var (parsed, problem) = RuleParser.Parse(rule.Id, rule.Name, rule.Kind, JsonSerializer.Deserialize<JsonElement>(stored), rule.Action, rule.Score, rule.Enabled, source);
+                problem.HasValue.ShouldBeFalse($"{rule.Name} ({source}): {problem?.Field} {problem?.Message}");
+                parsed!.Parameters().ToJsonString().ShouldBe(stored);
+                parsed.GetType().ShouldBe(rule.GetType());
+            }
     }
 
     [Fact]
