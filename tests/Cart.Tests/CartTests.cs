@@ -42,6 +42,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
         await (await customer.PutAsJsonAsync("/api/v1/cart/items/LAMP-1", new { quantity = 2 })).ShouldBeOkAsync<CartDto>();
         await (await customer.PutAsJsonAsync("/api/v1/cart/items/LAMP-2", new { quantity = 1 })).ShouldBeOkAsync<CartDto>();
+        var guestId = CartIdOf(await platform.CartClient().PutAsJsonAsync("/api/v1/cart/items/LAMP-1", new { quantity = 1 }));
 
         platform.CatalogDown = true;
         try
@@ -56,6 +57,9 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
             removed.Lines.ShouldHaveSingleItem().Sku.ShouldBe("LAMP-1");
             var refused = await (await customer.PutAsJsonAsync("/api/v1/cart/items/LAMP-2", new { quantity = 1 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
             refused.GetProperty("detail").GetString()!.ShouldContain("was not added");
+            // A merge at sign-in is made and answered as made.
+            var merged = await (await customer.PostAsJsonAsync("/api/v1/cart/merge", new { cartId = guestId })).ShouldBeOkAsync<CartDto>();
+            merged.Lines.ShouldHaveSingleItem().ShouldSatisfyAllConditions(l => l.Quantity.ShouldBe(3), l => l.UnitPrice.ShouldBeNull());
         }
         finally
         {
@@ -63,7 +67,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         }
 
         var back = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
-        (back!.Lines.ShouldHaveSingleItem().UnitPrice, back.Subtotal, back.ReadyForCheckout).ShouldBe(((long?)3900L, 7800L, true));
+        (back!.Lines.ShouldHaveSingleItem().UnitPrice, back.Subtotal, back.ReadyForCheckout).ShouldBe(((long?)3900L, 11700L, true));
     }
 
     [Fact]

@@ -87,8 +87,7 @@ public static class CartApi
         var skus = (await store.GetAsync(owner!.Value, ct)).Select(l => l.Sku).Append(sku).Distinct(StringComparer.Ordinal).ToList();
         var priced = await catalog.PriceAsync(skus, ct);
         if (priced is null)
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again",
-                "The catalog did not answer, so the item was not added (its price and stock could not be checked). Try again in a moment.");
+            return Problem.Unavailable("The catalog did not answer, so the item was not added (its price and stock could not be checked). Try again in a moment.");
         if (priced.Items.FirstOrDefault(p => p.Sku == sku) is not { Purchasable: true })
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Not for sale", "This item does not exist or is no longer sold.");
         var set = await store.SetAsync(owner.Value, sku, request.Quantity, mustExist: owner.Value.IsGuest && NamedByClient(http), ct);

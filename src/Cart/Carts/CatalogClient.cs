@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using Bazaar.ServiceDefaults.Http;
-using Polly.Timeout;
 
 namespace Bazaar.Cart.Carts;
 
@@ -26,7 +25,7 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
                 return (await response.Content.ReadFromJsonAsync<PricingResponse>(ct))!;
             logger.LogWarning("Catalog answered {Status} to a pricing request; the cart is shown without prices", (int)response.StatusCode);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        catch (Exception e) when (ServiceClients.IsNoAnswer(e, ct))
         {
             logger.LogWarning("Catalog did not answer a pricing request ({Reason}); the cart is shown without prices", e.Message);
         }

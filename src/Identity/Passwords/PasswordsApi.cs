@@ -55,7 +55,7 @@ public static class PasswordsApi
                 return RateLimits.TooManyRequests(http, decision.RetryAfter);
         }
         if (!links.TryEnqueue(normalized))
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", "Too many reset links are being sent right now; ask again in a minute.");
+            return Problem.Unavailable("Too many reset links are being sent right now; ask again in a minute.");
         return TypedResults.Accepted((string?)null, new ForgotPasswordResponse(ForgotAnswer(settings)));
     }
 

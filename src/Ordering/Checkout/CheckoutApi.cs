@@ -168,7 +168,7 @@ public static class CheckoutApi
         {
             var record = await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
             if (record is null) // not expected (keys are recorded before anyone waits for them): let the shopper retry
-                return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "Checkout could not reach a service; try again in a moment.");
+                return Problem.Unavailable(title: "Checkout is unavailable", detail: "Checkout could not reach a service; try again in a moment.");
             if (record.RequestHash != hash)
                 return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
                     "This Idempotency-Key was already used for a different checkout; use a new key for a new attempt.");
@@ -189,12 +189,12 @@ public static class CheckoutApi
         var userId = user.UserId();
         var lines = await cart.GetAsync(userId, ct);
         if (!lines.Ok)
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "The cart could not be read; try again.");
+            return Problem.Unavailable(title: "Unavailable", detail: "The cart could not be read; try again.");
         if (lines.Body!.Lines.Count == 0)
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, "The cart is empty", "Add something to the cart to see what shipping costs.");
         var priced = await catalog.PriceAsync(lines.Body!.Lines.Select(l => l.Sku), ct);
         if (!priced.Ok)
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Unavailable", "Prices could not be read; try again.");
+            return Problem.Unavailable(title: "Unavailable", detail: "Prices could not be read; try again.");
         var prices = priced.Body!.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var known = lines.Body.Lines.Where(l => prices.ContainsKey(l.Sku)).ToList();
         var currency = prices.Values.Select(p => p.Currency).FirstOrDefault() ?? "EUR";

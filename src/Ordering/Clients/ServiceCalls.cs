@@ -59,7 +59,7 @@ static class Calls
             }
             return new CallResult<T>(response.StatusCode, default, problem);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+        catch (Exception e) when (ServiceClients.IsNoAnswer(e, ct))
         {
             return new CallResult<T>(null, default, null);
         }

@@ -16,7 +16,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
 {
     /// <summary>Another service did not answer: a 503 that says what is known now (by default, that nothing changed).</summary>
     public static ProblemHttpResult Unavailable(string what, string state = "nothing was changed. Try again in a moment.") =>
-        Problem.Status(StatusCodes.Status503ServiceUnavailable, "Try again", $"The {what} did not answer; {state}");
+        Problem.Unavailable($"The {what} did not answer; {state}");
 
     /// <summary>
     /// Before shipping: void the authorization, give the stock back, and end the order as cancelled. The order row stays
@@ -505,8 +505,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         return recorded ? null : Problem.Conflict("The card network declined the refund; nothing was refunded. Try again, or refund the customer another way.");
     }
 
-    static ProblemHttpResult NotSettledYet(string why) => Problem.Status(StatusCodes.Status503ServiceUnavailable, "Refund not settled yet",
-        why + " The order records it within a few minutes, when it is known; sending the same refund again before then does not refund twice.");
+    static ProblemHttpResult NotSettledYet(string why) => Problem.Unavailable(title: "Refund not settled yet", detail: why + " The order records it within a few minutes, when it is known; sending the same refund again before then does not refund twice.");
 
     /// <summary>
     /// Settles refund attempts whose outcome was never recorded (the answer was lost, the process stopped while payments

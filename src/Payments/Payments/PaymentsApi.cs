@@ -193,8 +193,7 @@ public static class PaymentsApi
         {
             await payments.ForgetWebhookAsync(eventId);
             metrics.Webhook("retry");
-            return Problem.Status(StatusCodes.Status503ServiceUnavailable, "Not settled yet",
-                "The provider could not confirm what this event is about yet; deliver it again later.");
+            return Problem.Unavailable(title: "Not settled yet", detail: "The provider could not confirm what this event is about yet; deliver it again later.");
         }
         metrics.Webhook("processed");
         return TypedResults.Ok();
@@ -211,7 +210,7 @@ public static class PaymentsApi
         PaymentOutcome.NotFound => Problem.NotFound("There is no payment with this id."),
         PaymentOutcome.Conflict conflict => Problem.Conflict(conflict.Detail),
         PaymentOutcome.Unprocessable unprocessable => Problem.Status(StatusCodes.Status422UnprocessableEntity, unprocessable.Title, unprocessable.Detail),
-        PaymentOutcome.Unavailable unavailable => Problem.Status(StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable", unavailable.Detail),
+        PaymentOutcome.Unavailable unavailable => Problem.Unavailable(title: "Payment provider unavailable", detail: unavailable.Detail),
         _ => throw new InvalidOperationException($"Unexpected outcome {outcome.GetType().Name}."),
     };
 

@@ -48,6 +48,13 @@ public static class ServiceClients
             .AddHttpMessageHandler(sp => new ServiceTokenHandler(sp.GetRequiredService<IServiceTokenSource>()));
     }
 
+    /// <summary>
+    /// Whether a call's exception means the other service gave no answer (the connection was refused or reset, or the
+    /// resilience handler's timeout passed) rather than that the caller gave up (<paramref name="ct"/> cancelled).
+    /// </summary>
+    public static bool IsNoAnswer(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or TaskCanceledException or TimeoutRejectedException && !ct.IsCancellationRequested;
+
     internal static void AddServiceTokens(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ServiceAuthOptions>(configuration.GetSection("ServiceAuth"));

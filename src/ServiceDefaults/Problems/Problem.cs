@@ -29,6 +29,10 @@ public static class Problem
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
+    /// <summary>Not now (another service or a queue could not take it): a 503 whose detail says what was and was not done.</summary>
+    public static ProblemHttpResult Unavailable(string detail, string title = "Try again") =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
+
     /// <summary>An edit that names no version: whole-resource edits say which version they were made from.</summary>
     public static ValidationProblem VersionMissing() =>
         Field("version", "Send the version you loaded, so a change made meanwhile is not overwritten.");
