@@ -134,8 +134,15 @@ function ingressProblems(objs, env) {
   const want = env === 'prod' ? 'true' : String(infraEnvironment(env).deletionProtection);
   if (attributes['deletion_protection.enabled'] !== want) out.push(`deletion_protection.enabled is ${attributes['deletion_protection.enabled']}, want ${want}`);
   if (attributes['access_logs.s3.enabled'] !== 'true') out.push('ALB access logs are off');
+  // The edge answers a slow service (connect, then read) before the ALB gives up on the idle connection, so the client
+  // gets the edge's 504 problem details rather than the ALB's HTML 504.
+  const idle = Number(attributes['idle_timeout.timeout_seconds'] ?? 60); // AWS's default
+  if (EDGE_UPSTREAM_SECONDS >= idle) out.push(`the edge waits up to ${EDGE_UPSTREAM_SECONDS}s for a service, not below the ALB's idle timeout of ${idle}s`);
   return out;
 }
+// The longest the edge waits for a service: proxy_connect_timeout + proxy_read_timeout (deploy/edge/nginx.conf.template).
+const EDGE_UPSTREAM_SECONDS = ['connect', 'read'].map((kind) => Number(fs.readFileSync(path.join(repoRoot, 'deploy/edge/nginx.conf.template'), 'utf8')
+  .match(new RegExp(`proxy_${kind}_timeout (\\d+)s;`))?.[1])).reduce((a, b) => a + b);
 const lbAttributes = (ingress) => Object.fromEntries((ingress.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes'] ?? '')
   .split(',').filter(Boolean).map((kv) => kv.split('=')));
 const ipBlocks = (policy) => (policy.spec.egress ?? []).flatMap((e) => (e.to ?? []).map((t) => t.ipBlock?.cidr).filter(Boolean));
@@ -196,7 +203,7 @@ for (const env of ENVIRONMENTS) {
       }
       for (const o of objs.filter((x) => ['Job', 'StatefulSet'].includes(x.kind))) assert.ok(!tolerates(o), `${o.kind}/${o.metadata.name} tolerates spot`);
     });
-    it("Ingress: in infra's IngressGroup, health.<host>/healthz (Exact) to the edge, no ExternalDNS opt-in, deletion protection as infra's settings say", () => {
+    it("Ingress: in infra's IngressGroup, health.<host>/healthz (Exact) to the edge, no ExternalDNS opt-in, deletion protection as infra's settings say, the edge answering before the ALB's idle timeout", () => {
       assert.deepEqual(ingressProblems(objs, env), []);
     });
     it('no PrometheusRule: the EKS environments evaluate the rules in AMP (infra loads monitoring/rules)', () => {
@@ -366,6 +373,9 @@ describe('policy catches violations (mutated prod manifests)', () => {
     const key = 'alb.ingress.kubernetes.io/load-balancer-attributes';
     i.metadata.annotations[key] = i.metadata.annotations[key].replace('deletion_protection.enabled=true', 'deletion_protection.enabled=false');
   }, /deletion_protection\.enabled is false/));
+  it('an ALB that gives up on an idle connection before the edge answers', () => ingressViolation((i) => {
+    i.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes'] += ',idle_timeout.timeout_seconds=30';
+  }, /not below the ALB's idle timeout of 30s/));
   it('an Ingress outside the IngressGroup infra looks up', () => ingressViolation((i) => { delete i.metadata.annotations['alb.ingress.kubernetes.io/group.name']; }, /group\.name/));
   it('an Ingress without the health host rule', () => ingressViolation((i) => { i.spec.rules.pop(); }, /health\..*paths \[\]/));
   it('a health rule matching by prefix', () => ingressViolation((i) => { i.spec.rules.at(-1).http.paths[0].pathType = 'Prefix'; }, /health\./));

@@ -30,7 +30,6 @@ request() {
     -X "$method" "$@" "$BASE$path" 2>"$WORK/curl.err") || STATUS=000
 }
 
-body() { cat "$WORK/body"; }
 
 # header NAME: the value of a response header (first one), without CR.
 header() {
@@ -55,6 +54,20 @@ header_contains() {
   v=$(header "$1")
   [[ $v == *"$2"* ]] && return 0
   WHY="expected header $1 to contain '$2', got '${v}'"
+  return 1
+}
+header_once() { # header_once NAME VALUE: the header is sent exactly once, with that value
+  local count
+  count=$(grep -ci "^$1:" "$WORK/headers") || true
+  [[ $count == 1 ]] || {
+    WHY="expected one $1 header, got $count"
+    return 1
+  }
+  header_is "$1" "$2"
+}
+request_id_minted() { # the edge's own X-Request-Id (32 hex digits)
+  [[ $(header X-Request-Id) =~ ^[0-9a-f]{32}$ ]] && return 0
+  WHY="expected a minted X-Request-Id, got '$(header X-Request-Id)'"
   return 1
 }
 json_true() { # json_true JQ_FILTER [jq args...]: the filter is true for the body

@@ -1,6 +1,6 @@
 /**
  * How long a request may take, answer body included, before it fails as a lost connection does. Longer than the
- * edge waits for a service (55 s, deploy/edge/nginx.conf.template), so a slow service is answered by the edge (a 504)
+ * edge waits for a service (50 s, deploy/edge/nginx.conf.template), so a slow service is answered by the edge (a 504)
  * and this only ends requests whose connection is dead. Without a limit, such a request would hold up everything
  * queued behind it (cart changes are sent one at a time) until the tab is closed.
  */

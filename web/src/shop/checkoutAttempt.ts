@@ -17,7 +17,7 @@ interface Attempt {
 }
 
 /**
- * How long a checkout request may still be at work after its answer was lost: the edge gives up on it within a minute (55 s).
+ * How long a checkout request may still be at work after its answer was lost: the edge gives up on it within a minute (50 s).
  * Until then, "no order with that key" may only mean "not yet".
  */
 export const attemptMayStillRunForMs = 60_000;
