@@ -1,8 +1,7 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
-import { ApiError } from './api/problem';
-import { RequestTimeoutError } from './api/timeout';
+import { shouldRetryQuery } from './api/problem';
 import { AuthProvider } from './auth/auth';
 import { RequireRole } from './auth/RequireRole';
 import { Layout } from './components/Layout';
@@ -34,9 +33,7 @@ function createQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: 30_000,
-        // A 4xx will not change by asking again; network trouble and 5xx get two more tries. A request that timed out
-        // already waited longer than the edge does for a service: the shopper decides whether to try again.
-        retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status < 500) && !(error instanceof RequestTimeoutError),
+        retry: shouldRetryQuery,
         refetchOnWindowFocus: false,
       },
     },

@@ -1,5 +1,5 @@
 // Problem details (RFC 9457) as every Bazaar service writes them, turned into sentences a person can act on.
-import { RequestTimeoutError } from './timeout';
+import { RequestTimeoutError, tooLateSentence } from './timeout';
 
 export interface ProblemDetails {
   type?: string;
@@ -48,7 +48,7 @@ const fallbackByStatus: Record<number, string> = {
   503: 'The shop is busy right now. Please try again in a moment.',
   // The edge's own (or a load balancer's) answers when a service did not answer: the request may have been carried out.
   502: 'The shop did not answer. What you asked for may still have been done: check before trying again.',
-  504: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.',
+  504: tooLateSentence,
 };
 
 /** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */
@@ -66,6 +66,23 @@ export function describeProblem(status: number, problem: ProblemDetails): string
 }
 
 /** The message to show for any thrown value. */
+/**
+ * Whether a failed request may still have been carried out: its answer never came (the edge's 502 or 504, a timeout,
+ * a lost connection). A refusal the service wrote (4xx, or a 503 saying what was not done) says it was not.
+ */
+export function mayHaveBeenDone(error: unknown): boolean {
+  return !(error instanceof ApiError) || error.status === 502 || error.status === 504;
+}
+
+/**
+ * A read that failed is asked twice more for network trouble and a 5xx; a 4xx will not change by asking again. One
+ * that waited as long as the edge waits for a service (its 504) or longer (a timeout) is not repeated: the shopper decides.
+ */
+export function shouldRetryQuery(failures: number, error: unknown): boolean {
+  if (error instanceof RequestTimeoutError || (error instanceof ApiError && (error.status < 500 || error.status === 504))) return false;
+  return failures < 2;
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof TypeError) return 'We could not reach the shop. Check your connection and try again.';

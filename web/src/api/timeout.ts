@@ -6,10 +6,13 @@
  */
 export const REQUEST_TIMEOUT_MS = 70_000;
 
+/** What to tell a person whose request got no answer in time (from the edge, or none at all): it may have been carried out. */
+export const tooLateSentence = 'The shop took too long to answer. What you asked for may still have been done: check before trying again.';
+
 /** What a request that outlived REQUEST_TIMEOUT_MS fails with. */
 export class RequestTimeoutError extends Error {
   constructor() {
-    super('The shop took too long to answer. Please try again.');
+    super(tooLateSentence);
     this.name = 'RequestTimeoutError';
   }
 }

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { cartApi, unwrap } from '../api/client';
 import { getGuestCartId, setGuestCartId } from '../api/cartId';
-import { ApiError } from '../api/problem';
+import { ApiError, mayHaveBeenDone } from '../api/problem';
 import type { components } from '../api/schema/cart';
 import { useAuth } from '../auth/auth';
 
@@ -69,7 +69,9 @@ export function useCartActions() {
   const stopReads = () => queryClient.cancelQueries({ queryKey: key });
   // A change without an answer (timed out, connection lost) may still have been made: read the cart as it is. Not
   // awaited: the error shows, and the next change goes out, without waiting for the read (which that change cancels).
-  const reread = () => void queryClient.invalidateQueries({ queryKey: key });
+  const reread = (error: unknown) => {
+    if (mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
+  };
 
   const setQuantity = useMutation({
     scope,

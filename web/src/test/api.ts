@@ -31,6 +31,13 @@ export function problem(status: number, details: Omit<ProblemDetails, 'status'> 
   });
 }
 
+/** The edge's own answer when a service dropped the connection (502) or did not answer in time (504), as deploy/edge/nginx.conf.template writes it. */
+export function edgeProblem(status: 502 | 504): Response {
+  return status === 502
+    ? problem(502, { type: 'about:blank', title: 'Bad Gateway', detail: 'The shop did not answer. What you asked for may still have been done: check before trying again.' })
+    : problem(504, { type: 'about:blank', title: 'Gateway Timeout', detail: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.' });
+}
+
 export function noContent(): Response {
   return new Response(null, { status: 204 });
 }

@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { authResponse, json, mockApi, problem, renderWithProviders, type Reply } from '../../test/render';
+import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders, type Reply } from '../../test/render';
 import { RefundForm } from './orders/RefundForm';
 import { adminKeys } from './queryKeys';
 import { testOrder } from './testFixtures';
@@ -68,12 +68,14 @@ describe('RefundForm', () => {
   async function refundReloadingAfter(reply: Reply): Promise<HTMLElement> {
     mockApi({ [refund]: reply });
     const { user, queryClient } = renderForm();
+    const reloaded = [adminKeys.order(order.id), adminKeys.payment(order.id), adminKeys.orders, adminKeys.summary];
+    for (const key of reloaded) queryClient.setQueryData(key, {});
     queryClient.setQueryData(adminKeys.order(order.id), order);
 
     await user.click(screen.getByRole('button', { name: 'Refund' }));
 
     const alert = await screen.findByRole('alert');
-    await vi.waitFor(() => expect(queryClient.getQueryState(adminKeys.order(order.id))?.isInvalidated).toBe(true));
+    await vi.waitFor(() => expect(reloaded.map((key) => queryClient.getQueryState(key)?.isInvalidated)).toEqual([true, true, true, true]));
     return alert;
   }
 
@@ -85,12 +87,7 @@ describe('RefundForm', () => {
   });
 
   it('reloads the order when its answer never came (the edge gave up: the refund may have gone through)', async () => {
-    const alert = await refundReloadingAfter(() =>
-      problem(504, {
-        title: 'Gateway Timeout',
-        detail: 'The shop took too long to answer. What you asked for may still have been done: check before trying again.',
-      }),
-    );
+    const alert = await refundReloadingAfter(() => edgeProblem(504));
     expect(alert).toHaveTextContent('may still have been done');
   });
 

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import type { Cart } from '../../shop/cart';
 import type { Order, Quote } from '../../shop/orders';
-import { authResponse, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply, type Routes } from '../../test/render';
+import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply, type Routes } from '../../test/render';
 import { attemptKey, cartSignature } from '../../shop/checkoutAttempt';
 import { Checkout } from './CheckoutPage';
 import { testOrder } from '../admin/testFixtures';
@@ -89,12 +89,12 @@ async function afterALostAnswerAndANewCard(lookup: Reply) {
   const api = checkoutApi({
     'POST /api/v1/orders': () =>
       // The edge gave up waiting (504): the request may still be at work in ordering.
-      api.callsTo('POST /api/v1/orders').length === 1 ? problem(504, { title: 'Gateway Timeout', detail: 'The shop did not answer in time; try again in a moment.' }) : json(order(), 201),
+      api.callsTo('POST /api/v1/orders').length === 1 ? edgeProblem(504) : json(order(), 201),
     'GET /api/v1/orders/attempts/:key': lookup,
   });
   const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
   await toReview(view.user);
-  await placeAndSee(view.user, 'did not answer');
+  await placeAndSee(view.user, 'took too long to answer');
   await view.user.click(screen.getByRole('button', { name: 'Change card' }));
   await enterCard(view.user, '5555 5555 5555 4444');
   return { api, view };
@@ -216,13 +216,13 @@ describe('Checkout', () => {
     const api = checkoutApi({
       'POST /api/v1/orders': () =>
         api.callsTo('POST /api/v1/orders').length === 1
-          ? problem(504, { title: 'Gateway Timeout', detail: 'The shop did not answer in time; try again in a moment.' })
+          ? edgeProblem(504)
           : problem(409, { title: 'Conflict', detail: 'This checkout is still being processed; try again in a moment.' }),
       'GET /api/v1/orders/attempts/:key': () => problem(404, { title: 'Not Found', detail: 'No order was placed with this checkout attempt.' }),
     });
     const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
     await toReview(view.user);
-    await placeAndSee(view.user, 'did not answer in time', 'still being processed');
+    await placeAndSee(view.user, 'took too long to answer', 'still being processed');
 
     await view.user.click(screen.getByRole('button', { name: 'Change card' }));
     await enterCard(view.user, '5555 5555 5555 4444');

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { orderingApi, unwrap } from '../../../api/client';
-import { ApiError } from '../../../api/problem';
+import { ApiError, mayHaveBeenDone } from '../../../api/problem';
 import { adminKeys } from '../queryKeys';
 import type { Order } from '../types';
 
@@ -50,24 +50,22 @@ export function useAdminOrder(id: string) {
  */
 export function useOrderAction<Variables = void>(orderId: string, run: (variables: Variables) => Promise<Order>) {
   const queryClient = useQueryClient();
+  // What an action may change besides the order itself.
+  const reloadAround = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
+      queryClient.invalidateQueries({ queryKey: adminKeys.orders }),
+      queryClient.invalidateQueries({ queryKey: adminKeys.summary }),
+    ]);
   return useMutation({
     mutationFn: run,
     onError: async (error) => {
-      if (error instanceof ApiError && ![409, 502, 503, 504].includes(error.status)) return;
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }),
-        queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
-        queryClient.invalidateQueries({ queryKey: adminKeys.orders }),
-        queryClient.invalidateQueries({ queryKey: adminKeys.summary }),
-      ]);
+      if (!mayHaveBeenDone(error) && !(error instanceof ApiError && (error.status === 409 || error.status === 503))) return;
+      await Promise.all([queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }), reloadAround()]);
     },
     onSuccess: async (order) => {
       queryClient.setQueryData(adminKeys.order(orderId), order);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: adminKeys.orders }),
-        queryClient.invalidateQueries({ queryKey: adminKeys.payment(orderId) }),
-        queryClient.invalidateQueries({ queryKey: adminKeys.summary }),
-      ]);
+      await reloadAround();
     },
   });
 }

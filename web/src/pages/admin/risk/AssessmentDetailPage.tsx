@@ -47,7 +47,8 @@ function AssessmentDetail({ assessment: a }: { assessment: Assessment }) {
             ['Outcome', humanize(a.reviewOutcome)],
             ['By', a.reviewedBy ?? '—'],
             ['When', a.reviewedAt ? formatDateTime(a.reviewedAt) : '—'],
-            ['Note', a.reviewNote || '—'],
+            // Reviews recorded before decisions moved to the order page may carry a note; newer ones have none.
+            ...(a.reviewNote ? [['Note', a.reviewNote] as [string, string]] : []),
           ]}
         />
       ) : (
