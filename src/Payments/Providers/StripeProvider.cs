@@ -55,13 +55,13 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/capture", idempotencyKey, ct,
             ("amount_to_capture", Amount(amount, currency)));
-        return await ReadAsync(response, intent => Status(intent) == "succeeded" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
+        return await ReadAsync(response, intent => Moved(LedgerKind.Capture, intent), ct);
     }
 
     public async Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/cancel", idempotencyKey, ct);
-        return await ReadAsync(response, intent => Status(intent) == "canceled" ? ProviderResult.Succeeded(Id(intent)) : Unexpected(intent), ct);
+        return await ReadAsync(response, intent => Moved(LedgerKind.Void, intent), ct);
     }
 
     public async Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct)
@@ -87,17 +87,23 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
         if (call.Kind == LedgerKind.Refund)
             return await FindListedAsync($"v1/refunds?payment_intent={Uri.EscapeDataString(reference)}", call.IdempotencyKey, refund => Refund(refund, reference), ct);
         using var document = await GetAsync($"v1/payment_intents/{Uri.EscapeDataString(reference)}", ct);
-        var intent = document.RootElement;
-        return (call.Kind, Status(intent)) switch
-        {
-            (LedgerKind.Capture, "succeeded") => ProviderResult.Succeeded(reference),
-            (LedgerKind.Void, "canceled") => ProviderResult.Succeeded(reference),
-            (_, "requires_capture") => ProviderResult.Failed(ProviderResult.NoSuchOperation), // neither happened
-            (LedgerKind.Capture, "canceled") => ProviderResult.Declined(reference, "payment_intent_canceled"),
-            (LedgerKind.Void, "succeeded") => ProviderResult.Declined(reference, "payment_intent_captured"),
-            _ => ProviderResult.Pending(reference),
-        };
+        return Moved(call.Kind, document.RootElement);
     }
+
+    /// <summary>
+    /// What a capture or void did, read from the PaymentIntent's state, both in the call's own answer and when its
+    /// answer was lost. A state that settles neither way (<c>processing</c>, or one this adapter does not know) is
+    /// pending, to be looked up again, not a refusal: a capture read as refused while Stripe goes on to take the money
+    /// would leave the order unshipped with the customer charged.
+    /// </summary>
+    static ProviderResult Moved(string kind, JsonElement intent) => (kind, Status(intent)) switch
+    {
+        (LedgerKind.Capture, "succeeded") or (LedgerKind.Void, "canceled") => ProviderResult.Succeeded(Id(intent)),
+        (_, "requires_capture") => ProviderResult.Failed(ProviderResult.NoSuchOperation), // neither happened
+        (LedgerKind.Capture, "canceled") => ProviderResult.Declined(Id(intent), "payment_intent_canceled"),
+        (LedgerKind.Void, "succeeded") => ProviderResult.Declined(Id(intent), "payment_intent_captured"),
+        _ => ProviderResult.Pending(Id(intent)),
+    };
 
     /// <summary>
     /// Reads a list endpoint (newest first) page by page for the object whose metadata carries <paramref name="key"/>:
@@ -146,8 +152,6 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
         "pending" or "requires_action" => ProviderResult.Pending(reference),
         var status => ProviderResult.Declined(reference, Text(refund, "failure_reason") is { Length: > 0 } reason ? reason : status),
     };
-
-    static ProviderResult Unexpected(JsonElement intent) => ProviderResult.Declined(Id(intent), "unexpected_status_" + Status(intent));
 
     /// <summary>
     /// Maps an answer: 2xx through <paramref name="map"/>; a card error (402) is a decline; another 400 a refusal that
