@@ -62,14 +62,16 @@ public sealed class CartPlatform : IAsyncLifetime
     }
 
     /// <summary>An active product with the given SKUs, priced and stocked.</summary>
-    public async Task<Guid> ProductAsync(string name, params (string Sku, long Price, int Stock)[] variants)
+    public Task<Guid> ProductAsync(string name, params (string Sku, long Price, int Stock)[] variants) => ProductAsync(name, "EUR", variants);
+
+    public async Task<Guid> ProductAsync(string name, string currency, params (string Sku, long Price, int Stock)[] variants)
     {
         var admin = CatalogAdmin();
         var category = await (await admin.PostAsJsonAsync("/api/v1/admin/categories", new { name = "Cat " + Guid.NewGuid().ToString("N")[..8] }))
             .ShouldBeOkAsync<IdOnly>(System.Net.HttpStatusCode.Created);
         var product = await (await admin.PostAsJsonAsync("/api/v1/admin/products", new
         {
-            name, categoryId = category.Id, status = "active", currency = "EUR",
+            name, categoryId = category.Id, status = "active", currency,
             variants = variants.Select(v => new { sku = v.Sku, price = v.Price, initialStock = v.Stock }),
         })).ShouldBeOkAsync<IdOnly>(System.Net.HttpStatusCode.Created);
         return product.Id;

@@ -87,6 +87,29 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
     }
 
     [Fact]
+    public async Task A_cart_takes_the_currency_most_of_its_lines_are_priced_in_and_flags_the_others()
+    {
+        // The dollar line comes first in the cart (lines are kept in SKU order), the two euro lines after it.
+        await platform.ProductAsync("Dollar kettle", "USD", ("CUR-A-KETTLE", 3000, 5));
+        await platform.ProductAsync("Euro cup", ("CUR-B-CUP", 500, 5));
+        await platform.ProductAsync("Euro saucer", ("CUR-C-SAUCER", 300, 5));
+        var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        foreach (var sku in new[] { "CUR-A-KETTLE", "CUR-B-CUP", "CUR-C-SAUCER" })
+            await (await customer.PutAsJsonAsync($"/api/v1/cart/items/{sku}", new { quantity = 1 })).ShouldBeOkAsync<CartDto>();
+
+        var cart = (await customer.GetFromJsonAsync<CartDto>("/api/v1/cart"))!;
+
+        (cart.Currency, cart.Subtotal, cart.ReadyForCheckout).ShouldBe(("EUR", 800L, false));
+        cart.Lines.Select(l => (l.Sku, l.Problem)).ShouldBe([("CUR-A-KETTLE", "Priced in another currency."), ("CUR-B-CUP", null), ("CUR-C-SAUCER", null)]);
+
+        // With the dollar line alone, the cart is in dollars and ready.
+        await customer.DeleteAsync("/api/v1/cart/items/CUR-B-CUP");
+        await customer.DeleteAsync("/api/v1/cart/items/CUR-C-SAUCER");
+        var dollars = (await customer.GetFromJsonAsync<CartDto>("/api/v1/cart"))!;
+        (dollars.Currency, dollars.Subtotal, dollars.ReadyForCheckout).ShouldBe(("USD", 3000L, true));
+    }
+
+    [Fact]
     public async Task Signing_in_merges_the_guest_cart_adding_quantities_up_to_99()
     {
         await platform.ProductAsync("Pens", ("PEN-1", 150, 500), ("PEN-2", 180, 500));

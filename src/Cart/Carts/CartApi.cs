@@ -160,7 +160,9 @@ public static class CartApi
             return new CartDto(owner.IsGuest ? owner.Id : null, [.. lines.Select(line => new CartLineDto(line.Sku, line.Quantity, null, null, null,
                 new Dictionary<string, string>(), null, null, null, "unknown", false, Unpriced))], null, 0, lines.Sum(l => l.Quantity), ReadyForCheckout: false);
         var priced = pricing.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        var currency = priced.Values.Select(p => p.Currency).FirstOrDefault();
+        // One currency per cart: the one most of its lines are priced in (ties: the earlier line); the others are flagged.
+        var currency = lines.Select((line, i) => (Currency: priced.GetValueOrDefault(line.Sku)?.Currency, i)).Where(c => c.Currency is not null)
+            .GroupBy(c => c.Currency).OrderByDescending(g => g.Count()).ThenBy(g => g.Min(c => c.i)).Select(g => g.Key).FirstOrDefault();
         var dtos = lines.Select(line =>
         {
             if (!priced.TryGetValue(line.Sku, out var p))
