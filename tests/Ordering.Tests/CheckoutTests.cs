@@ -401,6 +401,26 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     }
 
     [Fact]
+    public async Task A_rejection_that_stopped_half_way_is_kept_in_risks_record_when_the_sweeper_withdraws_the_order()
+    {
+        var held = await HeldForReviewAsync("REVIEW-HALF");
+        var admin = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "admin"));
+        platform.RefuseCatalogCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/release", StringComparison.Ordinal);
+        await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/reject", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.RefuseCatalogCalls = null;
+        var rejection = await VerdictAsync(held.Id);
+        rejection.outcome.ShouldBe("rejected");
+
+        platform.Ordering.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
+
+        (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select failure_reason from orders where id = @id and status = 'rejected'", new { id = held.Id }))
+            .ShouldBe("review_expired");
+        (await StockAsync("REVIEW-HALF")).ShouldBe((5, 0));
+        (await VerdictAsync(held.Id)).ShouldBe(rejection); // who turned it down, not "withdrawn" by the system
+    }
+
+    [Fact]
     public async Task Card_details_the_provider_leaves_out_reach_risk_as_unknown_not_as_malformed()
     {
         await platform.ProductAsync("NOBIN-1", 1000, 5);

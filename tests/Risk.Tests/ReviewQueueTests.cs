@@ -86,6 +86,12 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
             .ReviewedBy.ShouldBe(reviewer);
         var withdrawn = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "withdrawn", reviewer = "customer" })).ShouldBeOkAsync<AssessmentDto>();
         (withdrawn.ReviewOutcome, withdrawn.ReviewedBy).ShouldBe((ReviewOutcomes.Withdrawn, "customer"));
+        // A rejection stands against a withdrawal after it: the order did not go ahead either way, and the record keeps
+        // who turned it down.
+        (await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "rejected", reviewer })).ShouldBeOkAsync<AssessmentDto>()).ReviewOutcome
+            .ShouldBe(ReviewOutcomes.Rejected);
+        var kept = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "withdrawn", reviewer = "system" })).ShouldBeOkAsync<AssessmentDto>();
+        (kept.ReviewOutcome, kept.ReviewedBy).ShouldBe((ReviewOutcomes.Rejected, reviewer));
         // Only orders sent to review are reviewed, and only assessed orders have a verdict.
         await (await ordering.PostAsJsonAsync(Verdict(declined.OrderId), new { outcome = "approved", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await (await ordering.PostAsJsonAsync(Verdict(approved.OrderId), new { outcome = "rejected", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);

@@ -64,7 +64,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         switch (status)
         {
             case OrderStatus.OnHold:
-                // It leaves risk's review queue undecided (replacing a verdict a decision that stopped half way recorded).
+                // It leaves risk's review queue undecided (replacing an approval that stopped half way; risk keeps a
+                // rejection that did, which says who turned the order down).
                 if ((await risk.RecordVerdictAsync(order.Id, "withdrawn", actor, ct)).Unknown)
                     return Unavailable("risk service", CancellationRecorded);
                 if ((await catalog.ReleaseAsync(order.Id, ct)).Unknown)

@@ -85,8 +85,10 @@ public static class AssessmentsApi
     /// Records the verdict on an order sent to review. An admin approves or rejects the order in the back office and
     /// ordering records the verdict here before it moves the order, with the order locked: ordering puts decisions in
     /// order, so the latest verdict it sends stands (a decision that stopped half way is followed by the one that
-    /// completes, or by "withdrawn" when the customer cancels). The same verdict again keeps who decided first. This
-    /// is the audit trail, and the queue empties as the orders are decided.
+    /// completes, or by "withdrawn" when the customer cancels). The same verdict again keeps who decided first, and
+    /// "withdrawn" does not replace "rejected": a person's rejection that stopped half way, then finished by the
+    /// customer's cancellation or the sweeper's withdrawal, still says who turned the order down. This is the audit
+    /// trail, and the queue empties as the orders are decided.
     /// </summary>
     static async Task<Results<Ok<AssessmentDto>, ValidationProblem, ProblemHttpResult>> Review(
         Guid orderId, ReviewRequest request, RiskDb db, TimeProvider clock, CancellationToken ct)
@@ -100,7 +102,8 @@ public static class AssessmentsApi
         DateTimeOffset? now = clock.GetUtcNow();
 
         var updated = await db.Assessments
-            .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && (a.ReviewOutcome == null || a.ReviewOutcome != outcome))
+            .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && (a.ReviewOutcome == null || a.ReviewOutcome != outcome)
+                && !(outcome == ReviewOutcomes.Withdrawn && a.ReviewOutcome == ReviewOutcomes.Rejected))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.ReviewOutcome, outcome)
                 .SetProperty(a => a.ReviewedBy, reviewer)
