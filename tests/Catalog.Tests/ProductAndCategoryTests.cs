@@ -167,6 +167,9 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
         var first = await (await admin.PutAsJsonAsync($"/api/v1/admin/products/{product.Id}", Update("First Edit", product.Version))).ShouldBeOkAsync<ProductDetail>();
         first.Version.ShouldBe(product.Version + 1);
         await (await admin.PutAsJsonAsync($"/api/v1/admin/products/{product.Id}", Update("Second Edit", product.Version))).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        // An edit that names no version at all is bad input, not a stale one.
+        await (await admin.PutAsJsonAsync($"/api/v1/admin/products/{product.Id}", new { name = "Third Edit", slug = product.Slug, categoryId = category.Id, status = "active" }))
+            .ShouldNameFieldAsync("version");
         (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Name.ShouldBe("First Edit");
     }
 

@@ -46,7 +46,7 @@ public sealed record UpdateProductRequest(
     Guid CategoryId,
     [Required, MaxLength(20)] string Status,
     Dictionary<string, string>? Attributes,
-    int Version);
+    int? Version);
 
 /// <summary>
 /// Replaces a variant's options, prices and weight. <see cref="Version"/> is the product's version the editor loaded (a

@@ -117,10 +117,12 @@ public static class ProductsApi
     {
         if (Validate(request.Slug, request.Status, request.Attributes, null) is { } invalid)
             return invalid;
+        if (request.Version is not { } version)
+            return Problem.VersionMissing();
         var product = await db.Products.Include(p => p.Variants).FirstOrDefaultAsync(p => p.Id == id, ct);
         if (product is null)
             return Problem.NotFound("There is no such product.");
-        if (request.Version != product.Version)
+        if (version != product.Version)
             return Problem.StaleVersion("product", product.Version);
         var category = await db.Categories.FindAsync([request.CategoryId], ct);
         if (category is null)
@@ -137,7 +139,7 @@ public static class ProductsApi
         product.CategoryPath = category.Path;
         product.Status = request.Status;
         product.Attributes = JsonSerializer.Serialize(request.Attributes ?? []);
-        Touch(db, product, request.Version, clock);
+        Touch(db, product, version, clock);
         if (await SaveAsync(db, ct) is { } conflict)
             return conflict;
         reader.ForgetSlugs([oldSlug, product.Slug]);

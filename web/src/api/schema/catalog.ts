@@ -1470,7 +1470,7 @@ export interface components {
             slug: string;
             status: string;
             /** Format: int32 */
-            version: number;
+            version: null | number;
         };
         UpdateVariantRequest: {
             /** Format: int64 */
