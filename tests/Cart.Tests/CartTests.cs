@@ -153,6 +153,11 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         merged.Lines.Count.ShouldBe(CartStore.MaxLines);
         merged.Lines.Single(l => l.Sku == "CLIP-2").Quantity.ShouldBe(3); // a line already there still adds up
         merged.Lines.ShouldNotContain(l => l.Sku == "CLIP-1");
+
+        // The same merge again (its answer was lost): the lines left out are named again, and nothing is added twice.
+        var again = await (await customer.PostAsJsonAsync("/api/v1/cart/merge", new { cartId = guestId })).ShouldBeOkAsync<MergedCartDto>();
+        again.LeftOut.Select(l => (l.Sku, l.Quantity)).ShouldBe([("CLIP-1", 4)]);
+        again.Lines.Single(l => l.Sku == "CLIP-2").Quantity.ShouldBe(3);
     }
 
     [Fact]

@@ -130,8 +130,9 @@ public static class CartApi
     }
 
     /// <summary>
-    /// At sign-in: the guest cart's lines are added to the customer's (quantities add, capped at 99); the guest cart ends.
-    /// Guest lines that would take the cart past its 100 different items are left out and named in the answer.
+    /// At sign-in: the guest cart's lines are added to the customer's (quantities add, capped at 99) and leave the guest
+    /// cart. Guest lines that would take the cart past its 100 different items are left out and named in the answer;
+    /// they stay in the guest cart, so the same merge sent again names them again.
     /// </summary>
     static async Task<Results<Ok<MergedCartDto>, ValidationProblem>> Merge(MergeRequest request, ClaimsPrincipal user, CartStore store, CatalogClient catalog, CancellationToken ct)
     {

@@ -45,8 +45,10 @@ public sealed class CartStore(IRedisClient redis)
         return redis.call('HGETALL', KEYS[1])
         """;
 
-    // Folds a guest cart into the user's: quantities add, capped; the guest cart is gone afterwards. Answers the guest
-    // lines that did not fit (SKU and quantity pairs): the user's cart was at its line limit.
+    // Folds a guest cart into the user's: quantities add, capped, and each line folded in leaves the guest cart. Answers
+    // the guest lines that did not fit (SKU and quantity pairs): the user's cart was at its line limit. Those stay in
+    // the guest cart (until it expires), so a merge sent again after its answer was lost names them again, and adds
+    // nothing twice.
     const string MergeScript = """
         local guest = redis.call('HGETALL', KEYS[1])
         local left = {}
@@ -55,12 +57,12 @@ public sealed class CartStore(IRedisClient redis)
           local current = tonumber(redis.call('HGET', KEYS[2], sku) or '0')
           if current > 0 or redis.call('HLEN', KEYS[2]) < tonumber(ARGV[2]) then
             redis.call('HSET', KEYS[2], sku, math.min(current + quantity, tonumber(ARGV[1])))
+            redis.call('HDEL', KEYS[1], sku)
           else
             table.insert(left, sku)
             table.insert(left, guest[i + 1])
           end
         end
-        redis.call('DEL', KEYS[1])
         if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
         return left
         """;
