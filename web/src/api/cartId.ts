@@ -28,13 +28,33 @@ export interface LeftOutLine {
   quantity: number;
 }
 
-export function getLeftOut(): LeftOutLine[] {
+/** The stored lines as text: a stable snapshot for `useSyncExternalStore` (equal while nothing changed). */
+export function leftOutSnapshot(): string | null {
   try {
-    const stored = sessionStorage.getItem(leftOutKey);
+    return sessionStorage.getItem(leftOutKey);
+  } catch {
+    return null;
+  }
+}
+
+export function parseLeftOut(stored: string | null): LeftOutLine[] {
+  try {
     return stored ? (JSON.parse(stored) as LeftOutLine[]) : [];
   } catch {
     return [];
   }
+}
+
+export function getLeftOut(): LeftOutLine[] {
+  return parseLeftOut(leftOutSnapshot());
+}
+
+const leftOutListeners = new Set<() => void>();
+
+/** Called after every change of the stored lines, so a cart page already showing hears of a merge that ends later. */
+export function subscribeLeftOut(listener: () => void): () => void {
+  leftOutListeners.add(listener);
+  return () => leftOutListeners.delete(listener);
 }
 
 export function setLeftOut(lines: LeftOutLine[]): void {
@@ -44,4 +64,5 @@ export function setLeftOut(lines: LeftOutLine[]): void {
   } catch {
     // storage disabled: nothing to show later
   }
+  leftOutListeners.forEach((listener) => listener());
 }

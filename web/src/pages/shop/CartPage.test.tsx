@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { getLeftOut, setGuestCartId, setLeftOut } from '../../api/cartId';
 import type { Cart, CartLine } from '../../shop/cart';
 import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
@@ -58,6 +58,17 @@ describe('CartPage', () => {
     await user.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByText(/did not fit/)).not.toBeInTheDocument();
     expect(getLeftOut()).toEqual([]);
+  });
+
+  it('shows lines a merge leaves out after the page has loaded, though the cart itself did not change', async () => {
+    mockApi({ 'GET /api/v1/cart': () => json(cart([line()])) });
+    renderWithProviders(<CartPage />, { session: authResponse() });
+    await screen.findAllByRole('row');
+    expect(screen.queryByText(/did not fit/)).not.toBeInTheDocument();
+
+    act(() => setLeftOut([{ sku: 'CLIP-1', quantity: 4 }]));
+
+    expect(screen.getByText(/One item from the cart you filled before signing in did not fit/)).toHaveTextContent('CLIP-1 × 4');
   });
 
   it('changes a quantity and removes a line through the cart service, showing its answer', async () => {

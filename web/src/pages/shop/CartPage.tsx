@@ -1,6 +1,6 @@
-import { useReducer } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { getLeftOut, setLeftOut } from '../../api/cartId';
+import { leftOutSnapshot, parseLeftOut, setLeftOut, subscribeLeftOut } from '../../api/cartId';
 import { useAuth } from '../../auth/auth';
 import { DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { formatOptions } from '../../format';
@@ -28,14 +28,12 @@ export function CartPage() {
 
 /** Guest lines that did not fit when signing in merged them into the customer's full cart. */
 function LeftOutNotice() {
-  // Read from storage at every render: a merge retried after the page loaded may store lines while it shows.
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const lines = getLeftOut();
+  // Subscribed: a merge that ends after the page has loaded (a retried sign-in) may store lines while it shows,
+  // without changing the cart.
+  const stored = useSyncExternalStore(subscribeLeftOut, leftOutSnapshot);
+  const lines = useMemo(() => parseLeftOut(stored), [stored]);
   if (lines.length === 0) return null;
-  const dismiss = () => {
-    setLeftOut([]);
-    rerender();
-  };
+  const dismiss = () => setLeftOut([]);
   return (
     <div className="notice" role="status">
       <p>
