@@ -1,10 +1,21 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 
 /** Admins change things; support staff see the same pages read-only (the services enforce it too). */
 export function useCanEdit(): boolean {
   return useAuth().hasRole('admin');
+}
+
+/**
+ * An edit form's onError: an edit refused as outdated (409, someone saved meanwhile) reloads what it edits, so the page
+ * shows the other change and the form, opened again, starts from the current version.
+ */
+export function reloadWhenOutdated(reload: () => unknown): (error: unknown) => void {
+  return (error) => {
+    if (error instanceof ApiError && error.status === 409) void reload();
+  };
 }
 
 /**

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { ActionButton, Field, FormError, PageTitle, QueryView } from '../../../components/ui';
-import { ApiError, fieldError } from '../../../api/problem';
-import { useCanEdit } from '../hooks';
+import { fieldError } from '../../../api/problem';
+import { reloadWhenOutdated, useCanEdit } from '../hooks';
 import type { CategoryNode } from '../types';
 import { CategorySelect } from './CategorySelect';
 import { subtreeIds, useAdminCategories, useCategoriesChanged } from './categories';
@@ -66,10 +66,7 @@ function EditCategoryForm({ category, tree, onDone }: { category: CategoryNode; 
       await changed();
       onDone();
     },
-    // Refused as outdated: load the tree as it is now, so the form, opened again, starts from the current version.
-    onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) void changed();
-    },
+    onError: reloadWhenOutdated(changed),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
-import { ApiError } from '../../../api/problem';
 import { ActionButton, DataTable, FormError, Money } from '../../../components/ui';
 import { formatOptions, humanize } from '../../../format';
-import { useCanEdit } from '../hooks';
+import { reloadWhenOutdated, useCanEdit } from '../hooks';
 import type { ProductDetail, Variant } from '../types';
 import { useProductChanged } from './products';
 import { VariantForm, type VariantFormValues } from './VariantForm';
@@ -42,11 +41,7 @@ function EditVariant({ product, variant, onDone }: { product: ProductDetail; var
       await changed(updated);
       onDone();
     },
-    // Refused as outdated: load the product as it is now, so the page shows the other change and the form, opened
-    // again, starts from the current version.
-    onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) void changed();
-    },
+    onError: reloadWhenOutdated(changed),
   });
   return (
     <>
