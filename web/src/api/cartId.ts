@@ -1,3 +1,5 @@
+import type { components } from './schema/cart';
+
 // A guest's cart is named by the id the cart service handed out (Cart-Id header). It is kept in this browser so the
 // cart survives reloads, and forgotten once it has been merged into a signed-in customer's cart.
 const key = 'bazaar.cartId';
@@ -23,10 +25,7 @@ export function setGuestCartId(id: string | null): void {
 // shopper has seen them on the cart page.
 const leftOutKey = 'bazaar.cartLeftOut';
 
-export interface LeftOutLine {
-  sku: string;
-  quantity: number;
-}
+export type LeftOutLine = components['schemas']['CartLine'];
 
 /** The stored lines as text: a stable snapshot for `useSyncExternalStore` (equal while nothing changed). */
 export function leftOutSnapshot(): string | null {
