@@ -147,6 +147,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     public async Task<PaymentOutcome> CaptureAsync(Guid paymentId, long? amount, string idempotencyKey, CancellationToken ct)
     {
         LedgerRow entry;
+        bool repeat; // the key's call was made before: answered (or asked again) once this connection is back in the pool
         PaymentRow? payment; // read under its lock; what the provider call needs does not change after authorization
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
@@ -156,25 +157,28 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 return new PaymentOutcome.NotFound();
             var key = $"capture:{paymentId}:key:{idempotencyKey}";
             if (await EntryAsync(connection, transaction, key, ct) is { } earlier)
+                (entry, repeat) = (earlier, true);
+            else
             {
-                await transaction.CommitAsync(ct);
-                return await ReplayAsync(earlier, LedgerKind.Capture, amount, ct);
+                var entries = await EntriesAsync(connection, transaction, paymentId, ct);
+                if (Refusal(entries, "captured") is { } refusal)
+                    return new PaymentOutcome.Conflict(refusal);
+                if (providers.For(payment.Provider)?.CapturesOnce == true && entries.Any(e => e.Kind == LedgerKind.Capture && e.Status != LedgerStatus.Failed))
+                    return new PaymentOutcome.Conflict("This payment has been captured once, and its provider takes one capture per authorization (it released the rest).");
+                var inFlight = entries.Where(e => e.Kind == LedgerKind.Capture && e.Status == LedgerStatus.Unknown).Sum(e => e.Amount);
+                var remaining = payment.Amount - payment.CapturedAmount - inFlight;
+                var toCapture = amount ?? remaining;
+                if (remaining <= 0)
+                    return new PaymentOutcome.Conflict("Everything authorized has already been captured.");
+                if (toCapture > remaining)
+                    return new PaymentOutcome.Conflict($"Only {remaining} of the authorized amount is left to capture.");
+                entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Capture, toCapture, key, null, clock.GetUtcNow(), ct);
+                repeat = false;
             }
-            var entries = await EntriesAsync(connection, transaction, paymentId, ct);
-            if (Refusal(entries, "captured") is { } refusal)
-                return new PaymentOutcome.Conflict(refusal);
-            if (providers.For(payment.Provider)?.CapturesOnce == true && entries.Any(e => e.Kind == LedgerKind.Capture && e.Status != LedgerStatus.Failed))
-                return new PaymentOutcome.Conflict("This payment has been captured once, and its provider takes one capture per authorization (it released the rest).");
-            var inFlight = entries.Where(e => e.Kind == LedgerKind.Capture && e.Status == LedgerStatus.Unknown).Sum(e => e.Amount);
-            var remaining = payment.Amount - payment.CapturedAmount - inFlight;
-            var toCapture = amount ?? remaining;
-            if (remaining <= 0)
-                return new PaymentOutcome.Conflict("Everything authorized has already been captured.");
-            if (toCapture > remaining)
-                return new PaymentOutcome.Conflict($"Only {remaining} of the authorized amount is left to capture.");
-            entry = await InsertEntryAsync(connection, transaction, paymentId, LedgerKind.Capture, toCapture, key, null, clock.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }
+        if (repeat)
+            return await ReplayAsync(entry, LedgerKind.Capture, amount, ct);
         return new PaymentOutcome.Done(await SubmitAsync(entry, payment, ct) ?? (await FindAsync(paymentId, ct))!);
     }
 
@@ -223,35 +227,42 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     public async Task<PaymentOutcome> RefundAsync(Guid paymentId, long amount, string idempotencyKey, string? reason, CancellationToken ct)
     {
         var key = $"refund:{paymentId}:{idempotencyKey}";
-        LedgerRow entry;
+        LedgerRow? entry = null;
+        LedgerRow? repeat; // the key's call was made before: answered (or asked again) once this connection is back in the pool
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            if (await EntryAsync(connection, null, key, ct) is { } earlier)
-                return await ReplayAsync(earlier, LedgerKind.Refund, amount, ct);
-            var now = clock.GetUtcNow();
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var reserved = await connection.ExecuteAsync(new CommandDefinition("""
-                update payments set refunded_amount = refunded_amount + @amount, updated_at = @now, version = version + 1
-                where id = @paymentId and @amount <= captured_amount - refunded_amount
-                """, new { paymentId, amount, now }, transaction, cancellationToken: ct));
-            var inserted = reserved == 1 ? await InsertEntryIfNewAsync(connection, transaction, paymentId, LedgerKind.Refund, amount, key, reason, now, ct) : null;
-            if (inserted is null)
+            repeat = await EntryAsync(connection, null, key, ct);
+            if (repeat is null)
             {
-                await transaction.RollbackAsync(ct);
-                // A concurrent call with the same key got there first: answer what it did.
-                if (await EntryAsync(connection, null, key, ct) is { } twin)
-                    return await ReplayAsync(twin, LedgerKind.Refund, amount, ct);
-                var limits = await connection.QuerySingleOrDefaultAsync<RefundLimits>(new CommandDefinition(
-                    "select captured_amount as capturedamount, refunded_amount as refundedamount from payments where id = @paymentId",
-                    new { paymentId }, cancellationToken: ct));
-                return limits is null
-                    ? new PaymentOutcome.NotFound()
-                    : new PaymentOutcome.Conflict($"A refund cannot exceed what was captured: {limits.CapturedAmount - limits.RefundedAmount} is left to refund.");
+                var now = clock.GetUtcNow();
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var reserved = await connection.ExecuteAsync(new CommandDefinition("""
+                    update payments set refunded_amount = refunded_amount + @amount, updated_at = @now, version = version + 1
+                    where id = @paymentId and @amount <= captured_amount - refunded_amount
+                    """, new { paymentId, amount, now }, transaction, cancellationToken: ct));
+                entry = reserved == 1 ? await InsertEntryIfNewAsync(connection, transaction, paymentId, LedgerKind.Refund, amount, key, reason, now, ct) : null;
+                if (entry is not null)
+                    await transaction.CommitAsync(ct);
+                else
+                {
+                    await transaction.RollbackAsync(ct);
+                    // A concurrent call with the same key got there first: answer what it did.
+                    repeat = await EntryAsync(connection, null, key, ct);
+                    if (repeat is null)
+                    {
+                        var limits = await connection.QuerySingleOrDefaultAsync<RefundLimits>(new CommandDefinition(
+                            "select captured_amount as capturedamount, refunded_amount as refundedamount from payments where id = @paymentId",
+                            new { paymentId }, cancellationToken: ct));
+                        return limits is null
+                            ? new PaymentOutcome.NotFound()
+                            : new PaymentOutcome.Conflict($"A refund cannot exceed what was captured: {limits.CapturedAmount - limits.RefundedAmount} is left to refund.");
+                    }
+                }
             }
-            entry = inserted;
-            await transaction.CommitAsync(ct);
         }
-        return new PaymentOutcome.Done(await SubmitAsync(entry, ct) ?? (await FindAsync(paymentId, ct))!);
+        if (repeat is not null)
+            return await ReplayAsync(repeat, LedgerKind.Refund, amount, ct);
+        return new PaymentOutcome.Done(await SubmitAsync(entry!, ct) ?? (await FindAsync(paymentId, ct))!);
     }
 
     /// <summary>
