@@ -30,8 +30,6 @@ public sealed class LocalFileObjectStore(IOptions<MediaOptions> options) : IObje
     public async Task<StoredObject?> GetAsync(string key, CancellationToken ct)
     {
         var path = PathFor(key);
-        if (Directory.Exists(path))
-            return null; // a folder of the store (a product's), not an object
         FileStream file;
         try
         {
@@ -41,6 +39,10 @@ public sealed class LocalFileObjectStore(IOptions<MediaOptions> options) : IObje
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
         {
             return null; // a name longer than the file system takes cannot have been stored either
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            return null; // a folder of the store (a product's), not an object; looked at only when the open fails
         }
 
         try
