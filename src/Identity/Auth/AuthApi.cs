@@ -83,14 +83,11 @@ public static class AuthApi
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
-        if (user.IsLockedOut(now))
+        var check = await CheckPasswordAsync(db, user, request.Password, passwords, settings, metrics, now, ct);
+        if (check == PasswordCheck.LockedOut)
             return LockedOut(user);
-
-        var verdict = passwords.Verify(user, request.Password);
-        if (verdict == PasswordVerificationResult.Failed)
+        if (check == PasswordCheck.Wrong)
         {
-            if (await RecordFailedLoginAsync(db, user.Id, settings, now, ct))
-                metrics.LockedOut();
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
@@ -104,12 +101,10 @@ public static class AuthApi
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
-        // Guesses sent at once all passed the check above before any failure was recorded: a lockout their failures
-        // set meanwhile stands, even for the one that guessed right.
         if (user.IsLockedOut(now))
-            return LockedOut(user);
+            return LockedOut(user); // a lockout set while the password was checked (see StillUnlockedAsync)
         user.ClearFailedLogins();
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        if (check == PasswordCheck.RightRehashNeeded)
             user.SetPasswordHash(passwords.Hash(user, request.Password), now);
         await db.SaveChangesAsync(ct);
 
@@ -131,31 +126,32 @@ public static class AuthApi
             ? Problem.Status(StatusCodes.Status423Locked, "Account locked", "This account has been locked. Contact support.")
             : Locked(http, user.LockoutEnd!.Value - now);
 
-    public enum PasswordCheck { Right, Wrong, LockedOut }
+    public enum PasswordCheck { Right, RightRehashNeeded, Wrong, LockedOut }
 
     /// <summary>
-    /// The current password asked again of a signed-in user (to change the password or the e-mail address). Wrong ones
-    /// count toward the same lockout as failed sign-ins, so whoever holds a stolen access token cannot try passwords
-    /// without limit; while locked out, the password is not even checked. A right one is followed, inside the change's
-    /// transaction, by <see cref="StillUnlockedAsync"/>.
+    /// A user's password, at sign-in or asked again of a signed-in user (to change the password or the e-mail address).
+    /// Every wrong one counts toward the lockout, so whoever holds a stolen access token cannot try passwords without
+    /// limit either; while locked out, the password is not even checked. A right one is followed, under the user's row
+    /// lock, by <see cref="StillUnlockedAsync"/> or its equivalent.
     /// </summary>
-    internal static async Task<PasswordCheck> CheckPasswordAgainAsync(IdentityDb db, User user, string? password, PasswordHashing passwords,
+    internal static async Task<PasswordCheck> CheckPasswordAsync(IdentityDb db, User user, string? password, PasswordHashing passwords,
         IdentityServiceOptions settings, IdentityMetrics metrics, DateTimeOffset now, CancellationToken ct)
     {
         if (user.IsLockedOut(now))
             return PasswordCheck.LockedOut;
         if (string.IsNullOrEmpty(password))
             return PasswordCheck.Wrong; // nothing was guessed
-        if (passwords.Verify(user, password) != PasswordVerificationResult.Failed)
-            return PasswordCheck.Right;
+        var verdict = passwords.Verify(user, password);
+        if (verdict != PasswordVerificationResult.Failed)
+            return verdict == PasswordVerificationResult.SuccessRehashNeeded ? PasswordCheck.RightRehashNeeded : PasswordCheck.Right;
         if (await RecordFailedLoginAsync(db, user.Id, settings, now, ct))
-            metrics.LockedOut(); // counted as at sign-in
+            metrics.LockedOut();
         return PasswordCheck.Wrong;
     }
 
     /// <summary>
     /// Locks the user's row (for the rest of the caller's transaction), reloads the user and says whether it is still
-    /// not locked out: guesses sent at once all passed <see cref="CheckPasswordAgainAsync"/> before any failure was
+    /// not locked out: guesses sent at once all passed <see cref="CheckPasswordAsync"/> before any failure was
     /// recorded, and the lockout their failures set meanwhile stands, for the right one too (as at sign-in).
     /// </summary>
     internal static async Task<bool> StillUnlockedAsync(IdentityDb db, User user, DateTimeOffset now, CancellationToken ct)

@@ -100,7 +100,7 @@ public static class PasswordsApi
         if (user is null)
             return TypedResults.NotFound();
         var now = clock.GetUtcNow();
-        switch (await AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, metrics, now, ct))
+        switch (await AuthApi.CheckPasswordAsync(db, user, request.CurrentPassword, passwords, options.Value, metrics, now, ct))
         {
             case AuthApi.PasswordCheck.LockedOut:
                 return AuthApi.LockedAnswer(http, user, now);

@@ -62,7 +62,7 @@ public static class UsersApi
         {
             if (!EmailAddress.TryParse(request.Email, out newEmail))
                 return Problem.Field("email", "Enter a valid e-mail address, like name@example.com.");
-            switch (await Auth.AuthApi.CheckPasswordAgainAsync(db, user, request.CurrentPassword, passwords, options.Value, metrics, now, ct))
+            switch (await Auth.AuthApi.CheckPasswordAsync(db, user, request.CurrentPassword, passwords, options.Value, metrics, now, ct))
             {
                 case Auth.AuthApi.PasswordCheck.LockedOut:
                     return Auth.AuthApi.LockedAnswer(http, user, now);
