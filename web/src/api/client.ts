@@ -19,8 +19,11 @@ function withToken(request: Request, session: Session | null): Request {
 }
 
 /**
- * fetch with the in-memory access token, within REQUEST_TIMEOUT_MS. A token about to expire is renewed first; a 401 despite a token (expired
- * early, keys rotated) renews it once and repeats the request once: the shopper never sees it.
+ * fetch with the in-memory access token. A token about to expire is renewed first; a 401 despite a token (expired
+ * early, keys rotated) renews it once and repeats the request once: the shopper never sees it. Each of those calls
+ * (renewal, request, renewal, repeat) has its own REQUEST_TIMEOUT_MS: on a dead connection the whole ends after at
+ * most two of them (a renewal that gives up keeps the old token, the request then times out); a shop that answers
+ * each just in time can take four.
  */
 export async function authFetch(request: Request): Promise<Response> {
   const retry = request.clone();
