@@ -102,6 +102,13 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         (cart.Currency, cart.Subtotal, cart.ReadyForCheckout).ShouldBe(("EUR", 800L, false));
         cart.Lines.Select(l => (l.Sku, l.Problem)).ShouldBe([("CUR-A-KETTLE", "Priced in another currency."), ("CUR-B-CUP", null), ("CUR-C-SAUCER", null)]);
 
+        // Euro lines that cannot be bought (sold out) do not outvote the dollar line that can.
+        foreach (var sku in new[] { "CUR-B-CUP", "CUR-C-SAUCER" })
+            (await platform.CatalogAdmin().PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -5, reason = "breakage" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var soldOut = (await customer.GetFromJsonAsync<CartDto>("/api/v1/cart"))!;
+        (soldOut.Currency, soldOut.Subtotal).ShouldBe(("USD", 3000L));
+        soldOut.Lines.Select(l => (l.Sku, l.Problem)).ShouldBe([("CUR-A-KETTLE", null), ("CUR-B-CUP", "Out of stock."), ("CUR-C-SAUCER", "Out of stock.")]);
+
         // With the dollar line alone, the cart is in dollars and ready.
         await customer.DeleteAsync("/api/v1/cart/items/CUR-B-CUP");
         await customer.DeleteAsync("/api/v1/cart/items/CUR-C-SAUCER");

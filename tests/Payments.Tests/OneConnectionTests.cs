@@ -11,7 +11,7 @@ public sealed class OneConnectionFactory : PaymentsFactory
 }
 
 /// <summary>
-/// A call repeated with its idempotency key is answered after the connection that found the earlier call is back in
+/// A call repeated (with its idempotency key, or a void of a voided payment) is answered after the connection that found the earlier call is back in
 /// the pool: a repeat that held it while asking for another would wait on itself (under load, on every other request).
 /// </summary>
 public sealed class OneConnectionTests(OneConnectionFactory factory) : IClassFixture<OneConnectionFactory>, IAsyncLifetime
@@ -23,8 +23,12 @@ public sealed class OneConnectionTests(OneConnectionFactory factory) : IClassFix
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task A_repeated_capture_or_refund_needs_one_connection_at_a_time()
+    public async Task A_repeated_capture_refund_or_void_needs_one_connection_at_a_time()
     {
+        var toVoid = await Factory.AuthorizeAsync(2000);
+        (await (await Factory.VoidAsync(toVoid.Id)).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("voided");
+        (await (await Factory.VoidAsync(toVoid.Id)).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("voided");
+
         var payment = await Factory.AuthorizeAsync(5000);
 
         var captured = await (await Factory.CaptureAsync(payment.Id, 5000, "cap-1")).ShouldBeOkAsync<PaymentDto>();

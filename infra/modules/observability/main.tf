@@ -259,9 +259,11 @@ locals {
     }
     } : {}, var.alb_arn_suffix != null ? {
     # What the ALB answers itself, never seen by the edge or Prometheus: 502/503/504 when no edge pod is healthy or the
-    # edge does not answer in time. A service's own 5xx are in its SLO alerts; the edge's own 502/504 (a service that
-    # dropped the connection, or gave no answer within 50 s) are in no SLO, as the edge exports no metrics: their
-    # causes raise ServiceDown, DeploymentUnavailable or the latency SLO. No data is no errors.
+    # edge does not answer in time. A service's own 5xx raise ServiceHighErrorRate (and the SLO alerts of checkout and
+    # catalog). The edge's own 502/504 (a service that dropped the connection, or gave no answer within 50 s) are counted
+    # nowhere, as the edge exports no metrics: a crash raises ServiceDown or DeploymentUnavailable; slowness raises the
+    # latency SLOs of checkout and catalog, and elsewhere only DatabasePoolSaturation or ThreadPoolStarvation when one
+    # of those is its cause. No data is no errors.
     alb-5xx = {
       namespace   = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", threshold = 25, comparison = "GreaterThanThreshold"
       dimensions  = { LoadBalancer = var.alb_arn_suffix }

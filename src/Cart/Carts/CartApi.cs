@@ -161,9 +161,11 @@ public static class CartApi
             return new CartDto(owner.IsGuest ? owner.Id : null, [.. lines.Select(line => new CartLineDto(line.Sku, line.Quantity, null, null, null,
                 new Dictionary<string, string>(), null, null, null, "unknown", false, Unpriced))], null, 0, lines.Sum(l => l.Quantity), ReadyForCheckout: false);
         var priced = pricing.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        // One currency per cart: the one most of its lines are priced in (ties: the earlier line); the others are flagged.
-        var currency = lines.Select((line, i) => (Currency: priced.GetValueOrDefault(line.Sku)?.Currency, i)).Where(c => c.Currency is not null)
-            .GroupBy(c => c.Currency).OrderByDescending(g => g.Count()).ThenBy(g => g.Min(c => c.i)).Select(g => g.Key).FirstOrDefault();
+        // One currency per cart: the one most of its lines that can be bought are priced in (then most lines at all,
+        // then the earlier line); the lines in another are flagged. Lines no longer sold do not outvote those that are.
+        var currency = lines.Select((line, i) => (Item: priced.GetValueOrDefault(line.Sku), i)).Where(c => c.Item is not null)
+            .GroupBy(c => c.Item!.Currency).OrderByDescending(g => g.Count(c => c.Item!.Purchasable && c.Item.Available > 0))
+            .ThenByDescending(g => g.Count()).ThenBy(g => g.Min(c => c.i)).Select(g => g.Key).FirstOrDefault();
         var dtos = lines.Select(line =>
         {
             if (!priced.TryGetValue(line.Sku, out var p))

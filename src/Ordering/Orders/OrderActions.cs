@@ -280,8 +280,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
 
     /// <summary>
     /// Ends a held order nobody decided on (its review outlasted its time, or its stock hold): risk's record says the
-    /// review was withdrawn, the order is rejected with <paramref name="reason"/>, and the customer hears that nothing
-    /// was charged. The caller holds the order's lock and commits.
+    /// review was withdrawn (unless it holds a person's rejection that stopped half way: that stays, naming who turned
+    /// the order down, while the order's timeline shows it ended by <paramref name="actor"/> for <paramref name="reason"/>),
+    /// the order is rejected with <paramref name="reason"/>, and the customer hears that nothing was charged. The caller
+    /// holds the order's lock and commits.
     /// </summary>
     /// <returns>false when risk did not answer: nothing was moved.</returns>
     async Task<bool> RejectUndecidedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string reason, string actor, CancellationToken ct)
@@ -314,7 +316,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
                 return Unavailable("catalog");
             if (held.Status is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
             {
-                // Risk's record says what happened: the review came too late, not that the order was approved.
+                // Risk's record says what happened: the review came too late (or an earlier rejection stands), not
+                // that the order was approved.
                 if (!await RejectUndecidedAsync(connection, transaction, order, "reservation_expired", actor, ct))
                     return Unavailable("risk service");
                 return Problem.Conflict("The stock held for this order ran out before the review ended, so the order is rejected instead; the card was not charged.");

@@ -185,7 +185,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// <summary>Releases an authorization nothing was captured from. Voiding a voided payment is fine.</summary>
     public async Task<PaymentOutcome> VoidAsync(Guid paymentId, CancellationToken ct)
     {
-        LedgerRow entry;
+        LedgerRow? entry; // null: voided already, answered as it is once this connection is back in the pool
         PaymentRow? payment; // read under its lock; what the provider call needs does not change after authorization
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
@@ -196,11 +196,8 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             var entries = await EntriesAsync(connection, transaction, paymentId, ct);
             var voids = entries.Where(e => e.Kind == LedgerKind.Void).ToList();
             if (voids.Any(v => v.Status == LedgerStatus.Succeeded))
-            {
-                await transaction.CommitAsync(ct);
-                return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
-            }
-            if (voids.FirstOrDefault(v => v.Status == LedgerStatus.Unknown) is { } unfinished)
+                entry = null;
+            else if (voids.FirstOrDefault(v => v.Status == LedgerStatus.Unknown) is { } unfinished)
             {
                 entry = unfinished; // ask again with the same key: the provider answers what it did
                 await MarkResentAsync(connection, transaction, entry, ct); // under the payment's lock, read unknown: it stays so
@@ -216,6 +213,8 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             }
             await transaction.CommitAsync(ct);
         }
+        if (entry is null)
+            return new PaymentOutcome.Done((await FindAsync(paymentId, ct))!);
         return new PaymentOutcome.Done(await SubmitAsync(entry, payment, ct) ?? (await FindAsync(paymentId, ct))!);
     }
 

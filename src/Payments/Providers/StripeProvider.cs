@@ -55,13 +55,13 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/capture", idempotencyKey, ct,
             ("amount_to_capture", Amount(amount, currency)));
-        return await ReadAsync(response, intent => Moved(LedgerKind.Capture, intent), ct);
+        return await ReadAsync(response, intent => Moved(LedgerKind.Capture, intent, lookedUp: false), ct);
     }
 
     public async Task<ProviderResult> VoidAsync(string reference, string idempotencyKey, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(reference)}/cancel", idempotencyKey, ct);
-        return await ReadAsync(response, intent => Moved(LedgerKind.Void, intent), ct);
+        return await ReadAsync(response, intent => Moved(LedgerKind.Void, intent, lookedUp: false), ct);
     }
 
     public async Task<ProviderResult> RefundAsync(string reference, long amount, string currency, string idempotencyKey, CancellationToken ct)
@@ -87,7 +87,7 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
         if (call.Kind == LedgerKind.Refund)
             return await FindListedAsync($"v1/refunds?payment_intent={Uri.EscapeDataString(reference)}", call.IdempotencyKey, refund => Refund(refund, reference), ct);
         using var document = await GetAsync($"v1/payment_intents/{Uri.EscapeDataString(reference)}", ct);
-        return Moved(call.Kind, document.RootElement);
+        return Moved(call.Kind, document.RootElement, lookedUp: true);
     }
 
     /// <summary>
@@ -96,10 +96,12 @@ public sealed class StripeProvider(HttpClient http, IOptions<PaymentsOptions> op
     /// pending, to be looked up again, not a refusal: a capture read as refused while Stripe goes on to take the money
     /// would leave the order unshipped with the customer charged.
     /// </summary>
-    static ProviderResult Moved(string kind, JsonElement intent) => (kind, Status(intent)) switch
+    /// <param name="lookedUp">read by <see cref="LookupAsync"/>: an intent still awaiting capture says the lost call never
+    /// reached Stripe; in the call's own answer it says Stripe took the call and moved nothing.</param>
+    static ProviderResult Moved(string kind, JsonElement intent, bool lookedUp) => (kind, Status(intent)) switch
     {
         (LedgerKind.Capture, "succeeded") or (LedgerKind.Void, "canceled") => ProviderResult.Succeeded(Id(intent)),
-        (_, "requires_capture") => ProviderResult.Failed(ProviderResult.NoSuchOperation), // neither happened
+        (_, "requires_capture") => ProviderResult.Failed(lookedUp ? ProviderResult.NoSuchOperation : "payment_intent_unchanged"),
         (LedgerKind.Capture, "canceled") => ProviderResult.Declined(Id(intent), "payment_intent_canceled"),
         (LedgerKind.Void, "succeeded") => ProviderResult.Declined(Id(intent), "payment_intent_captured"),
         _ => ProviderResult.Pending(Id(intent)),
