@@ -29,7 +29,7 @@ export function SearchBox() {
   const suggestions = useQuery({
     queryKey: ['suggest', query],
     enabled: query.length >= 2,
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/products/suggest', { params: { query: { q: query } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/products/suggest', { params: { query: { q: query } }, signal })),
     staleTime: 60_000,
   });
   const items = query.length >= 2 ? (suggestions.data ?? []) : [];

@@ -37,11 +37,11 @@ export function useCart() {
   return useQuery({
     queryKey,
     enabled: ready,
-    queryFn: async () => {
+    queryFn: async ({ signal }) => {
       if (!signedIn && !getGuestCartId()) return null; // no cart yet: nothing to ask for
       const { sent, headers } = cartRequest(signedIn);
       try {
-        return remember(await unwrap(cartApi.GET('/api/v1/cart', { headers })), signedIn, sent);
+        return remember(await unwrap(cartApi.GET('/api/v1/cart', { headers, signal })), signedIn, sent);
       } catch (error) {
         // A guest cart id the service cannot read: start afresh rather than show an error (unless a change has been
         // given another cart meanwhile).

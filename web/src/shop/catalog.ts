@@ -12,7 +12,7 @@ export type Review = components['schemas']['ReviewDto'];
 export function useCategories() {
   return useQuery({
     queryKey: ['categories'],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/categories')),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/categories', { signal })),
     staleTime: 5 * 60_000,
   });
 }

@@ -61,7 +61,8 @@ function OrdersByStatus({ summary }: { summary: OrderSummaryReport }) {
 function LowStock() {
   const query = useQuery({
     queryKey: [...adminKeys.stock, { lowStock: true, limit: lowStockShown }],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/inventory', { params: { query: { lowStock: true, limit: lowStockShown } } })),
+    queryFn: ({ signal }) =>
+      unwrap(catalogApi.GET('/api/v1/admin/inventory', { params: { query: { lowStock: true, limit: lowStockShown } }, signal })),
   });
   return (
     <QueryView query={query} isEmpty={(page) => page.items.length === 0} empty="No SKU is low on stock.">
@@ -93,7 +94,7 @@ export function DashboardPage() {
   const [since] = useState(localMidnight);
   const summary = useQuery({
     queryKey: [...adminKeys.summary, since.toISOString()],
-    queryFn: () => fetchOrderSummary(since),
+    queryFn: ({ signal }) => fetchOrderSummary(since, signal),
   });
   return (
     <>

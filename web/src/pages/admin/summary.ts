@@ -3,8 +3,8 @@ import { orderingApi, unwrap } from '../../api/client';
 import type { OrderSummaryReport } from './types';
 
 /** Orders and revenue since `since`, with the current count of orders in each status. */
-export function fetchOrderSummary(since: Date): Promise<OrderSummaryReport> {
-  return unwrap(orderingApi.GET('/api/v1/admin/orders/summary', { params: { query: { since: since.toISOString() } } }));
+export function fetchOrderSummary(since: Date, signal?: AbortSignal): Promise<OrderSummaryReport> {
+  return unwrap(orderingApi.GET('/api/v1/admin/orders/summary', { params: { query: { since: since.toISOString() } }, signal }));
 }
 
 /** Midnight at the start of today in the browser's time zone: "today" as the person at the desk means it. */

@@ -65,8 +65,13 @@ export function Checkout({ cart }: { cart: Cart }) {
   const quote = useQuery({
     queryKey: ['shipping-quote', address.country, address.region, cart.subtotal, cart.itemCount],
     enabled: step !== 'address',
-    queryFn: () =>
-      unwrap(orderingApi.GET('/api/v1/shipping/quote', { params: { query: { country: address.country, region: address.region ?? undefined } } })),
+    queryFn: ({ signal }) =>
+      unwrap(
+        orderingApi.GET('/api/v1/shipping/quote', {
+          params: { query: { country: address.country, region: address.region ?? undefined } },
+          signal,
+        }),
+      ),
   });
 
   return (

@@ -13,11 +13,11 @@ export function HomePage() {
   const categories = useCategories();
   const featured = useQuery({
     queryKey: ['products', 'featured'],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { sort: 'rating', inStock: true, limit: 8 } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { sort: 'rating', inStock: true, limit: 8 } }, signal })),
   });
   const newest = useQuery({
     queryKey: ['products', 'newest'],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { sort: 'newest', inStock: true, limit: 8 } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { sort: 'newest', inStock: true, limit: 8 } }, signal })),
   });
 
   return (

@@ -38,7 +38,7 @@ export function ListingPage({ mode }: { mode: 'category' | 'search' }) {
 
   const listing = useQuery({
     queryKey: ['products', 'list', filters],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { ...filters, limit: 24 } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/products', { params: { query: { ...filters, limit: 24 } }, signal })),
     placeholderData: keepPreviousData,
     enabled: mode === 'category' || q.length > 0,
   });

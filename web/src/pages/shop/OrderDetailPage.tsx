@@ -16,7 +16,7 @@ export function OrderDetailPage() {
   const [params] = useSearchParams();
   const order = useQuery({
     queryKey: ['order', id],
-    queryFn: () => unwrap(orderingApi.GET('/api/v1/orders/{id}', { params: { path: { id } } })),
+    queryFn: ({ signal }) => unwrap(orderingApi.GET('/api/v1/orders/{id}', { params: { path: { id } }, signal })),
     // An order still moving through checkout (e.g. a slow card network) settles within seconds: watch it; a
     // cancellation being completed, a little less often.
     refetchInterval: (query) => {

@@ -8,7 +8,7 @@ export function OrdersPage() {
   const orders = useInfiniteQuery({
     queryKey: ['orders', 'mine'],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap(orderingApi.GET('/api/v1/orders', { params: { query: { cursor: pageParam, limit: 20 } } })),
+    queryFn: ({ pageParam, signal }) => unwrap(orderingApi.GET('/api/v1/orders', { params: { query: { cursor: pageParam, limit: 20 } }, signal })),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 

@@ -25,7 +25,7 @@ export function ProductPage() {
   const { slug = '' } = useParams();
   const product = useQuery({
     queryKey: productKey(slug),
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: slug } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug: slug } }, signal })),
   });
   if (product.isPending) return <Loading />;
   if (product.isError) {
@@ -221,10 +221,11 @@ function Reviews({ product }: { product: ProductDetail }) {
   const reviews = useInfiniteQuery({
     queryKey: ['reviews', product.id],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
+    queryFn: ({ pageParam, signal }) =>
       unwrap(
         catalogApi.GET('/api/v1/products/{productId}/reviews', {
           params: { path: { productId: product.id }, query: { cursor: pageParam, limit: 10 } },
+          signal,
         }),
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,

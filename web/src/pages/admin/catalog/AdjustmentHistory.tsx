@@ -7,7 +7,7 @@ import { adminKeys } from '../queryKeys';
 export function AdjustmentHistory({ sku }: { sku: string }) {
   const history = useQuery({
     queryKey: adminKeys.adjustments(sku),
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/inventory/{sku}/adjustments', { params: { path: { sku } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/admin/inventory/{sku}/adjustments', { params: { path: { sku } }, signal })),
   });
   return (
     <QueryView query={history} isEmpty={(rows) => rows.length === 0} empty="No adjustments yet.">

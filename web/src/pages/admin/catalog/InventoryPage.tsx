@@ -77,7 +77,7 @@ export function InventoryPage() {
   const query = { q: filters.values.q || undefined, lowStock: filters.values.lowStock ? true : undefined, cursor: pager.cursor };
   const stock = useQuery({
     queryKey: [...adminKeys.stock, query],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/inventory', { params: { query } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/admin/inventory', { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
   const selectedRow = stock.data?.items.find((row) => row.sku === selected);

@@ -45,7 +45,7 @@ export function ProductsPage() {
   };
   const products = useQuery({
     queryKey: [...adminKeys.products, query],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/products', { params: { query } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/admin/products', { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
   return (

@@ -6,7 +6,7 @@ import type { CategoryNode } from '../types';
 export function useAdminCategories() {
   return useQuery({
     queryKey: adminKeys.categories,
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/categories')),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/admin/categories', { signal })),
   });
 }
 

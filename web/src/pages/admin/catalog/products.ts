@@ -11,7 +11,7 @@ export const currencies = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN
 export function useAdminProduct(id: string) {
   return useQuery({
     queryKey: adminKeys.product(id),
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/products/{id}', { params: { path: { id } } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/admin/products/{id}', { params: { path: { id } }, signal })),
   });
 }
 

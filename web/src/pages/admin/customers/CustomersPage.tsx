@@ -112,7 +112,7 @@ export function CustomersPage() {
   const query = { q: filters.values.q || undefined, role: filters.values.role || undefined, cursor: pager.cursor };
   const users = useQuery({
     queryKey: [...adminKeys.users, query],
-    queryFn: () => unwrap(identityApi.GET('/api/v1/admin/users', { params: { query } })),
+    queryFn: ({ signal }) => unwrap(identityApi.GET('/api/v1/admin/users', { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
   return (

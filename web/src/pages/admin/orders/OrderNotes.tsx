@@ -47,7 +47,7 @@ export function OrderNotes({ orderId }: { orderId: string }) {
   const canEdit = useCanEdit();
   const notes = useQuery({
     queryKey: adminKeys.orderNotes(orderId),
-    queryFn: () => unwrap(orderingApi.GET('/api/v1/admin/orders/{id}/notes', { params: { path: { id: orderId } } })),
+    queryFn: ({ signal }) => unwrap(orderingApi.GET('/api/v1/admin/orders/{id}/notes', { params: { path: { id: orderId } }, signal })),
   });
   return (
     <>

@@ -31,7 +31,7 @@ export function OrdersPage() {
   };
   const orders = useQuery({
     queryKey: [...adminKeys.orders, query],
-    queryFn: () => unwrap(orderingApi.GET('/api/v1/admin/orders', { params: { query } })),
+    queryFn: ({ signal }) => unwrap(orderingApi.GET('/api/v1/admin/orders', { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
   return (

@@ -43,7 +43,7 @@ function Ledger({ payment }: { payment: Payment }) {
 export function PaymentLedger({ orderId }: { orderId: string }) {
   const payment = useQuery({
     queryKey: adminKeys.payment(orderId),
-    queryFn: () => unwrap(paymentsApi.GET('/api/v1/payments', { params: { query: { orderId } } })),
+    queryFn: ({ signal }) => unwrap(paymentsApi.GET('/api/v1/payments', { params: { query: { orderId } }, signal })),
   });
   if (payment.isPending) return <Loading label="Loading the payment…" />;
   // Orders rejected before payment never got one: that is a state, not an error.

@@ -35,7 +35,7 @@ export function hasOrderActions(status: string): boolean {
 export function useAdminOrder(id: string) {
   return useQuery({
     queryKey: adminKeys.order(id),
-    queryFn: () => unwrap(orderingApi.GET('/api/v1/admin/orders/{id}', { params: { path: { id } } })),
+    queryFn: ({ signal }) => unwrap(orderingApi.GET('/api/v1/admin/orders/{id}', { params: { path: { id } }, signal })),
   });
 }
 

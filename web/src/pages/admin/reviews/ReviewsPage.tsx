@@ -73,7 +73,7 @@ export function ReviewsPage() {
   const query = { hidden: hidden ? hidden === 'true' : undefined, cursor: pager.cursor };
   const reviews = useQuery({
     queryKey: [...adminKeys.reviews, query],
-    queryFn: () => unwrap(catalogApi.GET('/api/v1/admin/reviews', { params: { query } })),
+    queryFn: ({ signal }) => unwrap(catalogApi.GET('/api/v1/admin/reviews', { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
   return (

@@ -66,7 +66,7 @@ export function AssessmentDetailPage() {
   const { id = '' } = useParams();
   const assessment = useQuery({
     queryKey: adminKeys.assessment(id),
-    queryFn: () => unwrap(riskApi.GET('/api/v1/admin/risk/assessments/{id}', { params: { path: { id } } })),
+    queryFn: ({ signal }) => unwrap(riskApi.GET('/api/v1/admin/risk/assessments/{id}', { params: { path: { id } }, signal })),
   });
   return <QueryView query={assessment}>{(data) => <AssessmentDetail assessment={data} />}</QueryView>;
 }

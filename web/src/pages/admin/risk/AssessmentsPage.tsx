@@ -44,7 +44,7 @@ export function AssessmentsPage() {
   const query = { decision: filters.values.decision || undefined, cursor: pager.cursor };
   const assessments = useQuery({
     queryKey: [...adminKeys.assessments, query],
-    queryFn: () => unwrap(riskApi.GET('/api/v1/admin/risk/assessments', { params: { query } })),
+    queryFn: ({ signal }) => unwrap(riskApi.GET('/api/v1/admin/risk/assessments', { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
   return (

@@ -113,7 +113,7 @@ export function RiskRulesPage() {
   const [editing, setEditing] = useState<Editing>({ mode: 'closed' });
   const rules = useQuery({
     queryKey: adminKeys.riskRules,
-    queryFn: () => unwrap(riskApi.GET('/api/v1/admin/risk/rules')),
+    queryFn: ({ signal }) => unwrap(riskApi.GET('/api/v1/admin/risk/rules', { signal })),
   });
   const close = () => setEditing({ mode: 'closed' });
   return (
