@@ -405,11 +405,16 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     {
         var held = await HeldForReviewAsync("REVIEW-HALF");
         var admin = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "admin"));
+        platform.Ordering.Clock.Advance(TimeSpan.FromHours(1));
         platform.RefuseCatalogCalls = request => request.RequestUri!.AbsolutePath.EndsWith("/release", StringComparison.Ordinal);
         await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/reject", null)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         platform.RefuseCatalogCalls = null;
         var rejection = await VerdictAsync(held.Id);
         rejection.outcome.ShouldBe("rejected");
+        // Stamped with when ordering decided (sent along, so a verdict delivered late cannot pass a newer one), not
+        // when it reached risk.
+        var stamped = await Scalar<DateTime>(platform.Risk.DatabaseConnectionString, "select reviewed_at from risk_assessments where order_id = @id", new { id = held.Id });
+        (new DateTimeOffset(stamped, TimeSpan.Zero) - platform.Ordering.Clock.GetUtcNow()).Duration().ShouldBeLessThan(TimeSpan.FromMilliseconds(1));
 
         platform.Ordering.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);

@@ -92,6 +92,13 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
             .ShouldBe(ReviewOutcomes.Rejected);
         var kept = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "withdrawn", reviewer = "system" })).ShouldBeOkAsync<AssessmentDto>();
         (kept.ReviewOutcome, kept.ReviewedBy).ShouldBe((ReviewOutcomes.Rejected, reviewer));
+        // A verdict decided before the one recorded (its call timed out and was delivered late) does not replace it.
+        var decided = DateTimeOffset.UnixEpoch.AddSeconds(Factory.Clock.GetUtcNow().ToUnixTimeSeconds() + 10); // whole seconds, as stored
+        (await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = "second", decidedAt = decided }))
+            .ShouldBeOkAsync<AssessmentDto>()).ReviewedAt.ShouldBe(decided);
+        var late = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "rejected", reviewer = "first", decidedAt = decided.AddSeconds(-5) }))
+            .ShouldBeOkAsync<AssessmentDto>();
+        (late.ReviewOutcome, late.ReviewedBy).ShouldBe((ReviewOutcomes.Approved, "second"));
         // Only orders sent to review are reviewed, and only assessed orders have a verdict.
         await (await ordering.PostAsJsonAsync(Verdict(declined.OrderId), new { outcome = "approved", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await (await ordering.PostAsJsonAsync(Verdict(approved.OrderId), new { outcome = "rejected", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);

@@ -175,17 +175,18 @@ public sealed class PaymentsClient(HttpClient http)
 
 public sealed record RiskAssessment(Guid AssessmentId, Guid OrderId, string Decision, int Score);
 
-public sealed class RiskClient(HttpClient http)
+public sealed class RiskClient(HttpClient http, TimeProvider clock)
 {
     public Task<CallResult<RiskAssessment>> AssessAsync(object request, Guid orderId, CancellationToken ct) =>
         Calls.PostAsync<RiskAssessment>(http, "internal/risk/assessments", request, orderId, ct);
 
     /// <summary>
     /// Records the verdict on an order risk sent to review: an admin's <c>approved</c> or <c>rejected</c>, or
-    /// <c>withdrawn</c> when the order ended before anyone decided. The latest verdict stands and repeating one is
-    /// harmless, so it is retried; an order risk never assessed (held because risk refused its input) is a 404.
+    /// <c>withdrawn</c> when the order ended before anyone decided. The latest verdict stands (by when it was decided,
+    /// sent along, so one delivered late does not replace a newer one) and repeating one is harmless, so it is retried;
+    /// an order risk never assessed (held because risk refused its input) is a 404.
     /// </summary>
     public Task<CallResult<object>> RecordVerdictAsync(Guid orderId, string outcome, string reviewer, CancellationToken ct) =>
-        Calls.PostAsync<object>(http, $"internal/risk/assessments/by-order/{orderId}/review", new { outcome, reviewer },
+        Calls.PostAsync<object>(http, $"internal/risk/assessments/by-order/{orderId}/review", new { outcome, reviewer, decidedAt = clock.GetUtcNow() },
             CallKeys.For($"review:{orderId}:{outcome}"), ct);
 }

@@ -25,7 +25,9 @@ public sealed record AssessmentDto(Guid Id, Guid OrderId, Guid CustomerId, long 
 public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? NextCursor);
 
 /// <summary>The verdict on an order sent to review, as ordering records it when an admin approves or rejects the order.</summary>
-public sealed record ReviewRequest(string? Outcome, string? Reviewer);
+/// <param name="DecidedAt">When ordering made the decision (the same in every retry of it): a verdict that arrives after a
+/// later one (its call timed out, then was delivered late) does not replace it. Left out: when it arrives.</param>
+public sealed record ReviewRequest(string? Outcome, string? Reviewer, DateTimeOffset? DecidedAt = null);
 
 public static class AssessmentsApi
 {
@@ -99,11 +101,12 @@ public static class AssessmentsApi
             return Problem.Field("reviewer", "Name who decided (at most 200 characters).");
         var outcome = request.Outcome;
         var reviewer = request.Reviewer.Trim();
-        DateTimeOffset? now = clock.GetUtcNow();
+        DateTimeOffset? now = request.DecidedAt ?? clock.GetUtcNow();
 
         var updated = await db.Assessments
             .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && (a.ReviewOutcome == null || a.ReviewOutcome != outcome)
-                && !(outcome == ReviewOutcomes.Withdrawn && a.ReviewOutcome == ReviewOutcomes.Rejected))
+                && !(outcome == ReviewOutcomes.Withdrawn && a.ReviewOutcome == ReviewOutcomes.Rejected)
+                && (a.ReviewedAt == null || a.ReviewedAt <= now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.ReviewOutcome, outcome)
                 .SetProperty(a => a.ReviewedBy, reviewer)
