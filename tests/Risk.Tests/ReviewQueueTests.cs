@@ -93,12 +93,18 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
         var kept = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "withdrawn", reviewer = "system" })).ShouldBeOkAsync<AssessmentDto>();
         (kept.ReviewOutcome, kept.ReviewedBy).ShouldBe((ReviewOutcomes.Rejected, reviewer));
         // A verdict decided before the one recorded (its call timed out and was delivered late) does not replace it.
-        var decided = DateTimeOffset.UnixEpoch.AddSeconds(Factory.Clock.GetUtcNow().ToUnixTimeSeconds() + 10); // whole seconds, as stored
+        var decided = DateTimeOffset.UnixEpoch.AddSeconds(Factory.Clock.GetUtcNow().ToUnixTimeSeconds() + 10); // whole seconds: stored to the microsecond, compared below to the tick
         (await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = "second", decidedAt = decided }))
             .ShouldBeOkAsync<AssessmentDto>()).ReviewedAt.ShouldBe(decided);
         var late = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "rejected", reviewer = "first", decidedAt = decided.AddSeconds(-5) }))
             .ShouldBeOkAsync<AssessmentDto>();
         (late.ReviewOutcome, late.ReviewedBy).ShouldBe((ReviewOutcomes.Approved, "second"));
+        // Nor does one decided before a verdict that changed nothing (the same again, kept from its first decider).
+        await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "approved", reviewer = "third", decidedAt = decided.AddSeconds(10) }))
+            .ShouldBeOkAsync<AssessmentDto>();
+        var later = await (await ordering.PostAsJsonAsync(Verdict(review.OrderId), new { outcome = "withdrawn", reviewer = "late", decidedAt = decided.AddSeconds(5) }))
+            .ShouldBeOkAsync<AssessmentDto>();
+        (later.ReviewOutcome, later.ReviewedBy, later.ReviewedAt).ShouldBe((ReviewOutcomes.Approved, "second", decided));
         // Only orders sent to review are reviewed, and only assessed orders have a verdict.
         await (await ordering.PostAsJsonAsync(Verdict(declined.OrderId), new { outcome = "approved", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await (await ordering.PostAsJsonAsync(Verdict(approved.OrderId), new { outcome = "rejected", reviewer })).ShouldBeProblemAsync(HttpStatusCode.Conflict);

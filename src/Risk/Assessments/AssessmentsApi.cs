@@ -8,6 +8,7 @@ using Bazaar.ServiceDefaults.Data;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Bazaar.Risk.Assessments;
 
@@ -86,8 +87,9 @@ public static class AssessmentsApi
     /// <summary>
     /// Records the verdict on an order sent to review. An admin approves or rejects the order in the back office and
     /// ordering records the verdict here before it moves the order, with the order locked: ordering puts decisions in
-    /// order, so the latest verdict it sends stands (a decision that stopped half way is followed by the one that
-    /// completes, or by "withdrawn" when the customer cancels). The same verdict again keeps who decided first, and
+    /// order and sends when each was decided, so the latest decided stands (a decision that stopped half way is followed
+    /// by the one that completes, or by "withdrawn" when the customer cancels), and one whose call timed out and arrived
+    /// late is not recorded over any verdict decided after it. The same verdict again keeps who decided first, and
     /// "withdrawn" does not replace "rejected": a person's rejection that stopped half way, then finished by the
     /// customer's cancellation or the sweeper's withdrawal, still says who turned the order down. This is the audit
     /// trail, and the queue empties as the orders are decided.
@@ -101,16 +103,24 @@ public static class AssessmentsApi
             return Problem.Field("reviewer", "Name who decided (at most 200 characters).");
         var outcome = request.Outcome;
         var reviewer = request.Reviewer.Trim();
-        DateTimeOffset? now = request.DecidedAt ?? clock.GetUtcNow();
+        DateTimeOffset? now = request.DecidedAt?.ToUniversalTime() ?? clock.GetUtcNow();
 
-        var updated = await db.Assessments
-            .Where(a => a.OrderId == orderId && a.Decision == Decisions.Review && (a.ReviewOutcome == null || a.ReviewOutcome != outcome)
-                && !(outcome == ReviewOutcomes.Withdrawn && a.ReviewOutcome == ReviewOutcomes.Rejected)
-                && (a.ReviewedAt == null || a.ReviewedAt <= now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.ReviewOutcome, outcome)
-                .SetProperty(a => a.ReviewedBy, reviewer)
-                .SetProperty(a => a.ReviewedAt, now), ct);
+        // One statement: whether the verdict changes the record is judged on the row as it was, and every verdict moves
+        // last_verdict_at forward, the ones that change nothing included, so an older one arriving later finds it newer.
+        const string changes = """
+            ((review_outcome is null or review_outcome <> @outcome)
+             and not (@outcome = 'withdrawn' and review_outcome is not distinct from 'rejected')
+             and (coalesce(last_verdict_at, reviewed_at) is null or coalesce(last_verdict_at, reviewed_at) <= @now))
+            """;
+        var updated = await db.Database.ExecuteSqlRawAsync($"""
+            update risk_assessments set
+                review_outcome = case when {changes} then @outcome else review_outcome end,
+                reviewed_by = case when {changes} then @reviewer else reviewed_by end,
+                reviewed_at = case when {changes} then @now else reviewed_at end,
+                last_verdict_at = greatest(coalesce(last_verdict_at, reviewed_at), @now)
+            where order_id = @orderId and decision = 'review'
+            """, [new NpgsqlParameter("outcome", outcome), new NpgsqlParameter("reviewer", reviewer), new NpgsqlParameter("now", now),
+                new NpgsqlParameter("orderId", orderId)], ct);
         var assessment = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.OrderId == orderId, ct);
         if (assessment is null)
             return Problem.NotFound("This order was never assessed.");
