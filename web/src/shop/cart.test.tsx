@@ -20,6 +20,17 @@ function AddTwo() {
   );
 }
 
+/** The cart's line count, and a button that adds PEN-1 and then PEN-2, queued one behind the other. */
+function CartAndAddTwo() {
+  const current = useCart();
+  return (
+    <>
+      <p>lines: {current.data?.lines.length ?? 0}</p>
+      <AddTwo />
+    </>
+  );
+}
+
 /** The cart's line count, and a button that adds PEN-1. */
 function CartAndAdd() {
   const current = useCart();
@@ -147,5 +158,31 @@ describe('cart changes', () => {
 
     expect(await screen.findByText('lines: 1')).toBeInTheDocument();
     expect(reads()).toBe(before + 1);
+  });
+
+  it('stop a read the first change asked for when the second, queued behind it, is sent, not when it was queued', async () => {
+    const id = '0196a1b2-0000-4000-8000-00000000c0de';
+    setGuestCartId(id);
+    let late: ((response: Response) => void) | undefined;
+    let reads = 0;
+    const api = mockApi({
+      // The first read shows the empty cart; the read after the first change's lost answer answers late, with the cart
+      // as it was before the second change.
+      'GET /api/v1/cart': () => (++reads === 1 ? json(cart(id, [])) : new Promise<Response>((resolve) => (late = resolve))),
+      'PUT /api/v1/cart/items/PEN-1': () => Promise.reject(new TypeError('Failed to fetch')),
+      'PUT /api/v1/cart/items/PEN-2': () => json(cart(id, ['PEN-1', 'PEN-2'])),
+    });
+    const view = renderWithProviders(<CartAndAddTwo />);
+    await view.settled();
+    await screen.findByText('lines: 0');
+
+    await view.user.click(screen.getByRole('button', { name: 'add both' }));
+
+    expect(await screen.findByText('lines: 2')).toBeInTheDocument();
+    const reread = api.callsTo('GET /api/v1/cart')[1]!;
+    expect(reread.request.signal.aborted).toBe(true);
+    late?.(json(cart(id, ['PEN-1'])));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(screen.getByText('lines: 2')).toBeInTheDocument();
   });
 });

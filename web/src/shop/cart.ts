@@ -65,43 +65,47 @@ export function useCartActions() {
   const queryClient = useQueryClient();
   const key = useCartKey();
   const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
-  // A read still in flight would answer the cart as it was before this change, over the change's own answer.
-  const stopReads = () => queryClient.cancelQueries({ queryKey: key });
-  // A change without an answer (timed out, connection lost) may still have been made: read the cart as it is. Not
-  // awaited: the error shows, and the next change goes out, without waiting for the read (which that change cancels).
-  const reread = (error: unknown) => {
-    if (mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
+  // Each change, when it is sent (not when it is queued behind another), first stops any read in flight: that read
+  // would answer the cart as it was before this change, over the change's own answer. A change that fails reads the
+  // cart again when it may have been made all the same (timed out, connection lost), or when it stopped a read (one
+  // an earlier change asked for after a lost answer): not awaited, so the error shows and the next change goes out.
+  const send = async <T>(change: () => Promise<T>): Promise<T> => {
+    const stopped = queryClient.isFetching({ queryKey: key }) > 0;
+    await queryClient.cancelQueries({ queryKey: key });
+    try {
+      return await change();
+    } catch (error) {
+      if (stopped || mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
+      throw error;
+    }
   };
 
   const setQuantity = useMutation({
     scope,
-    onMutate: stopReads,
-    mutationFn: async ({ sku, quantity }: { sku: string; quantity: number }) => {
-      const { sent, headers } = cartRequest(signedIn);
-      return remember(await unwrap(cartApi.PUT('/api/v1/cart/items/{sku}', { params: { path: { sku } }, body: { quantity }, headers })), signedIn, sent);
-    },
+    mutationFn: ({ sku, quantity }: { sku: string; quantity: number }) =>
+      send(async () => {
+        const { sent, headers } = cartRequest(signedIn);
+        return remember(await unwrap(cartApi.PUT('/api/v1/cart/items/{sku}', { params: { path: { sku } }, body: { quantity }, headers })), signedIn, sent);
+      }),
     onSuccess: settle,
-    onError: reread,
   });
   const remove = useMutation({
     scope,
-    onMutate: stopReads,
-    mutationFn: async (sku: string) => {
-      const { sent, headers } = cartRequest(signedIn);
-      return remember(await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers })), signedIn, sent);
-    },
+    mutationFn: (sku: string) =>
+      send(async () => {
+        const { sent, headers } = cartRequest(signedIn);
+        return remember(await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers })), signedIn, sent);
+      }),
     onSuccess: settle,
-    onError: reread,
   });
   const clear = useMutation({
     scope,
-    onMutate: stopReads,
-    mutationFn: async () => {
-      await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartRequest(signedIn).headers }));
-      return null;
-    },
+    mutationFn: () =>
+      send(async () => {
+        await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartRequest(signedIn).headers }));
+        return null;
+      }),
     onSuccess: settle,
-    onError: reread,
   });
   return { setQuantity, remove, clear };
 }
