@@ -91,6 +91,18 @@ public sealed class PaymentFlowTests(PaymentsFactory factory) : PaymentsTest(fac
     }
 
     [Fact]
+    public async Task A_second_capture_of_a_payment_whose_provider_this_replica_lacks_is_refused_as_for_a_one_capture_provider()
+    {
+        var payment = await Factory.AuthorizeAsync(5000);
+        await (await Factory.CaptureAsync(payment.Id, 2000)).ShouldBeOkAsync<PaymentDto>();
+        // As a payment made with Stripe reads on a replica without Stripe's settings.
+        await Factory.NumberAsync("update payments set provider = 'stripe' where id = @id returning 1", new { id = payment.Id });
+
+        await (await Factory.CaptureAsync(payment.Id, 1000)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await Factory.NumberAsync("select count(*) from payment_transactions where payment_id = @id and kind = 'capture'", new { id = payment.Id })).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Capturing_more_than_authorized_is_a_conflict()
     {
         var payment = await Factory.AuthorizeAsync(5000);

@@ -130,12 +130,19 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         return (orderId, token, payment);
     }
 
+    /// <summary>Waits for the call to reach the gate; fails (instead of waiting for ever) when it answers without reaching it.</summary>
+    static async Task ReachedAsync(Gate gate, Task<HttpResponseMessage> answer)
+    {
+        var first = await Task.WhenAny(gate.Reached, answer).WaitAsync(TimeSpan.FromSeconds(30));
+        first.ShouldBe(gate.Reached, "the call answered without reaching the provider");
+    }
+
     /// <summary>The shopper's retry sends the authorization again; it is held on its way, short of the sandbox.</summary>
     async Task<(Gate Gate, Task<HttpResponseMessage> Answer)> ResendHeldAsync(Guid orderId, string token)
     {
         var gate = factory.Provider.AuthorizationGate = new Gate();
         var answer = factory.PostAuthorizeAsync(orderId, 4200, token);
-        await gate.Reached;
+        await ReachedAsync(gate, answer);
         return (gate, answer);
     }
 
@@ -184,7 +191,7 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         // The resolver reads the row (sent two minutes ago) and asks the sandbox ...
         var lookup = factory.Provider.LookupGate = new Gate();
         var resolver = factory.ResolveUnknownAsync();
-        await lookup.Reached;
+        await lookup.Reached.WaitAsync(TimeSpan.FromSeconds(30));
 
         // ... while the shopper's retry sends the authorization again, still on its way ...
         var resend = await ResendHeldAsync(orderId, token);
@@ -220,7 +227,7 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
 
         var gate = factory.Provider.VoidGate = new Gate();
         var resend = factory.VoidAsync(payment.Id);
-        await gate.Reached;
+        await ReachedAsync(gate, resend);
         (await factory.ResolveUnknownAsync()).ShouldBe(0);
 
         gate.Open();

@@ -163,7 +163,9 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 var entries = await EntriesAsync(connection, transaction, paymentId, ct);
                 if (Refusal(entries, "captured") is { } refusal)
                     return new PaymentOutcome.Conflict(refusal);
-                if (providers.For(payment.Provider)?.CapturesOnce == true && entries.Any(e => e.Kind == LedgerKind.Capture && e.Status != LedgerStatus.Failed))
+                // A provider this replica is not configured for counts as one that takes one capture: the row would
+                // wait unsent for a replica that is, whose look-up could not tell it from the first.
+                if (providers.For(payment.Provider)?.CapturesOnce != false && entries.Any(e => e.Kind == LedgerKind.Capture && e.Status != LedgerStatus.Failed))
                     return new PaymentOutcome.Conflict("This payment has been captured once, and its provider takes one capture per authorization (it released the rest).");
                 var inFlight = entries.Where(e => e.Kind == LedgerKind.Capture && e.Status == LedgerStatus.Unknown).Sum(e => e.Amount);
                 var remaining = payment.Amount - payment.CapturedAmount - inFlight;
