@@ -61,14 +61,22 @@ function probeProblems(objs) {
   return out;
 }
 
+// The longest the edge waits for a service: proxy_connect_timeout + proxy_read_timeout (deploy/edge/nginx.conf.template).
+// A value the pattern does not find stops the run: NaN would pass every comparison below unnoticed.
+const edgeTemplate = fs.readFileSync(path.join(repoRoot, 'deploy/edge/nginx.conf.template'), 'utf8');
+const EDGE_UPSTREAM_SECONDS = ['connect', 'read'].map((kind) => {
+  const seconds = Number(edgeTemplate.match(new RegExp(`proxy_${kind}_timeout (\\d+)s;`))?.[1]);
+  assert.ok(Number.isFinite(seconds), `proxy_${kind}_timeout in seconds not found in deploy/edge/nginx.conf.template`);
+  return seconds;
+}).reduce((a, b) => a + b);
+
 // Shutdown: a pod's grace period covers its preStop pause and then the longest a request in flight may still take: the
-// services' HostOptions.ShutdownTimeout (src/ServiceDefaults/ServiceDefaultsExtensions.cs), the edge's
-// proxy_read_timeout (deploy/edge/nginx.conf.template; nginx finishes requests in flight on SIGQUIT). Otherwise a
-// rollout cuts a request the pod had accepted.
+// services' HostOptions.ShutdownTimeout (src/ServiceDefaults/ServiceDefaultsExtensions.cs), the edge's wait for a
+// service (nginx finishes requests in flight on SIGQUIT). Otherwise a rollout cuts a request the pod had accepted.
 const SHUTDOWN_SECONDS = {
   api: Number(fs.readFileSync(path.join(repoRoot, 'src/ServiceDefaults/ServiceDefaultsExtensions.cs'), 'utf8')
     .match(/ShutdownTimeout = TimeSpan\.FromSeconds\((\d+)\)/)?.[1]),
-  edge: Number(fs.readFileSync(path.join(repoRoot, 'deploy/edge/nginx.conf.template'), 'utf8').match(/proxy_read_timeout (\d+)s;/)?.[1]),
+  edge: EDGE_UPSTREAM_SECONDS,
 };
 function shutdownProblems(objs) {
   const out = [];
@@ -140,9 +148,6 @@ function ingressProblems(objs, env) {
   if (EDGE_UPSTREAM_SECONDS >= idle) out.push(`the edge waits up to ${EDGE_UPSTREAM_SECONDS}s for a service, not below the ALB's idle timeout of ${idle}s`);
   return out;
 }
-// The longest the edge waits for a service: proxy_connect_timeout + proxy_read_timeout (deploy/edge/nginx.conf.template).
-const EDGE_UPSTREAM_SECONDS = ['connect', 'read'].map((kind) => Number(fs.readFileSync(path.join(repoRoot, 'deploy/edge/nginx.conf.template'), 'utf8')
-  .match(new RegExp(`proxy_${kind}_timeout (\\d+)s;`))?.[1])).reduce((a, b) => a + b);
 const lbAttributes = (ingress) => Object.fromEntries((ingress.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes'] ?? '')
   .split(',').filter(Boolean).map((kv) => kv.split('=')));
 const ipBlocks = (policy) => (policy.spec.egress ?? []).flatMap((e) => (e.to ?? []).map((t) => t.ipBlock?.cidr).filter(Boolean));

@@ -1,5 +1,6 @@
 extern alias cart;
 extern alias catalog;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Bazaar.Testing;
@@ -29,11 +30,20 @@ public sealed class CartPlatform : IAsyncLifetime
     /// <summary>While true, the cart's calls to catalog fail as if catalog were down.</summary>
     public bool CatalogDown { get; set; }
 
+    /// <summary>While set, catalog answers the cart's calls with this status (and no body) instead of serving them.</summary>
+    public HttpStatusCode? CatalogAnswers { get; set; }
+
+    sealed class Answering(HttpMessageHandler inner, Func<HttpStatusCode?> status) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            status() is { } answer ? Task.FromResult(new HttpResponseMessage(answer)) : base.SendAsync(request, ct);
+    }
+
     public async Task InitializeAsync()
     {
         Catalog.Tokens = Tokens;
         Cart.Tokens = Tokens;
-        Cart.Peers["catalog"] = () => new Outage(Catalog.Server.CreateHandler(), _ => CatalogDown);
+        Cart.Peers["catalog"] = () => new Answering(new Outage(Catalog.Server.CreateHandler(), _ => CatalogDown), () => CatalogAnswers);
         await Catalog.InitializeAsync();
         await Cart.InitializeAsync();
     }

@@ -35,6 +35,26 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         (again.Subtotal, again.ItemCount, again.ReadyForCheckout).ShouldBe((4900L, 2, true));
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK)] // catalog failing: shown without prices
+    [InlineData(HttpStatusCode.Forbidden, HttpStatusCode.InternalServerError)] // catalog refusing the cart: a fault here, not an outage
+    public async Task Only_a_catalog_that_fails_to_answer_leaves_the_cart_unpriced(HttpStatusCode catalog, HttpStatusCode cart)
+    {
+        await platform.ProductAsync("Vase", ("VASE-1", 2500, 10));
+        var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
+        await (await customer.PutAsJsonAsync("/api/v1/cart/items/VASE-1", new { quantity = 1 })).ShouldBeOkAsync<CartDto>();
+
+        platform.CatalogAnswers = catalog;
+        try
+        {
+            (await customer.GetAsync("/api/v1/cart")).StatusCode.ShouldBe(cart);
+        }
+        finally
+        {
+            platform.CatalogAnswers = null;
+        }
+    }
+
     [Fact]
     public async Task While_catalog_is_down_the_cart_is_shown_and_changed_without_prices_and_cannot_go_to_checkout()
     {

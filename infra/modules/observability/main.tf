@@ -260,8 +260,10 @@ locals {
     } : {}, var.alb_arn_suffix != null ? {
     # What the ALB answers itself, never seen by the edge or Prometheus: 502/503/504 when no edge pod is healthy or the
     # edge does not answer in time. A service's own 5xx raise ServiceHighErrorRate (and the SLO alerts of checkout and
-    # catalog). The edge's own 502/504 (a service that dropped the connection, or gave no answer within 50 s) are counted
-    # nowhere, as the edge exports no metrics: a crash raises ServiceDown or DeploymentUnavailable; slowness raises the
+    # catalog). The edge's own 502/504 (a service that dropped the connection, or could not be reached in 5 s or gave no
+    # answer within 50 s) are in no Prometheus alert, as the edge exports no metrics; the ALB counts them with the
+    # services' 5xx in HTTPCode_Target_5XX_Count, and the edge's access log has each one. A crash raises ServiceDown or
+    # DeploymentUnavailable; slowness raises the
     # latency SLOs of checkout and catalog, and elsewhere only DatabasePoolSaturation or ThreadPoolStarvation when one
     # of those is its cause. No data is no errors.
     alb-5xx = {

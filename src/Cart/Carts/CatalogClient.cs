@@ -11,7 +11,8 @@ public sealed record PricingResponse(IReadOnlyList<PricedSku> Items, IReadOnlyLi
 /// <summary>Current prices and availability from the catalog; the cart never keeps a price of its own.</summary>
 public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger)
 {
-    /// <returns>The prices, or null when catalog did not answer (down, too slow, or failing): the cart is then shown unpriced.</returns>
+    /// <returns>The prices, or null when catalog did not answer (down, too slow, or failing): the cart is then shown
+    /// unpriced. Any other refusal (a rejected service token, a request it finds malformed) is a fault here, and thrown.</returns>
     public async Task<PricingResponse?> PriceAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
     {
         if (skus.Count == 0)
@@ -23,6 +24,8 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
             using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
                 return (await response.Content.ReadFromJsonAsync<PricingResponse>(ct))!;
+            if (!ResilienceHandler.IsTransient(response))
+                throw new InvalidOperationException($"Catalog refused a pricing request with {(int)response.StatusCode}.");
             logger.LogWarning("Catalog answered {Status} to a pricing request; the cart is shown without prices", (int)response.StatusCode);
         }
         catch (Exception e) when (ServiceClients.IsNoAnswer(e, ct))

@@ -29,7 +29,7 @@ public sealed class DueOrders(NpgsqlDataSource db, IOptions<SagaOptions> options
             // many minutes would leave the orders due since it began waiting. The rest come first in the next sweep.
             if (i > 0 && spent())
                 break;
-            bool? outcome = false;
+            bool? outcome;
             try
             {
                 outcome = await attempt(due[i]);
@@ -37,11 +37,16 @@ public sealed class DueOrders(NpgsqlDataSource db, IOptions<SagaOptions> options
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Could not {Action} order {OrderId}; will retry", action, due[i].Id);
+                await PostponeAsync(due[i], ct);
+                continue;
             }
             if (outcome == true)
                 done++;
             else if (outcome == false)
+            {
+                logger.LogWarning("Could not {Action} order {OrderId}: another service did not answer; will retry", action, due[i].Id);
                 await PostponeAsync(due[i], ct);
+            }
         }
         return done;
     }

@@ -283,7 +283,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
     /// review was withdrawn (unless it holds a person's rejection that stopped half way: that stays, naming who turned
     /// the order down, while the order's timeline shows it ended by <paramref name="actor"/> for <paramref name="reason"/>),
     /// the order is rejected with <paramref name="reason"/>, and the customer hears that nothing was charged. The caller
-    /// holds the order's lock and commits.
+    /// holds the order's lock; this commits the caller's transaction.
     /// </summary>
     /// <returns>false when risk did not answer: nothing was moved.</returns>
     async Task<bool> RejectUndecidedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaOrder order, string reason, string actor, CancellationToken ct)

@@ -65,7 +65,6 @@ export function describeProblem(status: number, problem: ProblemDetails): string
   return fallbackByStatus[status] ?? (status >= 500 ? 'Something went wrong on our side. Please try again.' : 'That did not work.');
 }
 
-/** The message to show for any thrown value. */
 /**
  * Whether a failed request may still have been carried out: its answer never came (the edge's 502 or 504, a timeout,
  * a lost connection). A refusal the service wrote (4xx, or a 503 saying what was not done) says it was not.
@@ -83,6 +82,7 @@ export function shouldRetryQuery(failures: number, error: unknown): boolean {
   return failures < 2;
 }
 
+/** The message to show for any thrown value. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof TypeError) return 'We could not reach the shop. Check your connection and try again.';

@@ -4,10 +4,7 @@ import { attemptAnswered, attemptKey, earlierAttempt, endAttempt } from './check
 
 const order = { shippingMethod: 'standard', paymentToken: 'tok_1' };
 
-beforeEach(() => {
-  sessionStorage.clear();
-  endAttempt();
-});
+beforeEach(() => endAttempt()); // the attempt kept in memory (storage is cleared after every test by src/test/setup.ts)
 afterEach(() => vi.restoreAllMocks());
 
 describe('checkout attempts', () => {

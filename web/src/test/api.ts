@@ -93,7 +93,8 @@ export function mockApi(routes: Routes) {
   const calls: ApiCall[] = [];
 
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    // openapi-fetch passes a Request; the session's refresh passes a relative URL, resolved as a browser would.
+    // Every call passes a Request (openapi-fetch, and the session's refresh through timedFetch); a URL is resolved as a
+    // browser would, for a test that calls fetch itself.
     const request = input instanceof Request ? input : new Request(new URL(String(input), window.location.origin), init);
     const url = new URL(request.url);
     const call: ApiCall = { method: request.method, path: url.pathname, url, body: await readBody(request), request };

@@ -46,7 +46,6 @@ const keyOf = (call: ApiCall | undefined) => call?.request.headers.get('Idempote
 const checkoutApi = (routes: Routes) =>
   mockApi({ 'GET /api/v1/shipping/quote': () => json(quote), 'POST /api/v1/payments/sandbox/tokens': () => token('4242'), ...routes });
 
-beforeEach(() => sessionStorage.clear());
 afterEach(() => vi.restoreAllMocks());
 
 async function toReview(user: ReturnType<typeof renderWithProviders>['user'], card = '4242 4242 4242 4242') {

@@ -44,9 +44,9 @@ export function useAdminOrder(id: string) {
  * lists and the dashboard figures may have changed with it. A refusal because the order changed meanwhile (409), an
  * action left to finish later (503), or an answer that never came (the edge's 502 or 504, a request that timed out
  * or lost its connection: the action may have been carried out), reloads the order, its payment, the lists and the
- * figures: the next attempt then
- * starts from what is true now (a refund settled by the sweeper, an order another person approved, a held order
- * rejected because its stock hold ran out before the approval) instead of repeating the same refusal.
+ * figures: the next attempt then starts from what is true now (a refund settled by the sweeper, an order another
+ * person approved, a held order rejected because its stock hold ran out before the approval) instead of repeating the
+ * same refusal.
  */
 export function useOrderAction<Variables = void>(orderId: string, run: (variables: Variables) => Promise<Order>) {
   const queryClient = useQueryClient();
