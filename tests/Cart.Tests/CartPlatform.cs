@@ -15,17 +15,23 @@ public sealed class CatalogHost : ServiceFactory<catalog::Program>
     protected override void Configure(IDictionary<string, string?> settings) => settings["Media:Root"] = _media;
 }
 
-public sealed class CartHost : ServiceFactory<cart::Program>
+/// <summary>The cart service; with <paramref name="privateRedis"/> on a Redis of its own, which a test may fill or stop.</summary>
+public sealed class CartHost(bool privateRedis = false) : ServiceFactory<cart::Program>
 {
     protected override string ServiceName => "cart";
+    protected override bool UsePrivateRedis => privateRedis;
 }
 
 /// <summary>Cart and the catalog it prices from, talking HTTP in process, trusting one test signing key.</summary>
-public sealed class CartPlatform : IAsyncLifetime
+public class CartPlatform : IAsyncLifetime
 {
+    public CartPlatform() : this(privateRedis: false) { }
+
+    protected CartPlatform(bool privateRedis) => Cart = new CartHost(privateRedis);
+
     public TestTokens Tokens { get; } = new();
     public CatalogHost Catalog { get; } = new();
-    public CartHost Cart { get; } = new();
+    public CartHost Cart { get; }
 
     /// <summary>While true, the cart's calls to catalog fail as if catalog were down.</summary>
     public bool CatalogDown { get; set; }

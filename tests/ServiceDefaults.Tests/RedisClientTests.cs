@@ -38,7 +38,25 @@ public sealed class RedisClientTests : IAsyncLifetime
         await _redis.SetAsync("text", "abc");
         var error = await Should.ThrowAsync<RedisServerException>(() => _redis.ExecuteAsync(["INCR", "text"]));
         error.Message.ShouldContain("not an integer");
+        error.IsTransient.ShouldBeFalse(); // the same command will fail again
         (await _redis.PingAsync()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_full_server_that_never_evicts_refuses_writes_for_now_in_commands_and_in_scripts()
+    {
+        using var server = TestServers.StartPrivateRedis();
+        await using var client = new RedisClient(RedisOptions.Parse(server.ConnectionString));
+        await client.SetAsync("kept", "1");
+        await client.ExecuteAsync(["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+        await client.ExecuteAsync(["CONFIG", "SET", "maxmemory", "1"]);
+
+        var command = await Should.ThrowAsync<RedisServerException>(() => client.SetAsync("new", "2"));
+        var script = await Should.ThrowAsync<RedisServerException>(() => client.ExecuteAsync(["EVAL", "return redis.call('HSET', KEYS[1], 'a', '1')", "1", "h"]));
+        (command.Message, command.IsTransient).ShouldBe(("OOM command not allowed when used memory > 'maxmemory'.", true));
+        script.Message.ShouldStartWith("OOM ");
+        script.IsTransient.ShouldBeTrue();
+        (await client.GetAsync("kept")).ShouldBe("1"); // reads go on, nothing was evicted
     }
 
     [Fact]

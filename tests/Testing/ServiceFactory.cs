@@ -66,18 +66,16 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     public async Task InitializeAsync()
     {
         DatabaseConnectionString = await TestServers.CreateDatabaseAsync("test_" + ServiceName);
-        RedisConnectionString = $"{await TestServers.RedisAsync()},database={await TestServers.NextRedisDatabaseAsync()}";
+        if (UsePrivateRedis)
+            PrivateRedis = TestServers.StartPrivateRedis();
+        RedisConnectionString = PrivateRedis?.ConnectionString
+            ?? $"{await TestServers.RedisAsync()},database={await TestServers.NextRedisDatabaseAsync()}";
         _settings["ConnectionStrings:Database"] = DatabaseConnectionString;
         _settings["ConnectionStrings:Redis"] = RedisConnectionString;
         _settings["Auth:Issuer"] = "http://bazaar.test";
         _settings["Auth:Audience"] = "bazaar";
         _settings["RateLimiting:AuthPermitsPerMinute"] = "100000";
         _settings["RateLimiting:ApiTokensPerSecond"] = "100000";
-        if (UsePrivateRedis)
-        {
-            PrivateRedis = TestServers.StartPrivateRedis();
-            _settings["ConnectionStrings:Redis"] = PrivateRedis.ConnectionString;
-        }
         Configure(_settings);
         await ServiceCommands.MigrateAsync(Services, CancellationToken.None);
         await FlushRedisAsync();

@@ -105,6 +105,8 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
             // connection that could not be made): nothing is wrong with the request, and trying again later may work.
             // A 503 says so; a 500 would page someone for a neighbour.
             HttpRequestException or Polly.Timeout.TimeoutRejectedException or Redis.RedisUnavailableException => Unavailable(httpContext, exception),
+            // Redis answered but refuses for now: full (the state Redis never evicts), failing over, loading.
+            Redis.RedisServerException { IsTransient: true } => Unavailable(httpContext, exception),
             Npgsql.NpgsqlException { IsTransient: true } => Unavailable(httpContext, exception),
             _ => null,
         };

@@ -49,7 +49,18 @@ public sealed class RedisReply
 public enum RedisReplyKind { SimpleString, Error, Integer, BulkString, Array, Nil }
 
 /// <summary>The server answered with an error reply (for example WRONGTYPE or a script error).</summary>
-public sealed class RedisServerException(string message) : Exception(message);
+public sealed class RedisServerException(string message) : Exception(message)
+{
+    static readonly string[] RefusalsForNow = ["OOM ", "READONLY ", "LOADING ", "BUSY ", "MASTERDOWN ", "TRYAGAIN "];
+
+    /// <summary>
+    /// The server refused for now, whatever the command: full under noeviction (OOM, the state Redis of ADR 0015), a
+    /// demoted primary during a failover (READONLY), loading its data after a restart (LOADING), a long script (BUSY),
+    /// a replica that lost its primary (MASTERDOWN). The same command may succeed later. A script's error keeps the
+    /// code at its start, with the script named after it.
+    /// </summary>
+    public bool IsTransient { get; } = RefusalsForNow.Any(code => message.StartsWith(code, StringComparison.Ordinal));
+}
 
 /// <summary>Redis could not be reached or did not answer in time.</summary>
 public sealed class RedisUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
