@@ -169,6 +169,32 @@ export const rules = {
       return out;
     });
   },
+  // Carts and risk's velocity counters exist only in Redis (ADR 0015): their Redis refuses writes when full instead
+  // of evicting. In the cluster that is the StatefulSet behind the host the service connects to; with ElastiCache it
+  // is the secret the service's ExternalSecret reads, which infra creates for the noeviction replication group.
+  'services whose data lives only in Redis use a Redis that never evicts'(objs, { redisStateServices = [] } = {}) {
+    return redisStateServices.flatMap((svc) => {
+      const deployment = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === svc);
+      const env = deployment && podSpec(deployment).containers?.[0]?.env?.find((e) => e.name === 'ConnectionStrings__Redis');
+      if (!env) return [`${svc}: no ConnectionStrings__Redis`];
+      if (env.valueFrom?.secretKeyRef) {
+        const secret = env.valueFrom.secretKeyRef.name;
+        const external = objs.find((o) => o.kind === 'ExternalSecret' && o.spec?.target?.name === secret);
+        const keys = (external?.spec?.data ?? []).filter((d) => d.secretKey.startsWith('redis_')).map((d) => d.remoteRef?.key);
+        return keys.length && keys.every((k) => /\/redis-state$/.test(k)) ? []
+          : [`${svc}: Redis from ${keys.length ? keys.join(', ') : `no ExternalSecret for ${secret}`}, not the redis-state secret`];
+      }
+      const host = String(env.value ?? '').split(/[:,]/)[0];
+      const service = objs.find((o) => o.kind === 'Service' && o.metadata.name === host);
+      const redis = service && objs.find((o) => o.kind === 'StatefulSet' && matches(service.spec?.selector, o.spec.template.metadata?.labels));
+      if (!redis) return [`${svc}: Redis host ${host} is no StatefulSet of the chart`];
+      // Said explicitly, not left to Redis's default (noeviction too): a config file or a later default cannot change it.
+      const args = podSpec(redis).containers?.[0]?.args ?? [];
+      const at = args.indexOf('--maxmemory-policy');
+      return at >= 0 && args[at + 1] === 'noeviction' ? []
+        : [`${svc}: ${name(redis)} runs with ${at >= 0 ? `maxmemory-policy ${args[at + 1]}` : 'no --maxmemory-policy'}, not noeviction`];
+    });
+  },
   'priority classes that pods use exist'(objs) {
     const classes = new Set(objs.filter((o) => o.kind === 'PriorityClass').map((o) => o.metadata.name));
     return objs.filter((o) => WORKLOADS.includes(o.kind) && podSpec(o).priorityClassName && !classes.has(podSpec(o).priorityClassName))

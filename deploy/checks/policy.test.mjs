@@ -21,7 +21,9 @@ function namespaceDefinitions() {
   }
   return out;
 }
-const context = { databaseServices: DATABASE_SERVICES, namespaces: namespaceDefinitions() };
+// What these services keep in Redis exists nowhere else: carts (src/Cart) and risk's velocity counters (src/Risk).
+const REDIS_STATE_SERVICES = ['cart', 'risk'];
+const context = { databaseServices: DATABASE_SERVICES, redisStateServices: REDIS_STATE_SERVICES, namespaces: namespaceDefinitions() };
 
 // infra's subnet plan (infra/modules/settings): private-data = cidrsubnet(vpc_cidr, 6, 36 + i), public =
 // cidrsubnet(vpc_cidr, 4, 6 + i), one per zone; the VPC range, zone count and account come from infra/envs/<env>.
@@ -324,6 +326,9 @@ describe('policy catches violations (mutated prod manifests)', () => {
     }
     assert.ok(connectionsAtFullScale(objs).total > 0.8 * auroraMaxConnections('prod').limit);
   });
+  it('cart reading the cache Redis secret', () => expectViolation('services whose data lives only in Redis use a Redis that never evicts',
+    (o) => { for (const d of byKindName(o, 'ExternalSecret', 'cart').spec.data) d.remoteRef.key = d.remoteRef.key.replace('redis-state', 'redis-cache'); },
+    /cart: Redis from bazaar\/prod\/redis-cache/));
   it('a missing readiness probe', () => expectViolation('every long-running container has startup, liveness and readiness probes',
     (o) => delete byKindName(o, 'Deployment', 'catalog').spec.template.spec.containers[0].readinessProbe, /catalog.*readinessProbe/));
   it('a container without a memory limit', () => expectViolation('every container has CPU and memory requests and limits',
@@ -387,4 +392,44 @@ describe('policy catches violations (mutated prod manifests)', () => {
   it('an Ingress opting in to ExternalDNS', () => ingressViolation((i) => { i.metadata.annotations['bazaar.io/external-dns'] = 'true'; }, /external-dns/));
   it('an Ingress without the WAF ACL', () => expectViolation('the ALB Ingress has a certificate, the WAF ACL, the HTTPS redirect and a health check path',
     (o) => { delete byKindName(o, 'Ingress', 'edge').metadata.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']; }, /wafv2-acl-arn/));
+});
+
+describe('Redis that must not forget (mutated dev manifests: both Redis in the cluster)', () => {
+  const rule = 'services whose data lives only in Redis use a Redis that never evicts';
+  const violations = (mutate) => {
+    const objs = structuredClone(renderedManifests('dev'));
+    mutate(objs);
+    return rules[rule](objs, context);
+  };
+  const stateArgs = (objs) => byKindName(objs, 'StatefulSet', 'redis-state').spec.template.spec.containers[0].args;
+  it('dev as rendered complies', () => assert.deepEqual(violations(() => {}), []));
+  it('the state Redis evicting', () => assert.match(violations((o) => {
+    const args = stateArgs(o);
+    args[args.indexOf('--maxmemory-policy') + 1] = 'allkeys-lru';
+  }).join('\n'), /cart: StatefulSet\/redis-state runs with maxmemory-policy allkeys-lru/));
+  it('the state Redis leaving its policy to the default', () => assert.match(violations((o) => {
+    const args = stateArgs(o);
+    args.splice(args.indexOf('--maxmemory-policy'), 2);
+  }).join('\n'), /risk: StatefulSet\/redis-state runs with no --maxmemory-policy/));
+  it('risk connecting to the cache Redis', () => assert.match(violations((o) => {
+    byKindName(o, 'Deployment', 'risk').spec.template.spec.containers[0].env.find((e) => e.name === 'ConnectionStrings__Redis').value = 'redis-cache:6379';
+  }).join('\n'), /risk: StatefulSet\/redis-cache runs with maxmemory-policy allkeys-lru/));
+});
+
+describe("each service's Redis in the chart is the one infra lets it read", () => {
+  // infra/modules/settings: redis_clients = { <service> = "cache" | "state", ... } (the IRSA grants follow it).
+  const settings = fs.readFileSync(path.join(repoRoot, 'infra/modules/settings/main.tf'), 'utf8');
+  const clients = Object.fromEntries([...settings.match(/redis_clients\s*=\s*\{([^}]*)\}/)[1].matchAll(/(\w+)\s*=\s*"(\w+)"/g)].map((m) => [m[1], m[2]]));
+  it('infra grants every service that keeps data in Redis the state Redis', () => {
+    for (const svc of REDIS_STATE_SERVICES) assert.equal(clients[svc], 'state', svc);
+  });
+  for (const env of ['staging', 'prod']) {
+    it(`${env}: the ExternalSecrets read those secrets`, () => {
+      const objs = renderedManifests(env);
+      for (const [svc, role] of Object.entries(clients)) {
+        const keys = byKindName(objs, 'ExternalSecret', svc).spec.data.filter((d) => d.secretKey.startsWith('redis_')).map((d) => d.remoteRef.key);
+        assert.deepEqual([...new Set(keys)], [`bazaar/${env}/redis-${role}`], svc);
+      }
+    });
+  }
 });

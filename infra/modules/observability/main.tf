@@ -230,6 +230,18 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 locals {
+  # What each Redis's alarms mean (ADR 0015): the cache evicts when full, the state Redis refuses writes instead.
+  redis_alarm_text = {
+    cache = {
+      cpu    = "Redis cache engine thread above 75%: catalog pages, rate limits and risk rules slow down"
+      memory = "Redis cache above 85% of its memory: LRU eviction begins, more catalog reads go to Aurora (runbook RedisMemoryHigh)"
+    }
+    state = {
+      cpu    = "Redis state engine thread above 75%: carts and velocity checks slow down"
+      memory = "Redis state above 85% of its memory: when full it refuses writes (noeviction) and cart changes fail; scale its node type up (runbook RedisMemoryHigh)"
+    }
+  }
+
   alarms = merge({
     aurora-cpu-high = {
       namespace   = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", threshold = 80, comparison = "GreaterThanThreshold"
@@ -246,18 +258,19 @@ locals {
       dimensions  = { DBClusterIdentifier = var.aurora_cluster_identifier }
       description = "Aurora reader more than a second behind the writer"
     }
-    }, var.redis_alarms ? {
-    redis-engine-cpu-high = {
+    }, {
+    for role, id in var.redis_replication_group_ids : "redis-${role}-engine-cpu-high" => {
       namespace   = "AWS/ElastiCache", metric = "EngineCPUUtilization", statistic = "Average", threshold = 75, comparison = "GreaterThanThreshold"
-      dimensions  = { ReplicationGroupId = var.redis_replication_group_id }
-      description = "Redis engine thread above 75%: carts and velocity checks slow down"
+      dimensions  = { ReplicationGroupId = id }
+      description = local.redis_alarm_text[role].cpu
     }
-    redis-memory-high = {
+    }, {
+    for role, id in var.redis_replication_group_ids : "redis-${role}-memory-high" => {
       namespace   = "AWS/ElastiCache", metric = "DatabaseMemoryUsagePercentage", statistic = "Maximum", threshold = 85, comparison = "GreaterThanThreshold"
-      dimensions  = { ReplicationGroupId = var.redis_replication_group_id }
-      description = "Redis above 85% of its memory: evictions will drop carts"
+      dimensions  = { ReplicationGroupId = id }
+      description = local.redis_alarm_text[role].memory
     }
-    } : {}, var.alb_arn_suffix != null ? {
+    }, var.alb_arn_suffix != null ? {
     # What the ALB answers itself, never seen by the edge or Prometheus: 502/503/504 when no edge pod is healthy or the
     # edge does not answer in time. A service's own 5xx raise ServiceHighErrorRate (and the SLO alerts of checkout and
     # catalog). The edge's own 502/504 (a service that dropped the connection, or could not be reached in 5 s or gave no

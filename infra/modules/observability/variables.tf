@@ -58,15 +58,10 @@ variable "aurora_cluster_identifier" {
   type        = string
 }
 
-variable "redis_alarms" {
-  description = "Whether the environment runs ElastiCache (settings redis.mode = external) and so gets its alarms."
-  type        = bool
-}
-
-variable "redis_replication_group_id" {
-  description = "Redis replication group watched by the alarms."
-  type        = string
-  default     = null
+variable "redis_replication_group_ids" {
+  description = "ElastiCache replication groups watched by the alarms, by role (cache, state); empty where the environment runs no ElastiCache (settings redis.mode = inCluster)."
+  type        = map(string)
+  default     = {}
 }
 
 variable "canary_user_secret_arn" {

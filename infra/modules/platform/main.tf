@@ -15,7 +15,7 @@ locals {
   # Bucket names are global: the account id keeps them unique and unguessable enough.
   bucket_prefix = "${local.name}-${local.account}"
 
-  # dev runs the chart's own Redis (settings redis.mode = inCluster): no ElastiCache, no Redis secret or alarms.
+  # dev runs the chart's own two Redis (settings redis.mode = inCluster): no ElastiCache, no Redis secrets or alarms.
   redis_external = local.s.redis.mode == "external"
 
   autoscaling_role = "arn:aws:iam::${local.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
@@ -222,11 +222,13 @@ module "aurora" {
   enhanced_monitoring_interval        = local.s.aurora.monitoring_interval_seconds
 }
 
+# Two replication groups (ADR 0015): "cache" evicts the least recently used key when full, "state" never evicts.
 module "redis" {
-  source = "../redis"
-  count  = local.redis_external ? 1 : 0
+  source   = "../redis"
+  for_each = local.redis_external ? toset(["cache", "state"]) : toset([])
 
   name                = local.name
+  role                = each.key
   environment         = local.s.environment
   vpc_id              = module.network.vpc_id
   subnet_ids          = module.network.private_data_subnet_ids
@@ -301,12 +303,12 @@ module "workload_identity" {
   oidc_issuer       = module.eks.oidc_issuer
   app_secret_arns = concat(
     values(module.aurora.service_secret_arns),
-    module.redis[*].secret_arn,
+    [for redis in module.redis : redis.secret_arn],
     [for secret in aws_secretsmanager_secret.app : secret.arn],
   )
   service_secret_arns       = module.aurora.service_secret_arns
-  redis_secret_arn          = one(module.redis[*].secret_arn)
-  redis_clients             = local.redis_external ? local.s.redis_clients : []
+  redis_secret_arns         = { for role, redis in module.redis : role => redis.secret_arn }
+  redis_clients             = local.redis_external ? local.s.redis_clients : {}
   master_secret_arn         = module.aurora.master_secret_arn
   secrets_kms_key_arn       = module.kms.key_arns["secrets"]
   media_bucket_arn          = module.media_bucket.arn
@@ -368,23 +370,22 @@ resource "aws_secretsmanager_secret" "canary_customer" {
 module "observability" {
   source = "../observability"
 
-  name                       = local.name
-  environment                = local.s.environment
-  domain_name                = local.s.domain_name
-  alert_email                = local.s.alert_email
-  logs_kms_key_arn           = module.kms.key_arns["logs"]
-  alerts_kms_key_arn         = module.kms.key_arns["alerts"]
-  prometheus_kms_key_arn     = module.kms.key_arns["prometheus"]
-  log_retention_days         = local.s.log_retention_days
-  artifacts_bucket_id        = module.artifacts_bucket.id
-  artifacts_bucket_arn       = module.artifacts_bucket.arn
-  artifacts_kms_key_arn      = module.kms.key_arns["s3"]
-  aurora_cluster_identifier  = module.aurora.cluster_identifier
-  redis_alarms               = local.redis_external
-  redis_replication_group_id = one(module.redis[*].replication_group_id)
-  alb_arn_suffix             = module.edge.alb_arn_suffix
-  canary_user_secret_arn     = aws_secretsmanager_secret.canary_customer.arn
-  canary_places_orders       = local.s.canary.place_order
+  name                        = local.name
+  environment                 = local.s.environment
+  domain_name                 = local.s.domain_name
+  alert_email                 = local.s.alert_email
+  logs_kms_key_arn            = module.kms.key_arns["logs"]
+  alerts_kms_key_arn          = module.kms.key_arns["alerts"]
+  prometheus_kms_key_arn      = module.kms.key_arns["prometheus"]
+  log_retention_days          = local.s.log_retention_days
+  artifacts_bucket_id         = module.artifacts_bucket.id
+  artifacts_bucket_arn        = module.artifacts_bucket.arn
+  artifacts_kms_key_arn       = module.kms.key_arns["s3"]
+  aurora_cluster_identifier   = module.aurora.cluster_identifier
+  redis_replication_group_ids = { for role, redis in module.redis : role => redis.replication_group_id }
+  alb_arn_suffix              = module.edge.alb_arn_suffix
+  canary_user_secret_arn      = aws_secretsmanager_secret.canary_customer.arn
+  canary_places_orders        = local.s.canary.place_order
 }
 
 module "security" {

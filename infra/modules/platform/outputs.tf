@@ -65,7 +65,7 @@ output "platform" {
     }
     mediaCdn     = "https://${module.edge.media_domain}"
     healthDomain = module.edge.health_domain
-    secretNames  = merge(module.aurora.service_secret_names, local.redis_external ? { redis = module.redis[0].secret_name } : {})
+    secretNames  = merge(module.aurora.service_secret_names, { for role, redis in module.redis : "redis-${role}" => redis.secret_name })
     controllers = merge(module.workload_identity.controller_role_arns, {
       karpenter = module.eks.karpenter.controller_role_arn
       velero    = module.backup.velero_role_arn

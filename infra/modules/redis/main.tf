@@ -1,5 +1,8 @@
-# ElastiCache Redis 7 for carts, risk velocity counters and the catalog cache. TLS is required, data is encrypted
-# at rest with our key, clients authenticate with an AUTH token kept in Secrets Manager.
+# One ElastiCache Redis 7 replication group; the platform makes two (ADR 0015). role "state" holds what exists
+# nowhere else (carts, risk's velocity counters) and never evicts: when full it refuses writes, and its memory alarm
+# comes first. role "cache" holds what can be read again from its owner (catalog's cache-aside pages, rate-limit
+# windows) and evicts the least recently used key when full. TLS is required, data is encrypted at rest with our
+# key, clients authenticate with an AUTH token kept in Secrets Manager.
 
 terraform {
   required_version = "~> 1.11.0"
@@ -10,8 +13,18 @@ terraform {
 }
 
 variable "name" {
-  description = "Replication group id, e.g. bazaar-prod."
+  description = "Platform name, e.g. bazaar-prod; the replication group is <name>-<role>."
   type        = string
+}
+
+variable "role" {
+  description = "state (noeviction: carts, velocity counters) or cache (allkeys-lru)."
+  type        = string
+
+  validation {
+    condition     = contains(["cache", "state"], var.role)
+    error_message = "role must be cache or state."
+  }
 }
 
 variable "environment" {
@@ -74,14 +87,32 @@ variable "log_retention_days" {
   type        = number
 }
 
+locals {
+  id = "${var.name}-${var.role}"
+  # What Redis does when maxmemory is reached (ElastiCache's default.redis7 says volatile-lru, which would evict carts:
+  # they carry a TTL).
+  maxmemory_policy = { cache = "allkeys-lru", state = "noeviction" }[var.role]
+}
+
 resource "aws_elasticache_subnet_group" "this" {
-  name       = var.name
+  name       = local.id
   subnet_ids = var.subnet_ids
 }
 
+resource "aws_elasticache_parameter_group" "this" {
+  name        = local.id
+  family      = "redis7"
+  description = "Bazaar Redis ${var.role}: maxmemory-policy ${local.maxmemory_policy}"
+
+  parameter {
+    name  = "maxmemory-policy"
+    value = local.maxmemory_policy
+  }
+}
+
 resource "aws_security_group" "this" {
-  name        = "${var.name}-redis"
-  description = "Redis from the app tier only"
+  name        = "${local.id}-redis"
+  description = "Redis ${var.role} from the app tier only"
   vpc_id      = var.vpc_id
 }
 
@@ -103,20 +134,20 @@ resource "random_password" "auth" {
 }
 
 resource "aws_cloudwatch_log_group" "slow_log" {
-  name              = "/bazaar/${var.name}/redis-slow-log"
+  name              = "/bazaar/${var.name}/redis-${var.role}-slow-log"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
 }
 
 resource "aws_elasticache_replication_group" "this" {
-  replication_group_id = var.name
-  description          = "Bazaar carts, caches and velocity counters"
+  replication_group_id = local.id
+  description          = var.role == "state" ? "Bazaar carts and velocity counters (never evicts)" : "Bazaar caches and rate limits (evicts)"
   engine               = "redis"
   engine_version       = var.engine_version
   node_type            = var.node_type
   num_cache_clusters   = var.num_cache_clusters
   port                 = 6379
-  parameter_group_name = "default.redis7"
+  parameter_group_name = aws_elasticache_parameter_group.this.name
 
   subnet_group_name  = aws_elasticache_subnet_group.this.name
   security_group_ids = [aws_security_group.this.id]
@@ -146,8 +177,8 @@ resource "aws_elasticache_replication_group" "this" {
 }
 
 resource "aws_secretsmanager_secret" "redis" {
-  name                    = "bazaar/${var.environment}/redis"
-  description             = "Redis endpoint and AUTH token for the services that use Redis"
+  name                    = "bazaar/${var.environment}/redis-${var.role}"
+  description             = "Redis ${var.role} endpoint and AUTH token for the services that use it"
   kms_key_id              = var.secrets_kms_key_arn
   recovery_window_in_days = 7
 }

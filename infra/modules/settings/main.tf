@@ -4,8 +4,10 @@ locals {
   # The services that get a database, a secret, an IAM role and an ECR repository each.
   services = ["identity", "catalog", "cart", "ordering", "payments", "risk"]
 
-  # Services that keep state in Redis (cart, risk velocity counters, catalog cache) and so read its AUTH token.
-  redis_clients = ["catalog", "cart", "risk"]
+  # Services that keep data in Redis, and which of the two Redis (ADR 0015) they read the AUTH token of: "state"
+  # never evicts (carts, risk's velocity counters exist nowhere else), "cache" may (catalog's cache-aside pages). The
+  # chart's services.<name>.redis says the same; deploy/checks/policy.test.mjs holds the two together.
+  redis_clients = { catalog = "cache", cart = "state", risk = "state" }
 
   # Subnet plan of the /16, the same in every environment so runbooks read the same everywhere:
   #   private-app  /19 x3  10.x.0.0  - 10.x.95.255   (pods take one address each with the VPC CNI)

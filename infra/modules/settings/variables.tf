@@ -282,7 +282,7 @@ variable "aurora" {
 }
 
 variable "redis" {
-  description = "Redis: mode external is an ElastiCache replication group; inCluster (dev only) is the chart's own Redis and creates no ElastiCache (node_type and num_cache_clusters are then unused)."
+  description = "Redis: mode external is two ElastiCache replication groups of this node type and count (state and cache, ADR 0015); inCluster (dev only) is the chart's own two Redis and creates no ElastiCache (node_type and num_cache_clusters are then unused)."
   type = object({
     mode               = optional(string, "external")
     engine_version     = string

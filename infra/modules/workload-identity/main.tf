@@ -1,6 +1,6 @@
 # One IAM role per Bazaar service, bound to the service's Kubernetes ServiceAccount (the chart's IRSA annotation,
 # and an EKS Pod Identity association), each allowed exactly what that service touches: its own secret (and the
-# Redis secret if it uses Redis), and for catalog its media bucket. Plus the role the chart's External Secrets
+# secret of the Redis it uses, if any), and for catalog its media bucket. Plus the role the chart's External Secrets
 # store uses, and the roles of the cluster controllers.
 
 terraform {
@@ -46,14 +46,14 @@ variable "service_secret_arns" {
   type        = map(string)
 }
 
-variable "redis_secret_arn" {
-  description = "Secret holding the Redis endpoint and AUTH token."
-  type        = string
+variable "redis_secret_arns" {
+  description = "Secret holding each Redis's endpoint and AUTH token, by role (cache, state); empty without ElastiCache."
+  type        = map(string)
 }
 
 variable "redis_clients" {
-  description = "Services that use Redis."
-  type        = list(string)
+  description = "Services that use Redis, and the role of the Redis each one uses (cache or state)."
+  type        = map(string)
 }
 
 variable "master_secret_arn" {
@@ -153,7 +153,7 @@ data "aws_iam_policy_document" "service" {
     actions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
     resources = compact(concat(
       each.key == "migrations" ? concat(values(var.service_secret_arns), [var.master_secret_arn]) : [var.service_secret_arns[each.key]],
-      contains(var.redis_clients, each.key) ? [var.redis_secret_arn] : [],
+      contains(keys(var.redis_clients), each.key) ? [var.redis_secret_arns[var.redis_clients[each.key]]] : [],
     ))
   }
 

@@ -647,6 +647,34 @@ rule('alb-alarms', "what the ingress ALB answers itself (5xx the edge never sees
   return problems;
 });
 
+// ADR 0015: carts and risk's velocity counters exist only in Redis, so they live in a replication group that refuses
+// writes when full instead of evicting; caches live in another that evicts. ElastiCache's default.redis7 says
+// volatile-lru, which would evict carts (they carry a TTL), so the policy is set in a parameter group of our own.
+rule('redis-eviction', 'what exists only in Redis lives in a replication group that never evicts (a state and a cache group; cart and risk use the state one)', (tree) => {
+  const problems = [];
+  const redis = tree.get('modules/redis');
+  const platform = tree.get('modules/platform');
+  const settings = tree.get('modules/settings');
+  if (!redis || !platform || !settings) return ['modules/redis, modules/platform and modules/settings are needed'];
+  const policies = Object.fromEntries([...text(redis.locals.maxmemory_policy).matchAll(/(\w+) = \\"([\w-]+)\\"/g)].map((m) => [m[1], m[2]]));
+  if (policies.state !== 'noeviction') problems.push(`modules/redis: local.maxmemory_policy must map state to noeviction (has ${text(policies.state)})`);
+  if (policies.cache !== 'allkeys-lru') problems.push(`modules/redis: local.maxmemory_policy must map cache to allkeys-lru (has ${text(policies.cache)})`);
+  const groups = resources(redis, 'aws_elasticache_parameter_group');
+  const sets = groups.filter((g) => list(g.body.parameter).some((p) => p.name === 'maxmemory-policy' && p.value === '${local.maxmemory_policy}'));
+  if (sets.length !== 1 || sets[0].body.family !== 'redis7') problems.push('modules/redis: one aws_elasticache_parameter_group (family redis7) must set maxmemory-policy = local.maxmemory_policy');
+  for (const r of resources(redis, 'aws_elasticache_replication_group')) {
+    if (!sets.some((g) => refs(r.body.parameter_group_name, 'aws_elasticache_parameter_group').includes(g.name))) problems.push(`${at(redis, r)}: parameter_group_name must be that parameter group, not ${text(r.body.parameter_group_name)}`);
+  }
+  for (const r of resources(redis, 'aws_secretsmanager_secret')) {
+    if (!String(r.body.name).includes('/redis-${var.role}')) problems.push(`${at(redis, r)}: the secret is named .../redis-<role> (the chart reads bazaar/<env>/redis-<cache|state>), not ${text(r.body.name)}`);
+  }
+  const call = platform.modules.find((m) => m.name === 'redis');
+  if (!call || !/\["cache", "state"\]/.test(String(call.body.for_each).replaceAll('\\"', '"')) || call.body.role !== '${each.key}') problems.push('modules/platform: module.redis must make both roles (for_each over "cache" and "state", role = each.key)');
+  const clients = settings.locals.redis_clients ?? {};
+  for (const svc of ['cart', 'risk']) if (clients[svc] !== 'state') problems.push(`modules/settings: redis_clients.${svc} must be "state" (has ${text(clients[svc])})`);
+  return problems;
+});
+
 const REQUIRED_ADDONS = ['aws-load-balancer-controller', 'external-secrets', 'external-dns', 'karpenter', 'opentelemetry-collector', 'velero', 'kube-prometheus-stack'];
 
 rule('helm-charts-pinned', 'the cluster add-ons are installed, each Helm chart from a named repository at an exact version', (tree) => {

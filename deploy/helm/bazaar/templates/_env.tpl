@@ -29,7 +29,7 @@ Call with (dict "root" $ "name" "catalog" "svc" $svc "migration" false).
 {{- end }}
 {{- else }}
 - name: ConnectionStrings__Redis
-  value: {{ printf "redis:%v" $root.Values.redis.port | quote }}
+  value: {{ printf "redis-%s:%v" $svc.redis $root.Values.redis.port | quote }}
 {{- end }}
 - name: Auth__Issuer
   value: {{ $root.Values.publicUrl | quote }}
