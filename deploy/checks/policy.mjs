@@ -127,7 +127,8 @@ export const rules = {
   'the ResourceQuota fits every HPA at its maximum, a rollout surge and the migration Jobs'(objs) {
     const quota = objs.find((o) => o.kind === 'ResourceQuota');
     if (!quota) return [];
-    const need = { 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, pods: 0 };
+    const need = { 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, pods: 0, persistentvolumeclaims: 0 };
+    for (const s of objs.filter((x) => x.kind === 'StatefulSet')) need.persistentvolumeclaims += (s.spec.replicas ?? 1) * (s.spec.volumeClaimTemplates ?? []).length;
     for (const o of objs.filter((x) => WORKLOADS.includes(x.kind))) {
       const hpa = objs.find((h) => h.kind === 'HorizontalPodAutoscaler' && h.spec?.scaleTargetRef?.kind === o.kind && h.spec.scaleTargetRef.name === o.metadata.name);
       const pods = o.kind === 'Deployment' ? (hpa?.spec.maxReplicas ?? o.spec.replicas ?? 1) + 1 : o.kind === 'Job' ? (o.spec.parallelism ?? 1) : (o.spec.replicas ?? 1);

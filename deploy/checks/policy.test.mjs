@@ -411,6 +411,11 @@ describe('Redis that must not forget (mutated dev manifests: both Redis in the c
     const args = stateArgs(o);
     args.splice(args.indexOf('--maxmemory-policy'), 2);
   }).join('\n'), /risk: StatefulSet\/redis-state runs with no --maxmemory-policy/));
+  it('a volume quota below the Redis volumes', () => {
+    const objs = structuredClone(renderedManifests('dev'));
+    byKindName(objs, 'ResourceQuota', 'bazaar').spec.hard.persistentvolumeclaims = '1';
+    assert.match(rules['the ResourceQuota fits every HPA at its maximum, a rollout surge and the migration Jobs'](objs).join('\n'), /persistentvolumeclaims is 1, the workloads need 2/);
+  });
   it('risk connecting to the cache Redis', () => assert.match(violations((o) => {
     byKindName(o, 'Deployment', 'risk').spec.template.spec.containers[0].env.find((e) => e.name === 'ConnectionStrings__Redis').value = 'redis-cache:6379';
   }).join('\n'), /risk: StatefulSet\/redis-cache runs with maxmemory-policy allkeys-lru/));

@@ -56,6 +56,7 @@ const mutations = [
   ['Redis without TLS', 'modules/redis/main.tf', 'transit_encryption_enabled = true', 'transit_encryption_enabled = false', 'tls-in-transit', 'transit_encryption_enabled'],
   ['Redis unencrypted at rest', 'modules/redis/main.tf', 'at_rest_encryption_enabled = true', 'at_rest_encryption_enabled = false', 'encryption-at-rest', 'at_rest_encryption_enabled'],
   ['the state Redis evicts', 'modules/redis/main.tf', 'state = "noeviction"', 'state = "volatile-lru"', 'redis-eviction', 'map state to noeviction'],
+  ['every Redis group gets the cache policy', 'modules/redis/main.tf', 'state = "noeviction" }[var.role]', 'state = "noeviction" }["cache"]', 'redis-eviction', 'must pick by [var.role]'],
   ['Redis back on the default parameter group', 'modules/redis/main.tf', 'parameter_group_name = aws_elasticache_parameter_group.this.name', 'parameter_group_name = "default.redis7"', 'redis-eviction', 'parameter_group_name must be that parameter group'],
   ['the parameter group loses the eviction setting', 'modules/redis/main.tf', 'name  = "maxmemory-policy"', 'name  = "maxmemory-samples"', 'redis-eviction', 'must set maxmemory-policy'],
   ['one Redis secret name for both groups', 'modules/redis/main.tf', '"bazaar/${var.environment}/redis-${var.role}"', '"bazaar/${var.environment}/redis"', 'redis-eviction', 'named .../redis-<role>'],

@@ -86,8 +86,31 @@ public sealed class CacheAsideTests : IAsyncLifetime
         (await _cache.GetOrCreateAsync("a", TimeSpan.FromMinutes(1), Load, default)).ShouldBe("v2");
 
         var before = await _cache.GenerationAsync("listings", default);
+        (await _cache.GenerationAsync("listings", default)).ShouldBe(before); // stable until bumped
         await _cache.BumpGenerationAsync("listings", default);
         (await _cache.GenerationAsync("listings", default)).ShouldNotBe(before);
+    }
+
+    [Fact]
+    public async Task A_lost_generation_key_starts_a_new_generation_never_an_earlier_one()
+    {
+        // The cache Redis evicts any key when full (allkeys-lru), the generation's own key among them, while pages
+        // cached under earlier generations may still be there.
+        var seen = new List<string> { await _cache.GenerationAsync("listings", default) };
+        await _cache.BumpGenerationAsync("listings", default);
+        seen.Add(await _cache.GenerationAsync("listings", default));
+        for (var i = 0; i < 3; i++)
+        {
+            await _redis.DeleteAsync(["gen:listings"]);
+            var next = await _cache.GenerationAsync("listings", default);
+            seen.ShouldNotContain(next);
+            (await _cache.GenerationAsync("listings", default)).ShouldBe(next);
+            seen.Add(next);
+            await _cache.BumpGenerationAsync("listings", default);
+            next = await _cache.GenerationAsync("listings", default);
+            seen.ShouldNotContain(next);
+            seen.Add(next);
+        }
     }
 
     [Fact]

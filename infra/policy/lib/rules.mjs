@@ -657,6 +657,7 @@ rule('redis-eviction', 'what exists only in Redis lives in a replication group t
   const settings = tree.get('modules/settings');
   if (!redis || !platform || !settings) return ['modules/redis, modules/platform and modules/settings are needed'];
   const policies = Object.fromEntries([...text(redis.locals.maxmemory_policy).matchAll(/(\w+) = \\"([\w-]+)\\"/g)].map((m) => [m[1], m[2]]));
+  if (!/\}\[var\.role\]\}$/.test(String(redis.locals.maxmemory_policy))) problems.push(`modules/redis: local.maxmemory_policy must pick by [var.role], not ${text(redis.locals.maxmemory_policy)}`);
   if (policies.state !== 'noeviction') problems.push(`modules/redis: local.maxmemory_policy must map state to noeviction (has ${text(policies.state)})`);
   if (policies.cache !== 'allkeys-lru') problems.push(`modules/redis: local.maxmemory_policy must map cache to allkeys-lru (has ${text(policies.cache)})`);
   const groups = resources(redis, 'aws_elasticache_parameter_group');

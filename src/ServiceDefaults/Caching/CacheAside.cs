@@ -130,15 +130,25 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
             Remember(keys);
     }
 
-    /// <summary>A counter that names a family of entries (listing pages); bumping it orphans them all at once.</summary>
+    /// <summary>
+    /// A value that names a family of entries (listing pages); bumping it orphans them all at once. Every value is new
+    /// (a GUID, not a counter): if the key is lost (evicted from the cache Redis under allkeys-lru, ADR 0015), the next
+    /// read starts a new generation instead of falling back to one that entries may still be cached under.
+    /// </summary>
     public async Task<string> GenerationAsync(string name, CancellationToken ct) =>
-        await TryAsync(() => redis.GetAsync("gen:" + name, ct)) ?? "0";
+        await TryAsync(async () =>
+        {
+            var fresh = NewGeneration();
+            return (await redis.ExecuteAsync(["SET", "gen:" + name, fresh, "NX", "GET"], ct)).AsString() ?? fresh;
+        }) ?? "0";
 
     public async Task BumpGenerationAsync(string name, CancellationToken ct)
     {
-        if (await TryAsync(async () => (await redis.ExecuteAsync(["INCR", "gen:" + name])).Integer.ToString(CultureInfo.InvariantCulture)) is null)
+        if (await TryAsync(async () => { await redis.SetAsync("gen:" + name, NewGeneration(), ct: ct); return ""; }) is null)
             _missedBumps.TryAdd("gen:" + name, 0);
     }
+
+    static string NewGeneration() => Guid.NewGuid().ToString("N");
 
     readonly ConcurrentDictionary<string, byte> _missedBumps = new(StringComparer.Ordinal);
 
@@ -178,7 +188,7 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
             _missedInvalidations.TryRemove(key, out _);
         foreach (var generation in _missedBumps.Keys.ToList())
         {
-            await redis.ExecuteAsync(["INCR", generation]); // a missed bump stays a bump: never back to an old generation
+            await redis.SetAsync(generation, NewGeneration()); // a missed bump stays a bump: never back to an old generation
             _missedBumps.TryRemove(generation, out _);
         }
         logger.LogInformation("Replayed {Count} cache invalidations missed while Redis was unavailable", keys.Count);
