@@ -388,13 +388,15 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         await sweeper.SweepAsync(default);
         (await StatusAsync()).ShouldBe("on_hold");
 
-        // Past it, with risk not answering: nothing moves, and the order waits before it is tried again.
+        // Past it, with risk not answering: the order stays on hold, undecided, and waits before it is tried again. Its
+        // stock is released already: a withdrawal releases before it asks risk.
         platform.Ordering.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         platform.RiskDown = true;
         await sweeper.SweepAsync(default);
         platform.RiskDown = false;
         (await StatusAsync()).ShouldBe("on_hold");
         (await VerdictAsync(held.Id)).outcome.ShouldBeNull();
+        (await StockAsync("REVIEW-IDLE")).ShouldBe((5, 0));
         await sweeper.SweepAsync(default);
         (await StatusAsync()).ShouldBe("on_hold"); // still waiting its turn
         platform.Ordering.Clock.Advance(TimeSpan.FromSeconds(5)); // the next sweep counts it as a backlog the on-call sees

@@ -98,7 +98,8 @@ public sealed class PaymentFlowTests(PaymentsFactory factory) : PaymentsTest(fac
         // As a payment made with Stripe reads on a replica without Stripe's settings.
         await Factory.NumberAsync("update payments set provider = 'stripe' where id = @id returning 1", new { id = payment.Id });
 
-        await (await Factory.CaptureAsync(payment.Id, 1000)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var refused = await (await Factory.CaptureAsync(payment.Id, 1000)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        refused.GetProperty("detail").GetString()!.ShouldContain("one capture per authorization");
         (await Factory.NumberAsync("select count(*) from payment_transactions where payment_id = @id and kind = 'capture'", new { id = payment.Id })).ShouldBe(1);
     }
 

@@ -131,7 +131,7 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     }
 
     /// <summary>Waits for the call to reach the gate; fails (instead of waiting for ever) when it answers without reaching it.</summary>
-    static async Task ReachedAsync(Gate gate, Task<HttpResponseMessage> answer)
+    static async Task ReachedAsync(Gate gate, Task answer)
     {
         var first = await Task.WhenAny(gate.Reached, answer).WaitAsync(TimeSpan.FromSeconds(30));
         first.ShouldBe(gate.Reached, "the call answered without reaching the provider");
@@ -191,7 +191,7 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         // The resolver reads the row (sent two minutes ago) and asks the sandbox ...
         var lookup = factory.Provider.LookupGate = new Gate();
         var resolver = factory.ResolveUnknownAsync();
-        await lookup.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        await ReachedAsync(lookup, resolver);
 
         // ... while the shopper's retry sends the authorization again, still on its way ...
         var resend = await ResendHeldAsync(orderId, token);

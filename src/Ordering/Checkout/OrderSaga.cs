@@ -421,38 +421,16 @@ public sealed class SagaSweeper : PeriodicWork
 
     protected override Task RunOnceAsync(CancellationToken ct) => SweepAsync(ct);
 
-    /// <returns>How many stuck orders were advanced (refunds settled on the way are not counted).</returns>
-    public async Task<int> SweepAsync(CancellationToken ct)
+    public async Task SweepAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var parameters = new { inFlight = OrderStatus.InFlight.ToArray(), before = Clock.GetUtcNow() - options.Value.StuckAfter };
-        var backlog = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("""
-            select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
-            """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
-        // Held orders are counted StuckAfter past their review time, as stuck ones are past their last move: only those a
-        // sweep could not withdraw count. One whose cancellation is under way counts as cancelling.
-        var (cancelling, reviewExpired) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition("""
-            select count(*) filter (where cancel_requested_at < @before)::int,
-                   count(*) filter (where status = @onHold and updated_at < @heldBefore and cancel_requested_at is null)::int
-            from orders where cancel_requested_at < @before or (status = @onHold and updated_at < @heldBefore)
-            """, new { parameters.before, onHold = OrderStatus.OnHold, heldBefore = Clock.GetUtcNow() - options.Value.ReviewHoldTtl - options.Value.StuckAfter },
-            cancellationToken: ct));
-        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s))
-            .Append(new("cancelling", cancelling)).Append(new("review_expired", reviewExpired)).ToDictionary();
-        // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
-        var now = Clock.GetUtcNow();
-        var stuck = (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""
-            select id, status, sweep_attempts from orders
-            where status = any(@inFlight) and updated_at < @before and (sweep_after is null or sweep_after <= @now)
-            order by coalesce(sweep_after, updated_at) limit @batch
-            """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct)))
-            .Select(r => new DueOrder(r.Id, r.Status, r.Attempts)).ToList();
+        var before = Clock.GetUtcNow() - options.Value.StuckAfter;
+        var stuck = await SelectStuckAsync(before, ct);
         var started = Clock.GetTimestamp();
         bool Spent() => Clock.GetElapsedTime(started) >= options.Value.SweepBudget;
         await due.WorkOffAsync(stuck, async order => await saga.AdvanceAsync(order.Id, ct) != order.Status, "advance", Spent, ct);
         try
         {
-            await actions.FinishCancellationsAsync(parameters.before, Spent, ct);
+            await actions.FinishCancellationsAsync(before, Spent, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -470,6 +448,7 @@ public sealed class SagaSweeper : PeriodicWork
         {
             var refundsBefore = Clock.GetUtcNow() - options.Value.RefundStuckAfter;
             await actions.SettleRefundsAsync(refundsBefore, Spent, ct);
+            await using var connection = await db.OpenConnectionAsync(ct);
             _unsettledRefunds = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 "select count(*)::int from refund_attempts where created_at < @refundsBefore", new { refundsBefore }, cancellationToken: ct));
         }
@@ -477,6 +456,36 @@ public sealed class SagaSweeper : PeriodicWork
         {
             Logger.LogWarning(e, "Could not settle unrecorded refunds; will retry");
         }
-        return stuck.Count;
+    }
+
+    /// <summary>
+    /// Updates the stuck-order gauges and picks the next batch. Its connection goes back to the pool before the batch is
+    /// worked off: each order opens its own while it calls other services.
+    /// </summary>
+    async Task<List<DueOrder>> SelectStuckAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var parameters = new { inFlight = OrderStatus.InFlight.ToArray(), before };
+        var backlog = (await connection.QueryAsync<(string Status, int Count)>(new CommandDefinition("""
+            select status, count(*)::int from orders where status = any(@inFlight) and updated_at < @before group by status
+            """, parameters, cancellationToken: ct))).ToDictionary(r => r.Status, r => r.Count);
+        // Held orders are counted StuckAfter past their review time, as stuck ones are past their last move: only those a
+        // sweep could not withdraw count. One whose cancellation is under way counts as cancelling.
+        var (cancelling, reviewExpired) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition("""
+            select count(*) filter (where cancel_requested_at < @before)::int,
+                   count(*) filter (where status = @onHold and updated_at < @heldBefore and cancel_requested_at is null)::int
+            from orders where cancel_requested_at < @before or (status = @onHold and updated_at < @heldBefore)
+            """, new { parameters.before, onHold = OrderStatus.OnHold, heldBefore = Clock.GetUtcNow() - options.Value.ReviewHoldTtl - options.Value.StuckAfter },
+            cancellationToken: ct));
+        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s))
+            .Append(new("cancelling", cancelling)).Append(new("review_expired", reviewExpired)).ToDictionary();
+        // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
+        var now = Clock.GetUtcNow();
+        return (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""
+            select id, status, sweep_attempts from orders
+            where status = any(@inFlight) and updated_at < @before and (sweep_after is null or sweep_after <= @now)
+            order by coalesce(sweep_after, updated_at) limit @batch
+            """, new { parameters.inFlight, parameters.before, now, batch = options.Value.SweepBatch }, cancellationToken: ct)))
+            .Select(r => new DueOrder(r.Id, r.Status, r.Attempts)).ToList();
     }
 }

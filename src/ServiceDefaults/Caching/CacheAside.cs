@@ -144,7 +144,8 @@ public sealed class CacheAside(IRedisClient redis, TimeProvider clock, ILogger<C
 
     public async Task BumpGenerationAsync(string name, CancellationToken ct)
     {
-        if (await TryAsync(async () => { await redis.SetAsync("gen:" + name, NewGeneration(), ct: ct); return ""; }) is null)
+        // Not cancelled with the request: the write it follows has committed.
+        if (await TryAsync(async () => { await redis.SetAsync("gen:" + name, NewGeneration()); return ""; }) is null)
             _missedBumps.TryAdd("gen:" + name, 0);
     }
 
