@@ -4,11 +4,11 @@ import { RequestTimeoutError } from './timeout';
 const failed = (status: number) => new ApiError(status, { status });
 
 describe('mayHaveBeenDone', () => {
-  it('holds for an answer that never came, not for a refusal a service wrote', () => {
-    expect([502, 504].map((s) => mayHaveBeenDone(failed(s)))).toEqual([true, true]);
+  it('holds for an answer that never came or a fault part way (500), not for a refusal a service wrote', () => {
+    expect([500, 502, 504].map((s) => mayHaveBeenDone(failed(s)))).toEqual([true, true, true]);
     expect(mayHaveBeenDone(new RequestTimeoutError())).toBe(true);
     expect(mayHaveBeenDone(new TypeError('Failed to fetch'))).toBe(true);
-    expect([400, 404, 409, 422, 500, 503].map((s) => mayHaveBeenDone(failed(s)))).toEqual([false, false, false, false, false, false]);
+    expect([400, 404, 409, 422, 503].map((s) => mayHaveBeenDone(failed(s)))).toEqual([false, false, false, false, false]);
   });
 });
 

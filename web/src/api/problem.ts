@@ -67,10 +67,11 @@ export function describeProblem(status: number, problem: ProblemDetails): string
 
 /**
  * Whether a failed request may still have been carried out: its answer never came (the edge's 502 or 504, a timeout,
- * a lost connection). A refusal the service wrote (4xx, or a 503 saying what was not done) says it was not.
+ * a lost connection), or the service failed part way (a 500 can come after its write, e.g. while pricing the answer).
+ * A refusal the service wrote (4xx, or a 503 saying what was not done) says it was not.
  */
 export function mayHaveBeenDone(error: unknown): boolean {
-  return !(error instanceof ApiError) || error.status === 502 || error.status === 504;
+  return !(error instanceof ApiError) || (error.status >= 500 && error.status !== 503);
 }
 
 /**
@@ -85,7 +86,9 @@ export function shouldRetryQuery(failures: number, error: unknown): boolean {
 /** The message to show for any thrown value. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
-  if (error instanceof TypeError) return 'We could not reach the shop. Check your connection and try again.';
+  if (error instanceof TypeError) {
+    return 'We could not reach the shop, or its answer was lost. Check your connection; if you were changing something, check whether it was done before trying again.';
+  }
   if (error instanceof RequestTimeoutError) return error.message;
   return 'Something went wrong. Please try again.';
 }

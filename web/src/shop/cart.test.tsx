@@ -174,7 +174,7 @@ describe('cart changes', () => {
     });
     const view = renderWithProviders(<CartAndAddTwo />);
     await view.settled();
-    await screen.findByText('lines: 0');
+    await vi.waitFor(() => expect(view.queryClient.getQueryState(['cart', 'guest'])?.status).toBe('success')); // the first read answered
 
     await view.user.click(screen.getByRole('button', { name: 'add both' }));
 

@@ -92,7 +92,8 @@ describe('RefundForm', () => {
   });
 
   it('reloads the order when the connection is lost before any answer (the refund may have gone through)', async () => {
-    await refundReloadingAfter(() => Promise.reject(new TypeError('Failed to fetch')));
+    const alert = await refundReloadingAfter(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(alert).toHaveTextContent('check whether it was done before trying again');
   });
 
   it("shows the service's sentence when it refuses more than was captured", async () => {

@@ -60,7 +60,10 @@ export function useOrderAction<Variables = void>(orderId: string, run: (variable
   return useMutation({
     mutationFn: run,
     onError: async (error) => {
-      if (!mayHaveBeenDone(error) && !(error instanceof ApiError && (error.status === 409 || error.status === 503))) return;
+      // Reload what may have changed: an unclear failure, the order moved on (409), or a step done before a service
+      // was unavailable (503).
+      const unsure = mayHaveBeenDone(error) || (error instanceof ApiError && (error.status === 409 || error.status === 503));
+      if (!unsure) return;
       await Promise.all([queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }), reloadAround()]);
     },
     onSuccess: async (order) => {
