@@ -670,7 +670,7 @@ rule('redis-eviction', 'what exists only in Redis lives in a replication group t
     if (!String(r.body.name).includes('/redis-${var.role}')) problems.push(`${at(redis, r)}: the secret is named .../redis-<role> (the chart reads bazaar/<env>/redis-<cache|state>), not ${text(r.body.name)}`);
   }
   const call = platform.modules.find((m) => m.name === 'redis');
-  if (!call || !/\["cache", "state"\]/.test(String(call.body.for_each).replaceAll('\\"', '"')) || call.body.role !== '${each.key}') problems.push('modules/platform: module.redis must make both roles (for_each over "cache" and "state", role = each.key)');
+  if (!call || text(quoted(call.body.for_each).filter((q) => q !== '')) !== text(['cache', 'state']) || call.body.role !== '${each.key}') problems.push('modules/platform: module.redis must make both roles (for_each over "cache" and "state", role = each.key)');
   const clients = settings.locals.redis_clients ?? {};
   for (const svc of ['cart', 'risk']) if (clients[svc] !== 'state') problems.push(`modules/settings: redis_clients.${svc} must be "state" (has ${text(clients[svc])})`);
   return problems;
