@@ -97,7 +97,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
         var customer = platform.CartClient(platform.Tokens.ForUser(Guid.NewGuid(), "customer"));
         await customer.PutAsJsonAsync("/api/v1/cart/items/MUG-9", new { quantity = 3 });
         (await platform.CatalogAdmin().PutAsJsonAsync($"/api/v1/admin/products/{productId}/variants/MUG-9", new { price = 750, version = 1 })).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await platform.CatalogAdmin().PostAsJsonAsync("/api/v1/admin/inventory/MUG-9/adjustments", new { delta = -2, reason = "breakage" });
+        await platform.CatalogAdmin().PostOnceAsync("/api/v1/admin/inventory/MUG-9/adjustments", new { delta = -2, reason = "breakage" });
 
         var cart = await customer.GetFromJsonAsync<CartDto>("/api/v1/cart");
         var line = cart!.Lines.Single();
@@ -124,7 +124,7 @@ public sealed class CartTests(CartPlatform platform) : IClassFixture<CartPlatfor
 
         // Euro lines that cannot be bought (sold out) do not outvote the dollar line that can.
         foreach (var sku in new[] { "CUR-B-CUP", "CUR-C-SAUCER" })
-            (await platform.CatalogAdmin().PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -5, reason = "breakage" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await platform.CatalogAdmin().PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -5, reason = "breakage" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         var soldOut = (await customer.GetFromJsonAsync<CartDto>("/api/v1/cart"))!;
         (soldOut.Currency, soldOut.Subtotal).ShouldBe(("USD", 3000L));
         soldOut.Lines.Select(l => (l.Sku, l.Problem)).ShouldBe([("CUR-A-KETTLE", null), ("CUR-B-CUP", "Out of stock."), ("CUR-C-SAUCER", "Out of stock.")]);

@@ -173,11 +173,11 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         await ReserveAsync(Factory.Service(), Guid.NewGuid(), sku, 4);
         Factory.Clock.Advance(TimeSpan.FromSeconds(1)); // history is newest first
 
-        var added = await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 10, reason = "delivery from supplier" })).ShouldBeOkAsync<AdjustmentDto>();
+        var added = await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 10, reason = "delivery from supplier" })).ShouldBeOkAsync<AdjustmentDto>();
         added.OnHandAfter.ShouldBe(15);
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -12, reason = "stock count" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 0, reason = "nothing" })).ShouldNameFieldAsync("delta");
-        await (await admin.PostAsJsonAsync("/api/v1/admin/inventory/NOPE-1/adjustments", new { delta = 1, reason = "ghost" })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -12, reason = "stock count" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 0, reason = "nothing" })).ShouldNameFieldAsync("delta");
+        await (await admin.PostOnceAsync("/api/v1/admin/inventory/NOPE-1/adjustments", new { delta = 1, reason = "ghost" })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
 
         var history = await admin.GetFromJsonAsync<List<AdjustmentDto>>($"/api/v1/admin/inventory/{sku}/adjustments");
         history!.Select(h => (h.Delta, h.Reason)).ShouldBe([(10, "delivery from supplier"), (5, "initial stock")]);
@@ -186,8 +186,43 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
         await using (var connection = await db.OpenConnectionAsync())
             await connection.ExecuteAsync("update stock set on_hand = @near where sku = @sku", new { near = InventoryApi.MaxOnHand - 1, sku });
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 2, reason = "miscount" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 2, reason = "miscount" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await CountsAsync(sku)).OnHand.ShouldBe(InventoryApi.MaxOnHand - 1);
+    }
+
+    [Fact]
+    public async Task An_adjustment_is_made_once_per_idempotency_key()
+    {
+        var (_, sku) = await StockedAsync(5);
+        var admin = Factory.Admin();
+        var url = $"/api/v1/admin/inventory/{sku}/adjustments";
+        var key = Guid.NewGuid().ToString();
+
+        // Twins sent at once (a double click, a retry racing its original): one adjustment, and every one answers it.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+            await (await admin.PostOnceAsync(url, new { delta = 3, reason = "delivery" }, key)).ShouldBeOkAsync<AdjustmentDto>()));
+        answers.Select(a => (a.Id, a.OnHandAfter)).Distinct().ShouldBe([(answers[0].Id, 8)]);
+        (await CountsAsync(sku)).OnHand.ShouldBe(8);
+
+        // A retry long after (its answer was lost) gets the first answer, even where the change could not be made again.
+        var takeAll = Guid.NewGuid().ToString();
+        var emptied = await (await admin.PostOnceAsync(url, new { delta = -8, reason = "stock count" }, takeAll)).ShouldBeOkAsync<AdjustmentDto>();
+        (await (await admin.PostOnceAsync(url, new { delta = -8, reason = " stock count " }, takeAll)).ShouldBeOkAsync<AdjustmentDto>()).ShouldBe(emptied);
+        (await (await admin.PostOnceAsync(url, new { delta = 3, reason = "delivery" }, key)).ShouldBeOkAsync<AdjustmentDto>()).ShouldBe(answers[0]);
+        (await CountsAsync(sku)).OnHand.ShouldBe(0);
+
+        // The same key for a different adjustment is refused, and moves nothing.
+        var reused = await (await admin.PostOnceAsync(url, new { delta = 4, reason = "delivery" }, key)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        reused.GetProperty("detail").GetString()!.ShouldContain("different adjustment");
+        (await CountsAsync(sku)).OnHand.ShouldBe(0);
+        var history = await admin.GetFromJsonAsync<List<AdjustmentDto>>(url);
+        history!.Select(h => h.Delta).Order().ShouldBe([-8, 3, 5]); // one row each: the initial stock, the delivery, the count
+
+        // A key is required, and is plain visible text.
+        await (await admin.PostAsJsonAsync(url, new { delta = 1, reason = "no key" })).ShouldNameFieldAsync("Idempotency-Key");
+        await (await admin.PostOnceAsync(url, new { delta = 1, reason = "bad key" }, "two words")).ShouldNameFieldAsync("Idempotency-Key");
+        await (await admin.PostOnceAsync(url, new { delta = 1, reason = "long key" }, new string('k', 201))).ShouldNameFieldAsync("Idempotency-Key");
+        (await CountsAsync(sku)).OnHand.ShouldBe(0);
     }
 
     [Fact]

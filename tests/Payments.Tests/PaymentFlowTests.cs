@@ -118,7 +118,7 @@ public sealed class PaymentFlowTests(PaymentsFactory factory) : PaymentsTest(fac
     {
         var payment = await Factory.AuthorizeAsync(5000);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{payment.Id}/capture") { Content = JsonContent.Create(new { amount = 1000 }) };
-        await (await Factory.Service().SendAsync(request)).ShouldNameFieldAsync("idempotencyKey");
+        await (await Factory.Service().SendAsync(request)).ShouldNameFieldAsync("Idempotency-Key");
         (await Factory.GetAsync(payment.Id)).CapturedAmount.ShouldBe(0);
     }
 
@@ -229,7 +229,7 @@ public sealed class PaymentFlowTests(PaymentsFactory factory) : PaymentsTest(fac
     public async Task A_refund_needs_an_idempotency_key_and_a_positive_amount()
     {
         var payment = await Factory.AuthorizeAsync(5000);
-        await (await Factory.RefundAsync(payment.Id, 100, null)).ShouldNameFieldAsync("idempotencyKey");
+        await (await Factory.RefundAsync(payment.Id, 100, null)).ShouldNameFieldAsync("Idempotency-Key");
         await (await Factory.RefundAsync(payment.Id, 0, "k")).ShouldNameFieldAsync("amount");
     }
 

@@ -37,4 +37,12 @@ public static class HttpAssertions
     }
 
     public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string url, T body) => client.PostAsJsonAsync(url, body);
+
+    /// <summary>A POST made once per Idempotency-Key: <paramref name="key"/>, or a new one.</summary>
+    public static Task<HttpResponseMessage> PostOnceAsync<T>(this HttpClient client, string url, T body, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
+        return client.SendAsync(request);
+    }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Bazaar.Catalog.Caching;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Data;
+using Bazaar.ServiceDefaults.Http;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.Products;
 using Dapper;
@@ -104,36 +105,74 @@ public static class InventoryApi
         return TypedResults.Ok(new StockPage(page, rows.Count > limit ? page[^1].Sku : null));
     }
 
-    /// <summary>One statement moves the count and refuses to go below what is reserved; the history row commits with it.</summary>
-    static async Task<Results<Ok<AdjustmentDto>, ValidationProblem, ProblemHttpResult>> Adjust(
-        string sku, AdjustStockRequest request, ClaimsPrincipal admin, NpgsqlDataSource db, CatalogCache cache, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// One statement moves the count and refuses to go below what is reserved; the history row commits with it and
+    /// records the request's Idempotency-Key under a unique constraint. A key seen before answers with the adjustment it
+    /// made (the same body) and moves nothing; of twins sent at once, the one whose history row commits second is rolled
+    /// back, count and all, and answers the same.
+    /// </summary>
+    static async Task<Results<Ok<AdjustmentDto>, ValidationProblem, ProblemHttpResult>> Adjust(string sku, AdjustStockRequest request,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey, ClaimsPrincipal admin, NpgsqlDataSource db, CatalogCache cache,
+        TimeProvider clock, CancellationToken ct)
     {
+        if (IdempotencyKey.Refuses(idempotencyKey, "an adjustment is made once per key", out var invalidKey))
+            return invalidKey;
         if (request.Delta == 0)
             return Problem.Field("delta", "An adjustment changes the count: use a positive or negative number.");
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().AsStored();
+        var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, 0, request.Reason.Trim(), admin.ActorId(), now);
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var updated = await connection.QuerySingleOrDefaultAsync<AdjustedRow>(new CommandDefinition("""
-            update stock set on_hand = on_hand + @delta, updated_at = @now
-            where sku = @sku and on_hand + @delta >= reserved and on_hand + @delta <= @maxOnHand
-            returning on_hand as onhand, product_id as productid
-            """, new { sku, delta = request.Delta, now, maxOnHand = MaxOnHand }, transaction, cancellationToken: ct));
-        if (updated is null)
+        if (await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } earlier)
+            return Repeat(earlier, adjustment);
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
-            return exists
-                ? Problem.Conflict($"On hand must stay between the units reserved by orders in checkout (and zero) and {MaxOnHand:N0}.")
-                : Problem.NotFound("There is no stock record for this SKU.");
+            var updated = await connection.QuerySingleOrDefaultAsync<AdjustedRow>(new CommandDefinition("""
+                update stock set on_hand = on_hand + @delta, updated_at = @now
+                where sku = @sku and on_hand + @delta >= reserved and on_hand + @delta <= @maxOnHand
+                returning on_hand as onhand, product_id as productid
+                """, new { sku, delta = request.Delta, now, maxOnHand = MaxOnHand }, transaction, cancellationToken: ct));
+            if (updated is null)
+            {
+                var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
+                return exists
+                    ? Problem.Conflict($"On hand must stay between the units reserved by orders in checkout (and zero) and {MaxOnHand:N0}.")
+                    : Problem.NotFound("There is no stock record for this SKU.");
+            }
+            adjustment = adjustment with { OnHandAfter = updated.OnHand };
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into stock_adjustments (id, sku, delta, on_hand_after, reason, actor, created_at, idempotency_key)
+                    values (@Id, @Sku, @Delta, @OnHandAfter, @Reason, @Actor, @CreatedAt, @idempotencyKey)
+                    """, new { adjustment.Id, adjustment.Sku, adjustment.Delta, adjustment.OnHandAfter, adjustment.Reason, adjustment.Actor, adjustment.CreatedAt, idempotencyKey },
+                    transaction, cancellationToken: ct));
+                await transaction.CommitAsync(ct);
+                await cache.StockChangedAsync([updated.ProductId], ct);
+                return TypedResults.Ok(adjustment);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // A twin with the same key committed first; leaving this block rolls this count change back.
+            }
         }
-        var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, updated.OnHand, request.Reason.Trim(),
-            admin.ActorId(), now);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            insert into stock_adjustments (id, sku, delta, on_hand_after, reason, actor, created_at) values (@Id, @Sku, @Delta, @OnHandAfter, @Reason, @Actor, @CreatedAt)
-            """, adjustment, transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
-        await cache.StockChangedAsync([updated.ProductId], ct);
-        return TypedResults.Ok(adjustment);
+        return Repeat((await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct))!, adjustment);
     }
+
+    static async Task<AdjustmentDto?> AdjustmentByKeyAsync(NpgsqlConnection connection, string sku, string key, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<AdjustmentRow>(new CommandDefinition("""
+            select id, sku, delta, on_hand_after as onhandafter, reason, actor, created_at as createdat
+            from stock_adjustments where sku = @sku and idempotency_key = @key
+            """, new { sku, key }, cancellationToken: ct));
+        return row?.ToDto();
+    }
+
+    /// <summary>The first answer for a key sent again with the same adjustment; a different adjustment under a used key is a mistake.</summary>
+    static Results<Ok<AdjustmentDto>, ValidationProblem, ProblemHttpResult> Repeat(AdjustmentDto earlier, AdjustmentDto asked) =>
+        earlier.Delta == asked.Delta && earlier.Reason == asked.Reason && earlier.Actor == asked.Actor
+            ? TypedResults.Ok(earlier)
+            : Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key already used",
+                "This Idempotency-Key was used for a different adjustment of this SKU. Send a new key for a new adjustment.");
 
     static async Task<Results<NoContent, ProblemHttpResult>> SetThreshold(string sku, SetThresholdRequest request, NpgsqlDataSource db,
         CatalogCache cache, TimeProvider clock, CancellationToken ct)
@@ -155,7 +194,7 @@ public static class InventoryApi
             select id, sku, delta, on_hand_after as onhandafter, reason, actor, created_at as createdat
             from stock_adjustments where sku = @sku order by created_at desc, id desc limit 200
             """, new { sku }, cancellationToken: ct));
-        return TypedResults.Ok<IReadOnlyList<AdjustmentDto>>([.. rows.Select(r => new AdjustmentDto(r.Id, r.Sku, r.Delta, r.OnHandAfter, r.Reason, r.Actor, new DateTimeOffset(r.CreatedAt, TimeSpan.Zero)))]);
+        return TypedResults.Ok<IReadOnlyList<AdjustmentDto>>([.. rows.Select(r => r.ToDto())]);
     }
 
     static async Task<Results<Ok<ReservationDto>, ValidationProblem, ProblemHttpResult>> Reserve(ReserveRequest request, Reservations reservations, CancellationToken ct)
@@ -231,7 +270,10 @@ public static class InventoryApi
 
     sealed record AdjustedRow(int OnHand, Guid ProductId);
     sealed record StockRowData(string Sku, Guid ProductId, string ProductName, int OnHand, int Reserved, int Available, int LowStockThreshold, DateTime UpdatedAt);
-    sealed record AdjustmentRow(Guid Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, DateTime CreatedAt);
+    sealed record AdjustmentRow(Guid Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, DateTime CreatedAt)
+    {
+        public AdjustmentDto ToDto() => new(Id, Sku, Delta, OnHandAfter, Reason, Actor, new DateTimeOffset(CreatedAt, TimeSpan.Zero));
+    }
     sealed record PricedRow(string Sku, Guid ProductId, string ProductName, string ProductSlug, string Options, long Price, string Currency, int WeightGrams,
         int Available, int Threshold, bool Purchasable);
 }

@@ -7,6 +7,7 @@ using Bazaar.Ordering.Clients;
 using Bazaar.Ordering.Orders;
 using Bazaar.Ordering.Pricing;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Http;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,6 @@ public sealed record QuoteDto(string Currency, long Subtotal, long WeightGrams, 
 
 public static class CheckoutApi
 {
-    const int MaxKeyLength = 100;
-
     public static void MapCheckoutApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/v1/orders", PlaceOrder).WithTags("Orders").RequireAuthorization(Policies.Customer)
@@ -38,9 +37,9 @@ public static class CheckoutApi
     static async Task<IResult> PlaceOrder(PlaceOrderRequest request, HttpContext http, ClaimsPrincipal user, OrderingDb db, CartClient cart,
         CatalogClient catalog, PaymentsClient payments, OrderSaga saga, IOptions<PricingOptions> pricing, TimeProvider clock, CancellationToken ct)
     {
-        string? key = http.Request.Headers["Idempotency-Key"];
-        if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength)
-            return Problem.Field("Idempotency-Key", $"Send an Idempotency-Key header (1–{MaxKeyLength} characters) that is new for each checkout attempt.");
+        string? key = http.Request.Headers[IdempotencyKey.Header];
+        if (IdempotencyKey.Refuses(key, "an order is placed once per key", out var invalidKey))
+            return invalidKey;
         if (Validate(request) is { } invalid)
             return invalid;
         var userId = user.UserId();

@@ -1,4 +1,5 @@
 using Bazaar.Payments.Providers;
+using Bazaar.ServiceDefaults.Data;
 using Dapper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -112,7 +113,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// <returns>Both rows when this call created them; null when a payment for the order existed (or a concurrent first attempt won).</returns>
     async Task<(PaymentRow Payment, LedgerRow Authorization)?> InsertAsync(Guid orderId, long amount, string currency, string token, CardDetails card, string provider, CancellationToken ct)
     {
-        var now = Microseconds(clock.GetUtcNow());
+        var now = clock.GetUtcNow().AsStored();
         var paymentId = Guid.CreateVersion7(now);
         var entryId = Guid.CreateVersion7(now);
         var key = AuthorizationKey(orderId);
@@ -135,9 +136,6 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             card.Brand, card.Last4, card.Fingerprint, card.Bin, card.Country, now.UtcDateTime, now.UtcDateTime, provider);
         return (created, new LedgerRow(entryId, paymentId, LedgerKind.Authorization, amount, LedgerStatus.Unknown, key, now.UtcDateTime));
     }
-
-    /// <summary>PostgreSQL keeps microseconds: values kept in memory are cut to match what a later read returns.</summary>
-    static DateTimeOffset Microseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % 10));
 
     /// <summary>
     /// Captures <paramref name="amount"/> (null: all that is left) of the authorization, once per idempotency key: a
@@ -489,7 +487,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             _ => (LedgerStatus.Failed, result!.DeclineCode ?? "declined"),
         };
         var (status, code) = settlement;
-        var now = Microseconds(clock.GetUtcNow());
+        var now = clock.GetUtcNow().AsStored();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var payment = await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(

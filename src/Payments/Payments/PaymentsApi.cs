@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Bazaar.Payments.Providers;
 using Bazaar.ServiceDefaults.Auth;
+using Bazaar.ServiceDefaults.Http;
 using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
@@ -19,10 +20,7 @@ public sealed record TokenizeRequest(string? Number, int ExpMonth, int ExpYear, 
 
 public static class PaymentsApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string AuthorizationCompleted = "payment.authorization_completed";
-    const int MaxIdempotencyKey = 200;
-
     /// <summary>The longest key the ledger sends a provider (a refund's: <c>refund:&lt;payment id&gt;:&lt;caller's key&gt;</c>); Stripe takes up to 255.</summary>
     const int MaxLedgerKey = 255;
 
@@ -71,11 +69,9 @@ public static class PaymentsApi
     }
 
     static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> Capture(Guid id, CaptureRequest? request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(idempotencyKey))
-            return Problem.Field("idempotencyKey", "Send an Idempotency-Key header: a capture is made once per key.");
-        if (InvalidKey(idempotencyKey) is { } invalid)
+        if (IdempotencyKey.Refuses(idempotencyKey, "a capture is made once per key", out var invalid))
             return invalid;
         if (request?.Amount is <= 0)
             return Problem.Field("amount", "Capture a positive amount, or leave it out to capture everything authorized.");
@@ -86,11 +82,9 @@ public static class PaymentsApi
         ToResult(await payments.VoidAsync(id, ct));
 
     static async Task<Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult>> Refund(Guid id, RefundRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey, PaymentService payments, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(idempotencyKey))
-            return Problem.Field("idempotencyKey", "Send an Idempotency-Key header: a refund is made once per key.");
-        if (InvalidKey(idempotencyKey) is { } invalid)
+        if (IdempotencyKey.Refuses(idempotencyKey, "a refund is made once per key", out var invalid))
             return invalid;
         if (request.Amount <= 0)
             return Problem.Field("amount", "Refund a positive amount of minor units.");
@@ -199,11 +193,6 @@ public static class PaymentsApi
         return TypedResults.Ok();
     }
 
-    static ValidationProblem? InvalidKey(string key) =>
-        key.Length is 0 or > MaxIdempotencyKey || key.Any(c => c is < '!' or > '~')
-            ? Problem.Field("idempotencyKey", $"The Idempotency-Key header is 1 to {MaxIdempotencyKey} visible ASCII characters.")
-            : null;
-
     static Results<Ok<PaymentDto>, ValidationProblem, ProblemHttpResult> ToResult(PaymentOutcome outcome) => outcome switch
     {
         PaymentOutcome.Done done => TypedResults.Ok(done.Payment),
@@ -239,7 +228,7 @@ public static class PaymentsApi
         {
             var data = Object(root, "data");
             var type = Text(root, "type", 100)!;
-            return new(Text(root, "id", 200)!, type, type == AuthorizationCompleted && data is { } d ? Text(d, "idempotencyKey", MaxIdempotencyKey) : null, null);
+            return new(Text(root, "id", 200)!, type, type == AuthorizationCompleted && data is { } d ? Text(d, "idempotencyKey", MaxLedgerKey) : null, null);
         }
 
         /// <summary>

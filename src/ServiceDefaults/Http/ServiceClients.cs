@@ -107,7 +107,7 @@ public sealed class ResilienceHandler : DelegatingHandler
     public static bool IsIdempotent(HttpRequestMessage request) =>
         request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Put
         || request.Method == HttpMethod.Delete || request.Method == HttpMethod.Options
-        || request.Headers.Contains("Idempotency-Key") || request.Options.TryGetValue(ReadOnly, out var readOnly) && readOnly;
+        || request.Headers.Contains(IdempotencyKey.Header) || request.Options.TryGetValue(ReadOnly, out var readOnly) && readOnly;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -5,6 +5,8 @@
 // never came, the page was reloaded, the card changed since) may have placed an order, so the checkout asks ordering
 // what it placed (earlierAttempt) before placing another.
 
+import { newKey } from '../api/idempotency';
+
 const storageKey = 'bazaar.checkoutAttempt';
 
 interface Attempt {
@@ -28,16 +30,6 @@ let inMemory: Attempt | null = null;
 /** What the cart holds, in a form that changes when its lines or quantities do. */
 export function cartSignature(lines: readonly { sku: string; quantity: number }[]): string {
   return [...lines].map((l) => `${l.sku}×${l.quantity}`).sort().join(',');
-}
-
-/** A random UUID (v4). crypto.randomUUID exists only in secure contexts; plain-HTTP test setups still need keys. */
-function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function read(): Attempt | null {

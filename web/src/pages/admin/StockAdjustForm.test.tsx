@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
-import { authResponse, json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders } from '../../test/render';
+import { AdjustmentHistory } from './catalog/AdjustmentHistory';
 import { StockAdjustForm } from './catalog/StockAdjustForm';
 
 const sku = 'RUN-42-BLK';
@@ -76,4 +77,63 @@ describe('StockAdjustForm', () => {
 
     expect(await screen.findByRole('alert')).toHaveTextContent('On hand cannot go below zero');
   });
+
+  it('sends an adjustment whose answer was lost again under the same key, after showing whether it was made', async () => {
+    const made = { id: 'a1', sku, delta: 12, onHandAfter: 20, reason: 'Delivery', actor: 'admin', createdAt: '2025-05-01T10:00:00Z' };
+    let answered = 0;
+    let history: (typeof made)[] = [];
+    const api = mockApi({
+      [`GET /api/v1/admin/inventory/${sku}/adjustments`]: () => json(history),
+      // The first adjustment is made but its answer is lost at the edge; the repeat gets catalog's first answer.
+      [adjustments]: () => {
+        history = [made];
+        return ++answered === 1 ? edgeProblem(504) : json(made);
+      },
+    });
+    const { user } = renderWithProviders(
+      <>
+        <StockAdjustForm sku={sku} />
+        <AdjustmentHistory sku={sku} />
+      </>,
+      { session: authResponse({ roles: ['admin'] }) },
+    );
+    expect(await screen.findByText('No adjustments yet.')).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('Change in stock'), '12');
+    await user.type(screen.getByLabelText('Reason'), 'Delivery');
+    await user.click(screen.getByRole('button', { name: 'Adjust stock' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('may still have been done');
+    // The history is read again and shows the adjustment was made.
+    expect(await screen.findByRole('cell', { name: 'Delivery' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Adjust stock' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('on hand now 20');
+    const [first, second] = api.callsTo(adjustments);
+    expect(first?.request.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.request.headers.get('Idempotency-Key')).toBe(first?.request.headers.get('Idempotency-Key'));
+  });
+
+  it('makes a new key for a different adjustment, and for the same one once the first was answered', async () => {
+    const api = mockApi({
+      [adjustments]: ({ body }) =>
+        json({ id: 'a1', sku, ...(body as { delta: number; reason: string }), onHandAfter: 9, actor: 'admin', createdAt: '2025-05-01T10:00:00Z' }),
+    });
+    const { user } = renderForm();
+    const send = async (delta: string, reason: string) => {
+      await user.clear(screen.getByLabelText('Change in stock'));
+      await user.type(screen.getByLabelText('Change in stock'), delta);
+      await user.clear(screen.getByLabelText('Reason'));
+      await user.type(screen.getByLabelText('Reason'), reason);
+      await user.click(screen.getByRole('button', { name: 'Adjust stock' }));
+      await screen.findByRole('status');
+    };
+
+    await send('5', 'Delivery');
+    await send('5', 'Delivery');
+    await send('-1', 'Breakage');
+    const keys = api.callsTo(adjustments).map((call) => call.request.headers.get('Idempotency-Key'));
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(3);
+  });
 });
+

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ApiError } from '../../api/problem';
+import { ApiError, mayHaveBeenDone } from '../../api/problem';
 import { useAuth } from '../../auth/auth';
 
 /** Admins change things; support staff see the same pages read-only (the services enforce it too). */
@@ -9,12 +9,14 @@ export function useCanEdit(): boolean {
 }
 
 /**
- * An edit form's onError: an edit refused as outdated (409, someone saved meanwhile) reloads what it edits, so the page
- * shows the other change and the form, opened again, starts from the current version.
+ * An edit form's onError: reloads what it edits when the page may no longer show it as it is. That is after a refusal
+ * as outdated (409: someone saved meanwhile), so the page shows the other change and the form starts from the current
+ * version; and after a failure that may have been done anyway (an answer that never came), so the page shows whether
+ * it was before the person tries again.
  */
-export function reloadWhenOutdated(reload: () => unknown): (error: unknown) => void {
+export function reloadWhenUnsure(reload: () => unknown): (error: unknown) => void {
   return (error) => {
-    if (error instanceof ApiError && error.status === 409) void reload();
+    if ((error instanceof ApiError && error.status === 409) || mayHaveBeenDone(error)) void reload();
   };
 }
 

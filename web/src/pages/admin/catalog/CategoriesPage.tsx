@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { ActionButton, Field, FormError, PageTitle, QueryView } from '../../../components/ui';
 import { fieldError } from '../../../api/problem';
-import { reloadWhenOutdated, useCanEdit } from '../hooks';
+import { reloadWhenUnsure, useCanEdit } from '../hooks';
 import type { CategoryNode } from '../types';
 import { CategorySelect } from './CategorySelect';
 import { subtreeIds, useAdminCategories, useCategoriesChanged } from './categories';
@@ -66,7 +66,7 @@ function EditCategoryForm({ category, tree, onDone }: { category: CategoryNode; 
       await changed();
       onDone();
     },
-    onError: reloadWhenOutdated(changed),
+    onError: reloadWhenUnsure(changed),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -5,6 +5,8 @@ import { Field, FormError } from '../../../components/ui';
 import { fieldError } from '../../../api/problem';
 import { parseWholeNumber } from '../forms';
 import { adminKeys } from '../queryKeys';
+import { reloadWhenUnsure } from '../hooks';
+import { useAttemptKey } from '../../../api/idempotency';
 
 const minReasonLength = 3; // AdjustStockRequest's MinLength
 
@@ -29,17 +31,29 @@ export function StockAdjustForm({ sku }: { sku: string }) {
   const [delta, setDelta] = useState('');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<Errors>({});
+  // Sending the same adjustment again (its answer never came) reuses the key, so catalog moves the count once.
+  const attempt = useAttemptKey();
+  const reload = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: adminKeys.stock }),
+      queryClient.invalidateQueries({ queryKey: adminKeys.adjustments(sku) }),
+    ]);
   const adjust = useMutation({
     mutationFn: (body: { delta: number; reason: string }) =>
-      unwrap(catalogApi.POST('/api/v1/admin/inventory/{sku}/adjustments', { params: { path: { sku } }, body })),
+      unwrap(
+        catalogApi.POST('/api/v1/admin/inventory/{sku}/adjustments', {
+          params: { path: { sku }, header: { 'Idempotency-Key': attempt.keyFor(body) } },
+          body,
+        }),
+      ),
     onSuccess: async () => {
+      attempt.done();
       setDelta('');
       setReason('');
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: adminKeys.stock }),
-        queryClient.invalidateQueries({ queryKey: adminKeys.adjustments(sku) }),
-      ]);
+      await reload();
     },
+    // The count and history show whether an adjustment whose answer was lost was made.
+    onError: reloadWhenUnsure(reload),
   });
 
   const submit = (event: FormEvent) => {

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { ActionButton, DataTable, FormError, Money } from '../../../components/ui';
 import { formatOptions, humanize } from '../../../format';
-import { reloadWhenOutdated, useCanEdit } from '../hooks';
+import { reloadWhenUnsure, useCanEdit } from '../hooks';
 import type { ProductDetail, Variant } from '../types';
 import { useProductChanged } from './products';
 import { VariantForm, type VariantFormValues } from './VariantForm';
@@ -41,7 +41,7 @@ function EditVariant({ product, variant, onDone }: { product: ProductDetail; var
       await changed(updated);
       onDone();
     },
-    onError: reloadWhenOutdated(changed),
+    onError: reloadWhenUnsure(changed),
   });
   return (
     <>

@@ -4,7 +4,7 @@ import { orderingApi, unwrap } from '../../../api/client';
 import { FormError, QueryView, TextAreaField } from '../../../components/ui';
 import { formatDateTime } from '../../../format';
 import { fieldError } from '../../../api/problem';
-import { useCanEdit } from '../hooks';
+import { reloadWhenUnsure, useCanEdit } from '../hooks';
 import { adminKeys } from '../queryKeys';
 
 function AddNoteForm({ orderId }: { orderId: string }) {
@@ -17,6 +17,8 @@ function AddNoteForm({ orderId }: { orderId: string }) {
       setText('');
       await queryClient.invalidateQueries({ queryKey: adminKeys.orderNotes(orderId) });
     },
+    // The notes show whether one whose answer was lost was added, before it is sent again.
+    onError: reloadWhenUnsure(() => queryClient.invalidateQueries({ queryKey: adminKeys.orderNotes(orderId) })),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
