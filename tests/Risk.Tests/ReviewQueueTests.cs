@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Bazaar.Risk.Assessments;
 using Bazaar.Risk.Rules;
+using Bazaar.ServiceDefaults.Data;
 using Bazaar.Testing;
 
 namespace Bazaar.Risk.Tests;
@@ -56,6 +57,31 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
         await (await support.GetAsync($"{Assessments}?reviewOutcome=perhaps")).ShouldNameFieldAsync("reviewOutcome");
         await (await support.GetAsync($"{Assessments}?limit=0")).ShouldNameFieldAsync("limit");
         await (await support.GetAsync($"{Assessments}?cursor=nonsense")).ShouldNameFieldAsync("cursor");
+    }
+
+    [Fact]
+    public async Task A_verdict_stamped_far_ahead_of_this_clock_counts_as_decided_when_it_arrived()
+    {
+        var (_, review, _) = await ThreeOrdersAsync();
+        var ordering = Factory.Service("ordering");
+        var verdict = $"/internal/risk/assessments/by-order/{review.OrderId}/review";
+
+        // Ordering's clock runs a day ahead: believed, the rejection would outrank every verdict of the coming day.
+        var arrived = Factory.Clock.GetUtcNow();
+        var skewed = await (await ordering.PostAsJsonAsync(verdict, new { outcome = "rejected", reviewer = "skewed", decidedAt = arrived.AddDays(1) }))
+            .ShouldBeOkAsync<AssessmentDto>();
+        (skewed.ReviewOutcome, skewed.ReviewedAt).ShouldBe((ReviewOutcomes.Rejected, arrived.AsStored()));
+
+        // A verdict decided after it arrived, by a clock that is right, replaces it.
+        Factory.Clock.Advance(TimeSpan.FromSeconds(5));
+        var approved = await (await ordering.PostAsJsonAsync(verdict, new { outcome = "approved", reviewer = "admin", decidedAt = Factory.Clock.GetUtcNow() }))
+            .ShouldBeOkAsync<AssessmentDto>();
+        (approved.ReviewOutcome, approved.ReviewedBy).ShouldBe((ReviewOutcomes.Approved, "admin"));
+
+        // A clock a little ahead, within the minute allowed, is believed as sent.
+        var ahead = Factory.Clock.GetUtcNow().Add(AssessmentsApi.MaxClockLead).AsStored();
+        (await (await ordering.PostAsJsonAsync(verdict, new { outcome = "withdrawn", reviewer = "system", decidedAt = ahead }))
+            .ShouldBeOkAsync<AssessmentDto>()).ReviewedAt.ShouldBe(ahead);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? 
 
 /// <summary>The verdict on an order sent to review, as ordering records it when an admin approves or rejects the order.</summary>
 /// <param name="DecidedAt">When ordering made the decision (the same in every retry of it): a verdict that arrives after a
-/// later one (its call timed out, then was delivered late) does not replace it. Left out: when it arrives.</param>
+/// later one (its call timed out, then was delivered late) does not replace it. Left out, or more than
+/// <see cref="AssessmentsApi.MaxClockLead"/> ahead of risk's clock (a skewed clock): when it arrives.</param>
 public sealed record ReviewRequest(string? Outcome, string? Reviewer, DateTimeOffset? DecidedAt = null);
 
 public static class AssessmentsApi
@@ -36,6 +37,12 @@ public static class AssessmentsApi
     public const string Pending = "pending";
 
     const int MaxPage = 200;
+
+    /// <summary>
+    /// How far ahead of this clock a verdict's decidedAt is taken as sent. Ordering's clock may run a little ahead; one
+    /// far ahead (a skewed clock) would otherwise stamp a verdict that no later verdict could ever replace.
+    /// </summary>
+    public static readonly TimeSpan MaxClockLead = TimeSpan.FromMinutes(1);
 
     public static void MapAssessmentsApi(this IEndpointRouteBuilder routes)
     {
@@ -95,7 +102,7 @@ public static class AssessmentsApi
     /// trail, and the queue empties as the orders are decided.
     /// </summary>
     static async Task<Results<Ok<AssessmentDto>, ValidationProblem, ProblemHttpResult>> Review(
-        Guid orderId, ReviewRequest request, RiskDb db, TimeProvider clock, CancellationToken ct)
+        Guid orderId, ReviewRequest request, RiskDb db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         if (request.Outcome is null || !ReviewOutcomes.All.Contains(request.Outcome))
             return Problem.Field("outcome", $"outcome must be one of: {string.Join(", ", ReviewOutcomes.All)}.");
@@ -103,7 +110,15 @@ public static class AssessmentsApi
             return Problem.Field("reviewer", "Name who decided (at most 200 characters).");
         var outcome = request.Outcome;
         var reviewer = request.Reviewer.Trim();
-        DateTimeOffset? now = request.DecidedAt?.ToUniversalTime() ?? clock.GetUtcNow();
+        var arrived = clock.GetUtcNow();
+        DateTimeOffset? now = request.DecidedAt?.ToUniversalTime() ?? arrived;
+        if (now > arrived + MaxClockLead)
+        {
+            logs.CreateLogger(typeof(AssessmentsApi)).LogWarning(
+                "The verdict {Outcome} on order {OrderId} says it was decided at {DecidedAt}, more than {MaxClockLead} ahead of this clock ({Now}): recorded as decided now. Check the clocks of ordering and risk.",
+                outcome, orderId, now, MaxClockLead, arrived);
+            now = arrived;
+        }
 
         // One statement: whether the verdict changes the record is judged on the row as it was, and every verdict moves
         // last_verdict_at forward, the ones that change nothing included, so an older one arriving later finds it newer.
