@@ -160,7 +160,7 @@ describe('cart changes', () => {
     expect(reads()).toBe(before + 1);
   });
 
-  it('stop a read the first change asked for when the second, queued behind it, is sent, not when it was queued', async () => {
+  it('stop a read the first change asked for once the second, queued behind it, has its answer', async () => {
     const id = '0196a1b2-0000-4000-8000-00000000c0de';
     setGuestCartId(id);
     let late: ((response: Response) => void) | undefined;
@@ -184,5 +184,34 @@ describe('cart changes', () => {
     late?.(json(cart(id, ['PEN-1'])));
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(screen.getByText('lines: 2')).toBeInTheDocument();
+  });
+
+  it("keep the change's answer when a read sent while the change was at work answers after it", async () => {
+    const id = '0196a1b2-0000-4000-8000-00000000c0de';
+    setGuestCartId(id);
+    let answerChange: (response: Response) => void = () => undefined;
+    let answerRead: ((response: Response) => void) | undefined;
+    let reads = 0;
+    const api = mockApi({
+      'GET /api/v1/cart': () => (++reads === 1 ? json(cart(id, [])) : new Promise<Response>((resolve) => (answerRead = resolve))),
+      'PUT /api/v1/cart/items/:sku': () => new Promise<Response>((resolve) => (answerChange = resolve)),
+    });
+    const view = renderWithProviders(<CartAndAdd />);
+    await view.settled();
+    expect(screen.getByText('lines: 0')).toBeInTheDocument();
+
+    await view.user.click(screen.getByRole('button', { name: 'add' }));
+    await vi.waitFor(() => expect(api.callsTo('PUT /api/v1/cart/items/PEN-1')).toHaveLength(1));
+    // Something reads the cart while the change is at work (the window regains focus, another part of the page mounts);
+    // the service answers it before the change is made, but the answer comes late.
+    void view.queryClient.refetchQueries({ queryKey: ['cart', 'guest'] });
+    await vi.waitFor(() => expect(answerRead).toBeDefined());
+    answerChange(json(cart(id, ['PEN-1'])));
+    expect(await screen.findByText('lines: 1')).toBeInTheDocument();
+
+    answerRead?.(json(cart(id, [])));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByText('lines: 1')).toBeInTheDocument();
+    expect(api.callsTo('GET /api/v1/cart')[1]?.request.signal.aborted).toBe(true);
   });
 });

@@ -64,18 +64,20 @@ export function useCartActions() {
   const signedIn = user !== null;
   const queryClient = useQueryClient();
   const key = useCartKey();
-  const settle = (cart: Cart | null) => queryClient.setQueryData(key, cart);
-  // Each change, when it is sent (not when it is queued behind another), first stops any read in flight: that read
-  // would answer the cart as it was before this change, over the change's own answer. A change that fails reads the
-  // cart again when it may have been made all the same (timed out, connection lost), or when it stopped a read (one
-  // an earlier change asked for after a lost answer): not awaited, so the error shows and the next change goes out.
-  const send = async <T>(change: () => Promise<T>): Promise<T> => {
-    const stopped = queryClient.isFetching({ queryKey: key }) > 0;
+  // A change's answer is the cart as it now is. A read still in flight, sent before the change or while it was at
+  // work, may answer with the cart as it was: it is stopped before the change's answer is shown, so it cannot land
+  // over it.
+  const settle = async (cart: Cart | null) => {
     await queryClient.cancelQueries({ queryKey: key });
+    queryClient.setQueryData(key, cart);
+  };
+  // A change that fails reads the cart again when it may have been made all the same (timed out, connection lost): not
+  // awaited, so the error shows and the next change goes out. A read in flight goes on: it shows the cart as it is.
+  const send = async <T>(change: () => Promise<T>): Promise<T> => {
     try {
       return await change();
     } catch (error) {
-      if (stopped || mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
+      if (mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
       throw error;
     }
   };
