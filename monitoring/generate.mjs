@@ -152,6 +152,18 @@ export function serviceRules(services) {
       },
     },
     {
+      alert: 'ServiceCallsRefused',
+      expr: `sum by (job, server_address) (rate(http_client_request_duration_seconds_count{job=~"${jobs}",http_response_status_code=~"401|403"}[5m])) > 0`,
+      for: '10m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: '{{ $labels.job }} has its calls to {{ $labels.server_address }} turned away as unauthorised',
+        description:
+          '{{ $value | printf "%.2f" }} calls a second from {{ $labels.job }} to {{ $labels.server_address }} got 401 or 403 over the last 5 minutes. They count as unanswered: carts show no prices, checkouts do not start, the saga sweeper keeps retrying.',
+        runbook_url: `${RUNBOOKS}/ServiceCallsRefused.md`,
+      },
+    },
+    {
       alert: 'DatabasePoolSaturation',
       expr: `sum by (job, instance) (db_client_connection_count{job=~"${jobs}",db_client_connection_state="used"}) / sum by (job, instance) (db_client_connection_max{job=~"${jobs}"}) > 0.9`,
       for: '10m',

@@ -13,6 +13,21 @@ public sealed class ServiceClientTests
             BaseAddress = new Uri("http://catalog/"),
         };
 
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.GatewayTimeout, true)]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.Unauthorized, true)] // our token turned away: nothing was decided about the request
+    [InlineData(HttpStatusCode.Forbidden, true)]
+    [InlineData(HttpStatusCode.BadRequest, false)]
+    [InlineData(HttpStatusCode.NotFound, false)]
+    [InlineData(HttpStatusCode.Conflict, false)]
+    [InlineData(HttpStatusCode.UnprocessableEntity, false)]
+    public void Only_what_the_other_service_decided_about_the_request_counts_as_an_answer(HttpStatusCode status, bool noAnswer) =>
+        ServiceClients.IsNoAnswer(status).ShouldBe(noAnswer);
+
     [Fact]
     public async Task Idempotent_requests_are_retried_after_transient_failures()
     {

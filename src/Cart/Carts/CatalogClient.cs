@@ -11,8 +11,9 @@ public sealed record PricingResponse(IReadOnlyList<PricedSku> Items, IReadOnlyLi
 /// <summary>Current prices and availability from the catalog; the cart never keeps a price of its own.</summary>
 public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger)
 {
-    /// <returns>The prices, or null when catalog did not answer (down, too slow, or failing): the cart is then shown
-    /// unpriced. Any other refusal (a rejected service token, a request it finds malformed) is a fault here, and thrown.</returns>
+    /// <returns>The prices, or null when catalog gave no answer (down, too slow, failing, or turning the cart's service
+    /// token away: <see cref="ServiceClients.IsNoAnswer"/>): the cart is then shown unpriced. A refusal of the request
+    /// itself (one it finds malformed) is a fault here, and thrown.</returns>
     public async Task<PricingResponse?> PriceAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
     {
         if (skus.Count == 0)
@@ -24,7 +25,7 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
             using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
                 return (await response.Content.ReadFromJsonAsync<PricingResponse>(ct))!;
-            if (!ResilienceHandler.IsTransient(response))
+            if (!ServiceClients.IsNoAnswer(response.StatusCode))
                 throw new InvalidOperationException($"Catalog refused a pricing request with {(int)response.StatusCode}.");
             logger.LogWarning("Catalog answered {Status} to a pricing request; the cart is shown without prices", (int)response.StatusCode);
         }

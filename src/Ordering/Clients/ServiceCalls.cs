@@ -11,12 +11,11 @@ public sealed record CallResult<T>(HttpStatusCode? Status, T? Body, JsonElement?
     public bool Ok => Status is { } s && (int)s is >= 200 and < 300;
 
     /// <summary>
-    /// No answer to rely on: the call failed in transport or with a 5xx, or was turned away before it was considered
-    /// (401 or 403: our service token refused, as while keys rotate; 408; 429). The sweeper asks again. Only what the
-    /// other service decided (400, 404, 409, 422) is a refusal.
+    /// No answer to rely on: the call failed in transport, or its answer says nothing about the request
+    /// (<see cref="ServiceClients.IsNoAnswer"/>). The sweeper asks again. Only what the other service decided (400,
+    /// 404, 409, 422) is a refusal.
     /// </summary>
-    public bool Unknown => Status is null || (int)Status >= 500
-        || Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+    public bool Unknown => Status is not { } status || ServiceClients.IsNoAnswer(status);
 
     /// <summary>Why the other service refused, from its problem details.</summary>
     public string Reason => Problem is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String

@@ -55,6 +55,15 @@ public static class ServiceClients
     public static bool IsNoAnswer(Exception e, CancellationToken ct) =>
         e is HttpRequestException or TaskCanceledException or TimeoutRejectedException && !ct.IsCancellationRequested;
 
+    /// <summary>
+    /// Whether another service's answer says nothing about the request itself, so the caller treats it as no answer: a
+    /// failure or overload on the way (5xx, 408, 429), or this service's token turned away before the request was
+    /// considered (401, 403: while signing keys rotate, or with a wrong client secret, which the ServiceCallsRefused
+    /// alert reports). Only what the other service decided about the request (400, 404, 409, 422) is an answer.
+    /// </summary>
+    public static bool IsNoAnswer(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
     internal static void AddServiceTokens(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ServiceAuthOptions>(configuration.GetSection("ServiceAuth"));
