@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
-import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders, type Reply } from '../../test/render';
+import { authResponse, edgeProblem, hang, json, mockApi, problem, renderWithProviders, type Reply } from '../../test/render';
 import { RefundForm } from './orders/RefundForm';
+import { useAdminOrder } from './orders/orders';
 import { adminKeys } from './queryKeys';
 import { testOrder } from './testFixtures';
 
@@ -89,6 +90,26 @@ describe('RefundForm', () => {
   it('reloads the order when its answer never came (the edge gave up: the refund may have gone through)', async () => {
     const alert = await refundReloadingAfter(() => edgeProblem(504));
     expect(alert).toHaveTextContent('may still have been done');
+  });
+
+  it('shows a failure at once, while the order is still being read again', async () => {
+    let reads = 0;
+    mockApi({
+      [refund]: () => edgeProblem(504),
+      // The page's first read answers; the one after the failure does not (the order service is slow).
+      [`GET /api/v1/admin/orders/${order.id}`]: (call) => (++reads === 1 ? json(order) : hang(call)),
+      'GET /api/v1/payments': () => json([]),
+    });
+    function OrderPage() {
+      const shown = useAdminOrder(order.id);
+      return shown.data ? <RefundForm order={shown.data} /> : null;
+    }
+    const { user } = renderWithProviders(<OrderPage />, { session: authResponse({ roles: ['admin'] }) });
+
+    await user.click(await screen.findByRole('button', { name: 'Refund' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('may still have been done');
+    expect(reads).toBe(2);
   });
 
   it('reloads the order when the connection is lost before any answer (the refund may have gone through)', async () => {

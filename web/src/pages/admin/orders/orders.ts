@@ -59,12 +59,11 @@ export function useOrderAction<Variables = void>(orderId: string, run: (variable
     ]);
   return useMutation({
     mutationFn: run,
-    onError: async (error) => {
+    onError: (error) => {
       // Reload what may have changed: an unclear failure, the order moved on (409), or a step done before a service
-      // was unavailable (503).
+      // was unavailable (503). Not awaited: the failure shows at once, and the order when it has been read again.
       const unsure = mayHaveBeenDone(error) || (error instanceof ApiError && (error.status === 409 || error.status === 503));
-      if (!unsure) return;
-      await Promise.all([queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }), reloadAround()]);
+      if (unsure) void Promise.all([queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }), reloadAround()]);
     },
     onSuccess: async (order) => {
       queryClient.setQueryData(adminKeys.order(orderId), order);
