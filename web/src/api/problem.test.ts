@@ -1,4 +1,6 @@
-import { ApiError, mayHaveBeenDone, shouldRetryQuery } from './problem';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApiError, describeProblem, mayHaveBeenDone, shouldRetryQuery } from './problem';
 import { RequestTimeoutError } from './timeout';
 
 const failed = (status: number) => new ApiError(status, { status });
@@ -21,5 +23,18 @@ describe('shouldRetryQuery', () => {
 
   it('does not repeat a 4xx, nor a read that already waited as long as the edge waits (504) or longer (a timeout)', () => {
     for (const error of [failed(400), failed(404), failed(504), new RequestTimeoutError()]) expect(shouldRetryQuery(0, error)).toBe(false);
+  });
+});
+
+describe('describeProblem', () => {
+  // A 502 or 504 with no body of the edge's (a load balancer in front of it gave up, or one stripped the body) is
+  // worded as the edge words its own, deploy/edge/nginx.conf.template: the request may still have been carried out.
+  it.each([502, 504])('words a bare %i as the edge words its own', (status) => {
+    const template = readFileSync(resolve(__dirname, '../../../deploy/edge/nginx.conf.template'), 'utf8');
+    const edgeBody = new RegExp(`return ${status} '([^']*)';`).exec(template)?.[1];
+    expect(edgeBody).toBeDefined();
+    const edgeDetail = (JSON.parse(edgeBody!) as { detail: string }).detail;
+    expect(describeProblem(status, { status })).toBe(edgeDetail);
+    expect(describeProblem(status, { status, title: status === 502 ? 'Bad Gateway' : 'Gateway Timeout' })).toBe(edgeDetail);
   });
 });

@@ -51,6 +51,10 @@ const fallbackByStatus: Record<number, string> = {
   504: tooLateSentence,
 };
 
+/** Titles that only name the status (HTTP's reason phrases, ASP.NET's validation title): the status's own sentence says more. */
+const saysOnlyTheStatus =
+  /^(Bad Request|Unauthorized|Forbidden|Not Found|Conflict|Unprocessable Entity|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|One or more validation errors occurred\.?)$/i;
+
 /** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */
 export function describeProblem(status: number, problem: ProblemDetails): string {
   // A 500 says nothing a shopper can act on (in development its detail is the exception); a 503's is written for people.
@@ -61,7 +65,7 @@ export function describeProblem(status: number, problem: ProblemDetails): string
   if (fieldMessages.length === 1 && fieldMessages[0]) return fieldMessages[0];
   if (fieldMessages.length > 1) return 'Please correct the highlighted fields.';
   const title = problem.title?.trim();
-  if (title && !/^(Bad Request|One or more validation errors occurred\.?)$/i.test(title)) return title;
+  if (title && !saysOnlyTheStatus.test(title)) return title;
   return fallbackByStatus[status] ?? (status >= 500 ? 'Something went wrong on our side. Please try again.' : 'That did not work.');
 }
 
