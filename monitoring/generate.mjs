@@ -153,7 +153,7 @@ export function serviceRules(services) {
     },
     {
       alert: 'ServiceCallsRefused',
-      expr: `sum by (job, server_address) (rate(http_client_request_duration_seconds_count{job=~"${jobs}",http_response_status_code=~"401|403"}[5m])) > 0`,
+      expr: `sum by (job, server_address) (rate(http_client_request_duration_seconds_count{job=~"${jobs}",http_response_status_code=~"401|403",server_address!="edge"}[5m])) > 0`,
       for: '10m',
       labels: { severity: 'page' },
       annotations: {

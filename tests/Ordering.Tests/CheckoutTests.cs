@@ -438,6 +438,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (new DateTimeOffset(stamped, TimeSpan.Zero) - platform.Ordering.Clock.GetUtcNow()).Duration().ShouldBeLessThan(TimeSpan.FromMilliseconds(1));
 
         platform.Ordering.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        platform.Risk.Clock.SetUtcNow(platform.Ordering.Clock.GetUtcNow() - TimeSpan.FromSeconds(30)); // the withdrawal is newer, and believed
         await platform.Ordering.Services.GetRequiredService<SagaSweeper>().SweepAsync(default);
 
         (await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select failure_reason from orders where id = @id and status = 'rejected'", new { id = held.Id }))

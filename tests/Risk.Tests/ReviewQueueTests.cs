@@ -60,7 +60,7 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
     }
 
     [Fact]
-    public async Task A_verdict_stamped_far_ahead_of_this_clock_counts_as_decided_when_it_arrived()
+    public async Task A_verdict_stamped_far_ahead_of_this_clock_counts_as_decided_a_minute_ahead_at_most()
     {
         var (_, review, _) = await ThreeOrdersAsync();
         var ordering = Factory.Service("ordering");
@@ -70,10 +70,16 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
         var arrived = Factory.Clock.GetUtcNow();
         var skewed = await (await ordering.PostAsJsonAsync(verdict, new { outcome = "rejected", reviewer = "skewed", decidedAt = arrived.AddDays(1) }))
             .ShouldBeOkAsync<AssessmentDto>();
-        (skewed.ReviewOutcome, skewed.ReviewedAt).ShouldBe((ReviewOutcomes.Rejected, arrived.AsStored()));
+        (skewed.ReviewOutcome, skewed.ReviewedAt).ShouldBe((ReviewOutcomes.Rejected, arrived.Add(AssessmentsApi.MaxClockLead).AsStored()));
 
-        // A verdict decided after it arrived, by a clock that is right, replaces it.
-        Factory.Clock.Advance(TimeSpan.FromSeconds(5));
+        // It still outranks a verdict decided within that minute by a clock that is right (verdicts keep their order)...
+        Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var early = await (await ordering.PostAsJsonAsync(verdict, new { outcome = "approved", reviewer = "admin", decidedAt = Factory.Clock.GetUtcNow() }))
+            .ShouldBeOkAsync<AssessmentDto>();
+        (early.ReviewOutcome, early.ReviewedBy).ShouldBe((ReviewOutcomes.Rejected, "skewed"));
+
+        // ...but not one decided after it.
+        Factory.Clock.Advance(TimeSpan.FromSeconds(31));
         var approved = await (await ordering.PostAsJsonAsync(verdict, new { outcome = "approved", reviewer = "admin", decidedAt = Factory.Clock.GetUtcNow() }))
             .ShouldBeOkAsync<AssessmentDto>();
         (approved.ReviewOutcome, approved.ReviewedBy).ShouldBe((ReviewOutcomes.Approved, "admin"));

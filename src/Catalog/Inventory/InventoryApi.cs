@@ -133,6 +133,9 @@ public static class InventoryApi
                 """, new { sku, delta = request.Delta, now, maxOnHand = MaxOnHand }, transaction, cancellationToken: ct));
             if (updated is null)
             {
+                // A twin that waited for this row's lock may have made the adjustment meanwhile, leaving no room for it again.
+                if (await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } twin)
+                    return Repeat(twin, adjustment);
                 var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
                 return exists
                     ? Problem.Conflict($"On hand must stay between the units reserved by orders in checkout (and zero) and {MaxOnHand:N0}.")
@@ -150,12 +153,14 @@ public static class InventoryApi
                 await cache.StockChangedAsync([updated.ProductId], ct);
                 return TypedResults.Ok(adjustment);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "stock_adjustments_idempotency_key" })
             {
                 // A twin with the same key committed first; leaving this block rolls this count change back.
             }
         }
-        return Repeat((await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct))!, adjustment);
+        return await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } first
+            ? Repeat(first, adjustment)
+            : Problem.NotFound("There is no stock record for this SKU."); // deleted with its history since the twin committed
     }
 
     static async Task<AdjustmentDto?> AdjustmentByKeyAsync(NpgsqlConnection connection, string sku, string key, CancellationToken ct)

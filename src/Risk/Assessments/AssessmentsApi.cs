@@ -27,8 +27,8 @@ public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? 
 
 /// <summary>The verdict on an order sent to review, as ordering records it when an admin approves or rejects the order.</summary>
 /// <param name="DecidedAt">When ordering made the decision (the same in every retry of it): a verdict that arrives after a
-/// later one (its call timed out, then was delivered late) does not replace it. Left out, or more than
-/// <see cref="AssessmentsApi.MaxClockLead"/> ahead of risk's clock (a skewed clock): when it arrives.</param>
+/// later one (its call timed out, then was delivered late) does not replace it. Left out: when it arrives. At most
+/// <see cref="AssessmentsApi.MaxClockLead"/> ahead of risk's clock is believed; a later time (a skewed clock) counts as that.</param>
 public sealed record ReviewRequest(string? Outcome, string? Reviewer, DateTimeOffset? DecidedAt = null);
 
 public static class AssessmentsApi
@@ -39,8 +39,8 @@ public static class AssessmentsApi
     const int MaxPage = 200;
 
     /// <summary>
-    /// How far ahead of this clock a verdict's decidedAt is taken as sent. Ordering's clock may run a little ahead; one
-    /// far ahead (a skewed clock) would otherwise stamp a verdict that no later verdict could ever replace.
+    /// How far ahead of this clock a verdict's decidedAt is believed. Ordering's clock may run a little ahead; one far
+    /// ahead (a skewed clock) would otherwise stamp a verdict that no later verdict could replace until that time.
     /// </summary>
     public static readonly TimeSpan MaxClockLead = TimeSpan.FromMinutes(1);
 
@@ -115,9 +115,9 @@ public static class AssessmentsApi
         if (now > arrived + MaxClockLead)
         {
             logs.CreateLogger(typeof(AssessmentsApi)).LogWarning(
-                "The verdict {Outcome} on order {OrderId} says it was decided at {DecidedAt}, more than {MaxClockLead} ahead of this clock ({Now}): recorded as decided now. Check the clocks of ordering and risk.",
+                "The verdict {Outcome} on order {OrderId} says it was decided at {DecidedAt}, more than {MaxClockLead} ahead of this clock ({Now}): recorded as decided that far ahead of now instead. Check the clocks of ordering and risk.",
                 outcome, orderId, now, MaxClockLead, arrived);
-            now = arrived;
+            now = arrived + MaxClockLead; // as far ahead as is believed: verdicts keep their order, and this one stands out for a minute at most
         }
 
         // One statement: whether the verdict changes the record is judged on the row as it was, and every verdict moves

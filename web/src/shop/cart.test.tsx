@@ -202,7 +202,7 @@ describe('cart changes', () => {
 
     await view.user.click(screen.getByRole('button', { name: 'add' }));
     await vi.waitFor(() => expect(api.callsTo('PUT /api/v1/cart/items/PEN-1')).toHaveLength(1));
-    // Something reads the cart while the change is at work (the window regains focus, another part of the page mounts);
+    // Something reads the cart while the change is at work (the connection comes back, another part of the page mounts);
     // the service answers it before the change is made, but the answer comes late.
     void view.queryClient.refetchQueries({ queryKey: ['cart', 'guest'] });
     await vi.waitFor(() => expect(answerRead).toBeDefined());

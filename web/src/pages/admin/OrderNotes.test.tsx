@@ -42,6 +42,7 @@ describe('OrderNotes', () => {
     await user.click(screen.getByRole('button', { name: 'Add note' }));
 
     expect(await screen.findByText('Keep the note under 2000 characters.', { selector: '.field-error' })).toBeInTheDocument();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a reload would have been sent by now
     expect(api.callsTo(`GET /api/v1/admin/orders/${orderId}/notes`)).toHaveLength(1);
   });
 });

@@ -9,14 +9,15 @@ export function useCanEdit(): boolean {
 }
 
 /**
- * An edit form's onError: reloads what it edits when the page may no longer show it as it is. That is after a refusal
- * as outdated (409: someone saved meanwhile), so the page shows the other change and the form starts from the current
- * version; and after a failure that may have been done anyway (an answer that never came), so the page shows whether
- * it was before the person tries again.
+ * A back-office change's onError: reloads what it changes when the page may no longer show it as it is. That is after
+ * a refusal because it changed meanwhile (409: someone saved; 404: someone deleted it), so the page shows the other
+ * change, and an edit form opened again starts from the current version (one still open keeps the version it opened
+ * with, and is refused again); and after a failure that may have been done anyway (an answer that never came), so
+ * the page shows whether it was before the person tries again.
  */
 export function reloadWhenUnsure(reload: () => unknown): (error: unknown) => void {
   return (error) => {
-    if ((error instanceof ApiError && error.status === 409) || mayHaveBeenDone(error)) void reload();
+    if ((error instanceof ApiError && (error.status === 404 || error.status === 409)) || mayHaveBeenDone(error)) void reload();
   };
 }
 

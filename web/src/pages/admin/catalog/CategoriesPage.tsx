@@ -22,6 +22,7 @@ function NewCategoryForm({ tree }: { tree: CategoryNode[] }) {
       setSlug('');
       await changed();
     },
+    onError: reloadWhenUnsure(changed),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -118,6 +119,7 @@ function CategoryItem({ category, tree }: { category: CategoryNode; tree: Catego
   const remove = useMutation({
     mutationFn: () => unwrap(catalogApi.DELETE('/api/v1/admin/categories/{id}', { params: { path: { id: category.id } } })),
     onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   return (
     <li>

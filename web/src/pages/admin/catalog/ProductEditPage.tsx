@@ -6,7 +6,7 @@ import { ApiError } from '../../../api/problem';
 import { ActionButton, FormError, PageTitle, QueryView, StatusBadge } from '../../../components/ui';
 import { formatDateTime } from '../../../format';
 import { Facts } from '../common';
-import { useCanEdit } from '../hooks';
+import { reloadWhenUnsure, useCanEdit } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { ProductDetail } from '../types';
 import { ImagesSection } from './ImagesSection';
@@ -43,10 +43,12 @@ function ProductEditor({ product }: { product: ProductDetail }) {
       setPinned(null); // the form starts over from what was saved
       return changed(saved);
     },
+    onError: reloadWhenUnsure(changed),
   });
   const archive = useMutation({
     mutationFn: () => unwrap(catalogApi.DELETE('/api/v1/admin/products/{id}', { params: { path: { id: product.id } } })),
     onSuccess: () => changed(),
+    onError: reloadWhenUnsure(changed),
   });
   const loadLatest = () => {
     save.reset();

@@ -14,6 +14,7 @@ function AddVariant({ product }: { product: ProductDetail }) {
     mutationFn: (values: VariantFormValues) =>
       unwrap(catalogApi.POST('/api/v1/admin/products/{id}/variants', { params: { path: { id: product.id } }, body: values })),
     onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   return (
     <>
@@ -58,6 +59,7 @@ export function VariantsSection({ product }: { product: ProductDetail }) {
   const remove = useMutation({
     mutationFn: (sku: string) => unwrap(catalogApi.DELETE('/api/v1/admin/products/{id}/variants/{sku}', { params: { path: { id: product.id, sku } } })),
     onSuccess: () => changed(),
+    onError: reloadWhenUnsure(changed),
   });
   const editedVariant = product.variants.find((v) => v.sku === editing);
 
