@@ -421,6 +421,8 @@ describe("each service's Redis in the chart is the one infra lets it read", () =
   // infra/modules/settings: redis_clients = { <service> = "cache" | "state", ... } (the IRSA grants follow it).
   const settings = fs.readFileSync(path.join(repoRoot, 'infra/modules/settings/main.tf'), 'utf8');
   const clients = Object.fromEntries([...settings.match(/redis_clients\s*=\s*\{([^}]*)\}/)[1].matchAll(/(\w+)\s*=\s*"(\w+)"/g)].map((m) => [m[1], m[2]]));
+  it('finds the services whose data lives only in Redis among them, on the state Redis', () =>
+    assert.deepEqual(REDIS_STATE_SERVICES.map((svc) => clients[svc]), REDIS_STATE_SERVICES.map(() => 'state'), JSON.stringify(clients)));
   for (const env of ['staging', 'prod']) {
     it(`${env}: the ExternalSecrets read those secrets`, () => {
       const objs = renderedManifests(env);

@@ -84,8 +84,8 @@ public sealed class ReviewQueueTests(RiskFactory factory) : RiskTest(factory)
             .ShouldBeOkAsync<AssessmentDto>();
         (approved.ReviewOutcome, approved.ReviewedBy).ShouldBe((ReviewOutcomes.Approved, "admin"));
 
-        // A clock a little ahead, within the minute allowed, is believed as sent.
-        var ahead = Factory.Clock.GetUtcNow().Add(AssessmentsApi.MaxClockLead).AsStored();
+        // A clock a little ahead, within the minute allowed, is believed as sent (not moved to the minute's end).
+        var ahead = Factory.Clock.GetUtcNow().Add(AssessmentsApi.MaxClockLead - TimeSpan.FromSeconds(1)).AsStored();
         (await (await ordering.PostAsJsonAsync(verdict, new { outcome = "withdrawn", reviewer = "system", decidedAt = ahead }))
             .ShouldBeOkAsync<AssessmentDto>()).ReviewedAt.ShouldBe(ahead);
     }

@@ -106,4 +106,52 @@ public sealed class ServiceClientTests
         form.ShouldContain("grant_type=client_credentials");
         form.ShouldContain("client_id=ordering");
     }
+
+    [Fact]
+    public async Task A_refused_service_token_is_renewed_and_the_call_sent_once_more()
+    {
+        var issued = 0;
+        var identity = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent($$"""{"access_token":"svc-token-{{++issued}}","token_type":"Bearer","expires_in":900}""", System.Text.Encoding.UTF8, "application/json"),
+        });
+        var clock = new FakeTimeProvider();
+        var tokens = new ServiceTokenProvider(new HttpClient(identity),
+            Options.Create(new ServiceAuthOptions { TokenUri = "http://identity/api/v1/auth/token", ClientId = "ordering", ClientSecret = "s" }), clock);
+        var shown = new List<string>();
+        // The peer no longer accepts the first token (signed with a key identity has since retired).
+        var peer = new StubHandler(request =>
+        {
+            var token = request.Headers.Authorization!.Parameter!;
+            shown.Add(token);
+            return new HttpResponseMessage(token == "svc-token-1" ? HttpStatusCode.Unauthorized : HttpStatusCode.OK);
+        });
+        var client = new HttpClient(new ServiceTokenHandler(tokens) { InnerHandler = peer }) { BaseAddress = new Uri("http://catalog/") };
+
+        // A token just issued and refused is not renewed: the cause is not its age, and each call would fetch another.
+        (await client.PostAsync("internal/pricing", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        clock.Advance(ServiceTokenProvider.MinAgeToRenew);
+        (await client.PostAsync("internal/pricing", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.PostAsync("internal/pricing", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        shown.ShouldBe(["svc-token-1", "svc-token-1", "svc-token-2", "svc-token-2"]);
+        identity.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_token_refused_again_after_renewal_is_answered_as_refused_without_a_loop()
+    {
+        var identity = new StubHandler(StubHandler.Status(HttpStatusCode.OK, """{"access_token":"svc-token","token_type":"Bearer","expires_in":900}"""));
+        var clock = new FakeTimeProvider();
+        var tokens = new ServiceTokenProvider(new HttpClient(identity),
+            Options.Create(new ServiceAuthOptions { TokenUri = "http://identity/api/v1/auth/token", ClientId = "ordering", ClientSecret = "s" }), clock);
+        var peer = new StubHandler(StubHandler.Status(HttpStatusCode.Unauthorized));
+        var client = new HttpClient(new ServiceTokenHandler(tokens) { InnerHandler = peer }) { BaseAddress = new Uri("http://catalog/") };
+        await tokens.GetTokenAsync(default);
+        clock.Advance(ServiceTokenProvider.MinAgeToRenew);
+
+        (await client.PostAsync("internal/pricing", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        peer.Requests.Count.ShouldBe(1); // identity issued the same token again: nothing new to show
+        identity.Requests.Count.ShouldBe(2);
+    }
 }

@@ -42,7 +42,7 @@ public static class HttpAssertions
     public static Task<HttpResponseMessage> PostOnceAsync<T>(this HttpClient client, string url, T body, string? key = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
+        request.Headers.Add(ServiceDefaults.Http.IdempotencyKey.Header, key ?? Guid.NewGuid().ToString());
         return client.SendAsync(request);
     }
 }

@@ -233,11 +233,11 @@ locals {
   # What each Redis's alarms mean (ADR 0015): the cache evicts when full, the state Redis refuses writes instead.
   redis_alarm_text = {
     cache = {
-      cpu    = "Redis cache engine thread above 75%: catalog pages, rate limits and risk rules slow down"
+      cpu    = "Redis cache engine thread above 75%: catalog pages and rate limits slow down"
       memory = "Redis cache above 85% of its memory: LRU eviction begins, more catalog reads go to Aurora (runbook RedisMemoryHigh)"
     }
     state = {
-      cpu    = "Redis state engine thread above 75%: carts and velocity checks slow down"
+      cpu    = "Redis state engine thread above 75%: carts, risk rules and velocity checks slow down"
       memory = "Redis state above 85% of its memory: when full it refuses writes (noeviction) and cart changes fail; scale its node type up (runbook RedisMemoryHigh)"
     }
   }

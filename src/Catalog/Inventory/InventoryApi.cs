@@ -134,7 +134,7 @@ public static class InventoryApi
             if (updated is null)
             {
                 // A twin that waited for this row's lock may have made the adjustment meanwhile, leaving no room for it again.
-                if (await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } twin)
+                if (await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct, transaction) is { } twin)
                     return Repeat(twin, adjustment);
                 var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
                 return exists
@@ -142,33 +142,33 @@ public static class InventoryApi
                     : Problem.NotFound("There is no stock record for this SKU.");
             }
             adjustment = adjustment with { OnHandAfter = updated.OnHand };
-            try
+            var recorded = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
+                insert into stock_adjustments (id, sku, delta, on_hand_after, reason, actor, created_at, idempotency_key)
+                values (@Id, @Sku, @Delta, @OnHandAfter, @Reason, @Actor, @CreatedAt, @idempotencyKey)
+                on conflict (sku, idempotency_key) do nothing
+                returning id
+                """, new { adjustment.Id, adjustment.Sku, adjustment.Delta, adjustment.OnHandAfter, adjustment.Reason, adjustment.Actor, adjustment.CreatedAt, idempotencyKey },
+                transaction, cancellationToken: ct));
+            if (recorded is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    insert into stock_adjustments (id, sku, delta, on_hand_after, reason, actor, created_at, idempotency_key)
-                    values (@Id, @Sku, @Delta, @OnHandAfter, @Reason, @Actor, @CreatedAt, @idempotencyKey)
-                    """, new { adjustment.Id, adjustment.Sku, adjustment.Delta, adjustment.OnHandAfter, adjustment.Reason, adjustment.Actor, adjustment.CreatedAt, idempotencyKey },
-                    transaction, cancellationToken: ct));
                 await transaction.CommitAsync(ct);
                 await cache.StockChangedAsync([updated.ProductId], ct);
                 return TypedResults.Ok(adjustment);
             }
-            catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "stock_adjustments_idempotency_key" })
-            {
-                // A twin with the same key committed first; leaving this block rolls this count change back.
-            }
+            await transaction.RollbackAsync(ct); // a twin with the same key committed first: this count change goes
         }
         return await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } first
             ? Repeat(first, adjustment)
             : Problem.NotFound("There is no stock record for this SKU."); // deleted with its history since the twin committed
     }
 
-    static async Task<AdjustmentDto?> AdjustmentByKeyAsync(NpgsqlConnection connection, string sku, string key, CancellationToken ct)
+    static async Task<AdjustmentDto?> AdjustmentByKeyAsync(NpgsqlConnection connection, string sku, string key, CancellationToken ct,
+        NpgsqlTransaction? transaction = null)
     {
         var row = await connection.QuerySingleOrDefaultAsync<AdjustmentRow>(new CommandDefinition("""
             select id, sku, delta, on_hand_after as onhandafter, reason, actor, created_at as createdat
             from stock_adjustments where sku = @sku and idempotency_key = @key
-            """, new { sku, key }, cancellationToken: ct));
+            """, new { sku, key }, transaction, cancellationToken: ct));
         return row?.ToDto();
     }
 

@@ -95,14 +95,13 @@ public static class AuthApi
         // lock): a reset that changed the password while it was being checked wins, and no session escapes it.
         var verifiedHash = user.PasswordHash;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.LockUserAsync(user, ct);
+        if (!await StillUnlockedAsync(db, user, now, ct))
+            return LockedOut(user); // a lockout set while the password was checked
         if (user.PasswordHash != verifiedHash)
         {
             metrics.SignIn("invalid_credentials");
             return InvalidCredentials();
         }
-        if (user.IsLockedOut(now))
-            return LockedOut(user); // a lockout set while the password was checked (see StillUnlockedAsync)
         user.ClearFailedLogins();
         if (check == PasswordCheck.RightRehashNeeded)
             user.SetPasswordHash(passwords.Hash(user, request.Password), now);

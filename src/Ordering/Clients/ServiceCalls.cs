@@ -29,7 +29,7 @@ static class Calls
     public static async Task<CallResult<T>> PostAsync<T>(HttpClient http, string path, object? body, Guid idempotencyKey, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", idempotencyKey.ToString());
+        request.Headers.Add(IdempotencyKey.Header, idempotencyKey.ToString());
         return await SendAsync<T>(http, request, ct);
     }
 

@@ -51,6 +51,15 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
 
     public static string AuthorizationKey(Guid orderId) => $"auth:{orderId}";
 
+    /// <summary>The ledger key of a capture asked for with the caller's <paramref name="idempotencyKey"/>.</summary>
+    public static string CaptureKey(Guid paymentId, string idempotencyKey) => $"capture:{paymentId}:key:{idempotencyKey}";
+
+    /// <summary>The ledger key of a refund asked for with the caller's <paramref name="idempotencyKey"/>.</summary>
+    public static string RefundKey(Guid paymentId, string idempotencyKey) => $"refund:{paymentId}:{idempotencyKey}";
+
+    /// <summary>The longest ledger key, sent to the provider as its idempotency key: Stripe takes up to 255 characters.</summary>
+    public const int MaxLedgerKey = 255;
+
     public async Task<PaymentDto?> FindAsync(Guid paymentId, CancellationToken ct)
     {
         var payment = await reader.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, ct);
@@ -153,7 +162,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             payment = await LockAsync(connection, transaction, paymentId, ct);
             if (payment is null)
                 return new PaymentOutcome.NotFound();
-            var key = $"capture:{paymentId}:key:{idempotencyKey}";
+            var key = CaptureKey(paymentId, idempotencyKey);
             if (await EntryAsync(connection, transaction, key, ct) is { } earlier)
                 (entry, repeat) = (earlier, true);
             else
@@ -225,7 +234,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// </summary>
     public async Task<PaymentOutcome> RefundAsync(Guid paymentId, long amount, string idempotencyKey, string? reason, CancellationToken ct)
     {
-        var key = $"refund:{paymentId}:{idempotencyKey}";
+        var key = RefundKey(paymentId, idempotencyKey);
         LedgerRow? entry = null;
         LedgerRow? repeat; // the key's call was made before: answered (or asked again) once this connection is back in the pool
         await using (var connection = await db.OpenConnectionAsync(ct))

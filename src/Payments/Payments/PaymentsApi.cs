@@ -21,8 +21,6 @@ public sealed record TokenizeRequest(string? Number, int ExpMonth, int ExpYear, 
 public static class PaymentsApi
 {
     public const string AuthorizationCompleted = "payment.authorization_completed";
-    /// <summary>The longest key the ledger sends a provider (a refund's: <c>refund:&lt;payment id&gt;:&lt;caller's key&gt;</c>); Stripe takes up to 255.</summary>
-    const int MaxLedgerKey = 255;
 
     public static void MapPaymentRoutes(this IEndpointRouteBuilder routes)
     {
@@ -228,7 +226,7 @@ public static class PaymentsApi
         {
             var data = Object(root, "data");
             var type = Text(root, "type", 100)!;
-            return new(Text(root, "id", 200)!, type, type == AuthorizationCompleted && data is { } d ? Text(d, "idempotencyKey", MaxLedgerKey) : null, null);
+            return new(Text(root, "id", 200)!, type, type == AuthorizationCompleted && data is { } d ? Text(d, "idempotencyKey", PaymentService.MaxLedgerKey) : null, null);
         }
 
         /// <summary>
@@ -241,7 +239,7 @@ public static class PaymentsApi
         {
             var subject = Object(root, "data") is { } data ? Object(data, "object") : null;
             var kind = subject is { } o ? Text(o, "object", 100) : null;
-            var key = subject is { } s && Object(s, "metadata") is { } metadata ? Text(metadata, StripeProvider.KeyField, MaxLedgerKey) : null;
+            var key = subject is { } s && Object(s, "metadata") is { } metadata ? Text(metadata, StripeProvider.KeyField, PaymentService.MaxLedgerKey) : null;
             var reference = kind switch
             {
                 "payment_intent" => Text(subject!.Value, "id", 200),

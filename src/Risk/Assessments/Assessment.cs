@@ -27,8 +27,5 @@ public sealed class Assessment
     public string? ReviewOutcome { get; set; }
     public string? ReviewNote { get; set; }
     public DateTimeOffset? ReviewedAt { get; set; }
-
-    /// <summary>When the newest verdict sent was decided, whether it changed the record or not (see the review route).</summary>
-    public DateTimeOffset? LastVerdictAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }

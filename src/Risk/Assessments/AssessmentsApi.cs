@@ -26,7 +26,8 @@ public sealed record AssessmentDto(Guid Id, Guid OrderId, Guid CustomerId, long 
 public sealed record AssessmentPage(IReadOnlyList<AssessmentDto> Items, string? NextCursor);
 
 /// <summary>The verdict on an order sent to review, as ordering records it when an admin approves or rejects the order.</summary>
-/// <param name="DecidedAt">When ordering made the decision (the same in every retry of it): a verdict that arrives after a
+/// <param name="DecidedAt">When ordering made the decision (the same in the HTTP client's retries of one call; a decision
+/// sent again later, by the sweeper or a person, is stamped again): a verdict that arrives after a
 /// later one (its call timed out, then was delivered late) does not replace it. Left out: when it arrives. At most
 /// <see cref="AssessmentsApi.MaxClockLead"/> ahead of risk's clock is believed; a later time (a skewed clock) counts as that.</param>
 public sealed record ReviewRequest(string? Outcome, string? Reviewer, DateTimeOffset? DecidedAt = null);

@@ -129,15 +129,33 @@ public sealed class ResilienceHandler : DelegatingHandler
 public interface IServiceTokenSource
 {
     Task<string> GetTokenAsync(CancellationToken ct);
+
+    /// <summary>A service turned <paramref name="token"/> away (401): the next <see cref="GetTokenAsync"/> gets a new one.</summary>
+    void Refused(string token) { }
 }
 
-/// <summary>Attaches the service's own client-credentials token to calls of <c>/internal/*</c> routes.</summary>
+/// <summary>
+/// Attaches the service's own client-credentials token to calls of <c>/internal/*</c> routes. A call refused with 401
+/// is sent once more with a new token: the one kept may be signed with a key identity no longer publishes (keys
+/// rotated, identity restored), which the callee can never accept however often it fetches the key set.
+/// </summary>
 public sealed class ServiceTokenHandler(IServiceTokenSource tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.RequestUri is { } uri && (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString).TrimStart('/').StartsWith("internal/", StringComparison.Ordinal))
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
+        if (request.RequestUri is not { } uri || !(uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString).TrimStart('/').StartsWith("internal/", StringComparison.Ordinal))
+            return await base.SendAsync(request, cancellationToken);
+        var token = await tokens.GetTokenAsync(cancellationToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+            return response;
+        tokens.Refused(token);
+        var renewed = await tokens.GetTokenAsync(cancellationToken);
+        if (renewed == token)
+            return response;
+        response.Dispose();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", renewed);
         return await base.SendAsync(request, cancellationToken);
     }
 }
@@ -147,6 +165,7 @@ public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceAuthOp
 {
     readonly SemaphoreSlim _gate = new(1, 1);
     string? _token;
+    DateTimeOffset _issuedAt;
     DateTimeOffset _renewAt;
 
     public async Task<string> GetTokenAsync(CancellationToken ct)
@@ -171,7 +190,8 @@ public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceAuthOp
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<TokenResponse>(ct) ?? throw new InvalidOperationException("Identity returned no token.");
             _token = body.AccessToken;
-            _renewAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(1, body.ExpiresIn - 60));
+            _issuedAt = clock.GetUtcNow();
+            _renewAt = _issuedAt + TimeSpan.FromSeconds(Math.Max(1, body.ExpiresIn - 60));
             return _token;
         }
         finally
@@ -179,6 +199,19 @@ public sealed class ServiceTokenProvider(HttpClient http, IOptions<ServiceAuthOp
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Renews a refused token on the next call, once however many calls were refused with it. Not one issued in the last
+    /// <see cref="MinAgeToRenew"/>: a refusal of a fresh token has another cause (a wrong audience or role), which a new
+    /// token would not cure, and each call would fetch one from identity.
+    /// </summary>
+    public void Refused(string token)
+    {
+        if (_token == token && clock.GetUtcNow() - _issuedAt >= MinAgeToRenew)
+            _renewAt = DateTimeOffset.MinValue;
+    }
+
+    public static readonly TimeSpan MinAgeToRenew = TimeSpan.FromSeconds(30);
 
     sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken, [property: JsonPropertyName("expires_in")] int ExpiresIn);
 }

@@ -56,7 +56,7 @@ public sealed class RedisServerException(string message) : Exception(message)
     /// <summary>
     /// The server refused for now, whatever the command: full under noeviction (OOM, the state Redis of ADR 0015), a
     /// demoted primary during a failover (READONLY), loading its data after a restart (LOADING), a long script (BUSY),
-    /// a replica that lost its primary (MASTERDOWN). The same command may succeed later. A script's error keeps the
+    /// a replica that lost its primary (MASTERDOWN), a cluster moving slots (TRYAGAIN). The same command may succeed later. A script's error keeps the
     /// code at its start, with the script named after it.
     /// </summary>
     public bool IsTransient { get; } = RefusalsForNow.Any(code => message.StartsWith(code, StringComparison.Ordinal));
