@@ -115,7 +115,7 @@ describe('authFetch', () => {
     });
     const get = (idOrSlug: string) => unwrap(catalogApi.GET('/api/v1/products/{idOrSlug}', { params: { path: { idOrSlug } } }));
 
-    await expect(get('boom')).rejects.toThrow('Something went wrong on our side. Please try again.');
+    await expect(get('boom')).rejects.toThrow('Something went wrong on our side. If you were changing something, check whether it was done before trying again.');
     await expect(get('busy')).rejects.toThrow('The cart could not be read; try again.');
   });
 

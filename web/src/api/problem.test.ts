@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError, describeProblem, mayHaveBeenDone, shouldRetryQuery } from './problem';
 import { RequestTimeoutError } from './timeout';
+import { edgeProblem } from '../test/api';
 
 const failed = (status: number) => new ApiError(status, { status });
 
@@ -29,12 +30,13 @@ describe('shouldRetryQuery', () => {
 describe('describeProblem', () => {
   // A 502 or 504 with no body of the edge's (a load balancer in front of it gave up, or one stripped the body) is
   // worded as the edge words its own, deploy/edge/nginx.conf.template: the request may still have been carried out.
-  it.each([502, 504])('words a bare %i as the edge words its own', (status) => {
+  it.each([502, 504] as const)('words a bare %i as the edge words its own, and so does the tests\' stand-in for the edge', async (status) => {
     const template = readFileSync(resolve(__dirname, '../../../deploy/edge/nginx.conf.template'), 'utf8');
     const edgeBody = new RegExp(`return ${status} '([^']*)';`).exec(template)?.[1];
     expect(edgeBody).toBeDefined();
     const edgeDetail = (JSON.parse(edgeBody!) as { detail: string }).detail;
     expect(describeProblem(status, { status })).toBe(edgeDetail);
     expect(describeProblem(status, { status, title: status === 502 ? 'Bad Gateway' : 'Gateway Timeout' })).toBe(edgeDetail);
+    expect(await edgeProblem(status).json()).toEqual(JSON.parse(edgeBody!));
   });
 });

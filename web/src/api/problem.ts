@@ -55,10 +55,13 @@ const fallbackByStatus: Record<number, string> = {
 const saysOnlyTheStatus =
   /^(Bad Request|Unauthorized|Forbidden|Not Found|Conflict|Unprocessable Entity|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|One or more validation errors occurred\.?)$/i;
 
+/** A server fault says nothing a person can act on, except that a change may have been made before it (see mayHaveBeenDone). */
+const serverFault = 'Something went wrong on our side. If you were changing something, check whether it was done before trying again.';
+
 /** One human sentence for the whole problem: the service's detail if it wrote one, else its title, else a default. */
 export function describeProblem(status: number, problem: ProblemDetails): string {
   // A 500 says nothing a shopper can act on (in development its detail is the exception); a 503's is written for people.
-  if (status === 500) return 'Something went wrong on our side. Please try again.';
+  if (status === 500) return serverFault;
   const detail = problem.detail?.trim();
   if (detail) return detail;
   const fieldMessages = Object.values(problem.errors ?? {}).flat();
@@ -66,7 +69,7 @@ export function describeProblem(status: number, problem: ProblemDetails): string
   if (fieldMessages.length > 1) return 'Please correct the highlighted fields.';
   const title = problem.title?.trim();
   if (title && !saysOnlyTheStatus.test(title)) return title;
-  return fallbackByStatus[status] ?? (status >= 500 ? 'Something went wrong on our side. Please try again.' : 'That did not work.');
+  return fallbackByStatus[status] ?? (status >= 500 ? serverFault : 'That did not work.');
 }
 
 /**

@@ -72,42 +72,37 @@ export function useCartActions() {
     queryClient.setQueryData(key, cart);
   };
   // A change that fails reads the cart again when it may have been made all the same (timed out, connection lost): not
-  // awaited, so the error shows and the next change goes out. A read in flight goes on: it shows the cart as it is.
-  const send = async <T>(change: () => Promise<T>): Promise<T> => {
-    try {
-      return await change();
-    } catch (error) {
-      if (mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
-      throw error;
-    }
+  // awaited, so the error shows and the next change goes out (the read replaces one still in flight).
+  const reread = (error: unknown) => {
+    if (mayHaveBeenDone(error)) void queryClient.invalidateQueries({ queryKey: key });
   };
 
   const setQuantity = useMutation({
     scope,
-    mutationFn: ({ sku, quantity }: { sku: string; quantity: number }) =>
-      send(async () => {
-        const { sent, headers } = cartRequest(signedIn);
-        return remember(await unwrap(cartApi.PUT('/api/v1/cart/items/{sku}', { params: { path: { sku } }, body: { quantity }, headers })), signedIn, sent);
-      }),
+    mutationFn: async ({ sku, quantity }: { sku: string; quantity: number }) => {
+      const { sent, headers } = cartRequest(signedIn);
+      return remember(await unwrap(cartApi.PUT('/api/v1/cart/items/{sku}', { params: { path: { sku } }, body: { quantity }, headers })), signedIn, sent);
+    },
     onSuccess: settle,
+    onError: reread,
   });
   const remove = useMutation({
     scope,
-    mutationFn: (sku: string) =>
-      send(async () => {
-        const { sent, headers } = cartRequest(signedIn);
-        return remember(await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers })), signedIn, sent);
-      }),
+    mutationFn: async (sku: string) => {
+      const { sent, headers } = cartRequest(signedIn);
+      return remember(await unwrap(cartApi.DELETE('/api/v1/cart/items/{sku}', { params: { path: { sku } }, headers })), signedIn, sent);
+    },
     onSuccess: settle,
+    onError: reread,
   });
   const clear = useMutation({
     scope,
-    mutationFn: () =>
-      send(async () => {
-        await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartRequest(signedIn).headers }));
-        return null;
-      }),
+    mutationFn: async () => {
+      await unwrap(cartApi.DELETE('/api/v1/cart', { headers: cartRequest(signedIn).headers }));
+      return null;
+    },
     onSuccess: settle,
+    onError: reread,
   });
   return { setQuantity, remove, clear };
 }

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { OrderNotes } from './orders/OrderNotes';
+import { adminKeys } from './queryKeys';
 
 const orderId = '0196c0de-0000-7000-8000-000000000001';
 const note = { at: '2025-05-01T10:00:00Z', actor: 'admin', detail: 'Customer called about the delivery' };
@@ -35,14 +36,14 @@ describe('OrderNotes', () => {
   });
 
   it('does not read them again after a refusal', async () => {
-    const { api, user } = renderNotes(() => problem(400, { errors: { text: ['Keep the note under 2000 characters.'] } }), () => []);
+    const { api, user, queryClient } = renderNotes(() => problem(400, { errors: { text: ['Keep the note under 2000 characters.'] } }), () => []);
     expect(await screen.findByText('No notes yet.')).toBeInTheDocument();
 
     await user.type(screen.getByLabelText('New internal note'), 'x');
     await user.click(screen.getByRole('button', { name: 'Add note' }));
 
     expect(await screen.findByText('Keep the note under 2000 characters.', { selector: '.field-error' })).toBeInTheDocument();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // a reload would have been sent by now
+    expect(queryClient.getQueryState(adminKeys.orderNotes(orderId))?.isInvalidated).toBe(false); // onError ran before the error showed
     expect(api.callsTo(`GET /api/v1/admin/orders/${orderId}/notes`)).toHaveLength(1);
   });
 });

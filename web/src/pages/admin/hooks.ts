@@ -12,12 +12,14 @@ export function useCanEdit(): boolean {
  * A back-office change's onError: reloads what it changes when the page may no longer show it as it is. That is after
  * a refusal because it changed meanwhile (409: someone saved; 404: someone deleted it), so the page shows the other
  * change, and an edit form opened again starts from the current version (one still open keeps the version it opened
- * with, and is refused again); and after a failure that may have been done anyway (an answer that never came), so
- * the page shows whether it was before the person tries again.
+ * with, and is refused again); after a failure that may have been done anyway (mayHaveBeenDone), so the page shows
+ * whether it was before the person tries again; and after any of <paramref name="alsoAfter"/>. Not awaited: the
+ * failure shows at once.
  */
-export function reloadWhenUnsure(reload: () => unknown): (error: unknown) => void {
+export function reloadWhenUnsure(reload: () => unknown, alsoAfter: readonly number[] = []): (error: unknown) => void {
   return (error) => {
-    if ((error instanceof ApiError && (error.status === 404 || error.status === 409)) || mayHaveBeenDone(error)) void reload();
+    const status = error instanceof ApiError ? error.status : undefined;
+    if (status === 404 || status === 409 || (status !== undefined && alsoAfter.includes(status)) || mayHaveBeenDone(error)) void reload();
   };
 }
 

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { catalogApi, unwrap } from '../../../api/client';
 import { ActionButton, Field, FormError } from '../../../components/ui';
 import { fieldError } from '../../../api/problem';
-import { useCanEdit } from '../hooks';
+import { reloadWhenUnsure, useCanEdit } from '../hooks';
 import type { ProductDetail, ProductImage } from '../types';
 import { useProductChanged } from './products';
 import { acceptedImageTypes, maxUploadBytes, uploadProductImage } from './uploadImage';
@@ -23,6 +23,7 @@ function UploadForm({ product }: { product: ProductDetail }) {
       setFormKey((k) => k + 1); // a file input cannot be cleared by state: remount it
       await changed();
     },
+    onError: reloadWhenUnsure(changed),
   });
 
   const submit = (event: FormEvent) => {
@@ -85,10 +86,12 @@ function ImageCard({ product, image, number, canEdit }: { product: ProductDetail
     mutationFn: () =>
       unwrap(catalogApi.PUT('/api/v1/admin/products/{productId}/images/{imageId}', { params: { path }, body: { altText, position: image.position } })),
     onSuccess: () => changed(),
+    onError: reloadWhenUnsure(changed),
   });
   const remove = useMutation({
     mutationFn: () => unwrap(catalogApi.DELETE('/api/v1/admin/products/{productId}/images/{imageId}', { params: { path } })),
     onSuccess: () => changed(),
+    onError: reloadWhenUnsure(changed),
   });
   const label = `image ${number}`;
   return (

@@ -11,14 +11,15 @@ function AddNoteForm({ orderId }: { orderId: string }) {
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
+  const reload = () => queryClient.invalidateQueries({ queryKey: adminKeys.orderNotes(orderId) });
   const add = useMutation({
     mutationFn: (note: string) => unwrap(orderingApi.POST('/api/v1/admin/orders/{id}/notes', { params: { path: { id: orderId } }, body: { text: note } })),
     onSuccess: async () => {
       setText('');
-      await queryClient.invalidateQueries({ queryKey: adminKeys.orderNotes(orderId) });
+      await reload();
     },
     // The notes show whether one whose answer was lost was added, before it is sent again.
-    onError: reloadWhenUnsure(() => queryClient.invalidateQueries({ queryKey: adminKeys.orderNotes(orderId) })),
+    onError: reloadWhenUnsure(reload),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

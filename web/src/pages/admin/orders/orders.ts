@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { orderingApi, unwrap } from '../../../api/client';
-import { ApiError, mayHaveBeenDone } from '../../../api/problem';
+import { reloadWhenUnsure } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { Order } from '../types';
 
@@ -41,10 +41,9 @@ export function useAdminOrder(id: string) {
 
 /**
  * One of the order actions (approve, ship, refund…). They all answer with the order as it now is; its payment, the
- * lists and the dashboard figures may have changed with it. A refusal because the order changed meanwhile (409), an
- * action left to finish later (503), or an answer that never came (the edge's 502 or 504, a request that timed out
- * or lost its connection: the action may have been carried out), reloads the order, its payment, the lists and the
- * figures: the next attempt then starts from what is true now (a refund settled by the sweeper, an order another
+ * lists and the dashboard figures may have changed with it. What makes a back-office form reload (reloadWhenUnsure: the
+ * order changed meanwhile, or the action may have been carried out), and an action left to finish later (503), reload
+ * the order, its payment, the lists and the figures: the next attempt then starts from what is true now (a refund settled by the sweeper, an order another
  * person approved, a held order rejected because its stock hold ran out before the approval) instead of repeating the
  * same refusal.
  */
@@ -59,12 +58,8 @@ export function useOrderAction<Variables = void>(orderId: string, run: (variable
     ]);
   return useMutation({
     mutationFn: run,
-    onError: (error) => {
-      // Reload what may have changed: an unclear failure, the order moved on (409), or a step done before a service
-      // was unavailable (503). Not awaited: the failure shows at once, and the order when it has been read again.
-      const unsure = mayHaveBeenDone(error) || (error instanceof ApiError && (error.status === 409 || error.status === 503));
-      if (unsure) void Promise.all([queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }), reloadAround()]);
-    },
+    // A 503 may come after a step was done (the order moved on before a service was unavailable).
+    onError: reloadWhenUnsure(() => Promise.all([queryClient.invalidateQueries({ queryKey: adminKeys.order(orderId) }), reloadAround()]), [503]),
     onSuccess: async (order) => {
       queryClient.setQueryData(adminKeys.order(orderId), order);
       await reloadAround();

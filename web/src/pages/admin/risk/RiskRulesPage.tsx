@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { riskApi, unwrap } from '../../../api/client';
 import { ActionButton, DataTable, FormError, PageTitle, QueryView } from '../../../components/ui';
 import { humanize } from '../../../format';
-import { useCanEdit } from '../hooks';
+import { reloadWhenUnsure, useCanEdit } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { RiskRule, SaveRuleRequest } from '../types';
 import { RuleForm } from './RuleForm';
@@ -34,6 +34,7 @@ function useSaveRule(rule: RiskRule | undefined, onSaved: () => void) {
       await changed();
       onSaved();
     },
+    onError: reloadWhenUnsure(changed),
   });
 }
 
@@ -52,10 +53,12 @@ function RuleRowActions({ rule, onEdit }: { rule: RiskRule; onEdit: () => void }
   const toggle = useMutation({
     mutationFn: () => unwrap(riskApi.PUT('/api/v1/admin/risk/rules/{id}', { params: { path: { id: rule.id } }, body: { ...toRequest(rule), enabled: !rule.enabled } })),
     onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   const remove = useMutation({
     mutationFn: () => unwrap(riskApi.DELETE('/api/v1/admin/risk/rules/{id}', { params: { path: { id: rule.id } } })),
     onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   return (
     <>
