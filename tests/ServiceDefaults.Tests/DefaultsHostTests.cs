@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Health;
+using Bazaar.ServiceDefaults.Http;
 using Bazaar.ServiceDefaults.Problems;
 using Bazaar.ServiceDefaults.RateLimiting;
 using Bazaar.ServiceDefaults.Redis;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.ServiceDefaults.Tests;
@@ -51,6 +53,9 @@ public sealed class DefaultsHost : IAsyncLifetime
         _app.MapGet("/admin", () => "ok").RequireAuthorization(Policies.Admin);
         _app.MapGet("/internal/ping", () => "pong").RequireAuthorization(Policies.Internal);
         _app.MapPost("/login", () => "ok").RequireRateLimiting(RateLimits.Auth);
+        // The key bound as a parameter (the generator would list it as optional), and read from the request (not listed).
+        _app.MapPost("/once/bound", ([FromHeader(Name = IdempotencyKey.Header)] string? key) => key).RequiresIdempotencyKey();
+        _app.MapPost("/once/read", (HttpContext http) => http.Request.Headers[IdempotencyKey.Header].ToString()).RequiresIdempotencyKey();
         // The same refusal answered live, and stored as text then replayed (as checkout does under an Idempotency-Key).
         _app.MapGet("/refusal/live", () => Problem.Field("Shipping.PostalCode", "Give the postal code."));
         _app.MapGet("/refusal/stored", (HttpContext http) => Results.Content(Problem.Body(http, Problem.Field("Shipping.PostalCode", "Give the postal code.").ProblemDetails),
@@ -281,6 +286,21 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
         var text = await _client.GetStringAsync("/openapi/v1.json");
         text.ShouldContain("\"openapi\"");
         text.ShouldContain("/echo");
+    }
+
+    [Theory]
+    [InlineData("/once/bound")]
+    [InlineData("/once/read")]
+    public async Task The_openapi_document_lists_an_idempotency_key_as_a_required_header(string path)
+    {
+        using var document = JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json"));
+        var parameters = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("parameters")
+            .EnumerateArray().Where(p => p.GetProperty("name").GetString() == IdempotencyKey.Header).ToList();
+
+        var key = parameters.ShouldHaveSingleItem();
+        key.GetProperty("in").GetString().ShouldBe("header");
+        key.GetProperty("required").GetBoolean().ShouldBeTrue();
+        key.GetProperty("schema").GetProperty("maxLength").GetInt32().ShouldBe(IdempotencyKey.MaxLength);
     }
 
     [Fact]

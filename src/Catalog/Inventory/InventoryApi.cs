@@ -47,7 +47,7 @@ public static class InventoryApi
         var admin = routes.MapGroup("/api/v1/admin/inventory").WithTags("Admin: inventory").RequireAuthorization(Policies.Support);
         admin.MapGet("/", ListStock);
         admin.MapGet("/{sku}/adjustments", History);
-        admin.MapPost("/{sku}/adjustments", Adjust).RequireAuthorization(Policies.Admin);
+        admin.MapPost("/{sku}/adjustments", Adjust).RequireAuthorization(Policies.Admin).RequiresIdempotencyKey();
         admin.MapPut("/{sku}/threshold", SetThreshold).RequireAuthorization(Policies.Admin);
 
         var internalApi = routes.MapGroup("/internal").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();

@@ -21,7 +21,7 @@ public static class CheckoutApi
 {
     public static void MapCheckoutApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/orders", PlaceOrder).WithTags("Orders").RequireAuthorization(Policies.Customer)
+        routes.MapPost("/api/v1/orders", PlaceOrder).WithTags("Orders").RequireAuthorization(Policies.Customer).RequiresIdempotencyKey()
             .Produces<OrderDto>(StatusCodes.Status201Created).Produces<OrderDto>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         routes.MapGet("/api/v1/shipping/quote", Quote).WithTags("Shipping").RequireAuthorization(Policies.Customer);
     }

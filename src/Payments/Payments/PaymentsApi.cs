@@ -26,9 +26,9 @@ public static class PaymentsApi
     {
         var internalApi = routes.MapGroup("/internal/payments").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
         internalApi.MapPost("/authorize", Authorize);
-        internalApi.MapPost("/{id:guid}/capture", Capture);
+        internalApi.MapPost("/{id:guid}/capture", Capture).RequiresIdempotencyKey();
         internalApi.MapPost("/{id:guid}/void", VoidPayment);
-        internalApi.MapPost("/{id:guid}/refund", Refund);
+        internalApi.MapPost("/{id:guid}/refund", Refund).RequiresIdempotencyKey();
         internalApi.MapGet("/{id:guid}", Get);
         internalApi.MapGet("/by-order/{orderId:guid}", ByOrder);
         internalApi.MapGet("/cards/{token}", Card);

@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Bazaar.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace Bazaar.ServiceDefaults.Http;
 
@@ -27,4 +29,27 @@ public static class IdempotencyKey
             : null;
         return problem is not null;
     }
+
+    /// <summary>
+    /// Describes the header in the endpoint's OpenAPI operation as required, with the rule <see cref="Refuses"/> holds
+    /// it to. The handler reads the header itself (to word its own 400), so the generator would otherwise list it as
+    /// optional, or not at all.
+    /// </summary>
+    public static TBuilder RequiresIdempotencyKey<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            var existing = operation.Parameters.FirstOrDefault(p => p.In == ParameterLocation.Header && string.Equals(p.Name, Header, StringComparison.OrdinalIgnoreCase));
+            if (existing is not null)
+                operation.Parameters.Remove(existing);
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Header,
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = "New for each attempt and sent again with every retry of it: a repeat answers as the first did.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = MaxLength, Pattern = "^[!-~]+$" },
+            });
+            return Task.CompletedTask;
+        });
 }

@@ -220,8 +220,9 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    "Idempotency-Key"?: string;
+                header: {
+                    /** @description New for each attempt and sent again with every retry of it: a repeat answers as the first did. */
+                    "Idempotency-Key": string;
                 };
                 path: {
                     sku: string;

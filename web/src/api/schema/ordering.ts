@@ -488,7 +488,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header: {
+                    /** @description New for each attempt and sent again with every retry of it: a repeat answers as the first did. */
+                    "Idempotency-Key": string;
+                };
                 path?: never;
                 cookie?: never;
             };

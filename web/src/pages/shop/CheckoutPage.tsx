@@ -237,7 +237,7 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
         if (found && standing(found)) return found;
         endAttempt(); // it placed nothing, or nothing that stands
       }
-      return unwrap(orderingApi.POST('/api/v1/orders', { body: order, headers: { 'Idempotency-Key': attemptKey(order, cart) } }));
+      return unwrap(orderingApi.POST('/api/v1/orders', { params: { header: { 'Idempotency-Key': attemptKey(order, cart) } }, body: order }));
     },
     onSuccess: (placed: Order) => {
       endAttempt();
