@@ -178,6 +178,8 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
         await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -12, reason = "stock count" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 0, reason = "nothing" })).ShouldNameFieldAsync("delta");
         await (await admin.PostOnceAsync("/api/v1/admin/inventory/NOPE-1/adjustments", new { delta = 1, reason = "ghost" })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync("/api/v1/admin/inventory/NOPE-1/adjustments")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 1, reason = "   ab  " })).ShouldNameFieldAsync("reason");
 
         var history = await admin.GetFromJsonAsync<List<AdjustmentDto>>($"/api/v1/admin/inventory/{sku}/adjustments");
         history!.Select(h => (h.Delta, h.Reason)).ShouldBe([(10, "delivery from supplier"), (5, "initial stock")]);
@@ -188,6 +190,14 @@ public sealed class InventoryTests(CatalogFactory factory) : CatalogTest(factory
             await connection.ExecuteAsync("update stock set on_hand = @near where sku = @sku", new { near = InventoryApi.MaxOnHand - 1, sku });
         await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 2, reason = "miscount" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await CountsAsync(sku)).OnHand.ShouldBe(InventoryApi.MaxOnHand - 1);
+
+        // Returns are not held to the ceiling; a count above it can still be lowered, though not raised.
+        await using (var db = NpgsqlDataSource.Create(Factory.DatabaseConnectionString))
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync("update stock set on_hand = @above where sku = @sku", new { above = InventoryApi.MaxOnHand + 5, sku });
+        await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = 1, reason = "miscount" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await (await admin.PostOnceAsync($"/api/v1/admin/inventory/{sku}/adjustments", new { delta = -2, reason = "stock count" })).ShouldBeOkAsync<AdjustmentDto>())
+            .OnHandAfter.ShouldBe(InventoryApi.MaxOnHand + 3);
     }
 
     [Fact]

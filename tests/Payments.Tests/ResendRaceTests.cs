@@ -205,6 +205,30 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_webhook_about_a_call_settled_while_it_asks_is_not_sent_back()
+    {
+        var (orderId, token, payment) = await LostAuthorizationAsync();
+
+        // The provider's event about the call arrives; its look-up is held on the way ...
+        var lookup = factory.Provider.LookupGate = new Gate();
+        var webhook = Task.Run(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<PaymentService>()
+                .ResolveAsync(factory.Provider.Name, PaymentService.AuthorizationKey(orderId), null, namesIntentCalls: false, default);
+        });
+        await ReachedAsync(lookup, webhook);
+
+        // ... while the shopper's retry settles the call.
+        (await (await factory.PostAuthorizeAsync(orderId, 4200, token)).ShouldBeOkAsync<PaymentDto>()).Status.ShouldBe("authorized");
+
+        // The event's call is settled, if not by the event: nothing is left to deliver it again for.
+        lookup.Open();
+        (await webhook).ShouldBe((0, false));
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
+    }
+
+    [Fact]
     public async Task A_call_settled_as_never_made_is_not_sent_again()
     {
         var (orderId, token, payment) = await LostAuthorizationAsync();

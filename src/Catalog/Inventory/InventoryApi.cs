@@ -119,6 +119,8 @@ public static class InventoryApi
             return invalidKey;
         if (request.Delta == 0)
             return Problem.Field("delta", "An adjustment changes the count: use a positive or negative number.");
+        if (request.Reason.Trim().Length < 3)
+            return Problem.Field("reason", "Say why the count changes, in at least 3 characters.");
         var now = clock.GetUtcNow().AsStored();
         var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, 0, request.Reason.Trim(), admin.ActorId(), now);
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -128,7 +130,7 @@ public static class InventoryApi
         {
             var updated = await connection.QuerySingleOrDefaultAsync<AdjustedRow>(new CommandDefinition("""
                 update stock set on_hand = on_hand + @delta, updated_at = @now
-                where sku = @sku and on_hand + @delta >= reserved and on_hand + @delta <= @maxOnHand
+                where sku = @sku and on_hand + @delta >= reserved and (on_hand + @delta <= @maxOnHand or @delta < 0)
                 returning on_hand as onhand, product_id as productid
                 """, new { sku, delta = request.Delta, now, maxOnHand = MaxOnHand }, transaction, cancellationToken: ct));
             if (updated is null)
@@ -192,13 +194,15 @@ public static class InventoryApi
         return TypedResults.NoContent();
     }
 
-    static async Task<Ok<IReadOnlyList<AdjustmentDto>>> History(string sku, NpgsqlDataSource db, CancellationToken ct)
+    static async Task<Results<Ok<IReadOnlyList<AdjustmentDto>>, ProblemHttpResult>> History(string sku, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<AdjustmentRow>(new CommandDefinition("""
+        var rows = (await connection.QueryAsync<AdjustmentRow>(new CommandDefinition("""
             select id, sku, delta, on_hand_after as onhandafter, reason, actor, created_at as createdat
             from stock_adjustments where sku = @sku order by created_at desc, id desc limit 200
-            """, new { sku }, cancellationToken: ct));
+            """, new { sku }, cancellationToken: ct))).AsList();
+        if (rows.Count == 0 && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, cancellationToken: ct)))
+            return Problem.NotFound("There is no stock record for this SKU.");
         return TypedResults.Ok<IReadOnlyList<AdjustmentDto>>([.. rows.Select(r => r.ToDto())]);
     }
 

@@ -330,13 +330,19 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 order by created_at
                 """, new { provider, idempotencyKey, reference, cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout }, cancellationToken: ct))];
         var settled = 0;
-        var namedUnsettled = false;
+        var named = new List<Guid>();
         foreach (var entry in unknown)
             if (await ResolveEntryAsync(entry, ct))
                 settled++;
             else if (entry.IdempotencyKey == idempotencyKey || (namesIntentCalls && entry.Kind is LedgerKind.Capture or LedgerKind.Void))
-                namedUnsettled = true;
-        return (settled, namedUnsettled);
+                named.Add(entry.Id);
+        // A named call that another caller (the resolver, a resend, an overlapping delivery) settled meanwhile is settled:
+        // the event has nothing left to be delivered again for.
+        if (named.Count == 0)
+            return (settled, false);
+        await using var recheck = await db.OpenConnectionAsync(ct);
+        return (settled, await recheck.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from payment_transactions where id = any(@named) and status = 'unknown')", new { named }, cancellationToken: ct)));
     }
 
     /// <summary>Whether a webhook event names a call or an authorization of this provider's payments.</summary>
