@@ -188,6 +188,28 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         declined.FailureReason.ShouldBe("payment_declined: insufficient_funds");
         (await StockAsync("DECL-1")).ShouldBe((3, 0));
         (await Scalar<string>(platform.Catalog.DatabaseConnectionString, "select status from reservations")).ShouldBe("released");
+        // The shopper reads it on the checkout page; no e-mail.
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from email_outbox")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_card_declined_after_a_review_is_approved_is_e_mailed_to_the_customer()
+    {
+        await platform.ProductAsync("REVIEW-DECL", 150_000, 2); // 1,500 EUR
+        await ReviewLargeOrdersAsync();
+        var (customer, _) = await CustomerWithCartAsync("REVIEW-DECL", 1);
+        var held = await (await platform.PlaceOrderAsync(customer, CheckoutPlatform.Checkout(await platform.CardTokenAsync("4000000000009995"))))
+            .ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        held.Status.ShouldBe("on_hold");
+
+        var admin = platform.OrderingAs(platform.Tokens.ForUser(Guid.NewGuid(), "admin"));
+        var approved = await (await admin.PostAsync($"/api/v1/admin/orders/{held.Id}/approve", null)).ShouldBeOkAsync<OrderDto>();
+
+        approved.Status.ShouldBe("payment_failed");
+        (await StockAsync("REVIEW-DECL")).ShouldBe((2, 0));
+        var mail = await Scalar<string>(platform.Ordering.DatabaseConnectionString, "select text_body from email_outbox where subject = @subject",
+            new { subject = $"Your Bazaar order {held.Number} could not be accepted" });
+        mail.ShouldContain("the card was declined");
     }
 
     [Fact]
@@ -1041,6 +1063,29 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
             .ShouldBeProblemAsync(HttpStatusCode.Conflict);
         stale.GetProperty("detail").GetString()!.ShouldContain("Reload the order");
         (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select refunded_amount from payments")).ShouldBe(1000);
+    }
+
+    [Fact]
+    public async Task No_other_refund_is_made_while_one_waits_for_the_card_network_and_the_same_one_sent_again_settles_it()
+    {
+        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-8", 5000);
+        await ShipAsync(admin, order);
+        // A refund of 1000 reached the network, but neither payments nor ordering heard back: unknown at payments.
+        platform.LosePaymentsAnswers = IsRefund;
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.LosePaymentsAnswers = null;
+        await Scalar<int>(platform.Payments.DatabaseConnectionString, "update payment_transactions set status = 'unknown' where kind = 'refund' returning 1");
+
+        // Another refund now would be keyed anew; the first one sent again after it would then be made twice.
+        var refused = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 300, expectedRefunded = 0 }))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        refused.GetProperty("detail").GetString()!.ShouldContain("still waiting for the card network");
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payment_transactions where kind = 'refund'")).ShouldBe(1);
+
+        // The same refund sent again is the same call: payments asks the network, which made it once.
+        var refunded = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeOkAsync<OrderDto>();
+        (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from sandbox_operations where kind = 'refund'")).ShouldBe(1);
     }
 
     [Fact]

@@ -155,6 +155,7 @@ public static class CheckoutApi
             PaymentToken = order.PaymentToken, BillingCountry = order.BillingCountry, ShippingCountry = address.Country, ClientIp = order.ClientIp,
             AccountCreatedAt = order.AccountCreatedAt?.UtcDateTime, CardFingerprint = order.CardFingerprint, CardBin = order.CardBin, CardCountry = order.CardCountry,
             Lines = [.. order.Lines.Select(l => new ReservationLine(l.Sku, l.Quantity)).OrderBy(l => l.Sku, StringComparer.Ordinal)],
+            ShopperWaiting = true,
         }, ct);
         var dto = (await OrderReader.FindAsync(db, orderId, null, ct))!;
         return (OrderStatus.InFlight.Contains(status) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, JsonSerializer.Serialize(dto, JsonSerializerOptions.Web));

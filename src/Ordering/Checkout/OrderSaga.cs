@@ -269,23 +269,36 @@ public sealed class OrderSaga(
         return await FinishAsync(order, from, to, to == OrderStatus.PaymentFailed ? "payment_failed" : "rejected", reason, ct);
     }
 
+    /// <summary>
+    /// Marks the order failed. The checkout request that placed it answers the shopper with the outcome; a failure that
+    /// comes later (the sweeper finishing a checkout whose answer said it was still being processed, an approval after
+    /// a review) is e-mailed, as the shopper is no longer on the page.
+    /// </summary>
     async Task<bool> FinishAsync(SagaOrder order, string from, string to, string eventType, string reason, CancellationToken ct)
     {
-        var done = from == order.Status && await MoveAsync(order, to, eventType, reason, new Changes("failure_reason = @reason", new { reason }), ct);
+        var email = order.ShopperWaiting ? null : NotAccepted(order, clock.GetUtcNow(), cardDeclined: to == OrderStatus.PaymentFailed);
+        var done = from == order.Status && await MoveAsync(order, to, eventType, reason, new Changes("failure_reason = @reason", new { reason }), ct, email);
         if (done)
             _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", to));
         logger.LogInformation("Order {OrderId} ended {Status}: {Reason}", order.Id, to, reason);
         return false;
     }
 
+    /// <summary>What the customer hears when an order they are not waiting for ends rejected or with its card declined.</summary>
+    public static OutboxEmail NotAccepted(SagaOrder order, DateTimeOffset now, bool cardDeclined = false) =>
+        OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be accepted", cardDeclined
+            ? $"We could not accept your order {order.Number}: the card was declined. Nothing was charged; you are welcome to order again with another card. Reply to this e-mail with any question."
+            : $"We could not accept your order {order.Number}. Your card was not charged and nothing is owed; any amount reserved on it is released. Reply to this e-mail with any question.",
+            now);
+
     /// <summary>Fields a step sets along with the move (fixed SQL fragments, values as parameters).</summary>
     public sealed record Changes(string Assignments, object Values);
 
-    /// <summary>A saga step's move of <paramref name="order"/>, with its extra fields, in one statement.</summary>
-    async Task<bool> MoveAsync(SagaOrder order, string to, string eventType, string detail, Changes? changes, CancellationToken ct)
+    /// <summary>A saga step's move of <paramref name="order"/>, with its extra fields (and e-mail), in one statement.</summary>
+    async Task<bool> MoveAsync(SagaOrder order, string to, string eventType, string detail, Changes? changes, CancellationToken ct, OutboxEmail? email = null)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var moved = await TransitionAsync(connection, null, order.Id, order.Status, to, eventType, detail, "system", clock.GetUtcNow(), ct, changes);
+        var moved = await TransitionAsync(connection, null, order.Id, order.Status, to, eventType, detail, "system", clock.GetUtcNow(), ct, changes, email);
         if (moved)
             order.Status = to;
         return moved;
@@ -380,6 +393,9 @@ public sealed class SagaOrder
 
     /// <summary>The authorized payment, once the order has one.</summary>
     public Guid? PaymentId { get; set; }
+
+    /// <summary>Whether this run is the checkout request's own, whose answer tells the shopper how it ended.</summary>
+    public bool ShopperWaiting { get; init; }
 }
 
 /// <summary>

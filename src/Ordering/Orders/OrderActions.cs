@@ -232,12 +232,6 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             new { orderId, open = (string[])[OrderStatus.OnHold, OrderStatus.Confirmed, .. OrderStatus.InFlight] }, cancellationToken: ct));
     }
 
-    /// <summary>What the customer hears when a held order ends rejected: by a person, or because nobody decided in time.</summary>
-    static OutboxEmail NotAccepted(SagaOrder order, DateTimeOffset now) =>
-        OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be accepted",
-            $"We could not accept your order {order.Number}. Your card was not charged and nothing is owed; any amount reserved on it is released. Reply to this e-mail with any question.",
-            now);
-
     /// <summary>
     /// Held orders nobody decided on within <see cref="SagaOptions.ReviewHoldTtl"/> (catalog gives their stock back
     /// then): each is withdrawn from risk's review queue, its reservation released, and the order rejected with
@@ -292,7 +286,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return false;
         var now = clock.GetUtcNow();
         await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "rejected", reason, actor, now, ct,
-            new OrderSaga.Changes("failure_reason = @reason", new { reason }), NotAccepted(order, now));
+            new OrderSaga.Changes("failure_reason = @reason", new { reason }), OrderSaga.NotAccepted(order, now));
         await transaction.CommitAsync(ct);
         return true;
     }
@@ -382,7 +376,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
             return Unavailable("catalog", VerdictRecorded);
         var now = clock.GetUtcNow();
         var moved = await OrderSaga.TransitionAsync(connection, transaction, order.Id, OrderStatus.OnHold, OrderStatus.Rejected, "review_rejected", "", actor,
-            now, ct, email: NotAccepted(order, now));
+            now, ct, email: OrderSaga.NotAccepted(order, now));
         await transaction.CommitAsync(ct);
         return moved ? null : Changed();
     }
@@ -486,7 +480,13 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");
-        var declined = payment.Body!.Refunds.Count(r => r.Status == "failed");
+        // A refund whose outcome payments does not know yet may still be made. Sending it again is safe (same amount, and
+        // nothing else refunded or declined since, so the same key); any other refund now would be keyed anew, and the
+        // first one sent again after it would then be made a second time.
+        if (payment.Body!.Refunds.Where(r => r.Status == "unknown").ToList() is [_, ..] pending && !pending.Any(r => r.Amount == value))
+            return Problem.Conflict($"A refund of {Currencies.Format(pending[0].Amount, order.Currency)} is still waiting for the card network's answer. " +
+                "The order records it within a few minutes, once it is known; refund more after that.");
+        var declined = payment.Body.Refunds.Count(r => r.Status == "failed");
         var key = CallKeys.For($"refund:{order.Id}:{refunded}:{declined}:{value}");
         var attempt = await RecordAttemptAsync(attempts, order.Id, value, actor, ct);
         var result = await payments.RefundAsync(payment.Body.Id, value, key, ct);
