@@ -1131,6 +1131,39 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (refunded.Status, refunded.Refunded).ShouldBe(("partially_refunded", 1000L));
     }
 
+    [Fact]
+    public async Task Refunds_that_cannot_settle_yet_do_not_keep_a_newer_lost_refund_from_being_recorded()
+    {
+        // Ten orders whose refund attempts cannot settle (payments cannot be asked about them), older than the lost refund.
+        var stuck = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (confirmed, _, _, _) = await ConfirmedOrderAsync($"REFUND-Q{i}", 1000);
+            stuck.Add(confirmed.Id);
+            await Scalar<int>(platform.Ordering.DatabaseConnectionString, """
+                insert into refund_attempts (id, order_id, amount, actor, created_at) values (gen_random_uuid(), @id, 500, 'admin', @at) returning 1
+                """, new { id = confirmed.Id, at = platform.Ordering.Clock.GetUtcNow().AddHours(-1) });
+        }
+        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-Q", 5000);
+        await ShipAsync(admin, order);
+        platform.LosePaymentsAnswers = IsRefund;
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.LosePaymentsAnswers = null;
+        platform.RefusePaymentsCalls = request => IsPaymentLookup(request) && stuck.Any(id => request.RequestUri!.AbsolutePath.EndsWith(id.ToString(), StringComparison.Ordinal));
+        platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
+        var actions = platform.Ordering.Services.GetRequiredService<OrderActions>();
+        var before = platform.Ordering.Clock.GetUtcNow().AddMinutes(-2);
+
+        // A sweep whose time is up tries ten, oldest first: the ten that cannot settle.
+        (await actions.SettleRefundsAsync(before, spent: () => true, default)).ShouldBe(0);
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Refunded.ShouldBe(0);
+
+        // The next one tries first what it has not tried yet.
+        (await actions.SettleRefundsAsync(before, spent: () => true, default)).ShouldBe(1);
+        platform.RefusePaymentsCalls = null;
+        (await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web))!.Refunded.ShouldBe(1000);
+    }
+
     [Theory]
     [InlineData("""{"shippingAddress":{"name":"A","line1":"B","city":"C","postalCode":"1","country":"Germany"},"shippingMethod":"standard","paymentToken":"tok_x"}""", "shippingAddress.country")]
     [InlineData("""{"shippingAddress":{"name":"","line1":"B","city":"C","postalCode":"1","country":"DE"},"shippingMethod":"standard","paymentToken":"tok_x"}""", "shippingAddress.name")]

@@ -526,26 +526,36 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         List<Guid> orders;
         await using (var connection = await db.OpenConnectionAsync(ct))
             orders = [.. await connection.QueryAsync<Guid>(new CommandDefinition("""
-                select order_id from refund_attempts where created_at < @before group by order_id order by min(created_at) limit 100
+                select order_id from refund_attempts where created_at < @before group by order_id
+                order by max(checked_at) nulls first, min(created_at) limit 100
                 """, new { before }, cancellationToken: ct))];
         var settled = 0;
         var tried = 0;
+        var open = new List<Guid>();
         foreach (var orderId in orders)
         {
-            // At least a few per sweep, even when the stuck orders used the time up: these come oldest first, and
-            // one that cannot settle yet must not keep the others waiting for the whole outage.
+            // At least a few per sweep, even when the stuck orders used the time up: one that cannot settle yet must
+            // not keep the others waiting for the whole outage.
             if (tried++ >= 10 && spent())
                 break;
             try
             {
                 if (await SettleRefundAttemptsAsync(orderId, before, ct))
                     settled++;
+                else
+                    open.Add(orderId);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                open.Add(orderId);
                 logger.LogWarning(e, "Could not settle the refund attempts of order {OrderId}; will retry", orderId);
             }
         }
+        // Tried and still open: behind the ones not tried yet, next time.
+        if (open.Count > 0)
+            await using (var connection = await db.OpenConnectionAsync(ct))
+                await connection.ExecuteAsync(new CommandDefinition("update refund_attempts set checked_at = @now where order_id = any(@open)",
+                    new { now = clock.GetUtcNow(), open }, cancellationToken: ct));
         return settled;
     }
 
