@@ -5,7 +5,7 @@ import { ActionButton, DataTable, Field, FormError, PageTitle, QueryView, Select
 import type { Role } from '../../../auth/auth';
 import { formatDate, humanize } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
-import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
+import { reloadWhenUnsure, useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { AdminUser } from '../types';
 
@@ -24,6 +24,7 @@ function RolesEditor({ user }: { user: AdminUser }) {
     mutationFn: () =>
       unwrap(identityApi.PUT('/api/v1/admin/users/{id}/roles', { params: { path: { id: user.id } }, body: { roles: roles.filter((r) => chosen.has(r)) } })),
     onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   const toggle = (role: Role) => {
     const next = new Set(chosen);
@@ -62,6 +63,7 @@ function LockButton({ user }: { user: AdminUser }) {
     mutationFn: () =>
       unwrap(identityApi.POST(user.locked ? '/api/v1/admin/users/{id}/unlock' : '/api/v1/admin/users/{id}/lock', { params: { path: { id: user.id } } })),
     onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   const verb = user.locked ? 'Unlock' : 'Lock';
   return (

@@ -4,7 +4,7 @@ import { catalogApi, unwrap } from '../../../api/client';
 import { ActionButton, DataTable, FormError, PageTitle, QueryView, SelectField } from '../../../components/ui';
 import { formatDate } from '../../../format';
 import { CursorPager, FilterBar } from '../common';
-import { useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
+import { reloadWhenUnsure, useCanEdit, useCursorPager, useSearchFilters } from '../hooks';
 import { adminKeys } from '../queryKeys';
 import type { Review } from '../types';
 
@@ -12,10 +12,12 @@ const filterNames = ['hidden'] as const;
 
 function VisibilityButton({ review }: { review: Review }) {
   const queryClient = useQueryClient();
+  const changed = () => queryClient.invalidateQueries({ queryKey: adminKeys.reviews });
   const toggle = useMutation({
     mutationFn: () =>
       unwrap(catalogApi.POST(review.hidden ? '/api/v1/admin/reviews/{id}/restore' : '/api/v1/admin/reviews/{id}/hide', { params: { path: { id: review.id } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.reviews }),
+    onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   const verb = review.hidden ? 'Restore' : 'Hide';
   return (
