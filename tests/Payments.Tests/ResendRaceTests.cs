@@ -229,6 +229,48 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_delivery_that_arrives_while_its_event_is_processed_waits_for_the_outcome_and_takes_over_when_it_fails()
+    {
+        var (orderId, _, payment) = await LostAuthorizationAsync();
+        var body = JsonSerializer.Serialize(new
+        {
+            id = "evt_" + Guid.NewGuid().ToString("N"), type = "payment.authorization_completed", data = new { idempotencyKey = PaymentService.AuthorizationKey(orderId) },
+        });
+        Task<HttpResponseMessage> Deliver()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/webhooks/sandbox") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add(SandboxWebhookSigner.HeaderName, factory.Services.GetRequiredService<SandboxWebhookSigner>().Sign(body, factory.Clock.GetUtcNow()));
+            return factory.CreateClient().SendAsync(request);
+        }
+
+        // The first delivery asks the provider, held on the way; the provider gives up on it and delivers again.
+        var first = factory.Provider.LookupGate = new Gate();
+        var firstAnswer = Deliver();
+        await ReachedAsync(first, firstAnswer);
+        var secondAnswer = Deliver();
+        for (var i = 0; await factory.NumberAsync("""
+            select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%webhook_events%'
+            """) == 0; i++)
+        {
+            i.ShouldBeLessThan(300, "the second delivery was answered without waiting for the first");
+            secondAnswer.IsCompleted.ShouldBeFalse("the second delivery was answered while the first was still being processed");
+            await Task.Delay(100);
+        }
+
+        // The first one's look-up fails: it is answered 503, and the second, which waited, processes the event.
+        var second = factory.Provider.LookupGate = new Gate();
+        factory.Provider.FailLookups = true;
+        first.Open();
+        await (await firstAnswer).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await ReachedAsync(second, secondAnswer);
+        factory.Provider.FailLookups = false;
+        second.Open();
+        (await secondAnswer).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await factory.GetAsync(payment.Id)).Status.ShouldBe("declined"); // never reached the network: not_submitted
+        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_call_settled_as_never_made_is_not_sent_again()
     {
         var (orderId, token, payment) = await LostAuthorizationAsync();

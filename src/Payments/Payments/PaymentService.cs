@@ -355,21 +355,35 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             """, new { provider, idempotencyKey, reference }, cancellationToken: ct));
     }
 
-    /// <summary>Records a webhook delivery; false when this event id was processed before. (jsonb cannot hold <c>\u0000</c>: it is kept as U+FFFD.)</summary>
-    public async Task<bool> RecordWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
+    /// <summary>
+    /// Claims a webhook delivery for processing: its event row is inserted in a transaction that stays open while the
+    /// event is processed, and commits only once it has been (<see cref="WebhookClaim.ProcessedAsync"/>). A delivery of
+    /// the same event that arrives meanwhile waits for that transaction: it finds the event processed if the first
+    /// committed, and claims it itself if the first gave up (rolled back: an error, a call not settled yet), so no
+    /// delivery is acknowledged while the one before it may still fail. Null when the event was processed before.
+    /// (jsonb cannot hold <c>\u0000</c>: it is kept as U+FFFD.)
+    /// </summary>
+    public async Task<WebhookClaim?> ClaimWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition("""
-            insert into webhook_events (event_id, received_at, type, payload) values (@eventId, @now, @type, cast(@payload as jsonb))
-            on conflict (event_id) do nothing
-            """, new { eventId, now = clock.GetUtcNow(), type, payload = payload.Replace("\\u0000", "\\ufffd", StringComparison.Ordinal) }, cancellationToken: ct)) == 1;
-    }
-
-    /// <summary>Forgets a delivery whose processing failed, so the provider's redelivery is processed.</summary>
-    public async Task ForgetWebhookAsync(string eventId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("delete from webhook_events where event_id = @eventId", new { eventId });
+        var connection = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(ct);
+            if (await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into webhook_events (event_id, received_at, type, payload) values (@eventId, @now, @type, cast(@payload as jsonb))
+                    on conflict (event_id) do nothing
+                    """, new { eventId, now = clock.GetUtcNow(), type, payload = payload.Replace("\\u0000", "\\ufffd", StringComparison.Ordinal) },
+                    transaction, cancellationToken: ct)) == 1)
+                return new WebhookClaim(connection, transaction);
+            await transaction.DisposeAsync();
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await connection.DisposeAsync();
+        return null;
     }
 
     async Task<bool> ResolveEntryAsync(LedgerRow entry, CancellationToken ct)
@@ -650,5 +664,17 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     sealed record LedgerRow(Guid Id, Guid PaymentId, string Kind, long Amount, string Status, string IdempotencyKey, DateTime CreatedAt, DateTime? SentAt = null)
     {
         public DateTimeOffset LastSent => new(SentAt ?? CreatedAt, TimeSpan.Zero);
+    }
+}
+
+/// <summary>A webhook delivery being processed: disposed without <see cref="ProcessedAsync"/>, the event is left for its redelivery.</summary>
+public sealed class WebhookClaim(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+{
+    public Task ProcessedAsync() => transaction.CommitAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
     }
 }

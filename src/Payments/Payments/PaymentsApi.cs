@@ -141,9 +141,9 @@ public static class PaymentsApi
 
     /// <summary>
     /// A provider's notification, verified by signature (401 otherwise) and processed once per event id: a redelivery
-    /// answers 200 and does nothing. An event is a nudge, not the truth: the payment's unknown calls it names are looked
+    /// answers 200 and does nothing, and one that arrives while the event is being processed waits for its outcome. An event is a nudge, not the truth: the payment's unknown calls it names are looked
     /// up at the provider, as the resolver would a few seconds later, so a forged or stale body cannot move a payment.
-    /// When the call the event is about is not settled yet (no answer, or still pending) the event is forgotten and
+    /// When the call the event is about is not settled yet (no answer, or still pending) the event is given up and
     /// answered 503, so the provider delivers it again later; other unknown calls of the payment hold nothing up (the
     /// resolver keeps asking). An event about nothing of Bazaar's is acknowledged and not kept.
     /// </summary>
@@ -166,27 +166,20 @@ public static class PaymentsApi
             return TypedResults.Ok();
         }
         var eventId = $"{provider}:{webhook.Id}"; // one table for every provider's events
-        if (!await payments.RecordWebhookAsync(eventId, webhook.Type, payload, ct))
+        await using var claim = await payments.ClaimWebhookAsync(eventId, webhook.Type, payload, ct);
+        if (claim is null)
         {
             metrics.Webhook("duplicate");
             return TypedResults.Ok();
         }
-        (int Settled, bool NamedUnsettled) outcome;
-        try
-        {
-            outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
-        }
-        catch
-        {
-            await payments.ForgetWebhookAsync(eventId); // so the provider's redelivery is processed; the resolver polls meanwhile
-            throw;
-        }
+        // An error gives the claim up, so the provider's redelivery is processed; the resolver polls meanwhile.
+        var outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
         if (outcome.NamedUnsettled)
         {
-            await payments.ForgetWebhookAsync(eventId);
             metrics.Webhook("retry");
             return Problem.Unavailable(title: "Not settled yet", detail: "The provider could not confirm what this event is about yet; deliver it again later.");
         }
+        await claim.ProcessedAsync();
         metrics.Webhook("processed");
         return TypedResults.Ok();
     }
