@@ -162,7 +162,7 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
         // Stripe says nothing was captured yet: the capture stays unknown (until it is old enough to count as never
         // sent), and Stripe is asked to deliver the event, which is about the payment intent and so its capture, again later.
         await (await PostStripeAsync(body, SignStripe(body))).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
+        (await factory.NumberAsync("select count(*) from webhook_events where processed_at is not null or claimed_until is not null")).ShouldBe(0); // given up: the redelivery is processed
         var after = await factory.GetAsync(payment.Id);
         after.CapturedAmount.ShouldBe(0);
         after.Transactions.Single(t => t.Kind == "capture").Status.ShouldBe("unknown");
@@ -187,7 +187,7 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
         // The refund's own event, while Stripe still has it pending: deliver it again later.
         var refundEvent = StripeEvent("evt_" + Guid.NewGuid().ToString("N"), "refund.created", PendingRefund());
         await (await PostStripeAsync(refundEvent, SignStripe(refundEvent))).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        (await factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
+        (await factory.NumberAsync("select count(*) from webhook_events where processed_at is not null or claimed_until is not null")).ShouldBe(0); // given up: the redelivery is processed
 
         // An event about the payment intent itself is taken, though the refund is still pending: refusing every event of
         // the payment until a slow refund settles would have Stripe retry them for days and switch the endpoint off.

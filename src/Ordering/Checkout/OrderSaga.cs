@@ -276,7 +276,7 @@ public sealed class OrderSaga(
     /// </summary>
     async Task<bool> FinishAsync(SagaOrder order, string from, string to, string eventType, string reason, CancellationToken ct)
     {
-        var email = order.ShopperWaiting ? null : NotAccepted(order, clock.GetUtcNow(), cardDeclined: to == OrderStatus.PaymentFailed);
+        var email = order.ShopperWaiting ? null : NotAccepted(order, clock.GetUtcNow(), paymentFailed: to == OrderStatus.PaymentFailed);
         var done = from == order.Status && await MoveAsync(order, to, eventType, reason, new Changes("failure_reason = @reason", new { reason }), ct, email);
         if (done)
             _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", to));
@@ -284,10 +284,10 @@ public sealed class OrderSaga(
         return false;
     }
 
-    /// <summary>What the customer hears when an order they are not waiting for ends rejected or with its card declined.</summary>
-    public static OutboxEmail NotAccepted(SagaOrder order, DateTimeOffset now, bool cardDeclined = false) =>
-        OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be accepted", cardDeclined
-            ? $"We could not accept your order {order.Number}: the card was declined. Nothing was charged; you are welcome to order again with another card. Reply to this e-mail with any question."
+    /// <summary>What the customer hears when an order they are not waiting for ends rejected or its payment fails.</summary>
+    public static OutboxEmail NotAccepted(SagaOrder order, DateTimeOffset now, bool paymentFailed = false) =>
+        OutboxEmail.Create(order.Email, $"Your Bazaar order {order.Number} could not be accepted", paymentFailed
+            ? $"We could not accept your order {order.Number}: the payment did not go through. Nothing was charged; you are welcome to order again, with another card if need be. Reply to this e-mail with any question."
             : $"We could not accept your order {order.Number}. Your card was not charged and nothing is owed; any amount reserved on it is released. Reply to this e-mail with any question.",
             now);
 

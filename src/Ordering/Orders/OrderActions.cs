@@ -471,8 +471,10 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var (status, refunded, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
+        ProblemHttpResult RefundsChanged(long now) =>
+            Problem.Conflict($"The order's refunds changed since it was loaded: {Currencies.Format(now, order.Currency)} is refunded now. Reload the order and check before refunding again.");
         if (expectedRefunded != refunded)
-            return Problem.Conflict($"The order's refunds changed since it was loaded: {Currencies.Format(refunded, order.Currency)} is refunded now. Reload the order and check before refunding again.");
+            return RefundsChanged(refunded);
         var remaining = order.Total - refunded;
         var value = amount ?? remaining;
         if (value <= 0 || value > remaining)
@@ -480,12 +482,20 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var payment = await payments.FindByOrderAsync(order.Id, ct);
         if (!payment.Ok)
             return Unavailable("payment service");
+        // The key below is made of what was refunded and declined before, so it must be what the ledger says. A refund the
+        // ledger shows and the order does not (its answer was lost) is recorded first, and the person looks again.
+        if (payment.Body!.RefundedInLedger > refunded)
+        {
+            await RecordFromLedgerAsync(connection, transaction, order, status, refunded, payment.Body, actor, ct);
+            await transaction.CommitAsync(ct);
+            return RefundsChanged(payment.Body.RefundedInLedger);
+        }
         // A refund whose outcome payments does not know yet may still be made. Sending it again is safe (same amount, and
         // nothing else refunded or declined since, so the same key); any other refund now would be keyed anew, and the
         // first one sent again after it would then be made a second time.
-        if (payment.Body!.Refunds.Where(r => r.Status == "unknown").ToList() is [_, ..] pending && !pending.Any(r => r.Amount == value))
-            return Problem.Conflict($"A refund of {Currencies.Format(pending[0].Amount, order.Currency)} is still waiting for the card network's answer. " +
-                "The order records it within a few minutes, once it is known; refund more after that.");
+        if (payment.Body.Refunds.Where(r => r.Status == "unknown").ToList() is [_, ..] pending && !pending.Any(r => r.Amount == value))
+            return Problem.Conflict($"A refund of {Currencies.Format(pending[0].Amount, order.Currency)} is still waiting for the card network's answer, " +
+                "which can take days. Until it comes, only that refund can be sent again; refund more once the order shows it settled, or refund the customer another way.");
         var declined = payment.Body.Refunds.Count(r => r.Status == "failed");
         var key = CallKeys.For($"refund:{order.Id}:{refunded}:{declined}:{value}");
         var attempt = await RecordAttemptAsync(attempts, order.Id, value, actor, ct);
@@ -513,7 +523,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
 
     /// <summary>
     /// Settles refund attempts whose outcome was never recorded (the answer was lost, the process stopped while payments
-    /// was asked, or the card network has not answered) once they are older than <paramref name="before"/>, oldest first:
+    /// was asked, or the card network has not answered) once they are older than <paramref name="before"/> (those not
+    /// tried yet first, then those tried longest ago):
     /// the payment's ledger says what was really refunded, and the order records it (with its timeline entry and
     /// e-mail), and an internal note says what was settled. An order whose refund is being made right now
     /// (its row locked) waits for the next sweep, and so do the attempts of one whose ledger still holds an unknown

@@ -355,35 +355,46 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
             """, new { provider, idempotencyKey, reference }, cancellationToken: ct));
     }
 
+    /// <summary>How long a delivery may work on its event before a redelivery may take it over (its process stopped).</summary>
+    public static readonly TimeSpan WebhookClaimTime = TimeSpan.FromMinutes(5);
+
     /// <summary>
-    /// Claims a webhook delivery for processing: its event row is inserted in a transaction that stays open while the
-    /// event is processed, and commits only once it has been (<see cref="WebhookClaim.ProcessedAsync"/>). A delivery of
-    /// the same event that arrives meanwhile waits for that transaction: it finds the event processed if the first
-    /// committed, and claims it itself if the first gave up (rolled back: an error, a call not settled yet), so no
-    /// delivery is acknowledged while the one before it may still fail. Null when the event was processed before.
-    /// (jsonb cannot hold <c>\u0000</c>: it is kept as U+FFFD.)
+    /// Claims a webhook event for the delivery at hand: recorded (committed at once) with a claim that lapses after
+    /// <see cref="WebhookClaimTime"/>, or taken over when an earlier delivery gave it up or its claim lapsed. Then
+    /// <see cref="WebhookProcessedAsync"/> or <see cref="GiveUpWebhookAsync"/>. (jsonb cannot hold <c>\u0000</c>: it is
+    /// kept as U+FFFD.)
     /// </summary>
-    public async Task<WebhookClaim?> ClaimWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
+    public async Task<WebhookClaim> ClaimWebhookAsync(string eventId, string type, string payload, CancellationToken ct)
     {
-        var connection = await db.OpenConnectionAsync(ct);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(ct);
-            if (await connection.ExecuteAsync(new CommandDefinition("""
-                    insert into webhook_events (event_id, received_at, type, payload) values (@eventId, @now, @type, cast(@payload as jsonb))
-                    on conflict (event_id) do nothing
-                    """, new { eventId, now = clock.GetUtcNow(), type, payload = payload.Replace("\\u0000", "\\ufffd", StringComparison.Ordinal) },
-                    transaction, cancellationToken: ct)) == 1)
-                return new WebhookClaim(connection, transaction);
-            await transaction.DisposeAsync();
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-        await connection.DisposeAsync();
-        return null;
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                insert into webhook_events (event_id, received_at, type, payload, claimed_until) values (@eventId, @now, @type, cast(@payload as jsonb), @until)
+                on conflict (event_id) do update set claimed_until = excluded.claimed_until
+                where webhook_events.processed_at is null and (webhook_events.claimed_until is null or webhook_events.claimed_until <= @now)
+                returning true
+                """, new { eventId, now, type, payload = payload.Replace("\\u0000", "\\ufffd", StringComparison.Ordinal), until = now + WebhookClaimTime },
+                cancellationToken: ct)))
+            return WebhookClaim.Claimed;
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from webhook_events where event_id = @eventId and processed_at is not null)", new { eventId }, cancellationToken: ct))
+            ? WebhookClaim.Processed
+            : WebhookClaim.InProgress;
+    }
+
+    public async Task WebhookProcessedAsync(string eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(new CommandDefinition("update webhook_events set processed_at = @now, claimed_until = null where event_id = @eventId",
+            new { eventId, now = clock.GetUtcNow() }));
+    }
+
+    /// <summary>Gives up a claim whose processing failed, so the provider's redelivery takes the event over.</summary>
+    public async Task GiveUpWebhookAsync(string eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(new CommandDefinition("update webhook_events set claimed_until = null where event_id = @eventId and processed_at is null",
+            new { eventId }));
     }
 
     async Task<bool> ResolveEntryAsync(LedgerRow entry, CancellationToken ct)
@@ -667,14 +678,15 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     }
 }
 
-/// <summary>A webhook delivery being processed: disposed without <see cref="ProcessedAsync"/>, the event is left for its redelivery.</summary>
-public sealed class WebhookClaim(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+/// <summary>What a delivery finds when it claims its event.</summary>
+public enum WebhookClaim
 {
-    public Task ProcessedAsync() => transaction.CommitAsync(CancellationToken.None);
+    /// <summary>This delivery processes it.</summary>
+    Claimed,
 
-    public async ValueTask DisposeAsync()
-    {
-        await transaction.DisposeAsync();
-        await connection.DisposeAsync();
-    }
+    /// <summary>Processed by an earlier delivery.</summary>
+    Processed,
+
+    /// <summary>Another delivery is processing it right now.</summary>
+    InProgress,
 }

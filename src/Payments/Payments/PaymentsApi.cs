@@ -141,7 +141,7 @@ public static class PaymentsApi
 
     /// <summary>
     /// A provider's notification, verified by signature (401 otherwise) and processed once per event id: a redelivery
-    /// answers 200 and does nothing, and one that arrives while the event is being processed waits for its outcome. An event is a nudge, not the truth: the payment's unknown calls it names are looked
+    /// answers 200 and does nothing, and one that arrives while an earlier delivery is still processing it answers 503. An event is a nudge, not the truth: the payment's unknown calls it names are looked
     /// up at the provider, as the resolver would a few seconds later, so a forged or stale body cannot move a payment.
     /// When the call the event is about is not settled yet (no answer, or still pending) the event is given up and
     /// answered 503, so the provider delivers it again later; other unknown calls of the payment hold nothing up (the
@@ -166,20 +166,32 @@ public static class PaymentsApi
             return TypedResults.Ok();
         }
         var eventId = $"{provider}:{webhook.Id}"; // one table for every provider's events
-        await using var claim = await payments.ClaimWebhookAsync(eventId, webhook.Type, payload, ct);
-        if (claim is null)
+        switch (await payments.ClaimWebhookAsync(eventId, webhook.Type, payload, ct))
         {
-            metrics.Webhook("duplicate");
-            return TypedResults.Ok();
+            case WebhookClaim.Processed:
+                metrics.Webhook("duplicate");
+                return TypedResults.Ok();
+            case WebhookClaim.InProgress:
+                metrics.Webhook("retry");
+                return Problem.Unavailable(title: "Being processed", detail: "An earlier delivery of this event is being processed; deliver it again later.");
         }
-        // An error gives the claim up, so the provider's redelivery is processed; the resolver polls meanwhile.
-        var outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
+        (int Settled, bool NamedUnsettled) outcome;
+        try
+        {
+            outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
+        }
+        catch
+        {
+            await payments.GiveUpWebhookAsync(eventId); // so the provider's redelivery is processed; the resolver polls meanwhile
+            throw;
+        }
         if (outcome.NamedUnsettled)
         {
+            await payments.GiveUpWebhookAsync(eventId);
             metrics.Webhook("retry");
             return Problem.Unavailable(title: "Not settled yet", detail: "The provider could not confirm what this event is about yet; deliver it again later.");
         }
-        await claim.ProcessedAsync();
+        await payments.WebhookProcessedAsync(eventId);
         metrics.Webhook("processed");
         return TypedResults.Ok();
     }
