@@ -51,6 +51,18 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     static async Task ShipAsync(HttpClient admin, OrderDto order) =>
         await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/ship", new { carrier = "DHL", trackingNumber = "JJD000777" })).ShouldBeOkAsync<OrderDto>();
 
+    /// <summary>A shipped order of 5000 refunded 1000 by payments, whose answer ordering never heard (a 503 to the admin).</summary>
+    async Task<(OrderDto Order, Guid UserId, HttpClient Admin, JsonElement Lost)> ShippedWithALostRefundAsync(string sku)
+    {
+        var (order, _, userId, admin) = await ConfirmedOrderAsync(sku, 5000);
+        await ShipAsync(admin, order);
+        platform.LosePaymentsAnswers = IsRefund;
+        var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 }))
+            .ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        platform.LosePaymentsAnswers = null;
+        return (order, userId, admin, lost);
+    }
+
     async Task<T> Scalar<T>(string connectionString, string sql, object? args = null)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
@@ -1024,12 +1036,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refund_whose_answer_was_lost_is_recorded_by_the_sweeper_from_the_payment_ledger()
     {
-        var (order, _, userId, admin) = await ConfirmedOrderAsync("REFUND-5", 5000);
-        await ShipAsync(admin, order);
-
-        platform.LosePaymentsAnswers = IsRefund; // payments refunds; ordering never hears it
-        var lost = await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        platform.LosePaymentsAnswers = null;
+        var (order, userId, admin, lost) = await ShippedWithALostRefundAsync("REFUND-5"); // payments refunds; ordering never hears it
 
         lost.GetProperty("detail").GetString()!.ShouldContain("not known yet");
         var unrecorded = await admin.GetFromJsonAsync<OrderDto>($"/api/v1/admin/orders/{order.Id}", JsonSerializerOptions.Web);
@@ -1068,12 +1075,8 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task No_other_refund_is_made_while_one_waits_for_the_card_network_and_the_same_one_sent_again_settles_it()
     {
-        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-8", 5000);
-        await ShipAsync(admin, order);
         // A refund of 1000 reached the network, but neither payments nor ordering heard back: unknown at payments.
-        platform.LosePaymentsAnswers = IsRefund;
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        platform.LosePaymentsAnswers = null;
+        var (order, _, admin, _) = await ShippedWithALostRefundAsync("REFUND-8");
         await Scalar<int>(platform.Payments.DatabaseConnectionString, "update payment_transactions set status = 'unknown' where kind = 'refund' returning 1");
 
         // Another refund now would be keyed anew; the first one sent again after it would then be made twice.
@@ -1091,11 +1094,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
     [Fact]
     public async Task A_refused_refund_does_not_lose_an_earlier_refund_whose_answer_was_lost()
     {
-        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-7", 5000);
-        await ShipAsync(admin, order);
-        platform.LosePaymentsAnswers = IsRefund;
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        platform.LosePaymentsAnswers = null;
+        var (order, _, admin, _) = await ShippedWithALostRefundAsync("REFUND-7");
 
         // The order still shows nothing refunded. The next refund finds the lost one in the ledger and records it first:
         // keyed on stale figures it could be made twice. The admin looks again.
@@ -1149,11 +1148,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
                 insert into refund_attempts (id, order_id, amount, actor, created_at) values (gen_random_uuid(), @id, 500, 'admin', @at) returning 1
                 """, new { id = confirmed.Id, at = platform.Ordering.Clock.GetUtcNow().AddHours(-1) });
         }
-        var (order, _, _, admin) = await ConfirmedOrderAsync("REFUND-Q", 5000);
-        await ShipAsync(admin, order);
-        platform.LosePaymentsAnswers = IsRefund;
-        await (await admin.PostAsJsonAsync($"/api/v1/admin/orders/{order.Id}/refund", new { amount = 1000, expectedRefunded = 0 })).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        platform.LosePaymentsAnswers = null;
+        var (order, _, admin, _) = await ShippedWithALostRefundAsync("REFUND-Q");
         platform.RefusePaymentsCalls = request => IsPaymentLookup(request) && stuck.Any(id => request.RequestUri!.AbsolutePath.EndsWith(id.ToString(), StringComparison.Ordinal));
         platform.Ordering.Clock.Advance(TimeSpan.FromMinutes(3));
         var actions = platform.Ordering.Services.GetRequiredService<OrderActions>();
