@@ -155,12 +155,7 @@ public sealed class CheckoutPlatform : IAsyncLifetime
         shippingMethod = method, paymentToken = token,
     };
 
-    public async Task<HttpResponseMessage> PlaceOrderAsync(HttpClient customer, object body, string? key = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
-        return await customer.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PlaceOrderAsync(HttpClient customer, object body, string? key = null) => customer.PostOnceAsync("/api/v1/orders", body, key);
 
     public sealed record IdOnly(Guid Id);
 }

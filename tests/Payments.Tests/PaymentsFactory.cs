@@ -75,6 +75,22 @@ public class PaymentsFactory : ServiceFactory<Program>
     public async Task<double> MetricAsync(string series) =>
         MetricsText.Series(await CreateClient().GetStringAsync("/metrics"), series, whenMissing: 0);
 
+    /// <summary>The sandbox network's event that the call with this idempotency key completed.</summary>
+    public static string SandboxEvent(string id, string idempotencyKey) =>
+        JsonSerializer.Serialize(new { id, type = PaymentsApi.AuthorizationCompleted, data = new { idempotencyKey } });
+
+    /// <summary>The sandbox's signature of a webhook body, made at <paramref name="at"/> (now when left out).</summary>
+    public string SignSandbox(string body, DateTimeOffset? at = null) => Services.GetRequiredService<SandboxWebhookSigner>().Sign(body, at ?? Clock.GetUtcNow());
+
+    /// <summary>Delivers a body to the sandbox webhook with this signature (none when null).</summary>
+    public Task<HttpResponseMessage> PostSandboxWebhookAsync(string body, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/webhooks/sandbox") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (signature is not null)
+            request.Headers.Add(SandboxWebhookSigner.HeaderName, signature);
+        return CreateClient().SendAsync(request);
+    }
+
     /// <summary>Runs the resolver once, as its background service does every few seconds outside tests.</summary>
     public async Task<int> ResolveUnknownAsync()
     {

@@ -146,20 +146,6 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         return (gate, answer);
     }
 
-    /// <summary>The sandbox's event that an order's authorization completed.</summary>
-    static string AuthorizationEvent(string id, Guid orderId) => JsonSerializer.Serialize(new
-    {
-        id, type = "payment.authorization_completed", data = new { idempotencyKey = PaymentService.AuthorizationKey(orderId) },
-    });
-
-    /// <summary>Delivers a sandbox event to payments' webhook, signed as the sandbox signs.</summary>
-    Task<HttpResponseMessage> DeliverAsync(string body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/webhooks/sandbox") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add(SandboxWebhookSigner.HeaderName, factory.Services.GetRequiredService<SandboxWebhookSigner>().Sign(body, factory.Clock.GetUtcNow()));
-        return factory.CreateClient().SendAsync(request);
-    }
-
     /// <summary>Lets the held resend through: it authorizes the payment, once.</summary>
     async Task ShouldAuthorizeOnceAsync((Gate Gate, Task<HttpResponseMessage> Answer) resend, Guid paymentId)
     {
@@ -238,7 +224,7 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
 
         // The event's call is settled, if not by the event: nothing is left to deliver it again for.
         lookup.Open();
-        (await webhook).ShouldBe((0, false));
+        (await webhook).ShouldBeFalse();
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
     }
 
@@ -246,24 +232,24 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     public async Task A_delivery_that_arrives_while_its_event_is_processed_is_sent_back_and_takes_over_once_that_fails()
     {
         var (orderId, _, payment) = await LostAuthorizationAsync();
-        var body = AuthorizationEvent("evt_" + Guid.NewGuid().ToString("N"), orderId);
+        var body = PaymentsFactory.SandboxEvent("evt_" + Guid.NewGuid().ToString("N"), PaymentService.AuthorizationKey(orderId));
 
         // The first delivery asks the provider, held on the way; a redelivery meanwhile is not acknowledged, as the first
         // may still fail.
         var gate = factory.Provider.LookupGate = new Gate();
-        var first = DeliverAsync(body);
+        var first = factory.PostSandboxWebhookAsync(body, factory.SignSandbox(body));
         await ReachedAsync(gate, first);
-        (await (await DeliverAsync(body)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable)).GetProperty("title").GetString().ShouldBe("Being processed");
+        (await (await factory.PostSandboxWebhookAsync(body, factory.SignSandbox(body))).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable)).GetProperty("title").GetString().ShouldBe("Being processed");
 
         // The first one's look-up fails: it is answered 503 and gives the event up; the next delivery processes it.
         factory.Provider.FailLookups = true;
         gate.Open();
         (await (await first).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable)).GetProperty("title").GetString().ShouldBe("Not settled yet");
         factory.Provider.FailLookups = false;
-        (await DeliverAsync(body)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await factory.PostSandboxWebhookAsync(body, factory.SignSandbox(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("declined"); // never reached the network: not_submitted
         (await factory.NumberAsync("select count(*) from webhook_events where processed_at is not null and claimed_until is null")).ShouldBe(1);
-        (await DeliverAsync(body)).StatusCode.ShouldBe(HttpStatusCode.OK); // and from then on is acknowledged as done
+        (await factory.PostSandboxWebhookAsync(body, factory.SignSandbox(body))).StatusCode.ShouldBe(HttpStatusCode.OK); // and from then on is acknowledged as done
     }
 
     [Fact]
@@ -273,11 +259,11 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         await using (var scope = factory.Services.CreateAsyncScope())
             (await scope.ServiceProvider.GetRequiredService<PaymentService>().ClaimWebhookAsync("sandbox:evt_stopped", "payment.authorization_completed",
                 JsonSerializer.Serialize(new { id = "evt_stopped" }), default)).ShouldBe(WebhookClaim.Claimed);
-        var body = AuthorizationEvent("evt_stopped", orderId);
+        var body = PaymentsFactory.SandboxEvent("evt_stopped", PaymentService.AuthorizationKey(orderId));
 
-        await (await DeliverAsync(body)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable); // the claim may still be at work
+        await (await factory.PostSandboxWebhookAsync(body, factory.SignSandbox(body))).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable); // the claim may still be at work
         factory.Clock.Advance(PaymentService.WebhookClaimTime);
-        (await DeliverAsync(body)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await factory.PostSandboxWebhookAsync(body, factory.SignSandbox(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await factory.GetAsync(payment.Id)).Status.ShouldBe("declined");
     }
 

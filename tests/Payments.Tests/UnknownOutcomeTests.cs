@@ -8,8 +8,6 @@ namespace Bazaar.Payments.Tests;
 /// </summary>
 public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(factory)
 {
-    const string WebhookUrl = "/api/v1/payments/webhooks/sandbox";
-
     async Task<PaymentDto> SlowPaymentAsync()
     {
         var payment = await Factory.AuthorizeAsync(7500, SandboxCards.SlowCard);
@@ -59,14 +57,14 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
         var payment = await SlowPaymentAsync();
         Factory.Clock.Advance(SandboxProvider.SlowCompletion + TimeSpan.FromSeconds(1));
 
-        var body = Event("evt_" + Guid.NewGuid().ToString("N"), PaymentService.AuthorizationKey(payment.OrderId));
-        (await PostWebhookAsync(body, Sign(body, Factory.Clock.GetUtcNow()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = PaymentsFactory.SandboxEvent("evt_" + Guid.NewGuid().ToString("N"), PaymentService.AuthorizationKey(payment.OrderId));
+        (await Factory.PostSandboxWebhookAsync(body, Factory.SignSandbox(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Factory.GetAsync(payment.Id)).Status.ShouldBe("authorized");
 
         // A redelivery is acknowledged and changes nothing: it is known as one, not processed again.
         const string duplicates = "bazaar_payments_webhooks_total{result=\"duplicate\"}";
         var before = await Factory.MetricAsync(duplicates);
-        (await PostWebhookAsync(body, Sign(body, Factory.Clock.GetUtcNow()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Factory.PostSandboxWebhookAsync(body, Factory.SignSandbox(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Factory.MetricAsync(duplicates) - before).ShouldBe(1);
         (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(1);
         (await Factory.GetAsync(payment.Id)).Transactions.ShouldHaveSingleItem().Status.ShouldBe("succeeded");
@@ -78,14 +76,14 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
         var payment = await SlowPaymentAsync();
         Factory.Clock.Advance(SandboxProvider.SlowCompletion + TimeSpan.FromSeconds(1));
         var now = Factory.Clock.GetUtcNow();
-        var body = Event("evt_" + Guid.NewGuid().ToString("N"), PaymentService.AuthorizationKey(payment.OrderId));
+        var body = PaymentsFactory.SandboxEvent("evt_" + Guid.NewGuid().ToString("N"), PaymentService.AuthorizationKey(payment.OrderId));
 
-        await (await PostWebhookAsync(body, null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        await (await PostWebhookAsync(body, "t=123,v1=abc")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        await (await PostWebhookAsync(body.Replace("evt_", "evt_x", StringComparison.Ordinal), Sign(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        await (await PostWebhookAsync(body, Sign(body, now - TimeSpan.FromMinutes(6)))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Factory.PostSandboxWebhookAsync(body, null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Factory.PostSandboxWebhookAsync(body, "t=123,v1=abc")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Factory.PostSandboxWebhookAsync(body.Replace("evt_", "evt_x", StringComparison.Ordinal), Factory.SignSandbox(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Factory.PostSandboxWebhookAsync(body, Factory.SignSandbox(body, now - TimeSpan.FromMinutes(6)))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         var otherSecret = new SandboxWebhookSigner(Microsoft.Extensions.Options.Options.Create(new PaymentsOptions { Sandbox = { WebhookSecret = "not-the-secret" } }));
-        await (await PostWebhookAsync(body, otherSecret.Sign(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await Factory.PostSandboxWebhookAsync(body, otherSecret.Sign(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
 
         (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0);
         (await Factory.GetAsync(payment.Id)).Status.ShouldBe("unknown");
@@ -94,11 +92,11 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
     [Fact]
     public async Task A_webhook_for_nothing_we_know_is_acknowledged()
     {
-        var body = Event("evt_" + Guid.NewGuid().ToString("N"), "auth:" + Guid.NewGuid());
-        (await PostWebhookAsync(body, Sign(body, Factory.Clock.GetUtcNow()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = PaymentsFactory.SandboxEvent("evt_" + Guid.NewGuid().ToString("N"), "auth:" + Guid.NewGuid());
+        (await Factory.PostSandboxWebhookAsync(body, Factory.SignSandbox(body))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Factory.NumberAsync("select count(*) from webhook_events")).ShouldBe(0); // nothing of ours: not kept
         const string notAnEvent = """{"type":"payment.authorization_completed"}""";
-        await (await PostWebhookAsync(notAnEvent, Sign(notAnEvent, Factory.Clock.GetUtcNow()))).ShouldNameFieldAsync("id");
+        await (await Factory.PostSandboxWebhookAsync(notAnEvent, Factory.SignSandbox(notAnEvent))).ShouldNameFieldAsync("id");
     }
 
     async Task<string> StoredTokenAsync(Guid paymentId)
@@ -108,18 +106,5 @@ public sealed class UnknownOutcomeTests(PaymentsFactory factory) : PaymentsTest(
         await using var command = new Npgsql.NpgsqlCommand("select card_token from payments where id = @id", connection);
         command.Parameters.AddWithValue("id", paymentId);
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    static string Event(string id, string idempotencyKey) =>
-        JsonSerializer.Serialize(new { id, type = "payment.authorization_completed", data = new { idempotencyKey } });
-
-    string Sign(string body, DateTimeOffset at) => Factory.Services.GetRequiredService<SandboxWebhookSigner>().Sign(body, at);
-
-    Task<HttpResponseMessage> PostWebhookAsync(string body, string? signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, WebhookUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (signature is not null)
-            request.Headers.Add(SandboxWebhookSigner.HeaderName, signature);
-        return Anonymous.SendAsync(request);
     }
 }

@@ -138,10 +138,9 @@ public static class InventoryApi
                 // A twin that waited for this row's lock may have made the adjustment meanwhile, leaving no room for it again.
                 if (await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct, transaction) is { } twin)
                     return Repeat(twin, adjustment);
-                var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
-                return exists
+                return await StockExistsAsync(connection, sku, ct, transaction)
                     ? Problem.Conflict($"On hand must stay between the units reserved by orders in checkout (and zero) and {MaxOnHand:N0}.")
-                    : Problem.NotFound("There is no stock record for this SKU.");
+                    : NoStock();
             }
             adjustment = adjustment with { OnHandAfter = updated.OnHand };
             var recorded = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
@@ -161,8 +160,13 @@ public static class InventoryApi
         }
         return await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } first
             ? Repeat(first, adjustment)
-            : Problem.NotFound("There is no stock record for this SKU."); // deleted with its history since the twin committed
+            : NoStock(); // deleted with its history since the twin committed
     }
+
+    static ProblemHttpResult NoStock() => Problem.NotFound("There is no stock record for this SKU.");
+
+    static Task<bool> StockExistsAsync(NpgsqlConnection connection, string sku, CancellationToken ct, NpgsqlTransaction? transaction = null) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, transaction, cancellationToken: ct));
 
     static async Task<AdjustmentDto?> AdjustmentByKeyAsync(NpgsqlConnection connection, string sku, string key, CancellationToken ct,
         NpgsqlTransaction? transaction = null)
@@ -178,8 +182,7 @@ public static class InventoryApi
     static Results<Ok<AdjustmentDto>, ValidationProblem, ProblemHttpResult> Repeat(AdjustmentDto earlier, AdjustmentDto asked) =>
         earlier.Delta == asked.Delta && earlier.Reason == asked.Reason && earlier.Actor == asked.Actor
             ? TypedResults.Ok(earlier)
-            : Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key already used",
-                "This Idempotency-Key was used for a different adjustment of this SKU. Send a new key for a new adjustment.");
+            : IdempotencyKey.Reused("a different adjustment of this SKU");
 
     static async Task<Results<NoContent, ProblemHttpResult>> SetThreshold(string sku, SetThresholdRequest request, NpgsqlDataSource db,
         CatalogCache cache, TimeProvider clock, CancellationToken ct)
@@ -189,7 +192,7 @@ public static class InventoryApi
             "update stock set low_stock_threshold = @threshold, updated_at = @now where sku = @sku returning product_id",
             new { sku, threshold = request.LowStockThreshold, now = clock.GetUtcNow() }, cancellationToken: ct));
         if (productId is null)
-            return Problem.NotFound("There is no stock record for this SKU.");
+            return NoStock();
         await cache.StockChangedAsync([productId.Value], ct);
         return TypedResults.NoContent();
     }
@@ -201,8 +204,8 @@ public static class InventoryApi
             select id, sku, delta, on_hand_after as onhandafter, reason, actor, created_at as createdat
             from stock_adjustments where sku = @sku order by created_at desc, id desc limit 200
             """, new { sku }, cancellationToken: ct))).AsList();
-        if (rows.Count == 0 && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from stock where sku = @sku)", new { sku }, cancellationToken: ct)))
-            return Problem.NotFound("There is no stock record for this SKU.");
+        if (rows.Count == 0 && !await StockExistsAsync(connection, sku, ct))
+            return NoStock();
         return TypedResults.Ok<IReadOnlyList<AdjustmentDto>>([.. rows.Select(r => r.ToDto())]);
     }
 

@@ -170,8 +170,7 @@ public static class CheckoutApi
             if (record is null) // not expected (keys are recorded before anyone waits for them): let the shopper retry
                 return Problem.Unavailable(title: "Checkout is unavailable", detail: "Checkout could not reach a service; try again in a moment.");
             if (record.RequestHash != hash)
-                return Problem.Status(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
-                    "This Idempotency-Key was already used for a different checkout; use a new key for a new attempt.");
+                return IdempotencyKey.Reused("a different checkout");
             if (record.ResponseStatus is { } status)
                 return Results.Content(record.ResponseBody!, status < 300 ? "application/json" : "application/problem+json", Encoding.UTF8, status);
             if (attempt >= 20 && record.OrderId is { } orderId && await OrderReader.FindAsync(db, orderId, userId, ct) is { } order)

@@ -128,8 +128,10 @@ public sealed record PaymentInfo(Guid Id, Guid OrderId, string Status, long Amou
     /// <summary>What the ledger shows refunded.</summary>
     public long RefundedInLedger => Refunds.Where(r => r.Status == "succeeded").Sum(r => r.Amount);
 
-    /// <summary>A refund whose outcome the card network has not told yet.</summary>
-    public bool RefundPending => Refunds.Any(r => r.Status == "unknown");
+    /// <summary>Refunds whose outcome the card network has not told yet.</summary>
+    public IEnumerable<PaymentEntry> PendingRefunds => Refunds.Where(r => r.Status == "unknown");
+
+    public bool RefundPending => PendingRefunds.Any();
 
     /// <summary>Payments answered, but a call it made to the card network has no outcome yet.</summary>
     public bool Pending => Status == "unknown";

@@ -493,7 +493,7 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         // A refund whose outcome payments does not know yet may still be made. Sending it again is safe (same amount, and
         // nothing else refunded or declined since, so the same key); any other refund now would be keyed anew, and the
         // first one sent again after it would then be made a second time.
-        if (payment.Body.Refunds.Where(r => r.Status == "unknown").ToList() is [_, ..] pending && !pending.Any(r => r.Amount == value))
+        if (payment.Body.PendingRefunds.ToList() is [_, ..] pending && !pending.Any(r => r.Amount == value))
             return Problem.Conflict($"A refund of {Currencies.Format(pending[0].Amount, order.Currency)} is still waiting for the card network's answer, " +
                 "which can take days. Until it comes, only that refund can be sent again; refund more once the order shows it settled, or refund the customer another way.");
         var declined = payment.Body.Refunds.Count(r => r.Status == "failed");
@@ -523,66 +523,48 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
 
     /// <summary>
     /// Settles refund attempts whose outcome was never recorded (the answer was lost, the process stopped while payments
-    /// was asked, or the card network has not answered) once they are older than <paramref name="before"/> (those not
-    /// tried yet first, then those tried longest ago):
-    /// the payment's ledger says what was really refunded, and the order records it (with its timeline entry and
-    /// e-mail), and an internal note says what was settled. An order whose refund is being made right now
-    /// (its row locked) waits for the next sweep, and so do the attempts of one whose ledger still holds an unknown
-    /// outcome. Attempts newer than <paramref name="before"/> are left to the requests that made them.
+    /// was asked, or the card network has not answered) once they are older than <paramref name="before"/>: the
+    /// payment's ledger says what was really refunded, and the order records it (with its timeline entry and e-mail),
+    /// and an internal note says what was settled. Orders are taken as the other sweeps take theirs (<see cref="DueOrders"/>):
+    /// one whose ledger still holds an unknown outcome, or that payments could not be asked about, waits longer before
+    /// each next try and goes behind the others, so refunds pending at the network for days do not keep a newer lost
+    /// one from being recorded. An order whose refund is being made right now (its row locked) is left to that request.
+    /// Attempts newer than <paramref name="before"/> are left to the requests that made them.
     /// </summary>
     /// <returns>How many orders' attempts were settled.</returns>
-    /// <param name="spent">whether the sweep's time is up (checked once a few orders have been tried)</param>
+    /// <param name="spent">whether the sweep's time is up (checked before each order after the first)</param>
     public async Task<int> SettleRefundsAsync(DateTimeOffset before, Func<bool> spent, CancellationToken ct)
     {
-        List<Guid> orders;
+        var now = clock.GetUtcNow();
+        List<DueOrder> orders;
         await using (var connection = await db.OpenConnectionAsync(ct))
-            orders = [.. await connection.QueryAsync<Guid>(new CommandDefinition("""
-                select order_id from refund_attempts where created_at < @before group by order_id
-                order by max(checked_at) nulls first, min(created_at) limit 100
-                """, new { before }, cancellationToken: ct))];
-        var settled = 0;
-        var tried = 0;
-        var open = new List<Guid>();
-        foreach (var orderId in orders)
-        {
-            // At least a few per sweep, even when the stuck orders used the time up: one that cannot settle yet must
-            // not keep the others waiting for the whole outage.
-            if (tried++ >= 10 && spent())
-                break;
-            try
-            {
-                if (await SettleRefundAttemptsAsync(orderId, before, ct))
-                    settled++;
-                else
-                    open.Add(orderId);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                open.Add(orderId);
-                logger.LogWarning(e, "Could not settle the refund attempts of order {OrderId}; will retry", orderId);
-            }
-        }
-        // Tried and still open: behind the ones not tried yet, next time.
-        if (open.Count > 0)
-            await using (var connection = await db.OpenConnectionAsync(ct))
-                await connection.ExecuteAsync(new CommandDefinition("update refund_attempts set checked_at = @now where order_id = any(@open)",
-                    new { now = clock.GetUtcNow(), open }, cancellationToken: ct));
-        return settled;
+            orders = [.. (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""
+                select o.id, o.status, o.sweep_attempts from orders o
+                where exists (select 1 from refund_attempts a where a.order_id = o.id and a.created_at < @before)
+                  and (o.sweep_after is null or o.sweep_after <= @now)
+                order by coalesce(o.sweep_after, (select min(a.created_at) from refund_attempts a where a.order_id = o.id)) limit @batch
+                """, new { before, now, batch = sagaOptions.Value.SweepBatch }, cancellationToken: ct)))
+                .Select(r => new DueOrder(r.Id, r.Status, r.Attempts))];
+        return await due.WorkOffAsync(orders, order => SettleRefundAttemptsAsync(order.Id, before, ct), "settle the refund attempts of", spent, ct);
     }
 
-    async Task<bool> SettleRefundAttemptsAsync(Guid orderId, DateTimeOffset before, CancellationToken ct)
+    /// <returns>True when settled; null when there is nothing to do now (settled meanwhile, or a refund is being made
+    /// right now); false when payments could not be asked or its ledger still holds an unknown outcome.</returns>
+    async Task<bool?> SettleRefundAttemptsAsync(Guid orderId, DateTimeOffset before, CancellationToken ct)
     {
         if (await saga.LoadAsync(orderId, ct) is not { } order)
-            return false;
+            return null;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await LockAsync(connection, transaction, orderId, ct, skipLocked: true) is not { } row)
-            return false; // a refund of this order is being made right now; the next sweep comes back
+            return null; // a refund of this order is being made right now; the next sweep comes back
         var attempts = (await connection.QueryAsync<(Guid Id, long Amount, string Actor)>(new CommandDefinition(
             "select id, amount, actor from refund_attempts where order_id = @orderId and created_at < @before order by created_at",
             new { orderId, before }, transaction, cancellationToken: ct))).ToList();
+        if (attempts.Count == 0)
+            return null;
         var payment = await payments.FindByOrderAsync(orderId, ct);
-        if (attempts.Count == 0 || !payment.Ok)
+        if (!payment.Ok)
             return false;
         var (recorded, unsettled) = await RecordFromLedgerAsync(connection, transaction, order, row.Status, row.Refunded, payment.Body!, attempts[^1].Actor, ct);
         if (!unsettled)

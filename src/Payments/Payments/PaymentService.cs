@@ -1,5 +1,6 @@
 using Bazaar.Payments.Providers;
 using Bazaar.ServiceDefaults.Data;
+using Bazaar.ServiceDefaults.Http;
 using Dapper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -312,12 +313,12 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     /// the resolver.
     /// </summary>
     /// <returns>
-    /// How many were settled, and whether a call the event is about (the one its key names, and with
+    /// Whether a call the event is about (the one its key names, and with
     /// <paramref name="namesIntentCalls"/> the payment's captures and voids) was looked up and is still not settled (no
     /// answer, or not final yet). Other calls of the payment left unsettled do not count: the resolver keeps asking
     /// about them, and one slow refund must not make every later event of its payment be refused and redelivered.
     /// </returns>
-    public async Task<(int Settled, bool NamedUnsettled)> ResolveAsync(string provider, string? idempotencyKey, string? reference, bool namesIntentCalls,
+    public async Task<bool> ResolveAsync(string provider, string? idempotencyKey, string? reference, bool namesIntentCalls,
         CancellationToken ct)
     {
         List<LedgerRow> unknown;
@@ -329,20 +330,17 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                   and payment_id in (select id from payments where provider = @provider)
                 order by created_at
                 """, new { provider, idempotencyKey, reference, cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout }, cancellationToken: ct))];
-        var settled = 0;
         var named = new List<Guid>();
         foreach (var entry in unknown)
-            if (await ResolveEntryAsync(entry, ct))
-                settled++;
-            else if (entry.IdempotencyKey == idempotencyKey || (namesIntentCalls && entry.Kind is LedgerKind.Capture or LedgerKind.Void))
+            if (!await ResolveEntryAsync(entry, ct) && (entry.IdempotencyKey == idempotencyKey || (namesIntentCalls && entry.Kind is LedgerKind.Capture or LedgerKind.Void)))
                 named.Add(entry.Id);
         // A named call that another caller (the resolver, a resend, an overlapping delivery) settled meanwhile is settled:
         // the event has nothing left to be delivered again for.
         if (named.Count == 0)
-            return (settled, false);
+            return false;
         await using var recheck = await db.OpenConnectionAsync(ct);
-        return (settled, await recheck.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select exists (select 1 from payment_transactions where id = any(@named) and status = 'unknown')", new { named }, cancellationToken: ct)));
+        return await recheck.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from payment_transactions where id = any(@named) and status = 'unknown')", new { named }, cancellationToken: ct));
     }
 
     /// <summary>Whether a webhook event names a call or an authorization of this provider's payments.</summary>
@@ -423,7 +421,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
     async Task<PaymentOutcome> ReplayAsync(LedgerRow earlier, string kind, long? amount, CancellationToken ct)
     {
         if (earlier.Kind != kind || (amount is { } a && a != earlier.Amount))
-            return new PaymentOutcome.Unprocessable("Idempotency-Key reused", "This Idempotency-Key was already used for another request.");
+            return new PaymentOutcome.Unprocessable(IdempotencyKey.ReusedTitle, IdempotencyKey.ReusedDetail("another request"));
         if (earlier.Status == LedgerStatus.Unknown && await ResubmitAsync(earlier, (await LoadAsync(earlier.PaymentId, ct))!, ct) is { } settled)
             return new PaymentOutcome.Done(settled);
         return new PaymentOutcome.Done((await FindAsync(earlier.PaymentId, ct))!);

@@ -26,9 +26,9 @@ public static class PaymentsApi
     {
         var internalApi = routes.MapGroup("/internal/payments").WithTags("Internal").RequireAuthorization(Policies.Internal).ExcludeFromDescription();
         internalApi.MapPost("/authorize", Authorize);
-        internalApi.MapPost("/{id:guid}/capture", Capture).RequiresIdempotencyKey();
+        internalApi.MapPost("/{id:guid}/capture", Capture);
         internalApi.MapPost("/{id:guid}/void", VoidPayment);
-        internalApi.MapPost("/{id:guid}/refund", Refund).RequiresIdempotencyKey();
+        internalApi.MapPost("/{id:guid}/refund", Refund);
         internalApi.MapGet("/{id:guid}", Get);
         internalApi.MapGet("/by-order/{orderId:guid}", ByOrder);
         internalApi.MapGet("/cards/{token}", Card);
@@ -175,17 +175,17 @@ public static class PaymentsApi
                 metrics.Webhook("retry");
                 return Problem.Unavailable(title: "Being processed", detail: "An earlier delivery of this event is being processed; deliver it again later.");
         }
-        (int Settled, bool NamedUnsettled) outcome;
+        bool namedUnsettled;
         try
         {
-            outcome = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
+            namedUnsettled = await payments.ResolveAsync(provider, webhook.IdempotencyKey, webhook.Reference, webhook.NamesIntentCalls, ct);
         }
         catch
         {
             await payments.GiveUpWebhookAsync(eventId); // so the provider's redelivery is processed; the resolver polls meanwhile
             throw;
         }
-        if (outcome.NamedUnsettled)
+        if (namedUnsettled)
         {
             await payments.GiveUpWebhookAsync(eventId);
             metrics.Webhook("retry");

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 
@@ -29,6 +30,14 @@ public static class IdempotencyKey
             : null;
         return problem is not null;
     }
+
+    public const string ReusedTitle = "Idempotency-Key reused";
+
+    /// <summary>Why a key sent again with a different request is refused; <paramref name="usedFor"/> says what it was used for.</summary>
+    public static string ReusedDetail(string usedFor) => $"This {Header} was already used for {usedFor}. Send a new key for a new attempt.";
+
+    /// <summary>The 422 for a key sent again with a different request.</summary>
+    public static ProblemHttpResult Reused(string usedFor) => Problem.Status(StatusCodes.Status422UnprocessableEntity, ReusedTitle, ReusedDetail(usedFor));
 
     /// <summary>
     /// Describes the header in the endpoint's OpenAPI operation as required, with the rule <see cref="Refuses"/> holds
