@@ -19,7 +19,7 @@ interface Attempt {
 }
 
 /**
- * How long a checkout request may still be at work after its answer was lost: the edge gives up on it within a minute (50 s).
+ * How long a checkout request may still be at work after its answer was lost: the edge gives up on it within a minute (5 s to connect, 50 s to answer).
  * Until then, "no order with that key" may only mean "not yet".
  */
 export const attemptMayStillRunForMs = 60_000;

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders } from '../../test/render';
 import { AdjustmentHistory } from './catalog/AdjustmentHistory';
 import { StockAdjustForm } from './catalog/StockAdjustForm';
@@ -119,13 +119,14 @@ describe('StockAdjustForm', () => {
         json({ id: 'a1', sku, ...(body as { delta: number; reason: string }), onHandAfter: 9, actor: 'admin', createdAt: '2025-05-01T10:00:00Z' }),
     });
     const { user } = renderForm();
+    // Each send waits for its own answer, which empties the form (the previous one's notice may still be on screen).
     const send = async (delta: string, reason: string) => {
       await user.clear(screen.getByLabelText('Change in stock'));
       await user.type(screen.getByLabelText('Change in stock'), delta);
       await user.clear(screen.getByLabelText('Reason'));
       await user.type(screen.getByLabelText('Reason'), reason);
       await user.click(screen.getByRole('button', { name: 'Adjust stock' }));
-      await screen.findByRole('status');
+      await waitFor(() => expect(screen.getByLabelText('Change in stock')).toHaveValue(''));
     };
 
     await send('5', 'Delivery');

@@ -13,7 +13,7 @@ export function useCanEdit(): boolean {
  * a refusal because it changed meanwhile (409: someone saved; 404: someone deleted it), so the page shows the other
  * change, and an edit form opened again starts from the current version (one still open keeps the version it opened
  * with, and is refused again); after a failure that may have been done anyway (mayHaveBeenDone), so the page shows
- * whether it was before the person tries again; and after any of <paramref name="alsoAfter"/>. Not awaited: the
+ * whether it was before the person tries again; and after any of the statuses in `alsoAfter`. Not awaited: the
  * failure shows at once.
  */
 export function reloadWhenUnsure(reload: () => unknown, alsoAfter: readonly number[] = []): (error: unknown) => void {

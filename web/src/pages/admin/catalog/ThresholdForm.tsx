@@ -4,6 +4,7 @@ import { catalogApi, unwrap } from '../../../api/client';
 import { Field, FormError } from '../../../components/ui';
 import { fieldError } from '../../../api/problem';
 import { parseWholeNumber } from '../forms';
+import { reloadWhenUnsure } from '../hooks';
 import { adminKeys } from '../queryKeys';
 
 /** The available count at or below which a SKU shows as low on stock. */
@@ -11,10 +12,12 @@ export function ThresholdForm({ sku, threshold }: { sku: string; threshold: numb
   const queryClient = useQueryClient();
   const [value, setValue] = useState(String(threshold));
   const [error, setError] = useState<string>();
+  const changed = () => queryClient.invalidateQueries({ queryKey: adminKeys.stock });
   const save = useMutation({
     mutationFn: (lowStockThreshold: number) =>
       unwrap(catalogApi.PUT('/api/v1/admin/inventory/{sku}/threshold', { params: { path: { sku } }, body: { lowStockThreshold } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.stock }),
+    onSuccess: changed,
+    onError: reloadWhenUnsure(changed),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
