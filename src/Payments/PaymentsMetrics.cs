@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Bazaar.Payments.Payments;
 
 namespace Bazaar.Payments;
 
@@ -11,6 +12,11 @@ public sealed class PaymentsMetrics
     readonly Counter<long> _webhooks;
     readonly Counter<long> _tokens;
 
+    static readonly string[] Kinds = [LedgerKind.Authorization, LedgerKind.Capture, LedgerKind.Void, LedgerKind.Refund];
+
+    /// <summary>What the resolver's last pass found unknown for longer than Payments:UnknownStuckAfter, by kind.</summary>
+    volatile IReadOnlyDictionary<string, int> _stuck = Kinds.ToDictionary(k => k, _ => 0);
+
     public PaymentsMetrics(IMeterFactory meters)
     {
         var meter = meters.Create("Bazaar.Payments");
@@ -19,6 +25,9 @@ public sealed class PaymentsMetrics
         _resolved = meter.CreateCounter<long>("bazaar.payments.unknown_resolved", description: "Unknown outcomes settled after the fact, by kind and status");
         _webhooks = meter.CreateCounter<long>("bazaar.payments.webhooks", description: "Webhook deliveries by result");
         _tokens = meter.CreateCounter<long>("bazaar.payments.sandbox_tokens", description: "Sandbox card tokenisations by result");
+        meter.CreateObservableGauge("bazaar.payments.unknown_outcomes",
+            () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("kind", s.Key))),
+            unit: "{call}", description: "Provider calls whose outcome has been unknown for longer than Payments:UnknownStuckAfter, by kind, at the resolver's last pass");
     }
 
     /// <param name="kind">authorization, capture, void, refund</param>
@@ -35,6 +44,9 @@ public sealed class PaymentsMetrics
 
     /// <param name="result">processed, duplicate, rejected</param>
     public void Webhook(string result) => _webhooks.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>The calls unknown for too long that the resolver's last pass counted, by kind (kinds it did not name: none).</summary>
+    public void StuckUnknown(IReadOnlyDictionary<string, int> byKind) => _stuck = Kinds.ToDictionary(k => k, k => byKind.GetValueOrDefault(k));
 
     /// <param name="result">created, invalid</param>
     public void Token(string result) => _tokens.Add(1, new KeyValuePair<string, object?>("result", result));

@@ -21,6 +21,7 @@ public static class PaymentsModule
             .Validate(o => o.ProviderTimeout > TimeSpan.Zero && o.ProviderTimeout <= PaymentService.NotSubmittedAfter / 2,
                 $"Payments:ProviderTimeout must be more than zero and at most {(PaymentService.NotSubmittedAfter / 2).TotalSeconds} seconds.")
             .Validate(o => o.ResolveInterval > TimeSpan.Zero, "Payments:ResolveInterval must be more than zero.")
+            .Validate(o => o.UnknownStuckAfter > o.ProviderTimeout, "Payments:UnknownStuckAfter must be longer than Payments:ProviderTimeout.")
             .Validate(o => o.Provider is SandboxProvider.ProviderName or StripeProvider.ProviderName, "Payments:Provider must be sandbox or stripe.")
             // The sandbox's keys matter only while its card form and webhook are served, that is while it is the provider.
             .Validate(o => !o.UsesSandbox || (!string.IsNullOrEmpty(o.Sandbox.FingerprintKey) && !string.IsNullOrEmpty(o.Sandbox.WebhookSecret)),

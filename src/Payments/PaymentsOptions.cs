@@ -9,6 +9,13 @@ public sealed class PaymentsOptions
     /// <summary>How often unknown outcomes are looked up at the provider.</summary>
     public TimeSpan ResolveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a call's outcome may stay unknown before it counts as stuck (<c>bazaar.payments.unknown_outcomes</c>,
+    /// alert PaymentOutcomesUnknown): the resolver asks every <see cref="ResolveInterval"/>, and a provider that is up
+    /// answers at the first ask, so an outcome unknown this long means the look-ups fail.
+    /// </summary>
+    public TimeSpan UnknownStuckAfter { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Which card provider holds the money: <c>sandbox</c> (the embedded default) or <c>stripe</c>.</summary>
     public string Provider { get; set; } = Providers.SandboxProvider.ProviderName;
 

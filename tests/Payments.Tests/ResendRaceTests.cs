@@ -312,6 +312,25 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_call_unknown_for_too_long_shows_on_the_metrics_until_it_settles()
+    {
+        const string Stuck = "bazaar_payments_unknown_outcomes{kind=\"authorization\"}";
+        await LostAuthorizationAsync();
+        factory.Provider.FailLookups = true;
+        await factory.ResolveUnknownAsync();
+        (await factory.MetricAsync(Stuck)).ShouldBe(0); // unknown for two minutes: the resolver is still at it
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(30));
+        await factory.ResolveUnknownAsync();
+        (await factory.MetricAsync(Stuck)).ShouldBe(1);
+        (await factory.MetricAsync("bazaar_payments_unknown_outcomes{kind=\"refund\"}")).ShouldBe(0);
+
+        factory.Provider.FailLookups = false;
+        (await factory.ResolveUnknownAsync()).ShouldBe(1);
+        (await factory.MetricAsync(Stuck)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task The_resolver_asks_first_about_the_calls_it_asked_about_least_recently()
     {
         var (_, _, first) = await LostAuthorizationAsync();
