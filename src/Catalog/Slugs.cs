@@ -18,6 +18,13 @@ public static partial class Slugs
     /// <summary>What a refused slug is told.</summary>
     public static string Rule(string example) => $"Use lower-case letters, digits and dashes, like '{example}' (not an id).";
 
+    /// <summary>
+    /// What a refused slug is told when the request sent none (<paramref name="sent"/> null) and it was made from the
+    /// name: a name in a script with no Latin letters or digits gives none, and the client never sent the field.
+    /// </summary>
+    public static string Rule(string example, string? sent) =>
+        sent is null ? $"No web address could be made from the name; send a slug of lower-case letters, digits and dashes, like '{example}'." : Rule(example);
+
     /// <summary>"Trail Running Shoes – Größe 42" → "trail-running-shoes-grosse-42".</summary>
     public static string From(string text)
     {

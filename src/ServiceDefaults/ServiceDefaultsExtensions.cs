@@ -69,6 +69,7 @@ public static class ServiceDefaultsExtensions
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.Converters.Add(new SafeStringConverter());
+            o.SerializerOptions.Converters.Add(new SafeJsonElementConverter());
             OpenApi.OpenApiSetup.UseStrictNumbers(o.SerializerOptions);
         });
 

@@ -111,6 +111,9 @@ public sealed class MediaApiTests(CatalogFactory factory) : CatalogTest(factory)
         await (await admin.PostAsJsonAsync($"/api/v1/admin/products/{product.Id}/images", new { url = "http://x" })).ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await admin.PostAsync($"/api/v1/admin/products/{Guid.NewGuid()}/images", Upload(PngImage.Create(4, 4, 1), "a.png", "image/png")))
             .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostAsync($"/api/v1/admin/products/{product.Id}/images", Upload(PngImage.Create(4, 4, 1), "a.png", "image/png", "front\0view")))
+            .ShouldNameFieldAsync("altText");
+        (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Images.ShouldBeEmpty();
     }
 
     [Fact]
@@ -124,8 +127,9 @@ public sealed class MediaApiTests(CatalogFactory factory) : CatalogTest(factory)
     public async Task A_folder_of_the_store_or_a_name_too_long_for_the_file_system_is_not_found_not_a_500()
     {
         var product = await Factory.ProductAsync("Foldered", (await Factory.CategoryAsync("Media folders")).Id);
-        (await Factory.Admin().PostAsync($"/api/v1/admin/products/{product.Id}/images", Upload(PngImage.Create(4, 4, 1), "a.png", "image/png")))
-            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var image = await (await Factory.Admin().PostAsync($"/api/v1/admin/products/{product.Id}/images", Upload(PngImage.Create(4, 4, 1), "a.png", "image/png")))
+            .ShouldBeOkAsync<ImageDto>(HttpStatusCode.Created);
+        await (await Anonymous.GetAsync(image.Url + "/x")).ShouldBeProblemAsync(HttpStatusCode.NotFound); // the file as if it were a folder
 
         await (await Anonymous.GetAsync("/media/products")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await Anonymous.GetAsync($"/media/products/{product.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);

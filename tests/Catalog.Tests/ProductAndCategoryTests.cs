@@ -91,6 +91,33 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
     }
 
     [Fact]
+    public async Task Categories_nest_at_most_eight_levels_deep_also_when_a_subtree_moves()
+    {
+        var chain = new List<CategoryNode> { await Factory.CategoryAsync("Level 1") };
+        for (var level = 2; level <= Category.MaxDepth; level++)
+            chain.Add(await Factory.CategoryAsync($"Level {level}", chain[^1].Id));
+        var admin = Factory.Admin();
+        var tooDeep = await (await admin.PostAsJsonAsync("/api/v1/admin/categories", new { name = "Level 9", parentId = chain[^1].Id })).ShouldNameFieldAsync("parentId");
+        tooDeep.GetProperty("errors").GetProperty("parentId")[0].GetString()!.ShouldContain("at most 8 levels");
+
+        // A two-level subtree fits under level 6 (its leaf would be 8 deep), not under level 7.
+        var top = await Factory.CategoryAsync("Branch");
+        await Factory.CategoryAsync("Twig", top.Id);
+        await (await admin.PutAsJsonAsync($"/api/v1/admin/categories/{top.Id}", new { name = "Branch", parentId = chain[6].Id, top.Version })).ShouldNameFieldAsync("parentId");
+        (await (await admin.PutAsJsonAsync($"/api/v1/admin/categories/{top.Id}", new { name = "Branch", parentId = chain[5].Id, top.Version })).ShouldBeOkAsync<CategoryNode>())
+            .ParentId.ShouldBe(chain[5].Id);
+        (await Anonymous.GetAsync("/api/v1/categories")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_category_named_in_a_script_with_no_latin_letters_needs_a_slug()
+    {
+        var body = await (await Factory.Admin().PostAsJsonAsync("/api/v1/admin/categories", new { name = "日本茶" })).ShouldNameFieldAsync("slug");
+        body.GetProperty("errors").GetProperty("slug")[0].GetString()!.ShouldContain("from the name");
+        (await Factory.Admin().PostAsJsonAsync("/api/v1/admin/categories", new { name = "日本茶", slug = "japanese-tea" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_product_is_found_by_id_and_by_slug_with_variants_availability_and_breadcrumbs()
     {
         var shoes = await Factory.CategoryAsync("Shoes");
@@ -265,6 +292,8 @@ public sealed class ProductAndCategoryTests(CatalogFactory factory) : CatalogTes
     [InlineData("""{"name":"X","categoryId":"0199a1b2-0000-7000-8000-000000000001","currency":"EUR"}""", "categoryId")]
     [InlineData("""{"name":"X","categoryId":"@cat","currency":"EUR","status":"active"}""", "variants")]
     [InlineData("""{"name":"","categoryId":"@cat","currency":"EUR"}""", "name")]
+    [InlineData("""{"name":"   ","categoryId":"@cat","currency":"EUR"}""", "name")]
+    [InlineData("""{"name":"日本茶","categoryId":"@cat","currency":"EUR"}""", "slug")] // no slug sent, and none made from the name
     public async Task Bad_products_are_refused_by_field(string json, string field)
     {
         var category = await Factory.CategoryAsync("Validation");

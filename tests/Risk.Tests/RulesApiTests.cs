@@ -179,6 +179,8 @@ public sealed class RulesApiTests(RiskFactory factory) : RiskTest(factory)
     [InlineData("""{"name":"r","kind":"country_blocklist","parameters":{"countries":["kp"]},"action":"decline","score":1}""", "parameters.countries")]
     [InlineData("""{"name":"r","kind":"bin_blocklist","parameters":{"bins":["12"]},"action":"decline","score":1}""", "parameters.bins")]
     [InlineData("""{"name":"r","kind":"new_account","parameters":{"maxAgeHours":24,"minAmount":1,"currency":"EUR","extra":1},"action":"review","score":1}""", "parameters.extra")]
+    [InlineData("""{"name":"r","kind":"amount_limit","parameters":{"maxAmount":1,"currency":"\ud800"},"action":"review","score":1}""", "parameters")]
+    [InlineData("""{"name":"r","kind":"amount_limit","parameters":{"maxAmount":1,"currency":"EUR","\udc00":1},"action":"review","score":1}""", "parameters")]
     public async Task Bad_rules_are_refused_naming_the_field(string json, string field)
     {
         var response = await Factory.Admin().PostAsync(Rules, new StringContent(json, Encoding.UTF8, "application/json"));

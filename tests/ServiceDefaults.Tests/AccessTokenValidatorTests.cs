@@ -136,6 +136,10 @@ public sealed class AccessTokenValidatorTests
     [InlineData("!!!.###.$$$")]
     [InlineData("eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.c2ln")]
     [InlineData("W10.W10.W10")]
+    [InlineData("eyJhbGciOiJcdWQ4MDAifQ.e30.AA")] // {"alg":"\ud800"}: an escape that is not text
+    [InlineData("eyJcdWQ4MDAiOjEsImFsZyI6IkVTMjU2Iiwia2lkIjoiayJ9.e30.AA")] // such a property name
+    [InlineData("eyJhbGciOiJFUzI1NiIsImtpZCI6Ilx1ZGZmZiJ9.e30.AA")] // such a key id
+    [InlineData("eyJhbGciOiL_Iiwia2lkIjoiayJ9.e30.AA")] // a string that is not UTF-8
     public async Task Garbage_is_refused_without_throwing(string token)
     {
         (await _validator.ValidateAsync(token, default)).Succeeded.ShouldBeFalse();

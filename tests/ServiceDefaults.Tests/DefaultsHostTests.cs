@@ -49,6 +49,7 @@ public sealed class DefaultsHost : IAsyncLifetime
             return "connected";
         });
         _app.MapPost("/echo", (Payload payload) => TypedResults.Ok(payload));
+        _app.MapPost("/echo/free-form", (FreeForm body) => TypedResults.Ok(body));
         _app.MapGet("/mine", () => "yours").RequireAuthorization(Policies.Customer);
         _app.MapGet("/admin", () => "ok").RequireAuthorization(Policies.Admin);
         _app.MapGet("/internal/ping", () => "pong").RequireAuthorization(Policies.Internal);
@@ -73,6 +74,8 @@ public sealed class DefaultsHost : IAsyncLifetime
     }
 
     public sealed record Payload(string Name, int Quantity);
+
+    public sealed record FreeForm(string Name, System.Text.Json.JsonElement Parameters);
 }
 
 public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<DefaultsHost>
@@ -144,6 +147,24 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
     public async Task Text_no_database_can_store_is_refused_by_field(string json)
     {
         await (await _client.PostAsync("/echo", Json(json))).ShouldNameFieldAsync("name");
+    }
+
+    [Theory]
+    [InlineData("""{"name": "x", "parameters": {"currency": "\ud800"}}""")]
+    [InlineData("""{"name": "x", "parameters": {"\udc00": 1}}""")]
+    [InlineData("""{"name": "x", "parameters": {"list": ["ok", "a\u0000b"]}}""")]
+    public async Task Free_form_JSON_with_text_no_database_can_store_is_refused_by_field(string json)
+    {
+        await (await _client.PostAsync("/echo/free-form", Json(json))).ShouldNameFieldAsync("parameters");
+    }
+
+    [Fact]
+    public async Task Free_form_JSON_round_trips()
+    {
+        var echoed = await (await _client.PostAsync("/echo/free-form", Json("""{"name": "x", "parameters": {"a": [1, "\ud83d\uded2", null, {"b": true}]}}""")))
+            .ShouldBeOkAsync<System.Text.Json.JsonElement>();
+        var a = echoed.GetProperty("parameters").GetProperty("a");
+        (a.GetArrayLength(), a[0].GetInt32(), a[1].GetString(), a[2].ValueKind, a[3].GetProperty("b").GetBoolean()).ShouldBe((4, 1, "🛒", System.Text.Json.JsonValueKind.Null, true));
     }
 
     [Fact]

@@ -50,10 +50,12 @@ public static class CategoriesApi
     {
         var slug = request.Slug ?? Slugs.From(request.Name);
         if (!Slugs.IsValid(slug))
-            return Problem.Field("slug", Slugs.Rule("running-shoes"));
+            return Problem.Field("slug", Slugs.Rule("running-shoes", request.Slug));
         Category? parent = null;
         if (request.ParentId is { } parentId && (parent = await db.Categories.FindAsync([parentId], ct)) is null)
             return Problem.Field("parentId", "There is no category with this id.");
+        if (parent is not null && Category.DepthOf(parent.Path) + 1 > Category.MaxDepth)
+            return Problem.Field("parentId", Category.TooDeep(Category.DepthOf(parent.Path) + 1));
 
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -103,6 +105,14 @@ public static class CategoriesApi
 
         var oldPath = category.Path;
         var newPath = Category.PathFor(parent, category.Id);
+        if (newPath != oldPath)
+        {
+            // The subtree moves with it: its deepest category must stay within the limit.
+            var deepest = await db.Categories.Where(c => c.Path.StartsWith(oldPath)).OrderByDescending(c => c.Path.Length).Select(c => c.Path).FirstAsync(ct);
+            var depth = Category.DepthOf(newPath) + Category.DepthOf(deepest) - Category.DepthOf(oldPath);
+            if (depth > Category.MaxDepth)
+                return Problem.Field("parentId", Category.TooDeep(depth));
+        }
         category.Name = request.Name.Trim();
         category.Slug = slug;
         category.Position = request.Position;

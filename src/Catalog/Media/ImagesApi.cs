@@ -45,6 +45,8 @@ public static class ImagesApi
         var altText = form["altText"].ToString().Trim();
         if (altText.Length > 300)
             return Problem.Field("altText", "Alt text may be at most 300 characters.");
+        if (SafeStringConverter.Refusal(altText) is { } refusal) // a form field: JSON's guard does not see it
+            return Problem.Field("altText", refusal);
 
         await using var content = new MemoryStream();
         await file.CopyToAsync(content, ct);
@@ -70,7 +72,15 @@ public static class ImagesApi
             AltText = altText.Length > 0 ? altText : product.Name, Position = count, CreatedAt = now,
         };
         db.Images.Add(image);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await store.DeleteAsync(key, CancellationToken.None); // no row will ever point at it
+            throw;
+        }
         await cache.ProductsChangedAsync([productId], [], ct);
         return TypedResults.Created(reader.ImageUrl(key), new ImageDto(id, reader.ImageUrl(key), image.AltText, image.Position));
     }

@@ -44,6 +44,10 @@ public sealed class LocalFileObjectStore(IOptions<MediaOptions> options) : IObje
         {
             return null; // a folder of the store (a product's), not an object; looked at only when the open fails
         }
+        catch (IOException) when (!File.Exists(path))
+        {
+            return null; // a path through an object as if it were a folder ("….png/x": ENOTDIR), or any other name that is not a file
+        }
 
         try
         {

@@ -71,6 +71,8 @@ public static class ProductsApi
     {
         var slug = request.Slug ?? Slugs.From(request.Name);
         var status = request.Status ?? ProductStatus.Draft;
+        if (!Slugs.IsValid(slug))
+            return Problem.Field("slug", Slugs.Rule("trail-runner-2", request.Slug));
         if (Validate(slug, status, request.Attributes, request.Currency) is { } invalid)
             return invalid;
         var category = await db.Categories.FindAsync([request.CategoryId], ct);

@@ -60,24 +60,28 @@ public sealed class AccessTokenValidator(IJsonWebKeySource keys, IOptions<AuthOp
             return (null, "not base64url");
 
         JsonElement header, payload;
+        string? alg, kid;
+        bool critical;
         try
         {
             header = JsonSerializer.Deserialize<JsonElement>(headerBytes);
             payload = JsonSerializer.Deserialize<JsonElement>(payloadBytes);
+            if (header.ValueKind != JsonValueKind.Object || payload.ValueKind != JsonValueKind.Object)
+                return (null, "not JSON objects");
+            (alg, kid, critical) = (GetString(header, "alg"), GetString(header, "kid"), header.TryGetProperty("crit", out _));
         }
-        catch (JsonException)
+        // The reader accepts escapes that are not text (an unpaired surrogate such as \ud800) and throws only when a
+        // string is read: anyone can send such a header, so it is refused like any other garbage.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return (null, "not JSON");
         }
-        if (header.ValueKind != JsonValueKind.Object || payload.ValueKind != JsonValueKind.Object)
-            return (null, "not JSON objects");
 
         // The algorithm is pinned: 'none', HS256 (even keyed with our public key) and anything else are refused.
-        if (GetString(header, "alg") != JwtAlgorithms.ES256)
+        if (alg != JwtAlgorithms.ES256)
             return (null, "algorithm not allowed");
-        if (header.TryGetProperty("crit", out _))
+        if (critical)
             return (null, "unsupported critical header");
-        var kid = GetString(header, "kid");
         if (string.IsNullOrEmpty(kid))
             return (null, "no key id");
         var key = await keys.FindKeyAsync(kid, ct);
