@@ -250,10 +250,13 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var held = await (await platform.PlaceOrderAsync(first, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
         held.Status.ShouldBe("on_hold");
         (await StockAsync("REVIEW-1")).ShouldBe((5, 1));
-        // While the order waits, the customer starts the next cart.
-        await platform.ProductAsync("REVIEW-2", 1000, 5);
+        // Placed and waiting: its line left the cart, so it is not ordered twice meanwhile.
         var firstCart = platform.CartAs(platform.CustomerToken(firstId));
+        (await firstCart.GetFromJsonAsync<JsonElement>("/api/v1/cart")).GetProperty("lines").GetArrayLength().ShouldBe(0);
+        // While the order waits, the customer starts the next cart, with one more of the same.
+        await platform.ProductAsync("REVIEW-2", 1000, 5);
         (await firstCart.PutAsJsonAsync("/api/v1/cart/items/REVIEW-2", new { quantity = 2 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await firstCart.PutAsJsonAsync("/api/v1/cart/items/REVIEW-1", new { quantity = 1 })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var adminId = Guid.NewGuid();
         var admin = platform.OrderingAs(platform.Tokens.ForUser(adminId, "admin"));
@@ -269,7 +272,7 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         (await StockAsync("REVIEW-1")).ShouldBe((4, 0));
         var lines = (await firstCart.GetFromJsonAsync<JsonElement>("/api/v1/cart")).GetProperty("lines").EnumerateArray()
             .Select(l => (l.GetProperty("sku").GetString(), l.GetProperty("quantity").GetInt32())).ToList();
-        lines.ShouldBe([("REVIEW-2", 2)]); // the ordered line left the cart; the new one stayed
+        lines.OrderBy(l => l.Item1).ShouldBe([("REVIEW-1", 1), ("REVIEW-2", 2)]); // the ordered line left when the order was held, once: what was added since stays
 
         var (second, _) = await CustomerWithCartAsync("REVIEW-1", 1);
         var held2 = await (await platform.PlaceOrderAsync(second, CheckoutPlatform.Checkout(token))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
@@ -1186,6 +1189,40 @@ public sealed class CheckoutTests(CheckoutPlatform platform) : IClassFixture<Che
         var (shopper, _) = await CustomerWithCartAsync("NEED-1", 1);
         await (await platform.PlaceOrderAsync(shopper, CheckoutPlatform.Checkout("tok_unknown"))).ShouldNameFieldAsync("paymentToken");
         await (await platform.PlaceOrderAsync(shopper, CheckoutPlatform.Checkout(await platform.CardTokenAsync(), method: "teleport"))).ShouldNameFieldAsync("shippingMethod");
+    }
+
+    [Fact]
+    public async Task An_order_whose_total_changed_since_the_shopper_saw_it_is_refused_and_charges_nothing()
+    {
+        await platform.ProductAsync("SHOWN-1", 1000, 5);
+        var (customer, userId) = await CustomerWithCartAsync("SHOWN-1", 2);
+        var token = await platform.CardTokenAsync();
+        var quote = await customer.GetFromJsonAsync<JsonElement>("/api/v1/shipping/quote?country=DE");
+        var standard = quote.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == "standard");
+        // 20.00 + shipping, 19 % on both: the quote gives the figures the order will have.
+        var (shipping, tax, total) = (standard.GetProperty("price").GetInt64(), standard.GetProperty("tax").GetInt64(), standard.GetProperty("total").GetInt64());
+        tax.ShouldBe(((2000 + shipping) * 1900 + 5000) / 10000);
+        total.ShouldBe(2000 + shipping + tax);
+
+        // The shopper adds one more in another tab: the total shown is no longer the total.
+        (await platform.CartAs(platform.CustomerToken(userId)).PutAsJsonAsync("/api/v1/cart/items/SHOWN-1", new { quantity = 3 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var refused = await (await platform.PlaceOrderAsync(customer, Expecting(CheckoutPlatform.Checkout(token), total))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        refused.GetProperty("title").GetString().ShouldBe("The total changed");
+        (await Scalar<long>(platform.Ordering.DatabaseConnectionString, "select count(*) from orders where user_id = @userId", new { userId })).ShouldBe(0);
+        (await Scalar<long>(platform.Payments.DatabaseConnectionString, "select count(*) from payments")).ShouldBe(0);
+
+        var requoted = (await customer.GetFromJsonAsync<JsonElement>("/api/v1/shipping/quote?country=DE")).GetProperty("methods").EnumerateArray()
+            .Single(m => m.GetProperty("method").GetString() == "standard").GetProperty("total").GetInt64();
+        var order = await (await platform.PlaceOrderAsync(customer, Expecting(CheckoutPlatform.Checkout(token), requoted))).ShouldBeOkAsync<OrderDto>(HttpStatusCode.Created);
+        (order.Status, order.Total, order.Lines.Single().Quantity).ShouldBe(("confirmed", requoted, 3));
+    }
+
+    /// <summary>A checkout body with the total the shopper was shown.</summary>
+    static JsonElement Expecting(object checkout, long total)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(checkout, JsonSerializerOptions.Web))!.AsObject();
+        body["expectedTotal"] = total;
+        return JsonSerializer.SerializeToElement(body);
     }
 
     async Task SweepUntilSettledAsync()

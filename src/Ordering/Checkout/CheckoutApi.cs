@@ -8,6 +8,7 @@ using Bazaar.Ordering.Orders;
 using Bazaar.Ordering.Pricing;
 using Bazaar.ServiceDefaults.Auth;
 using Bazaar.ServiceDefaults.Http;
+using Bazaar.ServiceDefaults.Money;
 using Bazaar.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,10 @@ using Npgsql;
 
 namespace Bazaar.Ordering.Checkout;
 
-public sealed record QuoteDto(string Currency, long Subtotal, long WeightGrams, IReadOnlyList<ShippingQuote> Methods, int TaxBasisPoints);
+public sealed record QuoteDto(string Currency, long Subtotal, long WeightGrams, IReadOnlyList<QuotedMethod> Methods, int TaxBasisPoints);
+
+/// <summary>A shipping method and what the order comes to with it, tax included: the total to send back as the order's expectedTotal.</summary>
+public sealed record QuotedMethod(string Method, string Name, long Price, long Tax, long Total);
 
 public static class CheckoutApi
 {
@@ -115,6 +119,11 @@ public static class CheckoutApi
         if (method is null)
             return FieldRefusal(http, "shippingMethod", $"'{request.ShippingMethod}' does not ship to {address.Country} in {currency}.");
         var totals = OrderTotals.Compute(subtotal, method.Price, OrderTotals.TaxRate(pricing, address.Country, address.Region), currency);
+        // The total the shopper was shown (the quote's) is the one charged, or nothing is: the cart, a price or a rate
+        // changed since the page read it. Recorded for the key like any refusal; the next attempt sends the new total.
+        if (request.ExpectedTotal is { } expected && expected != totals.Total)
+            return Refusal(http, StatusCodes.Status422UnprocessableEntity, "The total changed",
+                $"The order now comes to {Currencies.Format(totals.Total, currency)}, not {Currencies.Format(expected, currency)} as shown: the cart or a price changed meanwhile. Review the order and place it again.");
 
         var accountCreated = long.TryParse(user.FindFirstValue("acct_created"), out var created) ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;
         var order = new Order
@@ -200,8 +209,14 @@ public static class CheckoutApi
         var subtotal = known.Sum(l => prices[l.Sku].Price * l.Quantity);
         var weight = known.Sum(l => (long)prices[l.Sku].WeightGrams * l.Quantity);
         var upper = country.ToUpperInvariant();
-        return TypedResults.Ok(new QuoteDto(currency, subtotal, weight, OrderTotals.Quotes(pricing.Value, currency, upper, subtotal, weight),
-            OrderTotals.TaxRate(pricing.Value, upper, region?.ToUpperInvariant())));
+        var rate = OrderTotals.TaxRate(pricing.Value, upper, region?.ToUpperInvariant());
+        var methods = OrderTotals.Quotes(pricing.Value, currency, upper, subtotal, weight)
+            .Select(q =>
+            {
+                var totals = OrderTotals.Compute(subtotal, q.Price, rate, currency);
+                return new QuotedMethod(q.Method, q.Name, q.Price, totals.Tax, totals.Total);
+            }).ToList();
+        return TypedResults.Ok(new QuoteDto(currency, subtotal, weight, methods, rate));
     }
 
     static ValidationProblem? Validate(PlaceOrderRequest request)

@@ -52,7 +52,3 @@ export const countries = [
   { code: 'JP', name: 'Japan' },
 ];
 
-/** Tax exactly as ordering computes it: on goods and shipping, basis points, rounded half away from zero. */
-export function estimateTax(subtotal: number, shipping: number, basisPoints: number): number {
-  return Math.floor(((subtotal + shipping) * basisPoints + 5000) / 10000);
-}

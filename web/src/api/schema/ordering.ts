@@ -811,6 +811,8 @@ export interface components {
         };
         PlaceOrderRequest: {
             billingCountry: null | string;
+            /** Format: int64 */
+            expectedTotal?: null | number;
             paymentToken: string;
             shippingAddress: components["schemas"]["Address"];
             shippingMethod: string;
@@ -823,9 +825,19 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
+        QuotedMethod: {
+            method: string;
+            name: string;
+            /** Format: int64 */
+            price: number;
+            /** Format: int64 */
+            tax: number;
+            /** Format: int64 */
+            total: number;
+        };
         QuoteDto: {
             currency: string;
-            methods: components["schemas"]["ShippingQuote"][];
+            methods: components["schemas"]["QuotedMethod"][];
             /** Format: int64 */
             subtotal: number;
             /** Format: int32 */
@@ -838,12 +850,6 @@ export interface components {
             amount: null | number;
             /** Format: int64 */
             expectedRefunded: null | number;
-        };
-        ShippingQuote: {
-            method: string;
-            name: string;
-            /** Format: int64 */
-            price: number;
         };
         ShipRequest: {
             carrier: string;

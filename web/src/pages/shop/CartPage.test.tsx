@@ -131,6 +131,48 @@ describe('CartPage', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('shows a line priced in another currency in its own currency, and flags it', async () => {
+    mockApi({
+      'GET /api/v1/cart': () =>
+        json(cart([line(), line({ sku: 'TEA-1', name: 'Sencha', quantity: 1, unitPrice: 1200, lineTotal: 1200, currency: 'JPY', options: {}, problem: 'Priced in another currency.' })], { subtotal: 3998, readyForCheckout: false })),
+    });
+    renderWithProviders(<CartPage />, { session: authResponse() });
+
+    const rows = await screen.findAllByRole('row');
+    expect(rows[2]).toHaveTextContent('¥1,200');
+    expect(rows[2]).not.toHaveTextContent('€');
+    expect(rows[2]).toHaveTextContent('Priced in another currency.');
+    expect(screen.getByText('Subtotal').nextElementSibling).toHaveTextContent('€39.98');
+  });
+
+  it('shows no subtotal while catalog cannot price the lines', async () => {
+    mockApi({
+      'GET /api/v1/cart': () =>
+        json(cart([line({ unitPrice: null, lineTotal: null, currency: null, name: null, slug: null, availability: 'unknown', purchasable: false, problem: 'The price and stock cannot be shown right now; try again in a moment.' })], { currency: null, subtotal: 0 })),
+    });
+    renderWithProviders(<CartPage />, { session: authResponse() });
+
+    expect(await screen.findByText(/cannot be shown right now/)).toBeInTheDocument();
+    expect(screen.getByText('Subtotal').nextElementSibling).toHaveTextContent('—');
+    expect(screen.queryByText(/0\.00/)).toBeNull();
+  });
+
+  it('empties the cart only once the shopper confirms', async () => {
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    const api = mockApi({ 'GET /api/v1/cart': () => json(cart([line()])), 'DELETE /api/v1/cart': () => json(cart([])) });
+    const { user } = renderWithProviders(<CartPage />, { session: authResponse() });
+
+    await user.click(await screen.findByRole('button', { name: 'Empty cart' }));
+    expect(confirm).toHaveBeenCalledWith('Remove every item from your cart?');
+    expect(api.callsTo('DELETE /api/v1/cart')).toHaveLength(0);
+
+    confirm.mockReturnValue(true);
+    await user.click(screen.getByRole('button', { name: 'Empty cart' }));
+    expect(await screen.findByText('Your cart is empty.')).toBeInTheDocument();
+    expect(api.callsTo('DELETE /api/v1/cart')).toHaveLength(1);
+    confirm.mockRestore();
+  });
+
   it('says so when there is nothing in the cart', async () => {
     mockApi({});
     const view = renderWithProviders(<CartPage />);

@@ -2,7 +2,7 @@ import { useMemo, useSyncExternalStore } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { leftOutSnapshot, parseLeftOut, setLeftOut, subscribeLeftOut } from '../../api/cartId';
 import { useAuth } from '../../auth/auth';
-import { DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
+import { ActionButton, DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { formatOptions } from '../../format';
 import { useCart, useCartActions, type Cart, type CartLine } from '../../shop/cart';
 
@@ -55,14 +55,21 @@ function CartView({ cart }: { cart: Cart }) {
   const latest = [setQuantity, remove, clear].reduce((a, b) => (b.submittedAt > a.submittedAt ? b : a));
   const error = latest.error;
   const currency = cart.currency ?? 'EUR';
+  // No currency: catalog did not answer, no line has a price, and a subtotal of 0 would be wrong.
+  const unpriced = cart.currency === null;
 
   return (
     <>
       <PageTitle
         actions={
-          <button type="button" className="button secondary small" onClick={() => clear.mutate()} disabled={clear.isPending}>
+          <ActionButton
+            className="button secondary small"
+            onAction={() => clear.mutate()}
+            pending={clear.isPending}
+            confirm="Remove every item from your cart?"
+          >
             Empty cart
-          </button>
+          </ActionButton>
         }
       >
         Your cart
@@ -74,7 +81,7 @@ function CartView({ cart }: { cart: Cart }) {
             key={line.sku}
             line={line}
             currency={currency}
-            busy={setQuantity.isPending || remove.isPending}
+            busy={setQuantity.isPending || remove.isPending || clear.isPending}
             onQuantity={(quantity) => setQuantity.mutate({ sku: line.sku, quantity })}
             onRemove={() => remove.mutate(line.sku)}
           />
@@ -85,9 +92,7 @@ function CartView({ cart }: { cart: Cart }) {
           <dt>Items</dt>
           <dd>{cart.itemCount}</dd>
           <dt className="grand">Subtotal</dt>
-          <dd className="grand">
-            <Money minor={cart.subtotal} currency={currency} />
-          </dd>
+          <dd className="grand">{unpriced ? '—' : <Money minor={cart.subtotal} currency={currency} />}</dd>
         </dl>
         <p className="muted">Shipping and tax are added at checkout.</p>
         {!cart.readyForCheckout && (
@@ -105,6 +110,7 @@ function CartView({ cart }: { cart: Cart }) {
 
 interface LineProps {
   line: CartLine;
+  /** the cart's: a line priced in another currency shows its own (and is flagged) */
   currency: string;
   busy: boolean;
   onQuantity: (quantity: number) => void;
@@ -121,7 +127,7 @@ function Line({ line, currency, busy, onQuantity, onRemove }: LineProps) {
         {options && <div className="muted">{options}</div>}
         {line.problem && <div className="cart-line-problem">{line.problem}</div>}
       </td>
-      <td className="num">{line.unitPrice !== null ? <Money minor={line.unitPrice} currency={currency} /> : '—'}</td>
+      <td className="num">{line.unitPrice !== null ? <Money minor={line.unitPrice} currency={line.currency ?? currency} /> : '—'}</td>
       <td>
         <label className="visually-hidden" htmlFor={`qty-${line.sku}`}>
           Quantity of {name}
@@ -134,7 +140,7 @@ function Line({ line, currency, busy, onQuantity, onRemove }: LineProps) {
           ))}
         </select>
       </td>
-      <td className="num">{line.lineTotal !== null ? <Money minor={line.lineTotal} currency={currency} /> : '—'}</td>
+      <td className="num">{line.lineTotal !== null ? <Money minor={line.lineTotal} currency={line.currency ?? currency} /> : '—'}</td>
       <td>
         <button type="button" className="link-button" onClick={onRemove} disabled={busy} aria-label={`Remove ${name}`}>
           Remove

@@ -3,7 +3,7 @@ import type { Cart } from '../../shop/cart';
 import type { Order, Quote } from '../../shop/orders';
 import { authResponse, edgeProblem, json, mockApi, problem, renderWithProviders, type ApiCall, type Reply, type Routes } from '../../test/render';
 import { attemptKey, cartSignature } from '../../shop/checkoutAttempt';
-import { Checkout } from './CheckoutPage';
+import { Checkout, CheckoutPage } from './CheckoutPage';
 import { testOrder } from '../admin/testFixtures';
 
 const cart: Cart = {
@@ -25,9 +25,10 @@ const quote: Quote = {
   subtotal: 4000,
   weightGrams: 400,
   taxBasisPoints: 1900,
+  // Ordering's figures: 19 % tax on goods and shipping, rounded half away from zero.
   methods: [
-    { method: 'standard', name: 'Standard (3–5 days)', price: 495 },
-    { method: 'express', name: 'Express (next day)', price: 1290 },
+    { method: 'standard', name: 'Standard (3–5 days)', price: 495, tax: 854, total: 5349 },
+    { method: 'express', name: 'Express (next day)', price: 1290, tax: 1005, total: 6295 },
   ],
 };
 
@@ -143,7 +144,7 @@ describe('Checkout', () => {
     const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
     await toReview(view.user);
 
-    // 40.00 + 4.95 shipping, 19 % tax on both = 8.54 (half away from zero), 53.49 in all.
+    // The quote's figures for the method chosen: 40.00 + 4.95 shipping + 8.54 tax = 53.49.
     expect(screen.getByText(/^Tax/).nextElementSibling).toHaveTextContent('€8.54');
     expect(screen.getByText('Total').nextElementSibling).toHaveTextContent('€53.49');
     expect(screen.getByText(/visa ending in 4242/)).toBeInTheDocument();
@@ -156,8 +157,51 @@ describe('Checkout', () => {
     const [first, second] = api.callsTo('POST /api/v1/orders');
     expect(keyOf(first)).toMatch(/^[0-9a-f-]{36}$/);
     expect(keyOf(second)).toBe(keyOf(first));
-    expect(first?.body).toMatchObject({ shippingMethod: 'standard', shippingAddress: { country: 'DE', city: 'Berlin' } });
+    expect(first?.body).toMatchObject({ shippingMethod: 'standard', shippingAddress: { country: 'DE', city: 'Berlin' }, expectedTotal: 5349 });
     expect(JSON.stringify(first?.body)).not.toContain('4242 4242'); // only the token travels
+  });
+
+  it('shows a changed total as a refusal, reads the quote again, and places the next attempt at the new total', async () => {
+    let total = 5349;
+    const api = checkoutApi({
+      'GET /api/v1/shipping/quote': () => json({ ...quote, methods: quote.methods.map((m) => (m.method === 'standard' ? { ...m, total } : m)) }),
+      'POST /api/v1/orders': () =>
+        api.callsTo('POST /api/v1/orders').length === 1
+          ? problem(422, { title: 'The total changed', detail: 'The order now comes to €60.00, not €53.49 as shown: the cart or a price changed meanwhile.' })
+          : json(order({ total: 6000 }), 201),
+    });
+    const view = renderWithProviders(<Checkout cart={cart} />, { session: authResponse(), route: '/checkout' });
+    await toReview(view.user);
+    const quotesBefore = api.callsTo('GET /api/v1/shipping/quote').length;
+
+    total = 6000; // a price changed meanwhile
+    await placeAndSee(view.user, 'The order now comes to €60.00');
+    await vi.waitFor(() => expect(screen.getByText('Total').nextElementSibling).toHaveTextContent('€60.00'));
+    expect(api.callsTo('GET /api/v1/shipping/quote').length).toBeGreaterThan(quotesBefore);
+
+    await view.user.click(screen.getByRole('button', { name: 'Place order' }));
+    await vi.waitFor(() => expect(view.location()).toBe(`/orders/${order().id}?placed=1`));
+    const [first, second] = api.callsTo('POST /api/v1/orders');
+    expect(first?.body).toMatchObject({ expectedTotal: 5349 });
+    expect(second?.body).toMatchObject({ expectedTotal: 6000 });
+    expect(keyOf(second)).not.toBe(keyOf(first)); // a refusal ordering recorded for the first key: the new total is a new attempt
+  });
+
+  it('keeps the checkout and what was typed when a later read of the cart fails', async () => {
+    let reads = 0;
+    checkoutApi({
+      'GET /api/v1/cart': () => (++reads === 1 ? json(cart) : problem(503, { title: 'Unavailable', detail: 'The cart could not be read.' })),
+    });
+    const view = renderWithProviders(<CheckoutPage />, { session: authResponse(), route: '/checkout' });
+    await view.user.type(await screen.findByLabelText('Address'), 'Hauptstraße 1');
+
+    await view.queryClient.invalidateQueries({ queryKey: ['cart'] });
+    await view.settled();
+
+    expect(reads).toBe(2);
+    expect(view.queryClient.getQueryState(['cart', authResponse().user.id])?.status).toBe('error'); // the read did fail
+    expect(screen.getByLabelText('Address')).toHaveValue('Hauptstraße 1');
+    expect(screen.queryByText('The cart could not be read.')).toBeNull();
   });
 
   it('after an answer that never came, asks what that attempt placed before placing another with a new card', async () => {

@@ -9,7 +9,7 @@ import { useAuth } from '../../auth/auth';
 import { Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
 import { useCart, useCartKey, type Cart } from '../../shop/cart';
 import { attemptAnswered, attemptKey, attemptMayStillRunForMs, cartSignature, earlierAttempt, endAttempt } from '../../shop/checkoutAttempt';
-import { estimateTax, failureSentence, placementFailed, type Address, type Order, type Quote } from '../../shop/orders';
+import { failureSentence, placementFailed, type Address, type Order, type Quote } from '../../shop/orders';
 import { AddressStep } from './checkout/AddressStep';
 import { PaymentStep, type CardToken } from './checkout/PaymentStep';
 import { ShippingStep } from './checkout/ShippingStep';
@@ -30,7 +30,9 @@ const stepNames: Record<Step, string> = { address: 'Address', shipping: 'Shippin
 export function CheckoutPage() {
   const cart = useCart();
   if (cart.isPending) return <Loading label="Loading your cart…" />;
-  if (cart.isError) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
+  // Only a cart never read stops the page: a later read that fails (isError, with the cart still at hand) must not
+  // take away the checkout and what the shopper typed into it.
+  if (cart.data === undefined) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
   if (!cart.data || cart.data.lines.length === 0) {
     return <Empty action={<Link to="/">Continue shopping</Link>}>Your cart is empty, so there is nothing to check out.</Empty>;
   }
@@ -119,6 +121,7 @@ export function Checkout({ cart }: { cart: Cart }) {
               }}
             />
           )}
+          {step === 'review' && !quote.data && (quote.isError ? <ErrorState error={quote.error} retry={() => void quote.refetch()} /> : <Loading label="Working out shipping and tax…" />)}
           {step === 'review' && quote.data && method && card && (
             <ReviewStep
               cart={cartSignature(cart.lines)}
@@ -147,10 +150,12 @@ export function Checkout({ cart }: { cart: Cart }) {
 
 function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: string | null }) {
   const currency = cart.currency ?? quote?.currency ?? 'EUR';
-  const shipping = quote?.methods.find((m) => m.method === method)?.price;
-  // Once quoted, every figure is the quote's: prices as ordering will charge them now, not as the cart last showed.
+  const chosen = quote?.methods.find((m) => m.method === method);
+  // Once quoted, every figure is the quote's: ordering's own, as it will charge them now (and refuses to charge
+  // anything else: the order carries the quoted total), not as the cart last showed.
   const subtotal = quote?.subtotal ?? cart.subtotal;
-  const tax = quote && shipping !== undefined ? estimateTax(quote.subtotal, shipping, quote.taxBasisPoints) : undefined;
+  const shipping = chosen?.price;
+  const tax = chosen?.tax;
   return (
     <aside className="summary-box" aria-labelledby="summary-heading">
       <h2 id="summary-heading">Order summary</h2>
@@ -171,11 +176,11 @@ function Summary({ cart, quote, method }: { cart: Cart; quote?: Quote; method: s
           <dd>{shipping === undefined ? '—' : <Money minor={shipping} currency={currency} />}</dd>
           <dt>Tax{quote ? ` (${(quote.taxBasisPoints / 100).toLocaleString()} %)` : ''}</dt>
           <dd>{tax === undefined ? '—' : <Money minor={tax} currency={currency} />}</dd>
-          {shipping !== undefined && tax !== undefined && (
+          {chosen && (
             <>
               <dt className="grand">Total</dt>
               <dd className="grand">
-                <Money minor={subtotal + shipping + tax} currency={currency} />
+                <Money minor={chosen.total} currency={currency} />
               </dd>
             </>
           )}
@@ -208,7 +213,10 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const cartKey = useCartKey();
-  const order = { shippingAddress: address, shippingMethod: method, paymentToken: card.token, billingCountry: null };
+  // The total shown goes with the order: ordering charges it or refuses (422, "The total changed") when the cart or a
+  // price changed since the quote was read; the refusal reads the cart and the quote again.
+  const expectedTotal = quote.methods.find((m) => m.method === method)?.total ?? null;
+  const order = { shippingAddress: address, shippingMethod: method, paymentToken: card.token, billingCountry: null, expectedTotal };
 
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
@@ -260,8 +268,12 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
       if (Object.keys(addressFields).length) onAddressRefused(addressFields);
       // A card token ordering no longer knows: back to the payment step, to enter the card again.
       else if (error instanceof ApiError && error.status === 400 && error.fields.paymenttoken) onDeclined(error.fields.paymenttoken);
-      // The cart no longer holds what can be ordered (items no longer sold, an empty cart): read it again.
-      if (error instanceof ApiError && error.status === 422) void queryClient.invalidateQueries({ queryKey: cartKey });
+      // The cart no longer holds what can be ordered (items no longer sold, an empty cart), or the total changed: read
+      // the cart and the quote again, so the summary shows what the next attempt will cost.
+      if (error instanceof ApiError && error.status === 422) {
+        void queryClient.invalidateQueries({ queryKey: cartKey });
+        void queryClient.invalidateQueries({ queryKey: ['shipping-quote'] });
+      }
     },
   });
   const methodName = quote.methods.find((m) => m.method === method)?.name ?? method;

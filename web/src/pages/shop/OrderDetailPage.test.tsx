@@ -79,3 +79,28 @@ describe('watching an order settle', () => {
     expect(screen.queryByRole('button', { name: 'Cancel order' })).not.toBeInTheDocument();
   });
 });
+
+describe('an order that was not placed', () => {
+  it('does not say the card paid for it, and offers another card after a decline', async () => {
+    const order = testOrder({ status: 'payment_failed', failureReason: 'payment_declined: insufficient_funds' });
+    renderOrder(() => order, () => json({}));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your payment did not go through');
+    expect(screen.getByText('Card: visa ending in 4242')).toBeInTheDocument();
+    expect(screen.queryByText(/Paid with/)).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Try another card' })).toHaveAttribute('href', '/checkout');
+  });
+
+  it('sends the shopper to the cart after items sold out', async () => {
+    const order = testOrder({ status: 'rejected', failureReason: 'out_of_stock: TEE-M-GRY' });
+    renderOrder(() => order, () => json({}));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('some items sold out');
+    expect(screen.getByRole('link', { name: 'Review your cart' })).toHaveAttribute('href', '/cart');
+  });
+
+  it('says the card paid for a confirmed order', async () => {
+    renderOrder(() => testOrder({ status: 'confirmed' }), () => json({}));
+    expect(await screen.findByText('Paid with visa ending in 4242')).toBeInTheDocument();
+  });
+});

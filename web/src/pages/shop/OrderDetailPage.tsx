@@ -11,6 +11,9 @@ import { cancellableStatuses, cancellationUnderWay, failureSentence, placementFa
 
 const inFlight = new Set(['pending', 'reserved', 'approved', 'authorized']);
 
+/** Statuses in which the card was charged (or the charge is held for shipping): "Paid with" is true only then. */
+const paid = new Set(['confirmed', 'shipped', 'delivered', 'partially_refunded', 'refunded']);
+
 export function OrderDetailPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
@@ -72,9 +75,23 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
       )}
       <PageTitle actions={<StatusBadge status={order.status} />}>Order {order.number}</PageTitle>
       {failed && (
-        <p className="form-error" role="alert">
-          {failureSentence(order)}
-        </p>
+        <>
+          <p className="form-error" role="alert">
+            {failureSentence(order)}
+          </p>
+          {/* The items stay in the cart: the way on is another card, or the cart with what is left. */}
+          <p>
+            {order.status === 'payment_failed' ? (
+              <Link className="button" to="/checkout">
+                Try another card
+              </Link>
+            ) : (
+              <Link className="button" to="/cart">
+                Review your cart
+              </Link>
+            )}
+          </p>
+        </>
       )}
       {order.trackingNumber && (
         <p>
@@ -86,7 +103,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
       <AddressBlock address={order.shippingAddress} />
       {order.cardLast4 && (
         <p>
-          Paid with {order.cardBrand} ending in {order.cardLast4}
+          {paid.has(order.status) ? 'Paid with' : 'Card:'} {order.cardBrand} ending in {order.cardLast4}
         </p>
       )}
       <h2>Timeline</h2>

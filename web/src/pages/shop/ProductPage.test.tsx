@@ -47,3 +47,37 @@ describe('ProductPage: adding to the cart', () => {
     expect(api.callsTo('PUT /api/v1/cart/items/RUN-42-BLK')).toHaveLength(0);
   });
 });
+
+describe('ProductPage: choosing a variant', () => {
+  // In stock: S-red and M-blue only.
+  const variant = (sku: string, size: string, colour: string, availability: string) =>
+    ({ sku, options: { size, colour }, price: 9000, compareAtPrice: null, weightGrams: 800, availability });
+  const twoWay = testProduct({
+    variants: [
+      variant('TEE-S-RED', 'S', 'red', 'in_stock'),
+      variant('TEE-S-BLU', 'S', 'blue', 'out_of_stock'),
+      variant('TEE-M-RED', 'M', 'red', 'out_of_stock'),
+      variant('TEE-M-BLU', 'M', 'blue', 'in_stock'),
+      variant('TEE-L-RED', 'L', 'red', 'out_of_stock'),
+    ],
+  });
+
+  it('reaches every variant in stock, moving the other choice when it must, and says which values are sold out', async () => {
+    const api = mockApi({
+      'GET /api/v1/products/trail-runner': () => json(twoWay),
+      'GET /api/v1/products/:productId/reviews': () => json({ items: [], nextCursor: null }),
+      'GET /api/v1/cart': () => json(cartHolding(0)),
+      'PUT /api/v1/cart/items/:sku': () => json(cartHolding(0)),
+    });
+    const { user } = renderWithProviders(<ProductPage />, { session: authResponse(), route: '/p/trail-runner', path: '/p/:slug' });
+
+    expect(await screen.findByRole('button', { name: 'S' })).toHaveAttribute('aria-pressed', 'true');
+    await user.click(screen.getByRole('button', { name: 'blue' })); // no S-blue in stock: M-blue
+    expect(screen.getByRole('button', { name: 'M' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'blue' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'L (sold out)' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: 'Add to cart' }));
+    await vi.waitFor(() => expect(api.callsTo('PUT /api/v1/cart/items/TEE-M-BLU')).toHaveLength(1));
+  });
+});

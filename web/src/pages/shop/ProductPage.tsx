@@ -123,30 +123,41 @@ function Purchase({ product }: { product: ProductDetail }) {
   const axes = useMemo(() => optionAxes(product.variants), [product.variants]);
   const variant = product.variants.find((v) => axes.every(([name]) => v.options[name] === chosen[name]));
 
-  /** Whether picking value for name leads to a variant that exists and is in stock, keeping the other choices. */
-  const pickable = (name: string, value: string) =>
-    product.variants.some(
-      (v) => v.options[name] === value && v.availability !== 'out_of_stock' && axes.every(([n]) => n === name || v.options[n] === chosen[n]),
-    );
+  /**
+   * The in-stock variant a pick of value for name leads to: the one that keeps most of the other choices (S-red, then
+   * "blue" picked: S-blue if in stock, else M-blue). Undefined when no variant with that value is in stock. Keeping
+   * every other choice instead would make M-blue unreachable when only S-red and M-blue are in stock.
+   */
+  const pickFor = (name: string, value: string) => {
+    const kept = (v: Variant) => axes.filter(([n]) => n !== name && v.options[n] === chosen[n]).length;
+    return product.variants
+      .filter((v) => v.options[name] === value && v.availability !== 'out_of_stock')
+      .reduce<Variant | undefined>((best, v) => (best === undefined || kept(v) > kept(best) ? v : best), undefined);
+  };
+  const [adding, setAdding] = useState(false);
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    if (!variant) return;
+    if (!variant || adding) return;
     setAdded(false);
-    // The cart keeps one line per SKU and PUT sets its quantity: adding again adds to what is there (at most 99),
-    // read afresh (another tab may have changed the cart since this page loaded it).
-    const fresh = await cart.refetch();
-    if (fresh.isError) return;
-    const inCart = fresh.data?.lines.find((line) => line.sku === variant.sku)?.quantity ?? 0;
-    if (inCart >= 99) {
-      setAdded('at-limit');
-      return;
-    }
+    // From the click until the cart has answered: a second click meanwhile would add the quantity twice.
+    setAdding(true);
     try {
+      // The cart keeps one line per SKU and PUT sets its quantity: adding again adds to what is there (at most 99),
+      // read afresh (another tab may have changed the cart since this page loaded it).
+      const fresh = await cart.refetch();
+      if (fresh.isError) return;
+      const inCart = fresh.data?.lines.find((line) => line.sku === variant.sku)?.quantity ?? 0;
+      if (inCart >= 99) {
+        setAdded('at-limit');
+        return;
+      }
       await saveQuantity.mutateAsync({ sku: variant.sku, quantity: Math.min(99, inCart + quantity) });
       setAdded(inCart + quantity > 99 ? 'at-limit' : 'added');
     } catch {
       // shown by FormError below
+    } finally {
+      setAdding(false);
     }
   };
 
@@ -156,21 +167,25 @@ function Purchase({ product }: { product: ProductDetail }) {
         <fieldset key={name}>
           <legend>{name.charAt(0).toUpperCase() + name.slice(1)}</legend>
           <div className="options">
-            {values.map((value) => (
-              <button
-                key={value}
-                type="button"
-                className="option"
-                aria-pressed={chosen[name] === value}
-                disabled={!pickable(name, value) && chosen[name] !== value}
-                onClick={() => {
-                  setChosen({ ...chosen, [name]: value });
-                  setAdded(false);
-                }}
-              >
-                {value}
-              </button>
-            ))}
+            {values.map((value) => {
+              const pick = pickFor(name, value);
+              return (
+                <button
+                  key={value}
+                  type="button"
+                  className="option"
+                  aria-pressed={chosen[name] === value}
+                  disabled={!pick && chosen[name] !== value}
+                  onClick={() => {
+                    setChosen(pick ? { ...pick.options } : { ...chosen, [name]: value });
+                    setAdded(false);
+                  }}
+                >
+                  {value}
+                  {!pick && <span className="visually-hidden"> (sold out)</span>}
+                </button>
+              );
+            })}
           </div>
         </fieldset>
       ))}
@@ -198,8 +213,8 @@ function Purchase({ product }: { product: ProductDetail }) {
               onChange={(event) => setQuantityText(event.target.value)}
               onBlur={() => setQuantityText(String(quantity))}
             />
-            <button type="submit" className="button" disabled={variant.availability === 'out_of_stock' || saveQuantity.isPending || cart.isPending}>
-              {saveQuantity.isPending ? 'Adding…' : 'Add to cart'}
+            <button type="submit" className="button" disabled={variant.availability === 'out_of_stock' || adding || cart.isPending} aria-busy={adding || undefined}>
+              {adding ? 'Adding…' : 'Add to cart'}
             </button>
           </div>
           <FormError error={saveQuantity.error ?? cart.error} />
