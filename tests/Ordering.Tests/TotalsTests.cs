@@ -1,6 +1,9 @@
 extern alias ordering;
 using ordering::Bazaar.Ordering.Orders;
 using ordering::Bazaar.Ordering.Pricing;
+using ordering::Bazaar.Ordering.Checkout;
+using System.Security.Cryptography;
+using System.Text.Json;
 
 namespace Bazaar.Ordering.Tests;
 
@@ -87,4 +90,19 @@ public sealed class TotalsTests
     [InlineData("delivered", "shipped", false)]
     [InlineData("refunded", "refunded", false)]
     public void The_state_machine_allows_only_its_moves(string from, string to, bool allowed) => OrderStatus.CanMove(from, to).ShouldBe(allowed);
+
+    [Fact]
+    public void A_checkout_body_without_the_newer_fields_hashes_as_before_they_existed()
+    {
+        var address = new Address("Sam", "Hauptstr. 1", null, "Berlin", "10115", null, "DE");
+        // The body as keys were bound to before expectedTotal: a retry of it must still match its key.
+        var before = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            ShippingAddress = address, ShippingMethod = "standard", PaymentToken = "tok_1", BillingCountry = (string?)null,
+        })));
+        CheckoutApi.RequestHash(new PlaceOrderRequest(address, "standard", "tok_1", null)).ShouldBe(before);
+        CheckoutApi.RequestHash(new PlaceOrderRequest(address, "standard", "tok_1", null, 5349)).ShouldNotBe(before);
+        CheckoutApi.RequestHash(new PlaceOrderRequest(address, "standard", "tok_1", null, 5349))
+            .ShouldNotBe(CheckoutApi.RequestHash(new PlaceOrderRequest(address, "standard", "tok_1", null, 6000)));
+    }
 }

@@ -71,9 +71,7 @@ public static class ProductsApi
     {
         var slug = request.Slug ?? Slugs.From(request.Name);
         var status = request.Status ?? ProductStatus.Draft;
-        if (!Slugs.IsValid(slug))
-            return Problem.Field("slug", Slugs.Rule("trail-runner-2", request.Slug));
-        if (Validate(slug, status, request.Attributes, request.Currency) is { } invalid)
+        if (Validate(slug, request.Slug, status, request.Attributes, request.Currency) is { } invalid)
             return invalid;
         var category = await db.Categories.FindAsync([request.CategoryId], ct);
         if (category is null)
@@ -117,7 +115,7 @@ public static class ProductsApi
     static async Task<Results<Ok<ProductDetail>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, UpdateProductRequest request, CatalogDb db, ProductReader reader, CatalogCache cache, TimeProvider clock, CancellationToken ct)
     {
-        if (Validate(request.Slug, request.Status, request.Attributes, null) is { } invalid)
+        if (Validate(request.Slug, request.Slug, request.Status, request.Attributes, null) is { } invalid)
             return invalid;
         if (request.Version is not { } version)
             return Problem.VersionMissing();
@@ -264,10 +262,12 @@ public static class ProductsApi
         Actor = admin.ActorId(), CreatedAt = now,
     };
 
-    static ValidationProblem? Validate(string slug, string status, Dictionary<string, string>? attributes, string? currency)
+    /// <param name="slug">the slug to store</param>
+    /// <param name="sentSlug">the one the request sent: null when the slug was made from the name</param>
+    static ValidationProblem? Validate(string slug, string? sentSlug, string status, Dictionary<string, string>? attributes, string? currency)
     {
         if (!Slugs.IsValid(slug))
-            return Problem.Field("slug", Slugs.Rule("trail-runner-2"));
+            return Problem.Field("slug", Slugs.Rule("trail-runner-2", sentSlug));
         if (!ProductStatus.All.Contains(status))
             return Problem.Field("status", $"status must be one of: {string.Join(", ", ProductStatus.All)}.");
         if (currency is not null && !Currencies.IsSupported(currency))

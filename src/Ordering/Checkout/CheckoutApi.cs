@@ -47,7 +47,7 @@ public static class CheckoutApi
         if (Validate(request) is { } invalid)
             return invalid;
         var userId = user.UserId();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
+        var hash = RequestHash(request);
         var now = clock.GetUtcNow();
 
         var record = new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = now };
@@ -169,6 +169,31 @@ public static class CheckoutApi
         var dto = (await OrderReader.FindAsync(db, orderId, null, ct))!;
         return (OrderStatus.InFlight.Contains(status) ? StatusCodes.Status202Accepted : StatusCodes.Status201Created, JsonSerializer.Serialize(dto, JsonSerializerOptions.Web));
     }
+
+    /// <summary>
+    /// What a checkout's key is bound to: the body as serialized, except that fields added to the request since keys
+    /// were first recorded are left out while not sent, so a retry from a storefront loaded before they existed still
+    /// matches its key instead of being refused as another checkout (and then placed again under a new key).
+    /// </summary>
+    public static string RequestHash(PlaceOrderRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, HashOptions)));
+
+    static readonly JsonSerializerOptions HashOptions = new()
+    {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                type =>
+                {
+                    if (type.Type != typeof(PlaceOrderRequest))
+                        return;
+                    foreach (var property in type.Properties.Where(p => p.Name == nameof(PlaceOrderRequest.ExpectedTotal)))
+                        property.ShouldSerialize = (_, value) => value is not null;
+                },
+            },
+        },
+    };
 
     static async Task<IResult> RepeatAsync(OrderingDb db, Guid userId, string key, string hash, CancellationToken ct)
     {

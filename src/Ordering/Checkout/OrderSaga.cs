@@ -163,12 +163,7 @@ public sealed class OrderSaga(
                 }
                 done = await MoveAsync(order, OrderStatus.OnHold, "on_hold", "waiting for a risk review", riskFields, ct);
                 if (done)
-                {
                     _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "on_hold"));
-                    // The order is placed, waiting for a person: its lines leave the cart now, so the shopper does not
-                    // order them a second time while it waits. A rejection later says so by e-mail.
-                    await TakeOutOfCartAsync(order, ct);
-                }
                 faults.After("assessed");
                 return false; // the saga waits for an admin
         }
@@ -211,17 +206,8 @@ public sealed class OrderSaga(
         order.Status = OrderStatus.Confirmed;
         _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "confirmed"));
         _revenue.Add(order.Total, new KeyValuePair<string, object?>("currency", order.Currency));
-        await TakeOutOfCartAsync(order, ct); // already done when it was held for review: cart takes an order's lines out once
-        faults.After("confirmed");
-        return true;
-    }
-
-    /// <summary>
-    /// Best effort: what was ordered leaves the cart, and what the shopper added since stays. A line left behind is
-    /// harmless; the order stands either way.
-    /// </summary>
-    async Task TakeOutOfCartAsync(SagaOrder order, CancellationToken ct)
-    {
+        // Best effort: what was ordered leaves the cart, and what the shopper added since (an order approved days
+        // after a risk review, say) stays. A line left behind is harmless; the order is confirmed either way.
         try
         {
             order.Lines ??= await LinesAsync(order.Id, ct);
@@ -229,8 +215,10 @@ public sealed class OrderSaga(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Order {OrderId} is {Status}, but its lines could not be taken out of the cart", order.Id, order.Status);
+            logger.LogWarning(e, "Order {OrderId} is confirmed, but its lines could not be taken out of the cart", order.Id);
         }
+        faults.After("confirmed");
+        return true;
     }
 
     /// <summary>

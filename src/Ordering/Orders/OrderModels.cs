@@ -12,15 +12,15 @@ public sealed record Address(
     [Required, StringLength(2, MinimumLength = 2)] string Country);
 
 /// <summary>The lines come from the customer's cart and the prices from the catalog: a client sends neither.</summary>
+/// <param name="ExpectedTotal">
+/// The total the shopper was shown (the shipping quote's, in minor units): when given, an order that would come to
+/// anything else is refused (422) and nothing is charged. Prices are always the server's; this only guards them.
+/// </param>
 public sealed record PlaceOrderRequest(
     [Required] Address ShippingAddress,
     [Required, MaxLength(40)] string ShippingMethod,
     [Required, MinLength(4), MaxLength(200)] string PaymentToken,
     [StringLength(2, MinimumLength = 2)] string? BillingCountry,
-    /// <summary>
-    /// The total the shopper was shown (the shipping quote's, in minor units): when given, an order that would come to
-    /// anything else is refused (422) and nothing is charged. Prices are always the server's; this only guards them.
-    /// </summary>
     [Range(0, long.MaxValue)] long? ExpectedTotal = null);
 
 public sealed record OrderLineDto(string Sku, Guid ProductId, string Name, IReadOnlyDictionary<string, string> Options, long UnitPrice, int Quantity, long LineTotal);

@@ -276,14 +276,19 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
 
     /// <summary>
     /// Asks the provider what happened to every call whose outcome is unknown (older than the provider timeout, so
-    /// calls still in flight are left alone) and settles the ones it knows. Returns how many were settled. Then counts
-    /// the calls still unknown after Payments:UnknownStuckAfter, every provider's, for the on-call.
+    /// calls still in flight are left alone) and settles the ones it knows. Returns how many were settled. First it
+    /// counts the calls unknown for longer than Payments:UnknownStuckAfter, every provider's, for the on-call.
     /// Safe to run on every replica at once: settling is conditional on the row still being unknown.
     /// </summary>
     public async Task<int> ResolveUnknownAsync(CancellationToken ct)
     {
         List<LedgerRow> unknown;
         await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            // Counted before the look-ups, which may take minutes (one provider timeout each) or stop half way.
+            metrics.StuckUnknown((await connection.QueryAsync<(string Kind, int Count)>(new CommandDefinition(
+                "select kind, count(*)::int from payment_transactions where status = 'unknown' and created_at < @before group by kind",
+                new { before = clock.GetUtcNow() - options.Value.UnknownStuckAfter }, cancellationToken: ct))).ToDictionary(r => r.Kind, r => r.Count));
             unknown = [.. await connection.QueryAsync<LedgerRow>(new CommandDefinition(
                 $"""
                 select {LedgerColumns} from payment_transactions
@@ -291,6 +296,7 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 order by checked_at nulls first, created_at limit 200
                 """,
                 new { cutoff = clock.GetUtcNow() - options.Value.ProviderTimeout, configured = providers.Names }, cancellationToken: ct))];
+        }
         var settled = 0;
         var open = new List<Guid>();
         foreach (var entry in unknown)
@@ -304,10 +310,6 @@ public sealed class PaymentService(NpgsqlDataSource db, PaymentsDb reader, Payme
                 await connection.ExecuteAsync(new CommandDefinition(
                     "update payment_transactions set checked_at = @now where id = any(@open) and status = 'unknown'",
                     new { now = clock.GetUtcNow(), open }, cancellationToken: ct));
-        await using (var connection = await db.OpenConnectionAsync(ct))
-            metrics.StuckUnknown((await connection.QueryAsync<(string Kind, int Count)>(new CommandDefinition(
-                "select kind, count(*)::int from payment_transactions where status = 'unknown' and created_at < @before group by kind",
-                new { before = clock.GetUtcNow() - options.Value.UnknownStuckAfter }, cancellationToken: ct))).ToDictionary(r => r.Kind, r => r.Count));
         return settled;
     }
 

@@ -72,8 +72,8 @@ function write(attempt: Attempt): void {
 /**
  * The key of an attempt that got no final answer and is not this order (whose retry reuses its key and gets the
  * server's first answer instead): it may have placed an order, so ask before starting another. That holds for an
- * attempt for another cart too: an order still being placed keeps its lines in the cart until it is confirmed or held
- * for review, so a changed cart says nothing about it.
+ * attempt for another cart too: an order on hold for review, or still being placed, keeps its lines in the cart until
+ * it is confirmed, so a changed cart says nothing about it.
  */
 export function earlierAttempt(order: unknown, cart: string): { key: string; startedAt: number } | null {
   const stored = read();

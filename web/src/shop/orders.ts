@@ -17,6 +17,9 @@ export function placementFailed(order: Pick<Order, 'status'>): boolean {
   return order.status === 'rejected' || order.status === 'payment_failed';
 }
 
+/** Statuses of an order the card paid for (or holds the money for until shipping): ordering's sales. */
+export const paidStatuses: ReadonlySet<string> = new Set(['confirmed', 'shipped', 'delivered', 'partially_refunded', 'refunded']);
+
 /** Statuses an order can be cancelled in (the customer's and the back office's cancel). */
 export const cancellableStatuses: ReadonlySet<string> = new Set(['confirmed', 'on_hold']);
 

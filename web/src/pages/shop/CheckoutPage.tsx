@@ -1,7 +1,7 @@
 // Checkout in four steps: address, shipping method, payment, review. The order is placed once, however often the
 // button is pressed or the request retried: see shop/checkoutAttempt.ts.
 import { useEffect, useRef, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
@@ -67,6 +67,9 @@ export function Checkout({ cart }: { cart: Cart }) {
   const quote = useQuery({
     queryKey: ['shipping-quote', address.country, address.region, cart.subtotal, cart.itemCount],
     enabled: step !== 'address',
+    // While a changed cart is quoted again the review step stays, with the refusal that said why (such as "The total
+    // changed"); its total and the one sent with the order move to the new quote once it arrives.
+    placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
       unwrap(
         orderingApi.GET('/api/v1/shipping/quote', {

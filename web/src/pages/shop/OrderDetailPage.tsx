@@ -7,12 +7,9 @@ import { AddressBlock } from '../../components/AddressBlock';
 import { OrderLines } from '../../components/OrderLines';
 import { ActionButton, ErrorState, FormError, Loading, NotFound, PageTitle, StatusBadge } from '../../components/ui';
 import { formatDateTime, humanize } from '../../format';
-import { cancellableStatuses, cancellationUnderWay, failureSentence, placementFailed, type Order } from '../../shop/orders';
+import { cancellableStatuses, cancellationUnderWay, failureSentence, paidStatuses, placementFailed, type Order } from '../../shop/orders';
 
 const inFlight = new Set(['pending', 'reserved', 'approved', 'authorized']);
-
-/** Statuses in which the card was charged (or the charge is held for shipping): "Paid with" is true only then. */
-const paid = new Set(['confirmed', 'shipped', 'delivered', 'partially_refunded', 'refunded']);
 
 export function OrderDetailPage() {
   const { id = '' } = useParams();
@@ -103,7 +100,7 @@ function OrderView({ order, placed }: { order: Order; placed: boolean }) {
       <AddressBlock address={order.shippingAddress} />
       {order.cardLast4 && (
         <p>
-          {paid.has(order.status) ? 'Paid with' : 'Card:'} {order.cardBrand} ending in {order.cardLast4}
+          {paidStatuses.has(order.status) ? 'Paid with' : 'Card:'} {order.cardBrand} ending in {order.cardLast4}
         </p>
       )}
       <h2>Timeline</h2>

@@ -1,5 +1,5 @@
 // A product: its images, a picker over the variants' options, the chosen variant's price and stock, and reviews.
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { catalogApi, unwrap } from '../../api/client';
@@ -135,12 +135,14 @@ function Purchase({ product }: { product: ProductDetail }) {
       .reduce<Variant | undefined>((best, v) => (best === undefined || kept(v) > kept(best) ? v : best), undefined);
   };
   const [adding, setAdding] = useState(false);
+  const addingNow = useRef(false); // the state shows it; the ref stops a second click before the page has re-rendered
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    if (!variant || adding) return;
+    if (!variant || addingNow.current) return;
     setAdded(false);
     // From the click until the cart has answered: a second click meanwhile would add the quantity twice.
+    addingNow.current = true;
     setAdding(true);
     try {
       // The cart keeps one line per SKU and PUT sets its quantity: adding again adds to what is there (at most 99),
@@ -157,6 +159,7 @@ function Purchase({ product }: { product: ProductDetail }) {
     } catch {
       // shown by FormError below
     } finally {
+      addingNow.current = false;
       setAdding(false);
     }
   };
