@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Bazaar.Payments.Payments;
+using Bazaar.ServiceDefaults.Telemetry;
 
 namespace Bazaar.Payments;
 
@@ -12,10 +13,8 @@ public sealed class PaymentsMetrics
     readonly Counter<long> _webhooks;
     readonly Counter<long> _tokens;
 
-    static readonly string[] Kinds = [LedgerKind.Authorization, LedgerKind.Capture, LedgerKind.Void, LedgerKind.Refund];
-
     /// <summary>What the resolver's last pass found unknown for longer than Payments:UnknownStuckAfter, by kind.</summary>
-    volatile IReadOnlyDictionary<string, int> _stuck = Kinds.ToDictionary(k => k, _ => 0);
+    readonly LastCountGauge _stuck;
 
     public PaymentsMetrics(IMeterFactory meters)
     {
@@ -25,9 +24,8 @@ public sealed class PaymentsMetrics
         _resolved = meter.CreateCounter<long>("bazaar.payments.unknown_resolved", description: "Unknown outcomes settled after the fact, by kind and status");
         _webhooks = meter.CreateCounter<long>("bazaar.payments.webhooks", description: "Webhook deliveries by result");
         _tokens = meter.CreateCounter<long>("bazaar.payments.sandbox_tokens", description: "Sandbox card tokenisations by result");
-        meter.CreateObservableGauge("bazaar.payments.unknown_outcomes",
-            () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("kind", s.Key))),
-            unit: "{call}", description: "Provider calls whose outcome has been unknown for longer than Payments:UnknownStuckAfter, by kind, at the resolver's last pass");
+        _stuck = new LastCountGauge(meter, "bazaar.payments.unknown_outcomes", "kind", LedgerKind.All, "{call}",
+            "Provider calls whose outcome has been unknown for longer than Payments:UnknownStuckAfter, by kind, at the resolver's last pass");
     }
 
     /// <param name="kind">authorization, capture, void, refund</param>
@@ -42,11 +40,11 @@ public sealed class PaymentsMetrics
     public void Resolved(string kind, string status) =>
         _resolved.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("status", status));
 
-    /// <param name="result">processed, duplicate, rejected</param>
+    /// <param name="result">processed, duplicate (a redelivery), ignored (about nothing of ours), in_progress (an earlier delivery is processing it), retry (not settled yet), rejected (signature)</param>
     public void Webhook(string result) => _webhooks.Add(1, new KeyValuePair<string, object?>("result", result));
 
     /// <summary>The calls unknown for too long that the resolver's last pass counted, by kind (kinds it did not name: none).</summary>
-    public void StuckUnknown(IReadOnlyDictionary<string, int> byKind) => _stuck = Kinds.ToDictionary(k => k, k => byKind.GetValueOrDefault(k));
+    public void StuckUnknown(IReadOnlyDictionary<string, int> byKind) => _stuck.Set(byKind);
 
     /// <param name="result">created, invalid</param>
     public void Token(string result) => _tokens.Add(1, new KeyValuePair<string, object?>("result", result));

@@ -113,7 +113,6 @@ public sealed class MediaApiTests(CatalogFactory factory) : CatalogTest(factory)
             .ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await admin.PostAsync($"/api/v1/admin/products/{product.Id}/images", Upload(PngImage.Create(4, 4, 1), "a.png", "image/png", "front\0view")))
             .ShouldNameFieldAsync("altText");
-        (await Anonymous.GetFromJsonAsync<ProductDetail>($"/api/v1/products/{product.Id}"))!.Images.ShouldBeEmpty();
     }
 
     [Fact]

@@ -34,10 +34,12 @@ public sealed class TotalsTests
     [Fact]
     public void Standard_shipping_is_free_from_the_threshold_and_express_only_where_offered()
     {
-        OrderTotals.Quotes(Options, "EUR", "DE", 4999, 500).Select(q => (q.Method, q.Price)).ShouldBe([("standard", 595L), ("express", 1545L)]);
-        OrderTotals.Quotes(Options, "EUR", "DE", 5000, 500).Select(q => (q.Method, q.Price)).ShouldBe([("standard", 0L), ("express", 1545L)]);
-        OrderTotals.Quotes(Options, "EUR", "FR", 100, 0).Select(q => q.Method).ShouldBe(["standard"]);
-        OrderTotals.Quotes(Options, "USD", "DE", 100, 0).ShouldBeEmpty();
+        OrderTotals.Quotes(Options, "EUR", "DE", null, 4999, 500).Select(q => (q.Method, q.Price)).ShouldBe([("standard", 595L), ("express", 1545L)]);
+        OrderTotals.Quotes(Options, "EUR", "DE", null, 5000, 500).Select(q => (q.Method, q.Price)).ShouldBe([("standard", 0L), ("express", 1545L)]);
+        OrderTotals.Quotes(Options, "EUR", "FR", null, 100, 0).Select(q => q.Method).ShouldBe(["standard"]);
+        OrderTotals.Quotes(Options, "USD", "DE", null, 100, 0).ShouldBeEmpty();
+        // Each with the tax and the total the order will have: 49.99 + 5.95, 19 % on both = 10.6336 → 10.63.
+        OrderTotals.Quotes(Options, "EUR", "DE", null, 4999, 500)[0].ShouldBe(new QuotedMethod("standard", "Standard", 595, 1063, 6657));
     }
 
     [Theory]

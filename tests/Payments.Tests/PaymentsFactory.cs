@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Http;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Bazaar.ServiceDefaults.Auth;
@@ -45,7 +46,7 @@ public class PaymentsFactory : ServiceFactory<Program>
     public Task<HttpResponseMessage> CaptureAsync(Guid paymentId, long? amount = null, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{paymentId}/capture") { Content = JsonContent.Create(new { amount }) };
-        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
+        request.Headers.Add(IdempotencyKey.Header, idempotencyKey ?? Guid.NewGuid().ToString());
         return Service().SendAsync(request);
     }
 
@@ -55,7 +56,7 @@ public class PaymentsFactory : ServiceFactory<Program>
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/internal/payments/{paymentId}/refund") { Content = JsonContent.Create(new { amount, reason = "customer returned it" }) };
         if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            request.Headers.Add(IdempotencyKey.Header, idempotencyKey);
         return (client ?? Service()).SendAsync(request);
     }
 
@@ -74,6 +75,9 @@ public class PaymentsFactory : ServiceFactory<Program>
     /// <summary>One series' value on <c>/metrics</c> (0 while it has none), e.g. <c>bazaar_payments_webhooks_total{result="duplicate"}</c>.</summary>
     public async Task<double> MetricAsync(string series) =>
         MetricsText.Series(await CreateClient().GetStringAsync("/metrics"), series, whenMissing: 0);
+
+    /// <summary>One gauge's value on <c>/metrics</c>; one that is not exported fails the test.</summary>
+    public async Task<double> GaugeAsync(string series) => MetricsText.Series(await CreateClient().GetStringAsync("/metrics"), series);
 
     /// <summary>The sandbox network's event that the call with this idempotency key completed.</summary>
     public static string SandboxEvent(string id, string idempotencyKey) =>

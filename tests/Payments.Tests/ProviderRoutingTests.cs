@@ -177,7 +177,7 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
         (await (await factory.RefundAsync(payment.Id, 1500, "slow-refund")).ShouldBeOkAsync<PaymentDto>()) // Stripe answers 503
             .Transactions.Single(t => t.Kind == "refund").Status.ShouldBe("unknown");
         factory.Clock.Advance(TimeSpan.FromSeconds(3));
-        var key = $"refund:{payment.Id}:slow-refund";
+        var key = PaymentService.RefundKey(payment.Id, "slow-refund");
         object PendingRefund() => new { id = "re_slow", @object = "refund", status = "pending", amount = 1500, payment_intent = "pi_slow_refund",
             metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = key } };
         factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/refunds" && request.Method == HttpMethod.Get
@@ -204,7 +204,7 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
         var unknown = await (await factory.RefundAsync(payment.Id, 1500, "refund-by-event")).ShouldBeOkAsync<PaymentDto>(); // Stripe answers 503
         unknown.Transactions.Single(t => t.Kind == "refund").Status.ShouldBe("unknown");
         factory.Clock.Advance(TimeSpan.FromSeconds(3));
-        var key = $"refund:{payment.Id}:refund-by-event";
+        var key = PaymentService.RefundKey(payment.Id, "refund-by-event");
         factory.Stripe.Answer = request => request.RequestUri!.AbsolutePath == "/v1/refunds" && request.Method == HttpMethod.Get
             ? (HttpStatusCode.OK, JsonSerializer.Serialize(new { @object = "list", has_more = false, data = new[] { new { id = "re_1", @object = "refund", status = "succeeded",
                 amount = 1500, payment_intent = "pi_refunded", metadata = new Dictionary<string, string> { [StripeProvider.KeyField] = key } } } }))
@@ -274,7 +274,7 @@ public sealed class ProviderRoutingTests(StripeConfiguredFactory factory) : ICla
 
         await (await PostStripeAsync(body, null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         await (await PostStripeAsync(body, WebhookSignature.Sign("whsec_another_endpoint", body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        await (await PostStripeAsync(body, factory.Services.GetRequiredService<SandboxWebhookSigner>().Sign(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostStripeAsync(body, factory.SignSandbox(body, now))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         await (await PostStripeAsync(body, WebhookSignature.Sign(StripeConfiguredFactory.WebhookSecret, body, now - TimeSpan.FromMinutes(6))))
             .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         const string notAnEvent = """{"type":"payment_intent.succeeded"}""";

@@ -257,7 +257,7 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
     {
         var (orderId, _, payment) = await LostAuthorizationAsync();
         await using (var scope = factory.Services.CreateAsyncScope())
-            (await scope.ServiceProvider.GetRequiredService<PaymentService>().ClaimWebhookAsync("sandbox:evt_stopped", "payment.authorization_completed",
+            (await scope.ServiceProvider.GetRequiredService<PaymentService>().ClaimWebhookAsync("sandbox:evt_stopped", PaymentsApi.AuthorizationCompleted,
                 JsonSerializer.Serialize(new { id = "evt_stopped" }), default)).ShouldBe(WebhookClaim.Claimed);
         var body = PaymentsFactory.SandboxEvent("evt_stopped", PaymentService.AuthorizationKey(orderId));
 
@@ -318,17 +318,17 @@ public sealed class ResendRaceTests(GatedProviderFactory factory) : IClassFixtur
         await LostAuthorizationAsync();
         factory.Provider.FailLookups = true;
         await factory.ResolveUnknownAsync();
-        (await factory.MetricAsync(Stuck)).ShouldBe(0); // unknown for two minutes: the resolver is still at it
+        (await factory.GaugeAsync(Stuck)).ShouldBe(0); // unknown for two minutes: the resolver is still at it
 
         factory.Clock.Advance(TimeSpan.FromMinutes(30));
         await factory.ResolveUnknownAsync();
-        (await factory.MetricAsync(Stuck)).ShouldBe(1);
-        (await factory.MetricAsync("bazaar_payments_unknown_outcomes{kind=\"refund\"}")).ShouldBe(0);
+        (await factory.GaugeAsync(Stuck)).ShouldBe(1);
+        (await factory.GaugeAsync("bazaar_payments_unknown_outcomes{kind=\"refund\"}")).ShouldBe(0);
 
         factory.Provider.FailLookups = false;
         (await factory.ResolveUnknownAsync()).ShouldBe(1);
         await factory.ResolveUnknownAsync(); // each pass counts before it asks
-        (await factory.MetricAsync(Stuck)).ShouldBe(0);
+        (await factory.GaugeAsync(Stuck)).ShouldBe(0);
     }
 
     [Fact]

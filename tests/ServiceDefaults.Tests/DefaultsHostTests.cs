@@ -158,6 +158,15 @@ public sealed class DefaultsHostTests(DefaultsHost host) : IClassFixture<Default
         await (await _client.PostAsync("/echo/free-form", Json(json))).ShouldNameFieldAsync("parameters");
     }
 
+    [Theory]
+    [InlineData("/echo", """{"name": "a\u0000b", "quantity": 1}""", "name", "Text must not contain the NUL character.")]
+    [InlineData("/echo/free-form", """{"name": "x", "parameters": {"currency": "\ud800"}}""", "parameters", "Text must be valid Unicode.")]
+    public async Task A_refusal_of_text_says_why(string path, string json, string field, string message)
+    {
+        var body = await (await _client.PostAsync(path, Json(json))).ShouldNameFieldAsync(field);
+        body.GetProperty("errors").GetProperty(field)[0].GetString().ShouldBe(message);
+    }
+
     [Fact]
     public async Task Free_form_JSON_round_trips()
     {

@@ -138,10 +138,17 @@ public sealed class ServiceClientTests
         identity.Requests.Count.ShouldBe(2);
     }
 
-    [Fact]
-    public async Task A_token_refused_again_after_renewal_is_answered_as_refused_without_a_loop()
+    [Theory]
+    [InlineData(false, 1)] // identity issues the same token again: nothing new to show, so it is not sent again
+    [InlineData(true, 2)]  // a new token, refused too: sent once more, then answered as refused
+    public async Task A_token_refused_again_after_renewal_is_answered_as_refused_without_a_loop(bool newTokens, int sends)
     {
-        var identity = new StubHandler(StubHandler.Status(HttpStatusCode.OK, """{"access_token":"svc-token","token_type":"Bearer","expires_in":900}"""));
+        var issued = 0;
+        var identity = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent($$"""{"access_token":"svc-token-{{(newTokens ? ++issued : 0)}}","token_type":"Bearer","expires_in":900}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        });
         var clock = new FakeTimeProvider();
         var tokens = new ServiceTokenProvider(new HttpClient(identity),
             Options.Create(new ServiceAuthOptions { TokenUri = "http://identity/api/v1/auth/token", ClientId = "ordering", ClientSecret = "s" }), clock);
@@ -151,7 +158,7 @@ public sealed class ServiceClientTests
         clock.Advance(ServiceTokenProvider.MinAgeToRenew);
 
         (await client.PostAsync("internal/pricing", new StringContent("{}"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        peer.Requests.Count.ShouldBe(1); // identity issued the same token again: nothing new to show
+        peer.Requests.Count.ShouldBe(sends);
         identity.Requests.Count.ShouldBe(2);
     }
 }

@@ -54,11 +54,10 @@ public static class CategoriesApi
         Category? parent = null;
         if (request.ParentId is { } parentId && (parent = await db.Categories.FindAsync([parentId], ct)) is null)
             return Problem.Field("parentId", "There is no category with this id.");
-        if (parent is not null && Category.DepthOf(parent.Path) + 1 > Category.MaxDepth)
-            return Problem.Field("parentId", Category.TooDeep(Category.DepthOf(parent.Path) + 1));
-
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
+        if (Category.DepthOf(Category.PathFor(parent, id)) is var depth && depth > Category.MaxDepth)
+            return Problem.Field("parentId", Category.TooDeep(depth));
         var category = new Category
         {
             Id = id, ParentId = parent?.Id, Slug = slug, Name = request.Name.Trim(), Position = request.Position,

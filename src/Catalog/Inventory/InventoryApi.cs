@@ -119,10 +119,11 @@ public static class InventoryApi
             return invalidKey;
         if (request.Delta == 0)
             return Problem.Field("delta", "An adjustment changes the count: use a positive or negative number.");
-        if (request.Reason.Trim().Length < 3)
+        var reason = request.Reason.Trim(); // [MinLength(3)] counts the spaces too; the rule is 3 characters of reason
+        if (reason.Length < 3)
             return Problem.Field("reason", "Say why the count changes, in at least 3 characters.");
         var now = clock.GetUtcNow().AsStored();
-        var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, 0, request.Reason.Trim(), admin.ActorId(), now);
+        var adjustment = new AdjustmentDto(Guid.CreateVersion7(now), sku, request.Delta, 0, reason, admin.ActorId(), now);
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await AdjustmentByKeyAsync(connection, sku, idempotencyKey, ct) is { } earlier)
             return Repeat(earlier, adjustment);

@@ -31,7 +31,7 @@ public static class ImagesApi
     /// </summary>
     static async Task<Results<Created<ImageDto>, ValidationProblem, ProblemHttpResult>> Upload(
         Guid productId, HttpRequest request, CatalogDb db, IObjectStore store, ProductReader reader, CatalogCache cache,
-        IOptions<MediaOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<MediaOptions> options, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         if (!request.HasFormContentType)
             return Problem.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Upload the image as multipart/form-data with a 'file' field.");
@@ -78,8 +78,15 @@ public static class ImagesApi
         }
         catch
         {
-            await store.DeleteAsync(key, CancellationToken.None); // no row will ever point at it
-            throw;
+            try
+            {
+                await store.DeleteAsync(key, CancellationToken.None); // no row will ever point at it
+            }
+            catch (Exception e)
+            {
+                logs.CreateLogger(typeof(ImagesApi)).LogWarning(e, "Could not delete the stored image {Key} after its row failed to save", key);
+            }
+            throw; // the save's failure is the answer, not the clean-up's
         }
         await cache.ProductsChangedAsync([productId], [], ct);
         return TypedResults.Created(reader.ImageUrl(key), new ImageDto(id, reader.ImageUrl(key), image.AltText, image.Position));

@@ -36,17 +36,15 @@ public sealed class LocalFileObjectStore(IOptions<MediaOptions> options) : IObje
             // FileShare.Delete lets a concurrent overwrite or delete proceed (on Windows) while this reader finishes.
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
+        catch (IOException) when (!File.Exists(path))
         {
-            return null; // a name longer than the file system takes cannot have been stored either
+            // Not found, a name longer than the file system takes (it cannot have been stored either), or a path through
+            // an object as if it were a folder ("….png/x": ENOTDIR).
+            return null;
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(path))
         {
             return null; // a folder of the store (a product's), not an object; looked at only when the open fails
-        }
-        catch (IOException) when (!File.Exists(path))
-        {
-            return null; // a path through an object as if it were a folder ("….png/x": ENOTDIR), or any other name that is not a file
         }
 
         try

@@ -295,8 +295,8 @@ public static class ProductsApi
         if (map.Any(p => p.Key.Length is 0 or > MaxKeyLength || p.Value is null || p.Value.Length > MaxValueLength))
             return Problem.Field(field, $"Names are 1–{MaxKeyLength} characters, values at most {MaxValueLength}.");
         // Values are checked with every string of the body; names are dictionary keys, which that check does not see.
-        if (map.Keys.Any(k => k.Contains('\0', StringComparison.Ordinal)))
-            return Problem.Field(field, "Names cannot contain NUL characters.");
+        if (map.Keys.Any(k => SafeStringConverter.Refusal(k) is not null))
+            return Problem.Field(field, "Names must be text without NUL characters.");
         return null;
     }
 

@@ -18,8 +18,6 @@ namespace Bazaar.Ordering.Checkout;
 
 public sealed record QuoteDto(string Currency, long Subtotal, long WeightGrams, IReadOnlyList<QuotedMethod> Methods, int TaxBasisPoints);
 
-/// <summary>A shipping method and what the order comes to with it, tax included: the total to send back as the order's expectedTotal.</summary>
-public sealed record QuotedMethod(string Method, string Name, long Price, long Tax, long Total);
 
 public static class CheckoutApi
 {
@@ -106,30 +104,28 @@ public static class CheckoutApi
             return Refusal(http, StatusCodes.Status422UnprocessableEntity, "Mixed currencies", "All items of one order must be priced in one currency.");
         var currency = currencies[0];
 
+        var (subtotal, weight) = Measure(lines, prices);
+        var address = request.ShippingAddress with { Country = request.ShippingAddress.Country.ToUpperInvariant(), Region = request.ShippingAddress.Region?.ToUpperInvariant() };
+        var method = OrderTotals.Quotes(pricing, currency, address.Country, address.Region, subtotal, weight).FirstOrDefault(q => q.Method == request.ShippingMethod);
+        if (method is null)
+            return FieldRefusal(http, "shippingMethod", $"'{request.ShippingMethod}' does not ship to {address.Country} in {currency}.");
+        // The total the shopper was shown (the quote's) is the one charged, or nothing is: the cart, a price or a rate
+        // changed since the page read it. Recorded for the key like any refusal; the next attempt sends the new total.
+        if (request.ExpectedTotal is { } expected && expected != method.Total)
+            return Refusal(http, StatusCodes.Status422UnprocessableEntity, "The total changed",
+                $"The order now comes to {Currencies.Format(method.Total, currency)}, not {Currencies.Format(expected, currency)} as shown: the cart or a price changed meanwhile. Review the order and place it again.");
+
         var card = await payments.DescribeCardAsync(request.PaymentToken, ct);
         if (card.Unknown)
             return Refusal(http, StatusCodes.Status503ServiceUnavailable, "Checkout is unavailable", "The payment service did not answer; try again in a moment.");
         if (!card.Ok)
             return FieldRefusal(http, "paymentToken", "This card token is unknown or expired; enter the card again.");
 
-        var subtotal = lines.Sum(l => checked(prices[l.Sku].Price * l.Quantity));
-        var weight = lines.Sum(l => (long)prices[l.Sku].WeightGrams * l.Quantity);
-        var address = request.ShippingAddress with { Country = request.ShippingAddress.Country.ToUpperInvariant(), Region = request.ShippingAddress.Region?.ToUpperInvariant() };
-        var method = OrderTotals.Quotes(pricing, currency, address.Country, subtotal, weight).FirstOrDefault(q => q.Method == request.ShippingMethod);
-        if (method is null)
-            return FieldRefusal(http, "shippingMethod", $"'{request.ShippingMethod}' does not ship to {address.Country} in {currency}.");
-        var totals = OrderTotals.Compute(subtotal, method.Price, OrderTotals.TaxRate(pricing, address.Country, address.Region), currency);
-        // The total the shopper was shown (the quote's) is the one charged, or nothing is: the cart, a price or a rate
-        // changed since the page read it. Recorded for the key like any refusal; the next attempt sends the new total.
-        if (request.ExpectedTotal is { } expected && expected != totals.Total)
-            return Refusal(http, StatusCodes.Status422UnprocessableEntity, "The total changed",
-                $"The order now comes to {Currencies.Format(totals.Total, currency)}, not {Currencies.Format(expected, currency)} as shown: the cart or a price changed meanwhile. Review the order and place it again.");
-
         var accountCreated = long.TryParse(user.FindFirstValue("acct_created"), out var created) ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;
         var order = new Order
         {
             Id = orderId, UserId = userId, Email = user.FindFirstValue(ClaimTypes.Email) ?? "", Status = OrderStatus.Pending, Currency = currency,
-            Subtotal = totals.Subtotal, Shipping = totals.Shipping, Tax = totals.Tax, Total = totals.Total, ShippingMethod = method.Method,
+            Subtotal = subtotal, Shipping = method.Price, Tax = method.Tax, Total = method.Total, ShippingMethod = method.Method,
             ShippingAddress = JsonSerializer.Serialize(address, JsonSerializerOptions.Web), BillingCountry = (request.BillingCountry ?? address.Country).ToUpperInvariant(),
             PaymentToken = request.PaymentToken, ClientIp = http.Connection.RemoteIpAddress?.ToString(), AccountCreatedAt = accountCreated,
             CardBrand = card.Body!.Brand, CardLast4 = card.Body.Last4, CardFingerprint = OrderSaga.Known(card.Body.Fingerprint), CardBin = OrderSaga.Known(card.Body.Bin),
@@ -171,29 +167,11 @@ public static class CheckoutApi
     }
 
     /// <summary>
-    /// What a checkout's key is bound to: the body as serialized, except that fields added to the request since keys
-    /// were first recorded are left out while not sent, so a retry from a storefront loaded before they existed still
-    /// matches its key instead of being refused as another checkout (and then placed again under a new key).
+    /// What a checkout's key is bound to: the body as serialized. Fields added to the request since keys were first
+    /// recorded are left out while not sent (<c>JsonIgnore</c> when null), so a retry from a storefront loaded before
+    /// they existed still matches its key instead of being refused as another checkout (and then placed again).
     /// </summary>
-    public static string RequestHash(PlaceOrderRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, HashOptions)));
-
-    static readonly JsonSerializerOptions HashOptions = new()
-    {
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
-        {
-            Modifiers =
-            {
-                type =>
-                {
-                    if (type.Type != typeof(PlaceOrderRequest))
-                        return;
-                    foreach (var property in type.Properties.Where(p => p.Name == nameof(PlaceOrderRequest.ExpectedTotal)))
-                        property.ShouldSerialize = (_, value) => value is not null;
-                },
-            },
-        },
-    };
+    public static string RequestHash(PlaceOrderRequest request) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
 
     static async Task<IResult> RepeatAsync(OrderingDb db, Guid userId, string key, string hash, CancellationToken ct)
     {
@@ -229,20 +207,18 @@ public static class CheckoutApi
         if (!priced.Ok)
             return Problem.Unavailable(title: "Unavailable", detail: "Prices could not be read; try again.");
         var prices = priced.Body!.Items.ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        var known = lines.Body.Lines.Where(l => prices.ContainsKey(l.Sku)).ToList();
         var currency = prices.Values.Select(p => p.Currency).FirstOrDefault() ?? "EUR";
-        var subtotal = known.Sum(l => prices[l.Sku].Price * l.Quantity);
-        var weight = known.Sum(l => (long)prices[l.Sku].WeightGrams * l.Quantity);
-        var upper = country.ToUpperInvariant();
-        var rate = OrderTotals.TaxRate(pricing.Value, upper, region?.ToUpperInvariant());
-        var methods = OrderTotals.Quotes(pricing.Value, currency, upper, subtotal, weight)
-            .Select(q =>
-            {
-                var totals = OrderTotals.Compute(subtotal, q.Price, rate, currency);
-                return new QuotedMethod(q.Method, q.Name, q.Price, totals.Tax, totals.Total);
-            }).ToList();
-        return TypedResults.Ok(new QuoteDto(currency, subtotal, weight, methods, rate));
+        // Lines catalog no longer knows are left out here; checkout refuses them, and the cart page says so.
+        var (subtotal, weight) = Measure(lines.Body.Lines.Where(l => prices.ContainsKey(l.Sku)), prices);
+        var (upper, upperRegion) = (country.ToUpperInvariant(), region?.ToUpperInvariant());
+        return TypedResults.Ok(new QuoteDto(currency, subtotal, weight, OrderTotals.Quotes(pricing.Value, currency, upper, upperRegion, subtotal, weight),
+            OrderTotals.TaxRate(pricing.Value, upper, upperRegion)));
     }
+
+    /// <summary>The lines' subtotal and weight at catalog's prices: one computation for the quote and the order.</summary>
+    static (long Subtotal, long WeightGrams) Measure(IEnumerable<CartLine> lines, Dictionary<string, PricedSku> prices) =>
+        lines.Aggregate((Subtotal: 0L, WeightGrams: 0L), (sum, l) =>
+            (checked(sum.Subtotal + prices[l.Sku].Price * l.Quantity), checked(sum.WeightGrams + (long)prices[l.Sku].WeightGrams * l.Quantity)));
 
     static ValidationProblem? Validate(PlaceOrderRequest request)
     {

@@ -1,3 +1,4 @@
+using Bazaar.ServiceDefaults.Telemetry;
 using System.Diagnostics.Metrics;
 using Bazaar.Ordering.Clients;
 using Bazaar.Ordering.Orders;
@@ -415,7 +416,7 @@ public sealed class SagaSweeper : PeriodicWork
     /// What the last sweep found stuck, by status, "cancelling" for cancellations left half way, and "review_expired"
     /// for held orders past their review time not withdrawn yet: the backlog the on-call sees (alert OrdersStuckInCheckout).
     /// </summary>
-    volatile IReadOnlyDictionary<string, int> _stuck = OrderStatus.InFlight.Append("cancelling").Append("review_expired").ToDictionary(s => s, _ => 0);
+    readonly LastCountGauge _stuck;
 
     /// <summary>Refund attempts older than RefundStuckAfter that the last sweep could not settle (alert RefundsUnsettled).</summary>
     volatile int _unsettledRefunds;
@@ -424,9 +425,9 @@ public sealed class SagaSweeper : PeriodicWork
         IMeterFactory meters, ILogger<SagaSweeper> logger) : base(clock, logger)
     {
         (this.saga, this.actions, this.due, this.db, this.options) = (saga, actions, due, db, options);
-        meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.saga_stuck_orders",
-            () => _stuck.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("status", s.Key))),
-            unit: "{order}", description: "Orders the last sweep found stuck in an intermediate checkout step, by status (cancelling: cancellations left half way; review_expired: held past their review time, not withdrawn yet)");
+        _stuck = new LastCountGauge(meters.Create("Bazaar.Ordering"), "bazaar.ordering.saga_stuck_orders", "status",
+            [.. OrderStatus.InFlight, "cancelling", "review_expired"], "{order}",
+            "Orders the last sweep found stuck in an intermediate checkout step, by status (cancelling: cancellations left half way; review_expired: held past their review time, not withdrawn yet)");
         meters.Create("Bazaar.Ordering").CreateObservableGauge("bazaar.ordering.unsettled_refunds", () => _unsettledRefunds,
             unit: "{attempt}", description: "Refund attempts older than Ordering:Saga:RefundStuckAfter whose outcome the last sweep could not record");
     }
@@ -493,8 +494,9 @@ public sealed class SagaSweeper : PeriodicWork
             from orders where cancel_requested_at < @before or (status = @onHold and updated_at < @heldBefore)
             """, new { parameters.before, onHold = OrderStatus.OnHold, heldBefore = Clock.GetUtcNow() - options.Value.ReviewHoldTtl - options.Value.StuckAfter },
             cancellationToken: ct));
-        _stuck = OrderStatus.InFlight.ToDictionary(s => s, s => backlog.GetValueOrDefault(s))
-            .Append(new("cancelling", cancelling)).Append(new("review_expired", reviewExpired)).ToDictionary();
+        backlog["cancelling"] = cancelling;
+        backlog["review_expired"] = reviewExpired;
+        _stuck.Set(backlog);
         // Orders not tried yet first, oldest first; the ones tried and left where they were wait their turn behind them.
         var now = Clock.GetUtcNow();
         return (await connection.QueryAsync<(Guid Id, string Status, int Attempts)>(new CommandDefinition("""

@@ -471,8 +471,8 @@ public sealed class OrderActions(NpgsqlDataSource db, OrderSaga saga, CatalogCli
         var (status, refunded, _) = (await LockAsync(connection, transaction, order.Id, ct))!;
         if (!OrderStatus.Refundable.Contains(status))
             return Problem.Conflict(status == OrderStatus.Refunded ? "This order is refunded in full." : "Only a shipped or delivered order can be refunded; cancel it instead.");
-        ProblemHttpResult RefundsChanged(long now) =>
-            Problem.Conflict($"The order's refunds changed since it was loaded: {Currencies.Format(now, order.Currency)} is refunded now. Reload the order and check before refunding again.");
+        ProblemHttpResult RefundsChanged(long refundedNow) =>
+            Problem.Conflict($"The order's refunds changed since it was loaded: {Currencies.Format(refundedNow, order.Currency)} is refunded now. Reload the order and check before refunding again.");
         if (expectedRefunded != refunded)
             return RefundsChanged(refunded);
         var remaining = order.Total - refunded;

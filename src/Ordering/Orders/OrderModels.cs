@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace Bazaar.Ordering.Orders;
 
@@ -21,6 +22,7 @@ public sealed record PlaceOrderRequest(
     [Required, MaxLength(40)] string ShippingMethod,
     [Required, MinLength(4), MaxLength(200)] string PaymentToken,
     [StringLength(2, MinimumLength = 2)] string? BillingCountry,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // see CheckoutApi.RequestHash
     [Range(0, long.MaxValue)] long? ExpectedTotal = null);
 
 public sealed record OrderLineDto(string Sku, Guid ProductId, string Name, IReadOnlyDictionary<string, string> Options, long UnitPrice, int Quantity, long LineTotal);

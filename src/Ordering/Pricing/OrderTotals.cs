@@ -28,17 +28,29 @@ public sealed class ShippingRate
     public List<string> Countries { get; set; } = [];
 }
 
-public sealed record ShippingQuote(string Method, string Name, long Price);
+/// <summary>
+/// A shipping method and what the order comes to with it, tax included: the quote shows it, checkout charges it, and
+/// the order carries the total back as its expectedTotal.
+/// </summary>
+public sealed record QuotedMethod(string Method, string Name, long Price, long Tax, long Total);
 
 public sealed record Totals(long Subtotal, long Shipping, long Tax, long Total, int TaxBasisPoints);
 
 /// <summary>Exact integer arithmetic in minor units; the only rounding is the tax, half away from zero.</summary>
 public static class OrderTotals
 {
-    public static IReadOnlyList<ShippingQuote> Quotes(PricingOptions options, string currency, string country, long subtotal, long weightGrams) =>
-        [.. options.Shipping
+    /// <summary>The methods that ship to the address in this currency, each with its price, the tax and the total: one computation for the quote and the order.</summary>
+    public static IReadOnlyList<QuotedMethod> Quotes(PricingOptions options, string currency, string country, string? region, long subtotal, long weightGrams)
+    {
+        var rate = TaxRate(options, country, region);
+        return [.. options.Shipping
             .Where(r => r.Currency == currency && (r.Countries.Count == 0 || r.Countries.Contains(country)))
-            .Select(r => new ShippingQuote(r.Method, r.Name, ShippingPrice(r, subtotal, weightGrams)))];
+            .Select(r =>
+            {
+                var totals = Compute(subtotal, ShippingPrice(r, subtotal, weightGrams), rate, currency);
+                return new QuotedMethod(r.Method, r.Name, totals.Shipping, totals.Tax, totals.Total);
+            })];
+    }
 
     /// <summary>The rate's base price plus its price per started kilogram; nothing from its free-shipping threshold on.</summary>
     public static long ShippingPrice(ShippingRate rate, long subtotal, long weightGrams) =>

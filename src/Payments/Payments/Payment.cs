@@ -47,6 +47,8 @@ public static class LedgerKind
     public const string Capture = "capture";
     public const string Void = "void";
     public const string Refund = "refund";
+
+    public static readonly IReadOnlyList<string> All = [Authorization, Capture, Void, Refund];
 }
 
 public static class LedgerStatus

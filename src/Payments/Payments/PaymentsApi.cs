@@ -172,7 +172,7 @@ public static class PaymentsApi
                 metrics.Webhook("duplicate");
                 return TypedResults.Ok();
             case WebhookClaim.InProgress:
-                metrics.Webhook("retry");
+                metrics.Webhook("in_progress");
                 return Problem.Unavailable(title: "Being processed", detail: "An earlier delivery of this event is being processed; deliver it again later.");
         }
         bool namedUnsettled;

@@ -149,7 +149,10 @@ sealed class BazaarExceptionHandler(IProblemDetailsService problems, IHostEnviro
                     ? $"The value at '{json.Path.TrimStart('$', '.')}' could not be read{LineInfo(json)}."
                     : $"The body could not be read as JSON{LineInfo(json)}.";
                 if (json.Path is { Length: > 1 })
-                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [json.Path.TrimStart('$', '.')] = ["This value has the wrong type or format."] };
+                    problem.Extensions["errors"] = new Dictionary<string, string[]>
+                    {
+                        [json.Path.TrimStart('$', '.')] = [json is TextRefusedException ? json.Message : "This value has the wrong type or format."],
+                    };
                 break;
             default:
                 problem.Title = bad.StatusCode switch

@@ -13,15 +13,21 @@ public sealed class SafeStringConverter : JsonConverter<string>
     {
         if (reader.TokenType != JsonTokenType.String)
             throw new JsonException("Expected a string.");
-        var value = reader.GetString();
-        if (value is not null && Refusal(value) is { } refusal)
-            throw new JsonException(refusal);
-        return value;
+        return Checked(reader.GetString());
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
-    /// <summary>Why no store takes this text, or null when it is fine: for text that comes other than as JSON (a form field).</summary>
+    // Dictionary keys are not read here (the serializer's own key reading is kept): a refused key would be reported
+    // under a field path that ends in the key itself. Catalog, the one service taking maps, checks their keys itself.
+
+    static string? Checked(string? value) =>
+        value is not null && Refusal(value) is { } refusal ? throw new TextRefusedException(refusal) : value;
+
+    /// <summary>
+    /// Why no store takes this text, or null when it is fine. Also for text that comes other than as JSON (a form
+    /// field), where a lone surrogate is not caught by the JSON reader.
+    /// </summary>
     public static string? Refusal(string value)
     {
         if (value.Contains('\0'))
@@ -47,7 +53,14 @@ public sealed class SafeJsonElementConverter : JsonConverter<JsonElement>
     public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
-        Check(document.RootElement);
+        try
+        {
+            Check(document.RootElement);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new TextRefusedException("Text must be valid Unicode.");
+        }
         return document.RootElement.Clone();
     }
 
@@ -58,7 +71,7 @@ public sealed class SafeJsonElementConverter : JsonConverter<JsonElement>
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                CheckText(element.GetString);
+                Checked(element.GetString());
                 break;
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
@@ -67,25 +80,19 @@ public sealed class SafeJsonElementConverter : JsonConverter<JsonElement>
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    CheckText(() => property.Name);
+                    Checked(property.Name);
                     Check(property.Value);
                 }
                 break;
         }
     }
 
-    static void CheckText(Func<string?> read)
+    static void Checked(string? text)
     {
-        string? text;
-        try
-        {
-            text = read();
-        }
-        catch (InvalidOperationException)
-        {
-            throw new JsonException("Text must be valid Unicode.");
-        }
         if (text is not null && SafeStringConverter.Refusal(text) is { } refusal)
-            throw new JsonException(refusal);
+            throw new TextRefusedException(refusal);
     }
 }
+
+/// <summary>Text the body holds that no store takes: its message says why, and the 400 shows it (ProblemDetailsSetup).</summary>
+public sealed class TextRefusedException(string message) : JsonException(message);

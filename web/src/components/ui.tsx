@@ -58,12 +58,32 @@ interface QueryViewProps<T> {
   loadingLabel?: string;
 }
 
-/** The loading, error and empty states of one query, so every page shows them the same way. */
+/**
+ * The loading, error and empty states of one query, so every page shows them the same way. Only a query that never
+ * got its data shows the error instead of the page: a later read that fails (a reload after an unclear save, say)
+ * leaves what is on screen, and the form being edited in it, with a note above.
+ */
 export function QueryView<T>({ query, children, isEmpty, empty, emptyAction, loadingLabel }: QueryViewProps<T>) {
   if (query.isPending) return <Loading label={loadingLabel} />;
-  if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
-  if (isEmpty?.(query.data)) return <Empty action={emptyAction}>{empty ?? 'Nothing here yet.'}</Empty>;
-  return <>{children(query.data)}</>;
+  if (query.data === undefined) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  return (
+    <>
+      {query.isError && <StaleNotice error={query.error} retry={() => void query.refetch()} />}
+      {isEmpty?.(query.data) ? <Empty action={emptyAction}>{empty ?? 'Nothing here yet.'}</Empty> : children(query.data)}
+    </>
+  );
+}
+
+/** What is shown may be out of date: reading it again failed. */
+export function StaleNotice({ error, retry }: { error: unknown; retry: () => void }) {
+  return (
+    <div className="notice" role="status">
+      This may be out of date: {errorMessage(error)}{' '}
+      <button type="button" className="link-button" onClick={retry}>
+        Try again
+      </button>
+    </div>
+  );
 }
 
 /** A form-level message: the problem's sentence, announced to screen readers. */

@@ -1,5 +1,5 @@
-// Locking an account, and changing its roles, after an answer that never came: the list is read again, so the page
-// shows what the server did instead of a button that offers the same change a second time.
+// Locking an account after an answer that never came: the list is read again, so the page shows what the server did
+// instead of a button that offers the same change a second time. (Role changes are wired the same way: reloadWhenUnsure.)
 import { screen } from '@testing-library/react';
 import { authResponse, edgeProblem, json, mockApi, renderWithProviders } from '../../test/render';
 import AdminRoutes from './AdminRoutes';

@@ -131,7 +131,7 @@ describe('CartPage', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('shows a line priced in another currency in its own currency, and flags it', async () => {
+  it("shows a line priced in another currency in its own currency, not the cart's", async () => {
     mockApi({
       'GET /api/v1/cart': () =>
         json(cart([line(), line({ sku: 'TEA-1', name: 'Sencha', quantity: 1, unitPrice: 1200, lineTotal: 1200, currency: 'JPY', options: {}, problem: 'Priced in another currency.' })], { subtotal: 3998, readyForCheckout: false })),

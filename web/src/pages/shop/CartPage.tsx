@@ -2,14 +2,15 @@ import { useMemo, useSyncExternalStore } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { leftOutSnapshot, parseLeftOut, setLeftOut, subscribeLeftOut } from '../../api/cartId';
 import { useAuth } from '../../auth/auth';
-import { ActionButton, DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle } from '../../components/ui';
+import { ActionButton, DataTable, Empty, ErrorState, FormError, Loading, Money, PageTitle, StaleNotice } from '../../components/ui';
 import { formatOptions } from '../../format';
 import { useCart, useCartActions, type Cart, type CartLine } from '../../shop/cart';
 
 export function CartPage() {
   const cart = useCart();
   if (cart.isPending) return <Loading label="Loading your cart…" />;
-  if (cart.isError) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
+  // As QueryView: only a cart never read stops the page; a later read that fails leaves it, with a note.
+  if (cart.data === undefined) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
   if (!cart.data || cart.data.lines.length === 0) {
     return (
       <>
@@ -20,6 +21,7 @@ export function CartPage() {
   }
   return (
     <>
+      {cart.isError && <StaleNotice error={cart.error} retry={() => void cart.refetch()} />}
       <LeftOutNotice />
       <CartView cart={cart.data} />
     </>

@@ -1,7 +1,7 @@
 // Checkout in four steps: address, shipping method, payment, review. The order is placed once, however often the
 // button is pressed or the request retried: see shop/checkoutAttempt.ts.
 import { useEffect, useRef, useState } from 'react';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { orderingApi, unwrap } from '../../api/client';
 import { ApiError } from '../../api/problem';
@@ -30,8 +30,8 @@ const stepNames: Record<Step, string> = { address: 'Address', shipping: 'Shippin
 export function CheckoutPage() {
   const cart = useCart();
   if (cart.isPending) return <Loading label="Loading your cart…" />;
-  // Only a cart never read stops the page: a later read that fails (isError, with the cart still at hand) must not
-  // take away the checkout and what the shopper typed into it.
+  // As QueryView: only a cart never read stops the page; a later read that fails (isError, with the cart still at
+  // hand) must not take away the checkout and what the shopper typed into it.
   if (cart.data === undefined) return <ErrorState error={cart.error} retry={() => void cart.refetch()} />;
   if (!cart.data || cart.data.lines.length === 0) {
     return <Empty action={<Link to="/">Continue shopping</Link>}>Your cart is empty, so there is nothing to check out.</Empty>;
@@ -64,12 +64,14 @@ export function Checkout({ cart }: { cart: Cart }) {
     heading?.focus();
   }, [step]);
 
-  const quote = useQuery({
+  const quote = useQuery<Quote>({
     queryKey: ['shipping-quote', address.country, address.region, cart.subtotal, cart.itemCount],
     enabled: step !== 'address',
-    // While a changed cart is quoted again the review step stays, with the refusal that said why (such as "The total
-    // changed"); its total and the one sent with the order move to the new quote once it arrives.
-    placeholderData: keepPreviousData,
+    // While a changed cart is quoted again for the same address the review step stays, with the refusal that said why
+    // (such as "The total changed"), and waits for the new total before an order can be placed. Another address starts
+    // from nothing: its methods and prices are not the old ones.
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[1] === address.country && previousQuery.queryKey[2] === address.region ? previous : undefined,
     queryFn: ({ signal }) =>
       unwrap(
         orderingApi.GET('/api/v1/shipping/quote', {
@@ -129,6 +131,7 @@ export function Checkout({ cart }: { cart: Cart }) {
             <ReviewStep
               cart={cartSignature(cart.lines)}
               quote={quote.data}
+              updating={quote.isPlaceholderData}
               address={address}
               method={method}
               card={card}
@@ -197,6 +200,8 @@ interface ReviewProps {
   /** cartSignature of the cart being ordered */
   cart: string;
   quote: Quote;
+  /** the quote is the previous one while the changed cart is quoted again: no order is placed at a total about to change */
+  updating: boolean;
   address: Address;
   method: string;
   card: CardToken;
@@ -212,13 +217,14 @@ const lookupErrors = new WeakSet<object>();
 /** An earlier attempt's order that still stands (not failed, not cancelled): the one to show instead of placing another. */
 const standing = (order: Order) => !placementFailed(order) && order.status !== 'cancelled';
 
-function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefused, onDeclined }: ReviewProps) {
+function ReviewStep({ cart, address, method, card, quote, updating, onEdit, onAddressRefused, onDeclined }: ReviewProps) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const cartKey = useCartKey();
   // The total shown goes with the order: ordering charges it or refuses (422, "The total changed") when the cart or a
   // price changed since the quote was read; the refusal reads the cart and the quote again.
-  const expectedTotal = quote.methods.find((m) => m.method === method)?.total ?? null;
+  const chosen = quote.methods.find((m) => m.method === method);
+  const expectedTotal = chosen?.total ?? null;
   const order = { shippingAddress: address, shippingMethod: method, paymentToken: card.token, billingCountry: null, expectedTotal };
 
   const place = useMutation({
@@ -279,7 +285,7 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
       }
     },
   });
-  const methodName = quote.methods.find((m) => m.method === method)?.name ?? method;
+  const methodName = chosen?.name ?? method;
 
   return (
     <section aria-labelledby="review-heading">
@@ -315,8 +321,8 @@ function ReviewStep({ cart, address, method, card, quote, onEdit, onAddressRefus
           <Link to="/cart">Review your cart</Link>
         </p>
       )}
-      <button type="button" className="button" disabled={place.isPending} onClick={() => place.mutate()}>
-        {place.isPending ? 'Placing your order…' : 'Place order'}
+      <button type="button" className="button" disabled={place.isPending || updating} onClick={() => place.mutate()}>
+        {place.isPending ? 'Placing your order…' : updating ? 'Updating the total…' : 'Place order'}
       </button>
     </section>
   );
